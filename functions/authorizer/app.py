@@ -1,0 +1,28 @@
+"""Lambda REQUEST authorizer for the v1 API."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from healthcode.authorize import decide
+from healthcode.errors import Unauthorized
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    request = APIGatewayAuthorizerRequestEvent(event)
+    try:
+        principal = decide(request.path, dict(request.headers or {}))
+    except Unauthorized:
+        # API Gateway turns this exact message into a 401.
+        raise Exception("Unauthorized") from None
+    policy = APIGatewayAuthorizerResponse.from_route_arn(
+        request.method_arn,
+        principal_id=principal.principal_id,
+        context={"person_id": principal.principal_id, "kind": principal.kind, "roles": ",".join(principal.roles)},
+    )
+    policy.allow_all_routes()
+    return policy.asdict()

@@ -1,0 +1,62 @@
+"""The application secret's contents: create them (`init`) and rotate the code-signing key (`rotate`).
+
+    python -m infra.keys init   --secret-id <AppSecret ARN>   # after the first `sam deploy`
+    python -m infra.keys rotate --secret-id <AppSecret ARN>   # new kid signs; old public keys still verify
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "common" / "python"))
+
+from healthcode.tokens import new_signing_key  # noqa: E402
+
+
+def new_kid() -> str:
+    return datetime.now(timezone.utc).strftime("k%Y%m%d") + secrets.token_hex(2)
+
+
+def initial_secret(session_key: str | None = None) -> dict:
+    kid = new_kid()
+    return {
+        "session_key": session_key or secrets.token_urlsafe(48),
+        "lookup_key": secrets.token_urlsafe(48),
+        "signing_keys": [new_signing_key(kid)],
+        "active_kid": kid,
+    }
+
+
+def rotated(secret: dict, keep: int = 3) -> dict:
+    """A new active key; older keys keep only their public part so codes they signed still verify."""
+    kid = new_kid()
+    old = [{"kid": k["kid"], "x": k["x"]} for k in secret.get("signing_keys", [])][-(keep - 1):]
+    return secret | {"signing_keys": old + [new_signing_key(kid)], "active_kid": kid}
+
+
+def main(argv: list[str] | None = None) -> None:
+    import boto3
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["init", "rotate"])
+    parser.add_argument("--secret-id", required=True)
+    args = parser.parse_args(argv)
+    client = boto3.client("secretsmanager")
+    current = json.loads(client.get_secret_value(SecretId=args.secret_id)["SecretString"])
+    if args.action == "init":
+        if current.get("signing_keys"):
+            raise SystemExit("secret already initialised; use rotate")
+        value = initial_secret(current.get("session_key"))
+    else:
+        value = rotated(current)
+    client.put_secret_value(SecretId=args.secret_id, SecretString=json.dumps(value))
+    print(f"active kid: {value['active_kid']}")
+
+
+if __name__ == "__main__":
+    main()

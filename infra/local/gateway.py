@@ -1,0 +1,227 @@
+"""The local API Gateway: chalice's dev server turns HTTP into events; routes and authorizer come from template.yaml.
+
+Chalice builds a partial event; `proxy_event` completes it into the REST (payload 1.0) proxy event AWS sends,
+and `to_chalice_response` turns Powertools' `multiValueHeaders`-only answers into what chalice writes out.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
+
+from infra.template import ROOT, ApiRoute
+
+from .lambdas import LambdaContext, LoadedFunction
+
+WEB_ROOT = ROOT / "web"
+STAGE = "live"
+API_ID = "ykmlocal01"
+ACCOUNT = "123456789012"
+TEXT_TYPES = ("application/json", "text/", "application/x-www-form-urlencoded", "application/xml")
+
+LocalRoute = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def proxy_event(event: dict[str, Any], resource: str, stage: str = STAGE) -> dict[str, Any]:
+    """Chalice's event lacks top-level httpMethod, path, resource, query strings, multiValueHeaders, base64 flag."""
+    context = event["requestContext"]
+    path = context["path"]
+    method = context["httpMethod"]
+    headers = dict(event.get("headers") or {})
+    multi_query = event.get("multiValueQueryStringParameters")
+    body = event.get("body")
+    is_base64 = bool(event.get("isBase64Encoded"))
+    if isinstance(body, bytes):
+        content_type = headers.get("content-type", "")
+        if content_type.startswith(TEXT_TYPES) or not content_type:
+            try:
+                body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                body, is_base64 = base64.b64encode(body).decode(), True
+        else:
+            body, is_base64 = base64.b64encode(body).decode(), True
+    now = time.time()
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers or None,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
+        "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} if multi_query else None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": event.get("pathParameters") or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourceId": "local",
+            "resourcePath": resource,
+            "httpMethod": method,
+            "extendedRequestId": str(uuid.uuid4()),
+            "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "path": f"/{stage}{path}",
+            "accountId": ACCOUNT,
+            "protocol": "HTTP/1.1",
+            "stage": stage,
+            "domainPrefix": "localhost",
+            "requestTimeEpoch": int(now * 1000),
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": context.get("identity", {}).get("sourceIp", "127.0.0.1"),
+                         "userAgent": headers.get("user-agent"), "apiKey": None},
+            "domainName": "localhost",
+            "apiId": API_ID,
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
+    }
+
+
+def authorizer_event(event: dict[str, Any]) -> dict[str, Any]:
+    method, resource = event["httpMethod"], event["resource"]
+    return {
+        "type": "REQUEST",
+        "methodArn": f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{API_ID}/{STAGE}/{method}{resource}",
+        "resource": resource, "path": event["path"], "httpMethod": method,
+        "headers": event["headers"] or {}, "multiValueHeaders": event["multiValueHeaders"] or {},
+        "queryStringParameters": event["queryStringParameters"] or {},
+        "multiValueQueryStringParameters": event["multiValueQueryStringParameters"] or {},
+        "pathParameters": event["pathParameters"] or {}, "stageVariables": {},
+        "requestContext": event["requestContext"],
+    }
+
+
+def to_chalice_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers: dict[str, Any] = dict(response.get("headers") or {})
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        headers[name] = values[0] if len(values) == 1 else values
+    return {"statusCode": response.get("statusCode", 200), "headers": headers, "multiValueHeaders": {},
+            "body": response.get("body"), "isBase64Encoded": response.get("isBase64Encoded", False)}
+
+
+def _policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
+    import fnmatch
+
+    allowed = False
+    for statement in policy.get("policyDocument", {}).get("Statement", []):
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        if any(fnmatch.fnmatchcase(method_arn, pattern) for pattern in resources):
+            if statement.get("Effect") == "Deny":
+                return False
+            allowed = True
+    return allowed
+
+
+class GatewayError(LocalGatewayException):
+    def __init__(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.CODE = code
+        self.headers = {"Content-Type": "application/json"} | (headers or {})
+        self.body = body
+
+
+class TemplateGateway(Chalice):
+    """A Chalice app whose routes are the template's; calls go to the template's Lambda handlers."""
+
+    def __init__(self, routes: list[ApiRoute], functions: dict[str, LoadedFunction], authorizer: LoadedFunction | None,
+                 gateway_responses: dict[str, Any], local_routes: dict[tuple[str, str], LocalRoute]) -> None:
+        super().__init__(app_name="yuekang-local")
+        self.functions = functions
+        self.authorizer = authorizer
+        self.responses = gateway_responses
+        self.local_routes = local_routes
+        self.table: dict[tuple[str, str], ApiRoute] = {}
+        by_path: dict[str, list[str]] = {}
+        for route in routes:
+            self.table[(route.path, route.method)] = route
+            by_path.setdefault(route.path, []).append(route.method)
+        for path, method in local_routes:
+            by_path.setdefault(path, []).append(method)
+        for path, methods in by_path.items():
+            self.route(path, methods=sorted(set(methods)), name=f"r{len(self.routes)}")(lambda: None)
+
+    def gateway_response(self, kind: str, default_status: int, message: str) -> dict[str, Any]:
+        """Render the template's GatewayResponses, as API Gateway would for its own rejections."""
+        spec = self.responses.get(kind) or self.responses.get("DEFAULT_4XX") or {}
+        body = (spec.get("ResponseTemplates") or {}).get("application/json")
+        if body is None:
+            body = json.dumps({"message": message})
+        body = body.replace("$context.error.messageString", json.dumps(message)[1:-1])
+        status = int(spec.get("StatusCode", default_status))
+        return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "multiValueHeaders": {},
+                "body": body}
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        resource = event["requestContext"]["resourcePath"]
+        event = proxy_event(event, resource)
+        method = event["httpMethod"]
+        local = self.local_routes.get((resource, method))
+        if local is not None:
+            return to_chalice_response(local(event))
+        route = self.table.get((resource, method))
+        if route is None:
+            return self.gateway_response("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
+        if route.authorized and self.authorizer is not None:
+            request = authorizer_event(event)
+            try:
+                policy = self.authorizer.invoke(request)
+            except Exception as exc:  # noqa: BLE001 - the authorizer signals 401 by raising "Unauthorized"
+                if str(exc) == "Unauthorized":
+                    return self.gateway_response("UNAUTHORIZED", 401, "Unauthorized")
+                return self.gateway_response("AUTHORIZER_FAILURE", 500, "Authorizer failed")
+            if not _policy_allows(policy, request["methodArn"]):
+                return self.gateway_response("ACCESS_DENIED", 403, "User is not authorized to access this resource")
+            event["requestContext"]["authorizer"] = dict(policy.get("context") or {}) | {
+                "principalId": policy.get("principalId")}
+        function = self.functions[route.function]
+        try:
+            return to_chalice_response(function.invoke(event))
+        except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at the gateway
+            import logging
+
+            logging.getLogger("infra.local").exception("function %s failed", route.function)
+            return self.gateway_response("DEFAULT_5XX", 502, "Internal server error")
+
+
+def static_route(web_root: Path = WEB_ROOT) -> LocalRoute:
+    def serve(event: dict[str, Any]) -> dict[str, Any]:
+        relative = event["path"].lstrip("/") or "index.html"
+        target = (web_root / relative).resolve()
+        if web_root.resolve() not in target.parents or not target.is_file():
+            return {"statusCode": 404, "headers": {"Content-Type": "text/plain"}, "body": "not found"}
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        return {"statusCode": 200, "headers": {"Content-Type": content_type, "Cache-Control": "no-cache"},
+                "body": base64.b64encode(target.read_bytes()).decode(), "isBase64Encoded": True}
+
+    return serve
+
+
+class _Handler(ChaliceRequestHandler):
+    """Chalice answers unknown routes itself; answer them with the template's gateway response instead."""
+
+    gateway: TemplateGateway
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        if isinstance(error, GatewayError):
+            return super()._send_error_response(error)
+        answer = self.server.gateway.gateway_response(  # type: ignore[attr-defined]
+            "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
+        self._send_http_response(answer["statusCode"], dict(answer["headers"]), answer["body"])
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep the console quiet
+        pass
+
+
+def serve(app: TemplateGateway, host: str, port: int) -> LocalDevServer:
+    config = Config.create(lambda_timeout=30)
+    server = LocalDevServer(app, config, host, port, handler_cls=_Handler)
+    server.server.gateway = app  # type: ignore[attr-defined]
+    return server

@@ -1,0 +1,68 @@
+"""Load each function's handler from template.yaml the way Lambda would, with its environment and a context."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from infra.template import ROOT, FunctionSpec, Resolver
+
+LAYER_PATH = ROOT / "layers" / "common" / "python"
+
+
+@dataclass
+class LambdaContext:
+    function_name: str
+    memory_limit_in_mb: int = 512
+    timeout_seconds: int = 10
+
+    def __post_init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        self.function_version = "$LATEST"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + self.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class LoadedFunction:
+    spec: FunctionSpec
+    handler: Callable[[dict[str, Any], Any], Any]
+    environment: dict[str, str]
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        return self.handler(event, LambdaContext(self.spec.logical_id))
+
+
+def resolved_environment(spec: FunctionSpec, resolver: Resolver) -> dict[str, str]:
+    return {key: str(resolver.resolve(value)) for key, value in spec.environment.items()}
+
+
+def load_function(spec: FunctionSpec, resolver: Resolver) -> LoadedFunction:
+    """Import functions/<dir>/app.py under a unique module name, with the layer on sys.path and its env set.
+
+    All functions share one process, so their environments are merged into os.environ; per-function values
+    (the Powertools service name) are set just before the module is imported, which is when they are read.
+    """
+    if str(LAYER_PATH) not in sys.path:
+        sys.path.insert(0, str(LAYER_PATH))
+    env = resolved_environment(spec, resolver)
+    os.environ.update(env)
+    module_name, _, attr = spec.handler.rpartition(".")
+    path = ROOT / spec.code_uri / f"{module_name.replace('.', '/')}.py"
+    unique = f"yk_fn_{spec.logical_id}"
+    module_spec = importlib.util.spec_from_file_location(unique, path)
+    assert module_spec and module_spec.loader
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[unique] = module
+    module_spec.loader.exec_module(module)
+    return LoadedFunction(spec, getattr(module, attr), env)

@@ -1,0 +1,1 @@
+"""Yuekang Code domain package, shipped as the common Lambda layer."""

@@ -1,0 +1,23 @@
+"""Audit trail: every read of someone's personal data by someone else leaves an entry."""
+
+from __future__ import annotations
+
+from ulid import ULID
+
+from . import clock
+from .models import AuditEntry
+
+
+def entry(subject: str, actor: str, action: str, purpose: str | None = None, place_id: str | None = None) -> AuditEntry:
+    return AuditEntry(
+        subject=subject,
+        at=f"{clock.iso(clock.now())}#{ULID()}",
+        actor=actor,
+        action=action,
+        purpose=purpose,
+        place_id=place_id,
+    )
+
+
+def record(subject: str, actor: str, action: str, purpose: str | None = None, place_id: str | None = None) -> None:
+    entry(subject, actor, action, purpose, place_id).save()

@@ -1,0 +1,49 @@
+"""The REQUEST authorizer's decision: a session JWT for people, a hashed API key for partner feeds."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pynamodb.exceptions import DoesNotExist
+
+from . import sessions
+from .errors import Unauthorized
+from .models import AuthItem
+
+PARTNER_PREFIXES = ("/v1/feeds/",)
+
+
+@dataclass(frozen=True)
+class Principal:
+    principal_id: str
+    kind: str  # "session" | "partner"
+    roles: tuple[str, ...]
+
+
+def api_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def is_partner_path(path: str) -> bool:
+    return any(path.startswith(prefix) for prefix in PARTNER_PREFIXES)
+
+
+def decide(path: str, headers: dict[str, str]) -> Principal:
+    """Who is calling this path, or Unauthorized (API Gateway answers 401)."""
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    if is_partner_path(path):
+        key = lowered.get("x-api-key", "")
+        if not key or len(key) > 256:
+            raise Unauthorized("A partner API key is required", "缺少接口密钥")
+        try:
+            item = AuthItem.get(f"apikey#{api_key_hash(key)}")
+        except DoesNotExist:
+            raise Unauthorized("Unknown API key", "接口密钥无效") from None
+        return Principal(principal_id=f"partner:{item.value}", kind="partner", roles=("partner",))
+    authorization = lowered.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    session = sessions.verify(token.strip())
+    return Principal(principal_id=session.person_id, kind="session", roles=session.roles)

@@ -1,0 +1,20 @@
+"""AWS clients, created lazily once per container so cold starts stay short and moto can start first."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+from .config import get_config
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def client(service: str) -> Any:
+    with _lock:
+        import boto3  # deferred: only functions that call AWS directly pay for it
+
+        cfg = get_config()
+        return boto3.session.Session().client(service, region_name=cfg.region, endpoint_url=cfg.endpoint_url)

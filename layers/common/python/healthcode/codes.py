@@ -1,0 +1,61 @@
+"""Showing a code (亮码): the signed QR, the colour with its reasons, and the three-day display log."""
+
+from __future__ import annotations
+
+import secrets as random
+from datetime import timedelta
+from typing import Any
+
+from . import clock
+from .models import DisplayLogEntry, Person
+from .people import get as get_person
+from .reasons import describe
+from .tokens import CodeType, get_keyring
+
+CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
+
+
+def code_type_for(person: Person) -> CodeType:
+    return CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
+
+
+def show_code(subject: str, shown_by: str) -> dict[str, Any]:
+    """One read of the person, one write of the display log; colour comes from the stored status."""
+    person = get_person(subject)
+    moment = clock.now()
+    code_type = code_type_for(person)
+    qr = get_keyring().sign(code_type, person.person_id, int(person.code_version), int(moment.timestamp()))
+    DisplayLogEntry(
+        person_id=person.person_id,
+        at=f"{clock.iso(moment)}#{random.token_hex(3)}",
+        color=person.color,
+        code_type=code_type.value,
+        shown_by=shown_by if shown_by != subject else None,
+        expires_at=moment + timedelta(days=3),
+    ).save()
+    return {
+        "person_id": person.person_id,
+        "color": person.color,
+        "reasons": describe(person.reasons or []),
+        "qr": qr,
+        "code_type": code_type.value,
+        "name_masked": person.name_masked,
+        "updated_at": person.status_updated_at or person.created_at,
+    }
+
+
+def display_log(subject: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    """Displays of the last three days, newest first; the key condition leaves expired items out."""
+    since = clock.iso(clock.now() - timedelta(days=3))
+    page = DisplayLogEntry.query(
+        subject,
+        DisplayLogEntry.at >= since,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    items = [
+        {"at": entry.at.split("#")[0], "color": entry.color, "code_type": entry.code_type, "result": entry.result}
+        for entry in page
+    ]
+    return items, page.last_evaluated_key

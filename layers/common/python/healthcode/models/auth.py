@@ -1,0 +1,24 @@
+"""Short-lived authentication state and one-per-document markers.
+
+Keys (all GetItem / conditional writes):
+- `person#<id_hash>` -> person_id: one person per document (conditional put), found without a GSI read;
+- `captcha#<id>`, `sms#<purpose>#<phone_hash>`, `rate#...`, `lock#...`: captchas, SMS codes, windows (TTL);
+- `apikey#<sha256>`: partner API keys, stored hashed.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from .base import table_meta
+
+
+class AuthItem(Model):
+    Meta = table_meta("auth_table")
+
+    key = UnicodeAttribute(hash_key=True)
+    value = UnicodeAttribute(null=True)
+    data = JSONAttribute(null=True)
+    count = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)

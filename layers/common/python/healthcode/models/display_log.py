@@ -1,0 +1,25 @@
+"""Code displays (亮码), kept three days.
+
+Access patterns: append on every display; list one person's last three days with a key condition
+`at >= now - 3 days` (DynamoDB's TTL deletes lazily and moto never does, so reads bound the range).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+from pynamodb.attributes import TTLAttribute
+
+from .base import table_meta
+
+
+class DisplayLogEntry(Model):
+    Meta = table_meta("display_log_table")
+
+    person_id = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)  # ISO time + "#" + short random suffix
+    color = UnicodeAttribute()
+    code_type = UnicodeAttribute()
+    result = UnicodeAttribute(default="SUCCESS")
+    shown_by = UnicodeAttribute(null=True)  # guardian's person_id when shown for a family member
+    expires_at = TTLAttribute()

@@ -1,0 +1,81 @@
+"""People: residents, dependants and inbound travellers, with their current code status.
+
+Access patterns:
+- get by person_id (every code display, scan, recompute);
+- find by document: GetItem on the identity marker in the auth table (`person#<id_hash>`), whose
+  conditional put also keeps one person per document; GSI `by_id_hash` for back-office lookups;
+- find by phone: GSI `by_phone_hash` (inbound re-login, PC admin login);
+- people whose status must be re-evaluated: sparse GSI `by_next_review` (review_shard, next_review_at),
+  present only while a time-bound reason (quarantine, contact) is running.
+Stream (NEW_AND_OLD_IMAGES) feeds code_images (printable codes).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from .base import table_meta
+
+
+class ByIdHash(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_id_hash"
+        projection = KeysOnlyProjection()
+
+    id_hash = UnicodeAttribute(hash_key=True)
+
+
+class ByPhoneHash(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_phone_hash"
+        projection = KeysOnlyProjection()
+
+    phone_hash = UnicodeAttribute(hash_key=True)
+
+
+class ByNextReview(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_next_review"
+        projection = KeysOnlyProjection()
+
+    review_shard = UnicodeAttribute(hash_key=True)
+    next_review_at = UnicodeAttribute(range_key=True)
+
+
+class Person(Model):
+    Meta = table_meta("people_table")
+
+    person_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(default="RESIDENT")  # RESIDENT | DEPENDANT | INBOUND
+    id_type = UnicodeAttribute()
+    id_hash = UnicodeAttribute()
+    id_enc = UnicodeAttribute()
+    id_masked = UnicodeAttribute()
+    issue_count = UnicodeAttribute(null=True)
+    name_enc = UnicodeAttribute()
+    name_masked = UnicodeAttribute()
+    phone_hash = UnicodeAttribute(null=True)
+    phone_enc = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    gender = UnicodeAttribute(default="unknown")
+    birth_date = UnicodeAttribute(null=True)
+    color = UnicodeAttribute(default="GREEN")
+    reasons = JSONAttribute(default=list)  # [{"code": ..., "since": ..., "until": ...}]
+    code_version = NumberAttribute(default=1)
+    status_updated_at = UnicodeAttribute(null=True)
+    review_shard = UnicodeAttribute(null=True)
+    next_review_at = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    by_id_hash = ByIdHash()
+    by_phone_hash = ByPhoneHash()
+    by_next_review = ByNextReview()

@@ -1,0 +1,107 @@
+"""Persons: finding them by document, creating them once, and reading their protected fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+from ulid import ULID
+
+from . import clock, pii
+from .errors import NotFound, ValidationFailed
+from .idnumbers import IdDocument
+from .models import AuthItem, Person
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    document: IdDocument
+    name: str
+    phone: str | None = None
+    kind: str = "RESIDENT"
+    country: str | None = None
+
+
+def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN") -> str:
+    """E.164 form of a phone number, or 400 naming the field."""
+    try:
+        parsed = phonenumbers.parse(phone, default_region)
+    except phonenumbers.NumberParseException:
+        raise ValidationFailed("Not a phone number", "手机号码有误", field=field) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationFailed("Not a valid phone number", "手机号码有误", field=field)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def marker_key(document: IdDocument) -> str:
+    return f"person#{pii.lookup_hash('id', document.key)}"
+
+
+def find_by_document(document: IdDocument) -> Person | None:
+    try:
+        marker = AuthItem.get(marker_key(document), consistent_read=True)
+    except DoesNotExist:
+        return None
+    try:
+        return Person.get(marker.value, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def get(person_id: str) -> Person:
+    try:
+        return Person.get(person_id)
+    except DoesNotExist:
+        raise NotFound("No such person", "未找到该人员") from None
+
+
+def build(new: NewPerson) -> Person:
+    doc = new.document
+    birth = doc.birth_date
+    person = Person(
+        person_id=str(ULID()),
+        kind=new.kind,
+        id_type=doc.id_type.value,
+        id_hash=pii.lookup_hash("id", doc.key),
+        id_enc=pii.encrypt(doc.number),
+        id_masked=pii.mask_id(doc.number),
+        issue_count=doc.issue_count,
+        name_enc=pii.encrypt(new.name),
+        name_masked=pii.mask_name(new.name),
+        country=new.country,
+        gender=doc.gender,
+        birth_date=birth.isoformat() if birth else None,
+        created_at=clock.iso(clock.now()),
+    )
+    if new.phone:
+        set_phone(person, new.phone)
+    return person
+
+
+def set_phone(person: Person, phone: str) -> None:
+    person.phone_hash = pii.lookup_hash("phone", phone)
+    person.phone_enc = pii.encrypt(phone)
+    person.phone_masked = pii.mask_phone(phone)
+
+
+def find_or_create(new: NewPerson) -> tuple[Person, bool]:
+    """The one person holding this document; created (with its marker, atomically) on first sight."""
+    existing = find_by_document(new.document)
+    if existing is not None:
+        return existing, False
+    person = build(new)
+    marker = AuthItem(key=marker_key(new.document), value=person.person_id)
+    try:
+        with TransactWrite(connection=Connection(region=Person.Meta.region, host=Person.Meta.host)) as tx:
+            tx.save(marker, condition=AuthItem.key.does_not_exist())
+            tx.save(person, condition=Person.person_id.does_not_exist())
+    except (TransactWriteError, PutError):
+        # Somebody created the same person a moment ago: theirs is the one.
+        winner = find_by_document(new.document)
+        if winner is None:
+            raise
+        return winner, False
+    return person, True

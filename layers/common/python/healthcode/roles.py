@@ -1,0 +1,22 @@
+"""Roles carried in the session: resident always; system admin by configuration; granted roles by relation."""
+
+from __future__ import annotations
+
+from .config import get_config
+from .idnumbers import IdDocument
+from .models import Person, Relation
+
+RESIDENT = "resident"
+INBOUND = "inbound"
+SYSTEM_ADMIN = "system_admin"
+MEDICAL = "medical"
+
+
+def roles_at_login(person: Person, document: IdDocument) -> list[str]:
+    roles = [INBOUND if person.kind == "INBOUND" else RESIDENT]
+    if document.number.upper() in get_config().system_admin_ids:
+        roles.append(SYSTEM_ADMIN)
+    for grant in Relation.query(person.person_id, Relation.sk.startswith("ROLE#")):
+        if grant.target not in roles:
+            roles.append(grant.target)
+    return roles

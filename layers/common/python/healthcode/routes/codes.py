@@ -1,0 +1,35 @@
+"""GET /v1/me/code and GET /v1/me/display-log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from .. import access, api, codes
+
+router = Router()
+metrics = Metrics()
+
+
+@router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"])
+def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+    who = api.caller(router)
+    shown = codes.show_code(access.subject_for(who.person_id, member), who.person_id)
+    metrics.add_metric(name="CodeDisplayed", unit=MetricUnit.Count, value=1)
+    return shown
+
+
+@router.get("/v1/me/display-log", summary="My code displays of the last three days", tags=["code"])
+def get_display_log(
+    member: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    who = api.caller(router)
+    subject = access.subject_for(who.person_id, member)
+    items, last_key = codes.display_log(subject, limit, api.decode_cursor(cursor))
+    return {"items": items, "next_cursor": api.encode_cursor(last_key)}

@@ -1,0 +1,154 @@
+"""Code tokens: `YKM1.<kid>.<payload>.<sig>`, Ed25519-signed, carrying no personal data.
+
+payload is base64url (no padding) compact JSON {"t": type, "s": subject, "v": version, "iat": seconds};
+sig is Ed25519 over the ASCII text before the last dot.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from .errors import InvalidCode
+from .secrets import AppSecret, get_secret
+
+PREFIX = "YKM1"
+MAX_QR_LENGTH = 512
+
+
+class CodeType(str, Enum):
+    RESIDENT = "R"
+    INBOUND = "I"
+    PHYSICAL = "P"
+    QUICK_CHECKIN = "Q"
+    MACAU = "M"
+
+
+PERSON_CODES = frozenset({CodeType.RESIDENT, CodeType.INBOUND, CodeType.PHYSICAL})
+
+
+@dataclass(frozen=True)
+class CodeClaims:
+    type: CodeType
+    subject: str
+    version: int
+    issued_at: int
+    kid: str
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def unb64url(text: str) -> bytes:
+    if not text or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for c in text):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Keyring:
+    """The signing key in use and every public key still accepted, by kid."""
+
+    def __init__(self, active_kid: str, private: dict[str, Ed25519PrivateKey], public: dict[str, Ed25519PublicKey]):
+        self.active_kid = active_kid
+        self._private = private
+        self._public = public
+
+    @classmethod
+    def from_secret(cls, secret: AppSecret) -> "Keyring":
+        private: dict[str, Ed25519PrivateKey] = {}
+        public: dict[str, Ed25519PublicKey] = {}
+        for entry in secret.signing_keys:
+            if entry.get("d"):
+                private[entry["kid"]] = Ed25519PrivateKey.from_private_bytes(unb64url(entry["d"]))
+                public[entry["kid"]] = private[entry["kid"]].public_key()
+            else:
+                public[entry["kid"]] = Ed25519PublicKey.from_public_bytes(unb64url(entry["x"]))
+        if secret.active_kid not in private:
+            raise RuntimeError("active signing key has no private part")
+        return cls(secret.active_kid, private, public)
+
+    def sign(self, code_type: CodeType, subject: str, version: int, issued_at: int) -> str:
+        payload = json.dumps(
+            {"t": code_type.value, "s": subject, "v": version, "iat": issued_at}, separators=(",", ":")
+        ).encode()
+        signed = f"{PREFIX}.{self.active_kid}.{b64url(payload)}"
+        return f"{signed}.{b64url(self._private[self.active_kid].sign(signed.encode('ascii')))}"
+
+    def verify(self, qr: str, accepted: Iterable[CodeType]) -> CodeClaims:
+        """Check format, kid, signature and type; revocation (version) is the caller's check."""
+        if not isinstance(qr, str) or len(qr) > MAX_QR_LENGTH:
+            raise InvalidCode(field="qr")
+        parts = qr.strip().split(".")
+        if len(parts) != 4 or parts[0] != PREFIX:
+            raise InvalidCode("Not a Yuekang code", "不是粤康码", field="qr")
+        _, kid, payload_text, sig_text = parts
+        key = self._public.get(kid)
+        if key is None:
+            raise InvalidCode("Code signed with an unknown key", "粤康码签名密钥未知", field="qr")
+        try:
+            signature = unb64url(sig_text)
+            payload = json.loads(unb64url(payload_text))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise InvalidCode("Code is not well-formed", "粤康码格式有误", field="qr") from None
+        try:
+            key.verify(signature, f"{PREFIX}.{kid}.{payload_text}".encode("ascii"))
+        except (InvalidSignature, ValueError):
+            raise InvalidCode("Code signature does not verify", "粤康码签名校验失败", field="qr") from None
+        try:
+            claims = CodeClaims(
+                type=CodeType(payload["t"]),
+                subject=str(payload["s"]),
+                version=int(payload["v"]),
+                issued_at=int(payload["iat"]),
+                kid=kid,
+            )
+        except (KeyError, ValueError, TypeError):
+            raise InvalidCode("Code payload is incomplete", "粤康码内容不完整", field="qr") from None
+        if claims.type not in set(accepted):
+            raise InvalidCode("This kind of code is not accepted here", "此处不接受该类型的码", field="qr")
+        return claims
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """Public keys as an RFC 8037 JWK Set, for scanners that verify offline."""
+        keys = []
+        for kid, key in sorted(self._public.items()):
+            raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+            keys.append({"kty": "OKP", "crv": "Ed25519", "kid": kid, "x": b64url(raw), "use": "sig", "alg": "EdDSA"})
+        return {"keys": keys}
+
+
+_keyring: Keyring | None = None
+_lock = threading.Lock()
+
+
+def get_keyring() -> Keyring:
+    global _keyring
+    if _keyring is None:
+        with _lock:
+            if _keyring is None:
+                _keyring = Keyring.from_secret(get_secret())
+    return _keyring
+
+
+def reset_cache() -> None:
+    global _keyring
+    _keyring = None
+
+
+def new_signing_key(kid: str) -> dict[str, str]:
+    """A fresh Ed25519 key entry for the application secret (infra/keys.py, local stack, tests)."""
+    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
+
+    key = Ed25519PrivateKey.generate()
+    seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return {"kid": kid, "d": b64url(seed), "x": b64url(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))}
