@@ -113,7 +113,7 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         return None
     try:
         value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except ValueError:
+    except (ValueError, RecursionError):  # deeply nested JSON exhausts the decoder's recursion limit
         raise ValidationFailed("cursor is not one this API returned", "分页游标无效", field="cursor") from None
     if not isinstance(value, dict):
         raise ValidationFailed("cursor is not one this API returned", "分页游标无效", field="cursor")

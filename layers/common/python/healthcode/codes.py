@@ -10,7 +10,8 @@ from . import clock
 from .models import DisplayLogEntry, Person
 from .people import get as get_person
 from .reasons import describe
-from .tokens import CodeType, get_keyring
+from .errors import InvalidCode
+from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
 
@@ -59,3 +60,22 @@ def display_log(subject: str, limit: int, cursor: dict[str, Any] | None) -> tupl
         for entry in page
     ]
     return items, page.last_evaluated_key
+
+
+def person_from_code(qr: str, accepted: frozenset[CodeType] | set[CodeType] = PERSON_CODES) -> tuple[Person, CodeClaims]:
+    """The person a scanned code stands for: signature, kid, type, then revocation by code version.
+
+    Every failure is INVALID_CODE (400) and nothing is written: a forged, tampered, unknown-kid,
+    wrongly typed or revoked (re-issued) code never reaches a record.
+    """
+    claims = get_keyring().verify(qr, accepted)
+    try:
+        person = Person.get(claims.subject)
+    except Person.DoesNotExist:
+        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr") from None
+    if claims.version != int(person.code_version):
+        raise InvalidCode("This code has been re-issued; the old one is revoked", "该码已重新生成，旧码已作废", field="qr")
+    expected = {CodeType.PHYSICAL, CodeType.INBOUND if person.kind == "INBOUND" else CodeType.RESIDENT}
+    if claims.type in PERSON_CODES and claims.type not in expected:
+        raise InvalidCode("Code type does not match the person", "码类型与人员不符", field="qr")
+    return person, claims

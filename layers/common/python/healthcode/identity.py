@@ -12,6 +12,7 @@ The HTTP adapter's contract with the real service:
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -66,7 +67,9 @@ class HttpIdentityProvider:
             if exc.code >= 500:
                 raise ServiceUnavailable() from exc
             raise IdentityRejected() from exc
-        except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+        # urllib wraps only connect/send failures in URLError; a hang-up or garbled reply while reading the answer
+        # surfaces as a bare OSError or http.client.HTTPException.
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
             raise ServiceUnavailable() from exc
         if not isinstance(answer, dict) or answer.get("verified") is not True:
             raise IdentityRejected()

@@ -1,0 +1,54 @@
+"""Organizations, venues and grids, with their join codes.
+
+Access patterns: get by place_id; find by join code (GSI `by_join_code`); find the place an admin holds
+(GSI `by_admin`). One admin per place and one place per admin are kept by marker items in the auth table
+(`admin#<kind>#<person_id>`, `place-admin#<place_id>`) written in the same transaction as the place.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from .base import table_meta
+
+
+class ByJoinCode(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_join_code"
+        projection = AllProjection()
+
+    join_code = UnicodeAttribute(hash_key=True)
+
+
+class ByAdmin(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_admin"
+        projection = AllProjection()
+
+    admin_id = UnicodeAttribute(hash_key=True)
+
+
+class Place(Model):
+    Meta = table_meta("places_table")
+
+    place_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()  # VENUE | ORG | GRID
+    name = UnicodeAttribute()
+    join_code = UnicodeAttribute()
+    admin_id = UnicodeAttribute(null=True)
+    region_code = UnicodeAttribute(null=True)
+    address = UnicodeAttribute(null=True)
+    type = UnicodeAttribute(null=True)  # venue type
+    level = UnicodeAttribute(null=True)  # organization level
+    phone_enc = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="ACTIVE")  # grids: PENDING until approved
+    details = JSONAttribute(null=True)
+    last_edited_week = UnicodeAttribute(null=True)  # Monday (Asia/Shanghai) of the last edit
+    created_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    by_join_code = ByJoinCode()
+    by_admin = ByAdmin()
