@@ -10,7 +10,7 @@ import argparse
 import json
 import secrets
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "common" / "python"))
@@ -19,7 +19,7 @@ from healthcode.tokens import new_signing_key  # noqa: E402
 
 
 def new_kid() -> str:
-    return datetime.now(timezone.utc).strftime("k%Y%m%d") + secrets.token_hex(2)
+    return datetime.now(UTC).strftime("k%Y%m%d") + secrets.token_hex(2)
 
 
 def initial_secret(session_key: str | None = None) -> dict:

@@ -11,8 +11,9 @@ import json
 import mimetypes
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from chalice import Chalice
 from chalice.config import Config
@@ -20,7 +21,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from infra.template import ROOT, ApiRoute
 
-from .lambdas import LambdaContext, LoadedFunction
+from .lambdas import LoadedFunction
 
 WEB_ROOT = ROOT / "web"
 STAGE = "live"

@@ -7,8 +7,9 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from infra.template import ROOT, FunctionSpec, Resolver
 

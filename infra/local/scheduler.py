@@ -8,7 +8,7 @@ import re
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from infra.template import Schedule
@@ -34,7 +34,7 @@ def next_fire(expression: str, after: float) -> float:
     day = "*" if day == "?" else day
     weekday = "*" if weekday == "?" else re.sub(r"\d", lambda m: str(int(m.group()) - 1), weekday)
     spec = " ".join((minute, hour, day, month, weekday))
-    return croniter(spec, datetime.fromtimestamp(after, timezone.utc)).get_next(float)
+    return croniter(spec, datetime.fromtimestamp(after, UTC)).get_next(float)
 
 
 def scheduled_event(schedule: Schedule) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def scheduled_event(schedule: Schedule) -> dict[str, Any]:
         return json.loads(schedule.input)
     return {
         "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
-        "account": "123456789012", "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "account": "123456789012", "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": "us-east-1", "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{schedule.name}"],
         "detail": {},
     }

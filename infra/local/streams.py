@@ -43,7 +43,7 @@ class FailureReport:
 
 class StreamPoller:
     def __init__(self, source: StreamSource, function: LoadedFunction, stream_arn: str, streams_client: Any,
-                 destinations: "Destinations", poll_seconds: float = 0.2) -> None:
+                 destinations: Destinations, poll_seconds: float = 0.2) -> None:
         self.source = source
         self.function = function
         self.stream_arn = stream_arn

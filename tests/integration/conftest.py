@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from infra.local.demo import id_number
-from infra.local.lambdas import load_function
-from infra.local.provision import provision
-from infra.template import ROOT, Resolver, functions, load_template
+from infra.local.embedded import embedded_aws, load_all
+from infra.template import ROOT
 
 EVENTS = ROOT / "events"
 SYSTEM_ADMIN = id_number("44010619860101123")
@@ -24,26 +19,13 @@ SYSTEM_ADMIN = id_number("44010619860101123")
 @pytest.fixture(scope="session")
 def aws():
     """One embedded AWS for the integration session; tests use fresh people so they do not interfere."""
-    with mock_aws():
-        template = load_template()
-        session = boto3.session.Session(region_name="us-east-1")
-        physical = provision(template, session)
-        # Point the environment at what was created (KMS key id and secret ARN are only known now).
-        resolver = Resolver(template, physical, {"SystemAdminIds": SYSTEM_ADMIN, "IdentityProvider": "dev",
-                                                 "SmsProvider": "dev", "LogLevel": "WARNING"}, "us-east-1")
-        specs = functions(template)
-        env = {k: str(resolver.resolve(v)) for k, v in next(iter(specs.values())).environment.items()}
-        for key in ("PII_KEY_ID", "APP_SECRET_ID", "SYSTEM_ADMIN_IDS"):
-            os.environ[key] = env[key]
-        from healthcode.config import get_config
-
-        get_config.cache_clear()
-        yield {"template": template, "session": session, "physical": physical, "resolver": resolver, "specs": specs}
+    with embedded_aws(SYSTEM_ADMIN) as resources:
+        yield resources
 
 
 @pytest.fixture(scope="session")
 def lambdas(aws) -> dict[str, Any]:
-    return {name: load_function(spec, aws["resolver"]) for name, spec in aws["specs"].items()}
+    return load_all(aws)
 
 
 def sample_event(name: str, **changes: Any) -> dict[str, Any]:

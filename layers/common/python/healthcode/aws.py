@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .config import get_config
@@ -11,7 +11,7 @@ from .config import get_config
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     with _lock:
         import boto3  # deferred: only functions that call AWS directly pay for it

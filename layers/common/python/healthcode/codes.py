@@ -7,10 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 from . import clock
+from .errors import InvalidCode
 from .models import DisplayLogEntry, Person
 from .people import get as get_person
 from .reasons import describe
-from .errors import InvalidCode
 from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}

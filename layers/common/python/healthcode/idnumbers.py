@@ -10,6 +10,7 @@ from enum import Enum
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from . import clock
 from .errors import InvalidIdNumber
 
 
@@ -69,7 +70,7 @@ def parse_document(id_type: IdType | str, number: str, issue_count: str | None =
             raise InvalidIdNumber(
                 "ID number is not a valid resident ID card number", "身份证号码校验不通过", field="id_number"
             ) from exc
-        if ric.get_birth_date(cleaned) > date.today():
+        if ric.get_birth_date(cleaned) > clock.now().date():
             raise InvalidIdNumber("ID number has a birth date in the future", "身份证号码的出生日期有误", field="id_number")
         return IdDocument(id_type, cleaned)
     patterns = {IdType.HK_MACAU_PERMIT: _HK_MACAU, IdType.TAIWAN_PERMIT: _TAIWAN, IdType.PASSPORT: _PASSPORT}

@@ -11,7 +11,7 @@ from .aws import client
 from .config import get_config
 
 _lock = threading.Lock()
-_cached: "AppSecret | None" = None
+_cached: AppSecret | None = None
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class AppSecret:
     signing_keys: tuple[dict[str, str], ...]  # {"kid", "d" (b64url private seed), "x" (b64url public)}
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> "AppSecret":
+    def from_json(cls, raw: dict[str, Any]) -> AppSecret:
         missing = [k for k in ("session_key", "lookup_key", "active_kid") if not raw.get(k)]
         if missing or not raw.get("signing_keys"):
             raise RuntimeError(f"application secret is not initialised ({', '.join(missing) or 'signing_keys'}); "

@@ -10,9 +10,9 @@ import base64
 import binascii
 import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -52,7 +52,10 @@ def b64url(data: bytes) -> str:
 def unb64url(text: str) -> bytes:
     if not text or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for c in text):
         raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url(raw) != text:  # one canonical text per value: spare low bits must be zero
+        raise ValueError("not canonical base64url")
+    return raw
 
 
 class Keyring:
@@ -64,7 +67,7 @@ class Keyring:
         self._public = public
 
     @classmethod
-    def from_secret(cls, secret: AppSecret) -> "Keyring":
+    def from_secret(cls, secret: AppSecret) -> Keyring:
         private: dict[str, Ed25519PrivateKey] = {}
         public: dict[str, Ed25519PublicKey] = {}
         for entry in secret.signing_keys:

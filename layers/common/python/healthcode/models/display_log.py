@@ -6,9 +6,8 @@ Access patterns: append on every display; list one person's last three days with
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
-from pynamodb.attributes import TTLAttribute
 
 from .base import table_meta
 

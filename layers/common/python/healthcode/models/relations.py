@@ -42,6 +42,6 @@ class Relation(Model):
     inverse = Inverse()
 
     @classmethod
-    def make(cls, owner: str, kind: str, target: str, created_at: str, **extra: object) -> "Relation":
+    def make(cls, owner: str, kind: str, target: str, created_at: str, **extra: object) -> Relation:
         return cls(owner=owner, sk=f"{kind}#{target}", target=target, inverse_sk=f"{kind}#{owner}", kind=kind,
                    created_at=created_at, **extra)
