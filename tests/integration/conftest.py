@@ -43,6 +43,12 @@ def sample_event(name: str, **changes: Any) -> dict[str, Any]:
         event["requestContext"]["authorizer"] = {"person_id": person_id, "kind": "session",
                                                  "roles": ",".join(changes.pop("roles", ["resident"])),
                                                  "principalId": person_id}
+    if "path" in changes:  # concrete path, its template resource and parameters: path=("/v1/x/1", "/v1/x/{id}", {"id": "1"})
+        path, resource, params = changes.pop("path")
+        event["path"], event["resource"], event["pathParameters"] = path, resource, params
+        event["requestContext"]["resourcePath"], event["requestContext"]["path"] = resource, f"/live{path}"
+    if "method" in changes:
+        event["httpMethod"] = event["requestContext"]["httpMethod"] = changes.pop("method")
     if "headers" in changes:
         event["headers"] = {**(event.get("headers") or {}), **changes.pop("headers")}
     assert not changes, f"unknown changes {changes}"
