@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import phonenumbers
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -27,6 +26,8 @@ class NewPerson:
 
 def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN") -> str:
     """E.164 form of a phone number, or 400 naming the field."""
+    import phonenumbers  # deferred: only logins and sign-ups with a phone need its metadata
+
     try:
         parsed = phonenumbers.parse(phone, default_region)
     except phonenumbers.NumberParseException:
