@@ -31,7 +31,7 @@ def test_every_top_level_key_of_a_rest_proxy_event_is_present():
 
 
 def test_text_bodies_arrive_as_text_and_binary_as_base64():
-    text = proxy_event(chalice_event(body="{\"a\": 1}".encode()), "/x")
+    text = proxy_event(chalice_event(body=b"{\"a\": 1}"), "/x")
     assert text["body"] == "{\"a\": 1}" and text["isBase64Encoded"] is False
     binary = proxy_event(chalice_event(body=b"\x89PNG", headers={"content-type": "image/png"}), "/x")
     assert binary["isBase64Encoded"] is True and binary["body"] == "iVBORw=="

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from infra.local.scheduler import Scheduler, next_fire, scheduled_event
 from infra.template import Schedule
 
-T0 = datetime(2026, 11, 27, 10, 30, tzinfo=timezone.utc).timestamp()  # a Friday
+T0 = datetime(2026, 11, 27, 10, 30, tzinfo=UTC).timestamp()  # a Friday
 
 
 @pytest.mark.parametrize(("expression", "seconds"), [("rate(1 minute)", 60), ("rate(5 minutes)", 300),
@@ -20,13 +20,13 @@ def test_rate_expressions(expression, seconds):
 
 def test_cron_with_question_mark_and_year():
     fire = next_fire("cron(0 2 * * ? *)", T0)
-    assert datetime.fromtimestamp(fire, timezone.utc) == datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+    assert datetime.fromtimestamp(fire, UTC) == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 
 def test_cron_weekdays_are_one_based_sunday_first():
     # EventBridge 2 = Monday
     fire = next_fire("cron(0 1 ? * 2 *)", T0)
-    assert datetime.fromtimestamp(fire, timezone.utc).weekday() == 0
+    assert datetime.fromtimestamp(fire, UTC).weekday() == 0
 
 
 def test_unknown_expression_is_refused():
