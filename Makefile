@@ -20,12 +20,13 @@ run: install  ## the local stack with demo data on PORT (default 8000)
 
 browser-deps:  ## Debian's chromium for the browser tests (they skip when it cannot be installed)
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
-	  ($(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1 || \
-	   ($(SUDO) apt-get update -qq >/dev/null 2>&1 && $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1) || \
+	  ($(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null 2>&1 || \
+	   ($(SUDO) apt-get update -qq >/dev/null 2>&1 && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null 2>&1) || \
 	   echo "chromium could not be installed: browser tests will be skipped")
 
-test: install browser-deps  ## the whole suite: unit, integration, template, e2e, browser
-	$(PY) -m pytest -q -p no:cacheprovider
+test: install browser-deps  ## lint, then the whole suite: unit, integration, template, e2e, browser
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -p no:cacheprovider -n 2
 
 test-fast: install  ## unit + integration + template only
 	$(PY) -m pytest -q -m "not e2e and not browser and not slow"
