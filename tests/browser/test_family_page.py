@@ -141,11 +141,14 @@ def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(page: Any, 
     page.click("[data-testid=open-family]")
     expect(page.locator("#family-empty")).to_be_visible(timeout=SLOW_MS)
 
-    # WHEN they add their father after a failed verification
+    # WHEN they add their father: first by ID match (minors only), then by face with a failed verification
     page.select_option("#member-relation-select", "PARENT")
     page.fill("#member-name", "周老伯")
     page.fill("#member-id-number", id_number(f"44010019{random.randint(40, 60)}0101{random.randint(100, 999)}"))
     page.check("[data-testid=member-method-id-match]")
+    page.click("#member-submit")
+    expect(page.locator('[data-error="verification.method"]')).to_contain_text("仅适用于未成年人", timeout=SLOW_MS)
+    page.check("[data-testid=member-method-face]")
     page.fill("#member-proof", "wrong-proof")
     page.click("#member-submit")
     expect(page.locator('[data-error="verification"]')).to_have_text("家庭成员身份认证未通过", timeout=SLOW_MS)

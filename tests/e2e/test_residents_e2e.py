@@ -54,8 +54,8 @@ def add_member(guardian: Client, relation: str, name: str, number: str, method: 
 def household(local_stack):
     """A fresh guardian who adds a child and a parent over HTTP."""
     guardian = log_in(local_stack, new_id_number(1985), "赵监护")
-    child = add_member(guardian, "CHILD", "赵小宝", new_id_number(2016))
-    parent = add_member(guardian, "PARENT", "赵老爷", new_id_number(1948), method="ID_MATCH")
+    child = add_member(guardian, "CHILD", "赵小宝", new_id_number(2016), method="ID_MATCH")
+    parent = add_member(guardian, "PARENT", "赵老爷", new_id_number(1948))
     assert child.status_code == 201, child.text
     assert parent.status_code == 201, parent.text
     return {"guardian": guardian, "child": child.json(), "parent": parent.json()}

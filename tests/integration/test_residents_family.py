@@ -136,6 +136,12 @@ def test_there_is_no_cap_on_the_number_of_members(family, resident):
     assert len(first["items"]) == 10 and len(second["items"]) == 2 and second["next_cursor"] is None
 
 
+def test_a_minor_may_be_verified_by_id_match(family, resident):
+    status, added = family.add(resident["person_id"], id_number=new_id_number(2012),
+                               verification={"method": "ID_MATCH", "proof": "dev-pass"})
+    assert status == 201, added
+
+
 def test_adding_the_same_member_twice_is_a_conflict(family, resident):
     number = new_id_number(2012)
     family.add(resident["person_id"], id_number=number)
@@ -154,6 +160,8 @@ def test_a_guardian_cannot_add_themselves(family, resident):
     ({"verification": {"method": "FACE", "proof": "wrong"}}, "verification", "IDENTITY_NOT_VERIFIED"),
     ({"verification": {"method": "WECHAT_PAY", "proof": "dev-pass"}}, "verification.method", "VALIDATION_ERROR"),
     ({"verification": {"method": "FACE"}}, "verification.proof", "VALIDATION_ERROR"),
+    ({"id_number": new_id_number(1960), "verification": {"method": "ID_MATCH", "proof": "dev-pass"}},
+     "verification.method", "VALIDATION_ERROR"),
     ({"relation": "NEIGHBOUR"}, "relation", "VALIDATION_ERROR"),
     ({"relation": None}, "relation", "VALIDATION_ERROR"),
     ({"id_type": "PASSPORT"}, "id_type", "VALIDATION_ERROR"),

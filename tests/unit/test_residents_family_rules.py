@@ -36,6 +36,22 @@ def test_a_bad_document_is_refused_before_anything_is_read_or_written(changes, e
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize(("id_type", "number", "issue_count"), [
+    ("ID_CARD", "440100196001011233", None),  # an adult
+    ("ID_CARD", "440100200801011230", None),  # 18 already
+    ("HK_MACAU_PERMIT", "H12345678", "01"),  # no birth date on the permit number: treated as an adult
+])
+def test_id_match_is_refused_for_anyone_not_known_to_be_a_minor(id_type, number, issue_count):
+    # GIVEN an ID-consistency check (name and number agree), which anyone who knows them could pass
+    member = new_member(id_type=id_type, id_number=number, issue_count=issue_count,
+                        method=family.VerificationMethod.ID_MATCH)
+
+    # WHEN an adult is added that way THEN it is refused before any read, naming the method
+    with pytest.raises(ValidationFailed) as caught:
+        family.add_member("guardian", member)
+    assert caught.value.field == "verification.method"
+
+
 @pytest.mark.parametrize("name", ["", "   ", "陈<script>", "陈1明"])
 def test_a_bad_name_is_refused_before_anything_is_read_or_written(name):
     with pytest.raises(ValidationFailed) as caught:

@@ -4,6 +4,11 @@ A member is a person of their own (kind DEPENDANT when first seen here; an exist
 who already logged in, is reused), linked to the guardian by `MEMBER#<member_id>` in the relations table.
 That one relation is what `access.subject_for` checks, so `member=` works on every `me` route. There is no
 cap on the number of members (FAQ 8); each is added only after the provider verifies their identity.
+
+Verification: FACE (刷脸实人认证, the member in front of the guardian's phone) for anyone; ID_MATCH
+(证件一致性认证, name and number agree) only for a minor, as read from the ID card's birth date. A name and
+an ID number are no secret, so for an adult they would let anyone who knows them read that adult's code
+and health records; a child may have no face on record with the CTID service, and is the case it is for.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from . import audit, clock
 from .access import MEMBER
 from .errors import Conflict, IdentityRejected, NotFound, ValidationFailed
 from .identity import get_identity_provider
-from .idnumbers import parse_document
+from .idnumbers import age_on, parse_document
 from .login import clean_name
 from .models import Person, Relation
 from .people import NewPerson, find_by_document, find_or_create
@@ -50,7 +55,10 @@ RELATION_LABELS = {
 
 class VerificationMethod(str, Enum):
     FACE = "FACE"  # 刷脸实人认证
-    ID_MATCH = "ID_MATCH"  # 证件一致性认证 (name and number agree)
+    ID_MATCH = "ID_MATCH"  # 证件一致性认证 (name and number agree): minors only
+
+
+ADULT_AGE = 18
 
 
 class MemberNotVerified(ValidationFailed):
@@ -80,6 +88,12 @@ def add_member(guardian_id: str, new: NewMember) -> dict[str, Any]:
     """Verify the member's identity, find or create their person, then link them; nothing is written on failure."""
     document = parse_document(new.id_type, new.id_number, new.issue_count)
     name = clean_name(new.name)
+    if new.method is VerificationMethod.ID_MATCH:
+        age = age_on(document.birth_date, clock.local_date(clock.now()))
+        if age is None or age >= ADULT_AGE:
+            raise ValidationFailed("ID_MATCH verifies minors only; an adult member is verified by FACE",
+                                   "证件一致性认证仅适用于未成年人，成年家庭成员请使用刷脸实人认证",
+                                   field="verification.method")
     existing = find_by_document(document)
     if existing is not None and existing.person_id == guardian_id:
         raise ValidationFailed("You cannot add yourself as a family member", "不能添加本人为家庭成员", field="id_number")
