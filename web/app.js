@@ -1,4 +1,6 @@
-/* 粤康码 H5: resident login, the code (亮码) with its red-code reasons, and the three-day display log. */
+/* 粤康码 H5: resident login, the code (亮码) with its red-code reasons, the three-day display log, and the
+   resident's services: family members (switch, add, remove, offline code), records (我的粤康码信息),
+   health declarations, the itinerary card and the Macau health code. */
 (function () {
   "use strict";
 
@@ -26,6 +28,11 @@
     loadingCode: false,
     logCursor: null,
     expandedReasons: {},
+    member: null, // the family member whose code is shown, or null for oneself
+    selfName: "",
+    family: [],
+    refreshAgain: false,
+    view: "code",
   };
 
   // ---------------------------------------------------------------- time
@@ -84,6 +91,7 @@
     this.code = error.code || "ERROR";
     this.messageZh = error.message_zh || error.message || "请求失败，请稍后再试";
     this.field = error.field || null;
+    this.details = error.details || null;
   }
 
   function api(path, options) {
@@ -104,6 +112,7 @@
         if (!response.ok) {
           throw new ApiFailure(response.status, (data && data.error) || {});
         }
+        if (response.status === 204) return null; // no content: a removal, for one
         if (data === null) throw new ApiFailure(response.status, { message_zh: "服务返回内容有误" });
         return data;
       });
@@ -241,9 +250,11 @@
     state.session = null;
     sessionStorage.removeItem(SESSION_KEY);
     el.codeView.hidden = true;
+    hideServiceViews();
     el.loginView.hidden = false;
     document.body.removeAttribute("data-code-color");
     resetCodeView();
+    resetResidents();
     el.loginNotice.textContent = notice || "";
     el.loginNotice.hidden = !notice;
   }
@@ -251,8 +262,10 @@
   function showCodeView() {
     el.loginView.hidden = true;
     el.codeView.hidden = false;
+    state.view = "code";
     startTimers();
     refreshCode();
+    loadFamily();
     window.scrollTo(0, 0);
   }
 
@@ -291,14 +304,18 @@
       showLoginView("登录已过期，请重新登录");
       return Promise.resolve();
     }
-    if (state.loadingCode) return Promise.resolve();
+    if (state.loadingCode) {
+      state.refreshAgain = true; // e.g. another family member was chosen while a code was loading
+      return Promise.resolve();
+    }
     state.loadingCode = true;
     state.refreshDue = false;
     setBusy(el.refresh, true, "刷新中…");
     var session = state.session;
-    return api("/v1/me/code", { auth: true })
+    var member = state.member;
+    return api(withMember("/v1/me/code"), { auth: true })
       .then(function (code) {
-        if (state.session !== session) return; // logged out meanwhile
+        if (state.session !== session || state.member !== member) return; // logged out or switched meanwhile
         renderCode(code);
         el.codeError.hidden = true;
       })
@@ -311,6 +328,10 @@
       .then(function () {
         state.loadingCode = false;
         setBusy(el.refresh, false);
+        if (state.refreshAgain) {
+          state.refreshAgain = false;
+          return refreshCode();
+        }
         if (state.session) loadDisplayLog(false);
       });
   }
@@ -323,6 +344,10 @@
     el.codeColor.textContent = look.label;
     el.codeColor.title = look.note || "";
     el.nameMasked.textContent = code.name_masked || "";
+    if (!state.member) state.selfName = code.name_masked || "";
+    el.codeCard.dataset.member = state.member ? state.member.person_id : "";
+    el.memberRelation.textContent = state.member ? "（" + state.member.relation_label + "）" : "";
+    el.memberRelation.hidden = !state.member;
     var typeLabel = CODE_TYPES[code.code_type] || "";
     el.codeType.textContent = typeLabel;
     el.codeType.hidden = !typeLabel;
@@ -331,8 +356,9 @@
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
   }
 
-  function drawQr(text, moduleColor) {
-    var canvas = el.qr;
+  function drawQr(text, moduleColor) { drawQrOn(el.qr, text, moduleColor); }
+
+  function drawQrOn(canvas, text, moduleColor) {
     var ctx = canvas.getContext("2d");
     if (!text || typeof window.qrcode !== "function") {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
@@ -412,7 +438,7 @@
   // ---------------------------------------------------------------- display log (亮码记录)
 
   function loadDisplayLog(more) {
-    var path = "/v1/me/display-log?limit=20";
+    var path = withMember("/v1/me/display-log?limit=20");
     if (more && state.logCursor) path += "&cursor=" + encodeURIComponent(state.logCursor);
     if (more) setBusy(el.displayLogMore, true, "加载中…");
     var session = state.session;
@@ -465,6 +491,852 @@
     return row;
   }
 
+  // ---------------------------------------------------------------- residents: shared helpers
+
+  var SYMPTOMS = [
+    ["fever", "发热"], ["cough", "咳嗽"], ["fatigue", "乏力"], ["sore_throat", "咽痛"],
+    ["shortness_of_breath", "呼吸困难"], ["diarrhea", "腹泻"], ["loss_of_taste_or_smell", "嗅觉或味觉减退"],
+    ["muscle_pain", "肌肉酸痛"],
+  ];
+  var DECLARE_QUESTIONS = [
+    ["contact_with_case", "14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者"],
+    ["visited_risk_area", "14天内是否到过中高风险地区"],
+    ["returned_from_abroad", "14天内是否有境外旅居史"],
+    ["household_unwell", "共同居住人员是否有发热、咳嗽等症状"],
+  ];
+  var MACAU_QUESTIONS = DECLARE_QUESTIONS.slice(0, 3);
+  var RECORD_KINDS = [
+    ["nucleic_acid", "核酸检测记录"], ["antibody", "抗体检测记录"], ["health_certificate", "健康证明"],
+    ["release_notice", "解除医学观察电子告知书"], ["entry_registration", "入粤登记"],
+    ["inbound_entry", "入境情况记录"], ["declaration", "健康申报记录"], ["display", "亮码记录"],
+    ["temperature", "体温检测记录"],
+  ];
+  var FIELD_LABELS = {
+    result: "检测结果", institution: "检测机构", occurred_at: "时间", tested_at: "检测时间", valid_from: "开始时间",
+    valid_until: "有效期至", status: "健康状态", country: "入境国家/地区", doc_number: "证件号码",
+    entry_date: "入境日期", port: "入境口岸", vehicle: "交通工具", temperature: "体温", temperature_c: "体温（°C）",
+    place_name: "场所", place_id: "场所编号", color: "码色", code_type: "码类型", type: "类型",
+    type_label: "申报类型", symptoms: "症状", symptom_labels: "症状", issued_by: "出具人", unit: "出具单位",
+    city: "城市", province: "省份", source: "来源", answers: "申报内容", fever: "是否发热",
+  };
+  var VALUE_LABELS = {
+    NEGATIVE: "阴性", POSITIVE: "阳性", LOW_RISK: "低风险", MEDIUM_RISK: "中风险", HIGH_RISK: "高风险",
+    NORMAL: "正常", FEVER: "发热", GREEN: "绿码", RED: "红码", YELLOW: "黄码", SUCCESS: "亮码成功",
+    R: "粤康码", I: "入境人员粤康码", P: "实体粤康码",
+  };
+  var HIDDEN_RECORD_FIELDS = { kind: true, at: true, person_id: true, declaration_id: true, event_id: true,
+    symptoms: true, answer_labels: true, declared_by_guardian: true, type: true };
+  var MACAU_STATUS = { VALID: "绿码 · 有效", EXPIRED: "已过期，请重新申领", REVOKED: "已失效" };
+
+  function withMember(path) {
+    if (!state.member) return path;
+    return path + (path.indexOf("?") >= 0 ? "&" : "?") + "member=" + encodeURIComponent(state.member.person_id);
+  }
+
+  function subjectLabel() {
+    return state.member ? state.member.name_masked + "（" + state.member.relation_label + "）" : "本人";
+  }
+
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function showBox(box, message) {
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  // Errors go under the field the server named ("symptoms.3" falls back to "symptoms"), else into the form box.
+  function clearFormErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-error]"), function (box) { showBox(box, ""); });
+    Array.prototype.forEach.call(form.querySelectorAll(".field.invalid"), function (f) { f.classList.remove("invalid"); });
+  }
+
+  function showFormFailure(form, failure, formBox) {
+    var field = failure.field || "";
+    while (field) {
+      var box = form.querySelector('[data-error="' + field + '"]');
+      if (box) {
+        showBox(box, failure.messageZh);
+        var wrapper = form.querySelector('[data-field="' + field + '"]');
+        if (wrapper) wrapper.classList.add("invalid");
+        return;
+      }
+      field = field.indexOf(".") >= 0 ? field.slice(0, field.lastIndexOf(".")) : "";
+    }
+    showBox(formBox, failure.messageZh);
+  }
+
+  function symptomChecks(container, prefix) {
+    container.textContent = "";
+    SYMPTOMS.forEach(function (symptom) {
+      var label = make("label", "check");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = prefix + "symptom";
+      box.value = symptom[0];
+      box.setAttribute("data-testid", prefix + "symptom-" + symptom[0]);
+      label.appendChild(box);
+      label.appendChild(make("span", "", symptom[1]));
+      container.appendChild(label);
+    });
+  }
+
+  function yesNoQuestions(container, questions, prefix) {
+    container.textContent = "";
+    questions.forEach(function (question) {
+      var set = make("fieldset", "field question");
+      set.dataset.field = prefix + question[0];
+      set.appendChild(make("legend", "", question[1]));
+      var choices = make("div", "yes-no");
+      [["false", "否"], ["true", "是"]].forEach(function (option) {
+        var label = make("label", "choice");
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = prefix + question[0];
+        radio.value = option[0];
+        radio.checked = option[0] === "false";
+        radio.setAttribute("data-testid", prefix + question[0] + "-" + option[0]);
+        label.appendChild(radio);
+        label.appendChild(make("span", "", option[1]));
+        choices.appendChild(label);
+      });
+      set.appendChild(choices);
+      var error = make("p", "field-error");
+      error.dataset.error = prefix + question[0];
+      error.hidden = true;
+      set.appendChild(error);
+      container.appendChild(set);
+    });
+  }
+
+  function checkedSymptoms(form, prefix) {
+    return Array.prototype.map.call(form.querySelectorAll('input[name="' + prefix + 'symptom"]:checked'),
+      function (box) { return box.value; });
+  }
+
+  function answerOf(form, name) {
+    var checked = form.querySelector('input[name="' + name + '"]:checked');
+    return checked ? checked.value === "true" : false;
+  }
+
+  // A number input gives "" for anything it cannot read; that is a mistake, not "no temperature".
+  function readTemperature(input) {
+    if (input.value === "" && !(input.validity && input.validity.badInput)) return { value: null };
+    var value = parseFloat(input.value);
+    if (isNaN(value)) return { error: "请输入正确的体温，如 36.5" };
+    return { value: value };
+  }
+
+  // ---------------------------------------------------------------- views
+
+  function serviceViews() {
+    return { family: el.familyView, records: el.recordsView, declare: el.declareView,
+      itinerary: el.itineraryView, macau: el.macauView };
+  }
+
+  function hideServiceViews() {
+    var views = serviceViews();
+    Object.keys(views).forEach(function (name) { if (views[name]) views[name].hidden = true; });
+  }
+
+  function showView(name) {
+    closeMemberMenu();
+    hideServiceViews();
+    state.view = name;
+    if (name === "code") {
+      el.codeView.hidden = false;
+      if (state.refreshDue) refreshCode();
+      window.scrollTo(0, 0);
+      return;
+    }
+    el.codeView.hidden = true;
+    serviceViews()[name].hidden = false;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-subject-note]"), function (note) {
+      note.textContent = state.member ? "当前为家庭成员 " + subjectLabel() + " 办理" : "";
+      note.hidden = !state.member;
+    });
+    if (name === "family") loadFamily();
+    if (name === "records") openRecords(state.recordKind || RECORD_KINDS[0][0]);
+    if (name === "declare") openDeclare();
+    if (name === "itinerary") openItinerary();
+    if (name === "macau") openMacau();
+    window.scrollTo(0, 0);
+  }
+
+  function resetResidents() {
+    state.member = null;
+    state.selfName = "";
+    state.family = [];
+    state.recordKind = null;
+    closeMemberMenu();
+    el.memberMenu.textContent = "";
+    el.memberRelation.hidden = true;
+    el.codeCard.dataset.member = "";
+    hideOffline();
+    el.itineraryCard.hidden = true;
+    el.itineraryForm.reset();
+    showBox(el.itinerarySent, "");
+    stopCountdown();
+  }
+
+  // ---------------------------------------------------------------- family members (家庭成员)
+
+  function loadFamily() {
+    var session = state.session;
+    return api("/v1/me/family?limit=100", { auth: true })
+      .then(function (page) {
+        if (state.session !== session) return;
+        state.family = page.items || [];
+        if (state.member && !state.family.some(function (m) { return m.person_id === state.member.person_id; })) {
+          selectMember(null); // removed meanwhile
+        }
+        renderMemberMenu();
+        renderFamilyList();
+        showBox(el.familyError, "");
+      })
+      .catch(function (failure) {
+        if (state.session !== session || handleAuthFailure(failure)) return;
+        showBox(el.familyError, "家庭成员加载失败：" + failure.messageZh);
+      });
+  }
+
+  function menuOption(text, testid, onChoose, selected) {
+    var item = make("li", "member-option" + (selected ? " selected" : ""), text);
+    item.setAttribute("role", "option");
+    item.setAttribute("tabindex", "-1");
+    item.setAttribute("aria-selected", String(!!selected));
+    item.setAttribute("data-testid", testid);
+    item.addEventListener("click", onChoose);
+    item.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onChoose(); }
+    });
+    return item;
+  }
+
+  function renderMemberMenu() {
+    el.memberMenu.textContent = "";
+    var self = menuOption((state.selfName || "本人") + "（本人）", "member-option-self",
+      function () { selectMember(null); }, !state.member);
+    el.memberMenu.appendChild(self);
+    state.family.forEach(function (member) {
+      var option = menuOption(member.name_masked + "（" + member.relation_label + "）", "member-option",
+        function () { selectMember(member); }, state.member && state.member.person_id === member.person_id);
+      option.dataset.personId = member.person_id;
+      el.memberMenu.appendChild(option);
+    });
+    el.memberMenu.appendChild(menuOption("＋ 添加家庭成员", "member-option-add", function () {
+      showView("family");
+      el.memberName.focus();
+    }));
+    el.memberMenu.appendChild(menuOption("管理家庭成员", "member-option-manage", function () { showView("family"); }));
+  }
+
+  function openMemberMenu() {
+    renderMemberMenu();
+    el.memberMenu.hidden = false;
+    el.memberSwitch.setAttribute("aria-expanded", "true");
+    var current = el.memberMenu.querySelector(".selected") || el.memberMenu.firstChild;
+    if (current) current.focus();
+  }
+
+  function closeMemberMenu() {
+    if (!el.memberMenu) return;
+    el.memberMenu.hidden = true;
+    el.memberSwitch.setAttribute("aria-expanded", "false");
+  }
+
+  function selectMember(member) {
+    closeMemberMenu();
+    var changed = (state.member && state.member.person_id) !== (member && member.person_id);
+    state.member = member;
+    if (!changed) return;
+    hideOffline();
+    el.displayLog.textContent = "";
+    state.logCursor = null;
+    state.expandedReasons = {};
+    el.nameMasked.textContent = member ? member.name_masked : state.selfName;
+    if (!el.codeView.hidden) refreshCode();
+    else state.refreshDue = true;
+  }
+
+  function renderFamilyList() {
+    el.familyList.textContent = "";
+    el.familyEmpty.hidden = state.family.length > 0;
+    state.family.forEach(function (member) {
+      var row = make("li", "family-member");
+      row.dataset.personId = member.person_id;
+      row.dataset.color = member.color || "";
+      row.setAttribute("data-testid", "family-member");
+      var who = make("div", "family-who");
+      who.appendChild(make("span", "family-name", member.name_masked));
+      who.appendChild(make("span", "family-relation", member.relation_label));
+      who.appendChild(make("span", "family-color", (COLORS[member.color] || { label: member.color || "" }).label));
+      row.appendChild(who);
+      row.appendChild(make("p", "subtle family-id", member.id_masked || ""));
+      var actions = make("div", "family-actions");
+      var show = make("button", "btn btn-light small", "查看粤康码");
+      show.type = "button";
+      show.setAttribute("data-testid", "family-show");
+      show.addEventListener("click", function () {
+        selectMember(member);
+        showView("code");
+      });
+      var remove = make("button", "btn btn-outline small", "解除");
+      remove.type = "button";
+      remove.setAttribute("data-testid", "family-remove");
+      remove.addEventListener("click", function () { removeMember(member, remove); });
+      actions.appendChild(show);
+      actions.appendChild(remove);
+      row.appendChild(actions);
+      el.familyList.appendChild(row);
+    });
+  }
+
+  function removeMember(member, button) {
+    if (!window.confirm("确定解除家庭成员 " + member.name_masked + "（" + member.relation_label + "）吗？")) return;
+    setBusy(button, true, "解除中…");
+    api("/v1/me/family/" + encodeURIComponent(member.person_id), { method: "DELETE", auth: true })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showBox(el.familyError, "解除失败：" + failure.messageZh);
+      })
+      .then(function () {
+        if (state.member && state.member.person_id === member.person_id) selectMember(null);
+        setBusy(button, false);
+        return loadFamily();
+      });
+  }
+
+  function syncMemberForm() {
+    var permit = el.memberIdType.value === "HK_MACAU_PERMIT";
+    el.memberIssueRow.hidden = !permit;
+    el.memberIdNumber.placeholder = permit ? "如 H12345678" : "请输入成员18位身份证号码";
+  }
+
+  function onMemberSubmit(event) {
+    event.preventDefault();
+    var form = el.memberForm;
+    clearFormErrors(form);
+    showBox(el.memberFormError, "");
+    showBox(el.memberFormDone, "");
+    var body = {
+      relation: el.memberRelationSelect.value,
+      name: el.memberName.value.trim(),
+      id_type: el.memberIdType.value,
+      id_number: el.memberIdNumber.value.replace(/\s+/g, "").toUpperCase(),
+      verification: {
+        method: (form.querySelector('input[name="verification_method"]:checked') || { value: "FACE" }).value,
+        proof: el.memberProof.value.trim(),
+      },
+    };
+    if (body.id_type === "HK_MACAU_PERMIT") body.issue_count = el.memberIssueCount.value.trim();
+    var missing = [];
+    if (!body.name) missing.push(["name", "请输入姓名"]);
+    if (!body.id_number) missing.push(["id_number", "请输入证件号码"]);
+    if (!body.verification.proof) missing.push(["verification", "请完成身份认证"]);
+    if (missing.length) {
+      missing.forEach(function (m) { showFormFailure(form, { field: m[0], messageZh: m[1] }, el.memberFormError); });
+      return;
+    }
+    setBusy(el.memberSubmit, true, "认证中…");
+    api("/v1/me/family", { method: "POST", auth: true, body: body })
+      .then(function (added) {
+        form.reset();
+        syncMemberForm();
+        showBox(el.memberFormDone, "已添加 " + added.name_masked + "（" + added.relation_label + "），可在姓名旁的下拉箭头切换查看其粤康码");
+        return loadFamily();
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.memberFormError);
+      })
+      .then(function () { setBusy(el.memberSubmit, false); });
+  }
+
+  // ---------------------------------------------------------------- 保存离线粤康码 (the black printable code)
+
+  function hideOffline() {
+    if (!el.offlineSection) return;
+    el.offlineSection.hidden = true;
+    el.offlineFigure.hidden = true;
+    el.offlineSave.hidden = true;
+    if (state.offlineUrl) URL.revokeObjectURL(state.offlineUrl);
+    state.offlineUrl = null;
+    el.offlineImage.removeAttribute("src");
+  }
+
+  function openOffline() {
+    hideOffline();
+    el.offlineSection.hidden = false;
+    el.offlineStatus.textContent = "正在生成" + (state.member ? subjectLabel() + "的" : "") + "离线实体粤康码…";
+    var member = state.member;
+    fetch(withMember("/v1/me/code/physical"), {
+      headers: { Authorization: "Bearer " + state.session.token, Accept: "image/png" },
+      cache: "no-store", credentials: "same-origin",
+    }).then(function (response) {
+      if (state.member !== member) return;
+      if (response.status === 401) { showLoginView("登录已过期，请重新登录"); return; }
+      if (response.status === 404) {
+        el.offlineStatus.textContent = "离线实体粤康码暂未生成，请稍后再试。";
+        return;
+      }
+      if (!response.ok) {
+        el.offlineStatus.textContent = "离线实体粤康码获取失败，请稍后再试。";
+        return;
+      }
+      return response.blob().then(function (blob) {
+        state.offlineUrl = URL.createObjectURL(blob);
+        el.offlineImage.src = state.offlineUrl;
+        el.offlineSave.href = state.offlineUrl;
+        el.offlineFigure.hidden = false;
+        el.offlineSave.hidden = false;
+        el.offlineStatus.textContent = "实体粤康码为黑色，可保存至手机相册后打印，方便不便使用智能手机的人员出行时随身携带。";
+      });
+    }, function () {
+      el.offlineStatus.textContent = "网络连接失败，请检查网络后重试";
+    });
+  }
+
+  // ---------------------------------------------------------------- 我的粤康码信息 (records)
+
+  function renderRecordTabs() {
+    el.recordsTabs.textContent = "";
+    RECORD_KINDS.forEach(function (kind) {
+      var tab = make("button", "tab", kind[1]);
+      tab.type = "button";
+      tab.setAttribute("role", "tab");
+      tab.dataset.kind = kind[0];
+      tab.setAttribute("data-testid", "records-tab-" + kind[0]);
+      tab.setAttribute("aria-selected", String(state.recordKind === kind[0]));
+      tab.addEventListener("click", function () { openRecords(kind[0]); });
+      el.recordsTabs.appendChild(tab);
+    });
+  }
+
+  function openRecords(kind) {
+    state.recordKind = kind;
+    state.recordCursor = null;
+    renderRecordTabs();
+    el.recordsList.textContent = "";
+    loadRecords(false);
+  }
+
+  function loadRecords(more) {
+    var kind = state.recordKind;
+    var member = state.member;
+    var path = withMember("/v1/me/records?kind=" + encodeURIComponent(kind) + "&limit=20");
+    if (more && state.recordCursor) path += "&cursor=" + encodeURIComponent(state.recordCursor);
+    showBox(el.recordsError, "");
+    el.recordsEmpty.hidden = true;
+    return api(path, { auth: true })
+      .then(function (page) {
+        if (state.recordKind !== kind || state.member !== member) return;
+        (page.items || []).forEach(function (item) { el.recordsList.appendChild(recordEntry(item, kind)); });
+        state.recordCursor = page.next_cursor || null;
+        el.recordsMore.hidden = !state.recordCursor;
+        el.recordsEmpty.hidden = el.recordsList.children.length > 0;
+      })
+      .catch(function (failure) {
+        if (state.recordKind !== kind || handleAuthFailure(failure)) return;
+        el.recordsMore.hidden = true;
+        showBox(el.recordsError, failure.status === 404 && failure.code === "NOT_FOUND" && !failure.field
+          ? "该记录查询服务暂未开通，请稍后再试" : "记录加载失败：" + failure.messageZh);
+      });
+  }
+
+  function kindLabel(kind) {
+    for (var i = 0; i < RECORD_KINDS.length; i++) if (RECORD_KINDS[i][0] === kind) return RECORD_KINDS[i][1];
+    return kind || "";
+  }
+
+  function displayValue(key, value) {
+    if (value === null || value === undefined || value === "") return null;
+    if (typeof value === "boolean") return value ? "是" : "否";
+    if (Array.isArray(value)) return value.length ? value.map(function (v) { return displayValue(key, v); }).join("、") : "无";
+    if (typeof value === "object") {
+      return Object.keys(value).map(function (k) { return (FIELD_LABELS[k] || k) + "：" + displayValue(k, value[k]); }).join("；");
+    }
+    var text = String(value);
+    if (/(_at|_from|_until)$/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(text)) return formatTime(text);
+    return VALUE_LABELS[text] || text;
+  }
+
+  // Records of every kind render the same way: the kind and the time, then each field with its Chinese label.
+  function recordEntry(item, kind) {
+    var row = make("li", "record");
+    row.dataset.kind = item.kind || kind;
+    row.setAttribute("data-testid", "record-item");
+    var head = make("div", "record-head");
+    head.appendChild(make("span", "record-kind", kindLabel(item.kind || kind)));
+    var when = make("time", "record-time", formatTime(item.at));
+    when.dateTime = item.at || "";
+    head.appendChild(when);
+    row.appendChild(head);
+    var facts = make("dl", "facts");
+    Object.keys(item).forEach(function (key) {
+      if (HIDDEN_RECORD_FIELDS[key]) return;
+      var shown = displayValue(key, item[key]);
+      if (shown === null) return;
+      facts.appendChild(make("dt", "", FIELD_LABELS[key] || key));
+      var value = make("dd", "", shown);
+      value.dataset.field = key;
+      facts.appendChild(value);
+    });
+    row.appendChild(facts);
+    return row;
+  }
+
+  // ---------------------------------------------------------------- 健康申报 (declarations)
+
+  function syncDeclareForm() {
+    var org = el.declareType.value === "ORG_MEMBER";
+    el.declarePlaceRow.hidden = !org;
+  }
+
+  function openDeclare() {
+    clearFormErrors(el.declareForm);
+    showBox(el.declareError, "");
+    showBox(el.declareDone, "");
+    syncDeclareForm();
+    loadDeclarations();
+  }
+
+  function onDeclareSubmit(event) {
+    event.preventDefault();
+    var form = el.declareForm;
+    clearFormErrors(form);
+    showBox(el.declareError, "");
+    showBox(el.declareDone, "");
+    var temperature = readTemperature(el.declareTemperature);
+    if (temperature.error) {
+      showFormFailure(form, { field: "temperature_c", messageZh: temperature.error }, el.declareError);
+      return;
+    }
+    var answers = {};
+    DECLARE_QUESTIONS.forEach(function (q) { answers[q[0]] = answerOf(form, "d-" + q[0]); });
+    if (el.declareCity.value.trim()) answers.current_city = el.declareCity.value.trim();
+    if (el.declareRemarks.value.trim()) answers.remarks = el.declareRemarks.value.trim();
+    var body = { type: el.declareType.value, symptoms: checkedSymptoms(form, "d-"), answers: answers };
+    if (temperature.value !== null) body.temperature_c = temperature.value;
+    if (body.type === "ORG_MEMBER") {
+      body.place_id = el.declarePlace.value.trim();
+      if (!body.place_id) {
+        showFormFailure(form, { field: "place_id", messageZh: "请填写已绑定的组织机构编号" }, el.declareError);
+        return;
+      }
+    }
+    setBusy(el.declareSubmit, true, "提交中…");
+    api(withMember("/v1/me/declarations"), { method: "POST", auth: true, body: body })
+      .then(function (declared) {
+        showBox(el.declareDone, "申报成功（" + formatTime(declared.declared_at) + "）");
+        Array.prototype.forEach.call(form.querySelectorAll('input[type="checkbox"]'), function (b) { b.checked = false; });
+        el.declareTemperature.value = "";
+        return loadDeclarations();
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.declareError);
+      })
+      .then(function () { setBusy(el.declareSubmit, false); });
+  }
+
+  function loadDeclarations() {
+    var member = state.member;
+    return api(withMember("/v1/me/declarations?limit=20"), { auth: true })
+      .then(function (page) {
+        if (state.member !== member) return;
+        el.declareList.textContent = "";
+        (page.items || []).forEach(function (item) {
+          var row = make("li", "record");
+          row.setAttribute("data-testid", "declaration-item");
+          var head = make("div", "record-head");
+          head.appendChild(make("span", "record-kind", item.type_label));
+          var when = make("time", "record-time", formatTime(item.declared_at));
+          when.dateTime = item.declared_at;
+          head.appendChild(when);
+          row.appendChild(head);
+          var facts = make("dl", "facts");
+          facts.appendChild(make("dt", "", "体温"));
+          facts.appendChild(make("dd", item.fever ? "warn" : "", item.temperature_c !== null ? item.temperature_c + "°C" : "未填写"));
+          facts.appendChild(make("dt", "", "症状"));
+          facts.appendChild(make("dd", item.symptom_labels.length ? "warn" : "",
+            item.symptom_labels.length ? item.symptom_labels.join("、") : "无不适症状"));
+          if (item.declared_by_guardian) {
+            facts.appendChild(make("dt", "", "申报人"));
+            facts.appendChild(make("dd", "", "监护人代为申报"));
+          }
+          row.appendChild(facts);
+          el.declareList.appendChild(row);
+        });
+        el.declareEmpty.hidden = el.declareList.children.length > 0;
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showBox(el.declareError, "申报记录加载失败：" + failure.messageZh);
+      });
+  }
+
+  // ---------------------------------------------------------------- 行程卡 (itinerary card)
+
+  function stopCountdown() {
+    clearInterval(state.countdownTimer);
+    state.countdownTimer = null;
+    if (el.itinerarySend) {
+      el.itinerarySend.disabled = false;
+      el.itinerarySend.textContent = "获取验证码";
+    }
+  }
+
+  function startCountdown(seconds) {
+    stopCountdown();
+    var left = seconds;
+    el.itinerarySend.disabled = true;
+    el.itinerarySend.textContent = left + "秒后重发";
+    state.countdownTimer = setInterval(function () {
+      left -= 1;
+      if (left <= 0) stopCountdown();
+      else el.itinerarySend.textContent = left + "秒后重发";
+    }, 1000);
+  }
+
+  function itineraryPhone() { return el.itineraryPhone.value.replace(/[\s-]+/g, ""); }
+
+  function openItinerary() {
+    clearFormErrors(el.itineraryForm);
+    showBox(el.itineraryError, "");
+    el.itineraryPhone.focus();
+  }
+
+  function onItinerarySend() {
+    var form = el.itineraryForm;
+    clearFormErrors(form);
+    showBox(el.itineraryError, "");
+    showBox(el.itinerarySent, "");
+    if (!itineraryPhone()) {
+      showFormFailure(form, { field: "phone", messageZh: "请输入手机号码" }, el.itineraryError);
+      return;
+    }
+    el.itinerarySend.disabled = true;
+    api("/v1/itinerary/sms-code", { method: "POST", auth: true, body: { phone: itineraryPhone() } })
+      .then(function (sent) {
+        showBox(el.itinerarySent, "验证码已发送至 " + sent.phone_masked + "，" + Math.round(sent.expires_in / 60) + "分钟内有效");
+        startCountdown(sent.resend_after || 60);
+        el.itineraryCode.focus();
+      })
+      .catch(function (failure) {
+        el.itinerarySend.disabled = false;
+        if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.itineraryError);
+      });
+  }
+
+  function onItinerarySubmit(event) {
+    event.preventDefault();
+    var form = el.itineraryForm;
+    clearFormErrors(form);
+    showBox(el.itineraryError, "");
+    var body = { phone: itineraryPhone(), sms_code: el.itineraryCode.value.trim() };
+    if (!body.phone) return showFormFailure(form, { field: "phone", messageZh: "请输入手机号码" }, el.itineraryError);
+    if (!/^\d{6}$/.test(body.sms_code)) {
+      return showFormFailure(form, { field: "sms_code", messageZh: "请输入6位短信验证码" }, el.itineraryError);
+    }
+    setBusy(el.itinerarySubmit, true, "查询中…");
+    api("/v1/itinerary", { method: "POST", auth: true, body: body })
+      .then(renderItinerary)
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.itineraryError);
+      })
+      .then(function () { setBusy(el.itinerarySubmit, false); });
+  }
+
+  function renderItinerary(card) {
+    el.itineraryPhoneMasked.textContent = card.phone_masked;
+    el.itineraryUpdated.textContent = formatTime(card.queried_at);
+    el.itineraryUpdated.dateTime = card.queried_at;
+    var cities = card.cities || [];
+    el.itineraryCities.textContent = cities.length ? cities.map(function (c) { return c.city; }).join("、") : "无";
+    el.itineraryList.textContent = "";
+    cities.forEach(function (visit) {
+      var row = make("li", "itinerary-city");
+      row.setAttribute("data-testid", "itinerary-city");
+      row.appendChild(make("span", "", visit.city));
+      row.appendChild(make("span", "subtle", visit.date));
+      el.itineraryList.appendChild(row);
+    });
+    el.itineraryPeriod.textContent = card.period.from + " 至 " + card.period.to;
+    el.itineraryCard.hidden = false;
+    el.itineraryCode.value = "";
+  }
+
+  // ---------------------------------------------------------------- 申领澳门健康码 (Macau health code)
+
+  function openMacau() {
+    el.macauCard.hidden = true;
+    el.macauForm.hidden = true;
+    clearFormErrors(el.macauForm);
+    showBox(el.macauError, "");
+    el.macauRefusal.hidden = true;
+    var member = state.member;
+    api(withMember("/v1/me/macau-code"), { auth: true })
+      .then(function (code) {
+        if (state.member !== member) return;
+        renderMacau(code);
+      })
+      .catch(function (failure) {
+        if (state.member !== member || handleAuthFailure(failure)) return;
+        el.macauForm.hidden = false;
+        if (failure.status !== 404) showBox(el.macauError, failure.messageZh);
+      });
+  }
+
+  function renderMacau(code) {
+    el.macauCard.hidden = false;
+    el.macauCard.dataset.status = code.status;
+    el.macauName.textContent = code.name_masked || "";
+    el.macauStatus.textContent = MACAU_STATUS[code.status] || code.status;
+    el.macauStatus.dataset.color = code.status === "VALID" ? "GREEN" : "";
+    el.macauValidUntil.textContent = formatTime(code.valid_until);
+    el.macauPort.textContent = code.entry_port_label || "";
+    var test = code.latest_negative_test;
+    el.macauTest.textContent = test ? test.date + (test.institution ? "（" + test.institution + "）" : "") : "暂无核酸检测阴性记录";
+    el.macauReasons.textContent = "";
+    (code.reasons || []).forEach(function (reason) {
+      el.macauReasons.appendChild(make("li", "reason-tag", reason.label || reason.code));
+    });
+    el.macauQrFrame.hidden = !code.qr;
+    drawQrOn(el.macauQr, code.qr || "", COLORS.GREEN.module);
+    el.macauForm.hidden = code.status === "VALID";
+  }
+
+  function onMacauSubmit(event) {
+    event.preventDefault();
+    var form = el.macauForm;
+    clearFormErrors(form);
+    showBox(el.macauError, "");
+    el.macauRefusal.hidden = true;
+    el.macauRefusal.textContent = "";
+    var temperature = readTemperature(el.macauTemperature);
+    if (temperature.error) {
+      return showFormFailure(form, { field: "declaration.temperature_c", messageZh: temperature.error }, el.macauError);
+    }
+    if (!el.macauConfirm.checked) {
+      return showFormFailure(form, { field: "declaration.confirmed", messageZh: "请核对申报信息并勾选确认" }, el.macauError);
+    }
+    var declaration = { entry_port: el.macauPortSelect.value, symptoms: checkedSymptoms(form, "m-"), confirmed: true };
+    MACAU_QUESTIONS.forEach(function (q) { declaration[q[0]] = answerOf(form, "m-" + q[0]); });
+    if (temperature.value !== null) declaration.temperature_c = temperature.value;
+    setBusy(el.macauSubmit, true, "申领中…");
+    api(withMember("/v1/me/macau-code"), { method: "POST", auth: true, body: { declaration: declaration } })
+      .then(function (code) {
+        el.macauConfirm.checked = false;
+        renderMacau(code);
+        window.scrollTo(0, 0);
+      })
+      .catch(function (failure) {
+        if (handleAuthFailure(failure)) return;
+        if (failure.status === 409) {
+          showBox(el.macauError, failure.messageZh);
+          ((failure.details && failure.details.reasons) || []).forEach(function (reason) {
+            el.macauRefusal.appendChild(make("li", "reason-tag", reason.label || reason.code));
+          });
+          el.macauRefusal.hidden = !el.macauRefusal.children.length;
+          return;
+        }
+        showFormFailure(form, failure, el.macauError);
+      })
+      .then(function () { setBusy(el.macauSubmit, false); });
+  }
+
+  // ---------------------------------------------------------------- residents: start
+
+  function initResidents() {
+    var ids = {
+      familyView: "family-view", familyList: "family-list", familyEmpty: "family-empty", familyError: "family-error",
+      memberForm: "member-form", memberRelationSelect: "member-relation-select", memberName: "member-name",
+      memberIdType: "member-id-type", memberIdNumber: "member-id-number", memberIssueRow: "member-issue-row",
+      memberIssueCount: "member-issue-count", memberProof: "member-proof", memberFormError: "member-form-error",
+      memberFormDone: "member-form-done", memberSubmit: "member-submit",
+      offlineOpen: "offline-open", offlineSection: "offline-section", offlineStatus: "offline-status",
+      offlineFigure: "offline-figure", offlineImage: "offline-image", offlineSave: "offline-save",
+      recordsView: "records-view", recordsTabs: "records-tabs", recordsList: "records-list",
+      recordsEmpty: "records-empty", recordsError: "records-error", recordsMore: "records-more",
+      declareView: "declare-view", declareForm: "declare-form", declareType: "declare-type",
+      declarePlaceRow: "declare-place-row", declarePlace: "declare-place", declareTemperature: "declare-temperature",
+      declareCity: "declare-city", declareRemarks: "declare-remarks", declareError: "declare-error",
+      declareDone: "declare-done", declareSubmit: "declare-submit", declareList: "declare-list",
+      declareEmpty: "declare-empty",
+      itineraryView: "itinerary-view", itineraryForm: "itinerary-form", itineraryPhone: "itinerary-phone",
+      itineraryCode: "itinerary-code", itinerarySend: "itinerary-send", itineraryError: "itinerary-error",
+      itinerarySent: "itinerary-sent", itinerarySubmit: "itinerary-submit", itineraryCard: "itinerary-card",
+      itineraryPhoneMasked: "itinerary-phone-masked", itineraryUpdated: "itinerary-updated",
+      itineraryCities: "itinerary-cities", itineraryList: "itinerary-list", itineraryPeriod: "itinerary-period",
+      macauView: "macau-view", macauCard: "macau-card", macauName: "macau-name", macauQr: "macau-qr",
+      macauQrFrame: "macau-qr-frame", macauStatus: "macau-status", macauValidUntil: "macau-valid-until",
+      macauPort: "macau-port", macauTest: "macau-test", macauReasons: "macau-reasons", macauAgain: "macau-again",
+      macauForm: "macau-form", macauPortSelect: "macau-port-select", macauTemperature: "macau-temperature",
+      macauConfirm: "macau-confirm", macauError: "macau-error", macauRefusal: "macau-refusal",
+      macauSubmit: "macau-submit",
+    };
+    Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+
+    symptomChecks(el.declareForm.querySelector("[data-symptoms]"), "d-");
+    yesNoQuestions(el.declareForm.querySelector("[data-questions]"), DECLARE_QUESTIONS, "d-");
+    symptomChecks(el.macauForm.querySelector("[data-symptoms]"), "m-");
+    yesNoQuestions(el.macauForm.querySelector("[data-macau-questions]"), MACAU_QUESTIONS, "m-");
+    // Server errors name "declaration.contact_with_case"; the radios are named "m-contact_with_case".
+    Array.prototype.forEach.call(el.macauForm.querySelectorAll(".question"), function (set) {
+      var name = set.dataset.field.replace(/^m-/, "declaration.");
+      set.dataset.field = name;
+      set.querySelector("[data-error]").dataset.error = name;
+    });
+    Array.prototype.forEach.call(el.declareForm.querySelectorAll(".question"), function (set) {
+      var name = set.dataset.field.replace(/^d-/, "answers.");
+      set.dataset.field = name;
+      set.querySelector("[data-error]").dataset.error = name;
+    });
+
+    el.memberSwitch.addEventListener("click", function (event) {
+      event.stopPropagation();
+      if (el.memberMenu.hidden) openMemberMenu();
+      else closeMemberMenu();
+    });
+    el.memberMenu.addEventListener("keydown", function (event) {
+      var options = Array.prototype.slice.call(el.memberMenu.querySelectorAll("[role=option]"));
+      var index = options.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var next = options[(index + (event.key === "ArrowDown" ? 1 : options.length - 1)) % options.length];
+        if (next) next.focus();
+      } else if (event.key === "Escape") {
+        closeMemberMenu();
+        el.memberSwitch.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!el.memberMenu.hidden && !el.memberMenu.contains(event.target)) closeMemberMenu();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".service[data-view]"), function (button) {
+      button.addEventListener("click", function () { showView(button.dataset.view); });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
+      button.addEventListener("click", function () { showView("code"); });
+    });
+    el.offlineOpen.addEventListener("click", openOffline);
+    el.memberIdType.addEventListener("change", syncMemberForm);
+    el.memberForm.addEventListener("submit", onMemberSubmit);
+    el.recordsMore.addEventListener("click", function () { loadRecords(true); });
+    el.declareType.addEventListener("change", syncDeclareForm);
+    el.declareForm.addEventListener("submit", onDeclareSubmit);
+    el.itinerarySend.addEventListener("click", onItinerarySend);
+    el.itineraryForm.addEventListener("submit", onItinerarySubmit);
+    el.macauForm.addEventListener("submit", onMacauSubmit);
+    el.macauAgain.addEventListener("click", function () {
+      el.macauForm.hidden = false;
+      el.macauForm.scrollIntoView();
+    });
+    syncMemberForm();
+    syncDeclareForm();
+  }
+
   // ---------------------------------------------------------------- timers
 
   function tickClock() { el.clock.textContent = formatTime(new Date()); }
@@ -475,7 +1347,7 @@
     state.clockTimer = setInterval(tickClock, 1000);
     state.refreshTimer = setInterval(function () {
       // A hidden page does not show its code; it refreshes as soon as it is shown again.
-      if (document.hidden) state.refreshDue = true;
+      if (document.hidden || el.codeView.hidden) state.refreshDue = true;
       else refreshCode();
     }, REFRESH_MS);
   }
@@ -488,7 +1360,7 @@
   }
 
   function onVisibilityChange() {
-    if (!document.hidden && state.session && state.refreshDue) refreshCode();
+    if (!document.hidden && state.session && state.refreshDue && !el.codeView.hidden) refreshCode();
   }
 
   // ---------------------------------------------------------------- start
@@ -516,7 +1388,9 @@
       displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
       logout: $("logout"),
+      memberSwitch: $("member-switch"), memberMenu: $("member-menu"), memberRelation: $("member-relation"),
     };
+    initResidents();
 
     el.idType.addEventListener("change", syncLoginForm);
     el.form.addEventListener("change", function (event) {

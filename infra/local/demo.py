@@ -33,8 +33,10 @@ def seed(stack: Any) -> dict[str, Any]:
     for person in DEMO_PEOPLE:
         result = login("ID_CARD", person["id_number"], None, person["name"], person["phone"], "FACE", "dev-pass")
         people.append(person | {"person_id": result.person_id, "roles": result.roles})
-    return {"people": people, "proof": "dev-pass", "feed_api_key": stack.feed_api_key,
+    demo = {"people": people, "proof": "dev-pass", "feed_api_key": stack.feed_api_key,
             "id_number": people[1]["id_number"], "name": people[1]["name"]}
+    demo["residents"] = seed_residents(people[1], people[2:])
+    return demo
 
 
 def banner(stack: Any) -> str:
@@ -50,6 +52,7 @@ def banner(stack: Any) -> str:
     ]
     for person in stack.demo.get("people", []):
         lines.append(f"    {person['role']:<24} {person['name']}  {person['id_number']}  roles={','.join(person['roles'])}")
+    lines += residents_banner(stack.demo)
     lines += [
         "",
         "  curl example:",
@@ -60,3 +63,60 @@ def banner(stack: Any) -> str:
         "  Ctrl-C stops everything.",
     ]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- residents (issue 6)
+
+DEMO_FAMILY = [
+    {"relation": "CHILD", "name": "张小丰", "id_number": id_number("44030520150307123")},
+    {"relation": "PARENT", "name": "张老丰", "id_number": id_number("44040019500101123")},
+]
+DEMO_ITINERARY = [("广州市", 1), ("深圳市", 3), ("珠海市", 6)]  # (city, days ago)
+
+
+def seed_residents(guardian: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
+    """The demo resident's family (a child and a parent); itinerary facts and a negative test for each resident."""
+    from healthcode.family import NewMember, Relationship, VerificationMethod, add_member
+
+    family = []
+    for member in DEMO_FAMILY:
+        added = add_member(guardian["person_id"], NewMember(
+            relation=Relationship(member["relation"]), name=member["name"], id_type="ID_CARD",
+            id_number=member["id_number"], issue_count=None, method=VerificationMethod.FACE, proof="dev-pass"))
+        family.append(member | {"person_id": added["person_id"], "relation_label": added["relation_label"]})
+    for resident in [guardian, *others]:
+        _seed_resident_facts(resident["person_id"])
+    return {"guardian": guardian["name"], "family": family,
+            "itinerary_phones": [p["phone"] for p in [guardian, *others]],
+            "itinerary_cities": [city for city, _ in DEMO_ITINERARY]}
+
+
+def _seed_resident_facts(person_id: str) -> None:
+    """Feed facts as a partner would deliver them: where the phone was (ITINERARY) and a negative test."""
+    from datetime import timedelta
+
+    from healthcode import clock
+    from healthcode.models import HealthEvent
+
+    now = clock.now()
+    facts = [("ITINERARY", days, None, {"city": city, "date": clock.local_date(now - timedelta(days=days)).isoformat()})
+             for city, days in DEMO_ITINERARY]
+    facts.append(("NUCLEIC_ACID", 1, "NEGATIVE", {"institution": "广州市第一人民医院"}))
+    for index, (kind, days, result, details) in enumerate(facts):
+        moment = now - timedelta(days=days, hours=index)
+        event_id = f"demo-residents-{person_id}-{index}"
+        HealthEvent(person_id=person_id, sk=f"{clock.iso(moment)}#{event_id}", event_id=event_id, kind=kind,
+                    occurred_at=clock.iso(moment), result=result, details=details, source="feed:demo",
+                    received_at=clock.iso(now)).save()
+
+
+def residents_banner(demo: dict[str, Any]) -> list[str]:
+    residents = demo.get("residents")
+    if not residents:
+        return []
+    lines = ["", f"  {residents['guardian']} 的家庭成员 (family members, 切换 member=):"]
+    for member in residents["family"]:
+        lines.append(f"    {member['relation_label']:<6} {member['name']}  {member['id_number']}  person_id={member['person_id']}")
+    lines.append(f"  行程卡 itinerary card ({'、'.join(residents['itinerary_cities'])}): phones "
+                 f"{', '.join(residents['itinerary_phones'])}; SMS codes at /v1/dev/sms?phone=...")
+    return lines

@@ -1,0 +1,191 @@
+"""Converting a green 粤康码 into a Macau health code (申领澳门健康码, 2.(三).6) and showing it as its own page.
+
+Residents crossing into Macau at a Zhuhai port declare, confirm, and get a type M code. Rules:
+- only a green code converts; a red one is refused (409 RED_CODE_NOT_CONVERTIBLE with its reasons);
+- a declaration that reports fever or symptoms, contact with a case, a stay in a risk area or abroad within
+  14 days is refused too (409 DECLARED_RISK): that traveller needs Macau's own quarantine rules, not a pass;
+- the Macau code is valid for 24 hours from issue: a declaration speaks for the day it is made, and a fixed
+  24 hours spares an evening applicant a code that dies at midnight;
+- it carries the date of the latest negative nucleic-acid test (or none), which the Macau side checks;
+- it stops being valid early when the 粤康码 turns red or is re-issued (code version), so the page never
+  shows a pass its holder no longer has.
+
+Storage: one current Macau code per person in the auth table (`macau-code#<person_id>`, TTL a week after
+expiry so an expired code can still be shown as expired); reading it is one GetItem plus the person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from . import audit, clock
+from .declarations import is_fever, symptoms, temperature
+from .errors import Conflict, Forbidden, NotFound
+from .models import AuthItem, HealthEvent, Person
+from .people import get as get_person
+from .reasons import describe
+from .tokens import CodeType, get_keyring
+
+VALIDITY = timedelta(hours=24)
+KEEP_AFTER_EXPIRY = timedelta(days=7)
+
+
+class Port(str, Enum):
+    """Zhuhai ports into Macau."""
+
+    GONGBEI = "GONGBEI"
+    HENGQIN = "HENGQIN"
+    HZMB = "HZMB"
+    QINGMAO = "QINGMAO"
+
+
+PORT_LABELS = {
+    Port.GONGBEI: "拱北口岸",
+    Port.HENGQIN: "横琴口岸",
+    Port.HZMB: "港珠澳大桥珠海公路口岸",
+    Port.QINGMAO: "青茂口岸",
+}
+
+DECLARED_RISKS = {
+    "FEVER_OR_SYMPTOMS": "申报有发热或其他不适症状",
+    "CONTACT_WITH_CASE": "申报14天内接触过确诊、疑似病例或无症状感染者",
+    "VISITED_RISK_AREA": "申报14天内到过中高风险地区",
+    "RETURNED_FROM_ABROAD": "申报14天内有境外旅居史",
+}
+
+
+class RedCodeNotConvertible(Conflict):
+    code = "RED_CODE_NOT_CONVERTIBLE"
+    message = "A red code does not convert into a Macau health code"
+    message_zh = "您的粤康码为红码，不能转换澳门健康码"
+
+
+class DeclaredRisk(Conflict):
+    code = "DECLARED_RISK"
+    message = "The declaration reports a health risk; no Macau health code is issued"
+    message_zh = "您申报的健康状况存在风险，暂不能申领澳门健康码"
+
+
+class InboundNoMacauCode(Forbidden):
+    code = "INBOUND_NO_MACAU_CODE"
+    message = "The Macau health code is for Guangdong residents"
+    message_zh = "申领澳门健康码仅适用于省内居民"
+
+
+@dataclass(frozen=True)
+class MacauDeclaration:
+    entry_port: Port
+    contact_with_case: bool
+    visited_risk_area: bool
+    returned_from_abroad: bool
+    temperature_c: float | None = None
+    symptoms: list[str] = field(default_factory=list)
+
+
+def key(person_id: str) -> str:
+    return f"macau-code#{person_id}"
+
+
+def declared_risks(declaration: MacauDeclaration) -> list[str]:
+    """The risk codes a declaration reports (validated first, naming the declaration's field)."""
+    reading = temperature(declaration.temperature_c, "declaration.temperature_c")
+    chosen = symptoms(declaration.symptoms, "declaration.symptoms")
+    risks = []
+    if chosen or is_fever(reading, chosen):
+        risks.append("FEVER_OR_SYMPTOMS")
+    if declaration.contact_with_case:
+        risks.append("CONTACT_WITH_CASE")
+    if declaration.visited_risk_area:
+        risks.append("VISITED_RISK_AREA")
+    if declaration.returned_from_abroad:
+        risks.append("RETURNED_FROM_ABROAD")
+    return risks
+
+
+def latest_negative_test(person_id: str) -> dict[str, Any] | None:
+    """The newest negative nucleic-acid result among the person's facts (one Query, newest first)."""
+    facts = HealthEvent.query(person_id, scan_index_forward=False,
+                              filter_condition=(HealthEvent.kind == "NUCLEIC_ACID") & (HealthEvent.result == "NEGATIVE"))
+    for fact in facts:
+        return {"date": clock.local_date(clock.parse(fact.occurred_at)).isoformat(), "at": fact.occurred_at,
+                "institution": (fact.details or {}).get("institution")}
+    return None
+
+
+def issue(subject_id: str, actor_id: str, declaration: MacauDeclaration) -> dict[str, Any]:
+    """Check the declaration and the code's colour, then sign and store a Macau code for 24 hours."""
+    risks = declared_risks(declaration)
+    person = get_person(subject_id)
+    if person.kind == "INBOUND":
+        raise InboundNoMacauCode()
+    if person.color != "GREEN":
+        raise RedCodeNotConvertible(details={"reasons": describe(person.reasons or [])})
+    if risks:
+        raise DeclaredRisk(details={"reasons": [{"code": r, "label": DECLARED_RISKS[r]} for r in risks]},
+                           field="declaration")
+    moment = clock.now()
+    valid_until = moment + VALIDITY
+    qr = get_keyring().sign(CodeType.MACAU, person.person_id, int(person.code_version), int(moment.timestamp()))
+    data = {
+        "issued_at": clock.iso(moment),
+        "valid_until": clock.iso(valid_until),
+        "code_version": int(person.code_version),
+        "issued_by": actor_id,
+        "latest_negative_test": latest_negative_test(subject_id),
+        "declaration": {
+            "entry_port": declaration.entry_port.value,
+            "temperature_c": declaration.temperature_c,
+            "symptoms": list(declaration.symptoms),
+            "contact_with_case": declaration.contact_with_case,
+            "visited_risk_area": declaration.visited_risk_area,
+            "returned_from_abroad": declaration.returned_from_abroad,
+            "confirmed": True,
+        },
+    }
+    AuthItem(key=key(subject_id), value=qr, data=data, expires_at=valid_until + KEEP_AFTER_EXPIRY).save()
+    if actor_id != subject_id:
+        audit.record(subject_id, actor_id, "MACAU_CODE_ISSUED", purpose="guardian")
+    return view(person, qr, data)
+
+
+def current(subject_id: str, actor_id: str) -> dict[str, Any]:
+    """The stored Macau code as its own page: VALID (with the QR), EXPIRED or REVOKED (without)."""
+    try:
+        item = AuthItem.get(key(subject_id), consistent_read=True)
+    except AuthItem.DoesNotExist:
+        raise NotFound("No Macau health code has been issued", "尚未申领澳门健康码") from None
+    person = get_person(subject_id)
+    if actor_id != subject_id:
+        audit.record(subject_id, actor_id, "MACAU_CODE_READ", purpose="guardian")
+    return view(person, item.value or "", dict(item.data or {}))
+
+
+def status_of(person: Person, data: dict[str, Any]) -> str:
+    if person.color != "GREEN" or int(person.code_version) != int(data.get("code_version", -1)):
+        return "REVOKED"
+    if clock.now() >= clock.parse(data["valid_until"]):
+        return "EXPIRED"
+    return "VALID"
+
+
+def view(person: Person, qr: str, data: dict[str, Any]) -> dict[str, Any]:
+    status = status_of(person, data)
+    declared = data.get("declaration") or {}
+    port = declared.get("entry_port")
+    return {
+        "person_id": person.person_id,
+        "name_masked": person.name_masked,
+        "status": status,
+        "color": "GREEN" if status == "VALID" else None,
+        "qr": qr if status == "VALID" else None,
+        "issued_at": data.get("issued_at"),
+        "valid_until": data.get("valid_until"),
+        "latest_negative_test": data.get("latest_negative_test"),
+        "entry_port": port,
+        "entry_port_label": PORT_LABELS.get(Port(port)) if port in Port.__members__ else None,
+        "reasons": describe(person.reasons or []) if status == "REVOKED" else [],
+    }
+
