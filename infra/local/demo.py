@@ -119,7 +119,8 @@ def inbound_banner(stack: Any) -> list[str]:
     lines = ["", "  Inbound travellers (入境人员粤康码) at " + f"{stack.base_url}/inbound.html — entry records seeded;",
              "  the name as on the document, in any order or case the FAQ allows; any phone with its 区号:"]
     for traveller in stack.demo.get("inbound", []):
-        issue = f" 签发次数 {traveller['issue_count']}" if traveller.get("issue_count") else ""
-        lines.append(f"    {traveller['role']:<26} {traveller['name']:<16} {traveller['doc_type']} "
-                     f"{traveller['doc_number']}{issue}  country {traveller['country']}")
+        issue = f" issue count {traveller['issue_count']}" if traveller.get("issue_count") else ""
+        document = f"{traveller['doc_type']} {traveller['doc_number']}{issue}"
+        lines.append(f"    {document:<38} country {traveller['country']}  name {traveller['name']}  "
+                     f"({traveller['role']})")
     return lines
