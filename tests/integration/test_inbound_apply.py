@@ -285,3 +285,24 @@ def test_an_id_card_number_is_not_an_inbound_document(lambdas, event, invoke):
                                                     "doc_number": id_number("44030519900307456"),
                                                     "phone": random_phone()})
     assert status == 400 and answer["error"]["code"] == "DOCUMENT_NOT_FOUND"
+
+
+def test_a_failed_page_link_sms_still_gives_the_code_and_may_be_retried(lambdas, event, invoke, traveller, monkeypatch):
+    from healthcode import inbound
+
+    class Down:
+        def send(self, phone, text):
+            raise ConnectionError("SNS unreachable")
+
+    # GIVEN the SMS service is down
+    monkeypatch.setattr(inbound, "get_sender", lambda: Down())
+    body = apply_body(traveller)
+
+    # WHEN the traveller applies THEN they still get their session, told that no link was sent
+    status, answer = apply(lambdas, event, invoke, body)
+    assert status == 200 and answer["link_sent"] is False
+
+    # AND once the service is back, applying again sends the link at once
+    monkeypatch.undo()
+    status, answer = apply(lambdas, event, invoke, body)
+    assert answer["link_sent"] is True and len(outbox(body["phone"])) == 1

@@ -228,3 +228,25 @@ def test_removing_someone_who_is_not_a_companion_is_not_found(lambdas, event, in
     status, body = invoke(lambdas["InboundFunction"], companions_event(
         event, traveller["person_id"], method="DELETE", target="01JNOTACOMPANION00000000000"))
     assert status == 404 and body["error"]["field"] == "person_id"
+
+
+# --- the colour ------------------------------------------------------------------------------------------------------
+
+
+def test_a_companions_code_shows_the_colour_the_status_engine_stored(lambdas, event, invoke, traveller, companion):
+    from healthcode.models import Person
+
+    # GIVEN a companion whose status the colour engine has set red (home quarantine), as it does for everyone
+    add(lambdas, event, invoke, traveller, companion)
+    Person.get(companion["person_id"]).update(actions=[
+        Person.color.set("RED"), Person.reasons.set([{"code": "HOME_QUARANTINE", "until": "2026-12-10T00:00:00+08:00"}])])
+
+    # WHEN the traveller switches to the companion's code
+    status, code = code_of(lambdas, event, invoke, traveller, member=companion["person_id"])
+
+    # THEN it is a red inbound code with the reason, its label in both languages and the guide
+    assert status == 200 and code["color"] == "RED" and code["code_type"] == "I"
+    assert [(r["code"], r["label"], r["label_en"]) for r in code["reasons"]] == [
+        ("HOME_QUARANTINE", "居家隔离人员", "Home quarantine")]
+    # AND the traveller's own code keeps its own colour
+    assert code_of(lambdas, event, invoke, traveller)[1]["color"] == "GREEN"

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import phonenumbers
+from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PutError, UpdateError
 
 from . import audit, clock, pii, sessions
@@ -27,6 +28,8 @@ from .people import find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND
 from .sms import get_sender
+
+logger = Logger(child=True)
 
 INBOUND_KIND = "INBOUND"
 ENTRY_KIND = "INBOUND_ENTRY"
@@ -215,7 +218,12 @@ def send_page_link(phone: str, page_url: str) -> bool:
         window.save(condition=AuthItem.key.does_not_exist() | (AuthItem.expires_at <= now))
     except PutError:
         return False
-    get_sender().send(phone, LINK_TEXT.format(url=page_url))
+    try:
+        get_sender().send(phone, LINK_TEXT.format(url=page_url))
+    except Exception:  # noqa: BLE001 - any SMS failure: the traveller still gets their code, and may retry
+        logger.warning("page link not sent", exc_info=True)
+        window.delete()
+        return False
     return True
 
 
