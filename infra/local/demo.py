@@ -36,6 +36,7 @@ def seed(stack: Any) -> dict[str, Any]:
     demo = {"people": people, "proof": "dev-pass", "feed_api_key": stack.feed_api_key,
             "id_number": people[1]["id_number"], "name": people[1]["name"]}
     demo["residents"] = seed_residents(people[1], people[2:])
+    demo["inbound"] = seed_inbound()
     return demo
 
 
@@ -62,6 +63,7 @@ def banner(stack: Any) -> str:
         "",
         "  Ctrl-C stops everything.",
     ]
+    lines[-2:-2] = inbound_banner(stack)
     return "\n".join(lines)
 
 
@@ -119,4 +121,62 @@ def residents_banner(demo: dict[str, Any]) -> list[str]:
         lines.append(f"    {member['relation_label']:<6} {member['name']}  {member['id_number']}  person_id={member['person_id']}")
     lines.append(f"  行程卡 itinerary card ({'、'.join(residents['itinerary_cities'])}): phones "
                  f"{', '.join(residents['itinerary_phones'])}; SMS codes at /v1/dev/sms?phone=...")
+# ---------------------------------------------------------------- inbound travellers (issue 5)
+
+DEMO_INBOUND = [
+    {"role": "入境人员 inbound traveller", "name": "SMITH JOHN PAUL", "country": "US", "doc_type": "PASSPORT",
+     "doc_number": "K12345678", "port": "深圳湾口岸", "vehicle": "MU5101"},
+    {"role": "同行人员 his companion", "name": "SMITH EMMA", "country": "US", "doc_type": "PASSPORT",
+     "doc_number": "K12345679", "port": "深圳湾口岸", "vehicle": "MU5101", "companion_of": "K12345678"},
+    {"role": "入境人员 inbound traveller", "name": "林美华", "country": "TW", "doc_type": "TAIWAN_PERMIT",
+     "doc_number": "01234567", "issue_count": "02", "port": "厦门高崎机场", "vehicle": "CI511"},
+    {"role": "同行人员 her companion", "name": "林小宇", "country": "TW", "doc_type": "TAIWAN_PERMIT",
+     "doc_number": "01234568", "issue_count": "01", "port": "厦门高崎机场", "vehicle": "CI511",
+     "companion_of": "01234567"},
+]
+
+
+def record_inbound_entry(doc_type: str, doc_number: str, name: str, country: str, *, issue_count: str | None = None,
+                         port: str = "广州白云国际机场", vehicle: str = "CZ3102", days_ago: int = 2,
+                         source: str = "feed:demo-immigration") -> Any:
+    """What an INBOUND_ENTRY feed record leaves behind, written directly until the feed route is merged:
+    the INBOUND person (name as on the document) and the entry fact in their health events."""
+    from datetime import timedelta
+
+    from healthcode import clock
+    from healthcode.idnumbers import parse_document
+    from healthcode.models import HealthEvent
+    from healthcode.people import NewPerson, find_or_create
+    from ulid import ULID
+
+    document = parse_document(doc_type, doc_number, issue_count)
+    person, _ = find_or_create(NewPerson(document, name, kind="INBOUND", country=country))
+    now = clock.now()
+    occurred_at, event_id = clock.iso(now - timedelta(days=days_ago)), f"entry-{ULID()}"
+    HealthEvent(person_id=person.person_id, sk=f"{occurred_at}#{event_id}", event_id=event_id, kind="INBOUND_ENTRY",
+                occurred_at=occurred_at, source=source, received_at=clock.iso(now),
+                details={"country": country, "entry_date": clock.local_date(now - timedelta(days=days_ago)).isoformat(),
+                         "port": port, "vehicle": vehicle}).save()
+    return person
+
+
+def seed_inbound() -> list[dict[str, Any]]:
+    """Inbound travellers and their companions, each with an entry record, for /inbound.html."""
+    seeded = []
+    for traveller in DEMO_INBOUND:
+        person = record_inbound_entry(traveller["doc_type"], traveller["doc_number"], traveller["name"],
+                                      traveller["country"], issue_count=traveller.get("issue_count"),
+                                      port=traveller["port"], vehicle=traveller["vehicle"])
+        seeded.append(traveller | {"person_id": person.person_id})
+    return seeded
+
+
+def inbound_banner(stack: Any) -> list[str]:
+    lines = ["", "  Inbound travellers (入境人员粤康码) at " + f"{stack.base_url}/inbound.html — entry records seeded;",
+             "  the name as on the document, in any order or case the FAQ allows; any phone with its 区号:"]
+    for traveller in stack.demo.get("inbound", []):
+        issue = f" issue count {traveller['issue_count']}" if traveller.get("issue_count") else ""
+        document = f"{traveller['doc_type']} {traveller['doc_number']}{issue}"
+        lines.append(f"    {document:<38} country {traveller['country']}  name {traveller['name']}  "
+                     f"({traveller['role']})")
     return lines

@@ -36,6 +36,7 @@ class Config:
     session_ttl_seconds: int = 2 * 3600
     display_log_days: int = 3
     max_body_bytes: int = 1_048_576
+    inbound_page_url: str = ""  # the inbound H5 page texted to travellers; empty: this API's host + /inbound.html
 
 
 @lru_cache(maxsize=1)
@@ -63,4 +64,5 @@ def get_config() -> Config:
         sms_provider=env.get("SMS_PROVIDER", "sns"),
         system_admin_ids=_split(env.get("SYSTEM_ADMIN_IDS", "")),
         session_ttl_seconds=int(env.get("SESSION_TTL_SECONDS", str(2 * 3600))),
+        inbound_page_url=env.get("INBOUND_PAGE_URL", ""),
     )

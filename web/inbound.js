@@ -1,0 +1,983 @@
+/* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions — in Chinese or English. */
+(function () {
+  "use strict";
+
+  var SESSION_KEY = "ykm.inbound.session";
+  var LANG_KEY = "ykm.lang";
+  var APPLIED_KEY = "ykm.inbound.applied";
+  var REFRESH_MS = 60 * 1000;
+  var RESEND_SECONDS = 60;
+  var TIME_ZONE = "Asia/Shanghai";
+  var QR_QUIET_MODULES = 4;
+  var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
+  var PERMITS = { TAIWAN_PERMIT: true, HK_MACAU_PERMIT: true };
+
+  // Every text of the page, in both languages (the guide's Language toggle).
+  var TEXT = {
+    zh: {
+      title: "粤康码(入境人员)",
+      langAria: "Switch to English",
+      applyHeading: "基本信息",
+      name: "姓名",
+      namePlaceholder: "请按证件填写，先姓后名",
+      nameHint: "护照上的 SURNAME 在前，GIVEN NAMES 在后；横线“-”可用空格代替",
+      tipsHeading: "请注意以下几个细节：",
+      tip1: "请输入入境时使用的护照号和姓名；入境后更换过护照的，请尝试使用旧的护照号和姓名；",
+      tip2: "姓名请使用英文字母输入；",
+      tip3: "先姓后名（护照上的 SURNAME 在前，GIVEN NAMES 在后）；若提示不一致，可尝试把姓和名的次序调换；",
+      tip4: "姓名头尾不要有空格，姓名中间的空格保留；",
+      tip5: "姓名中间有英文横线“-”的，用空格代替。",
+      country: "国家/地区",
+      countryChoose: "请选择",
+      docType: "证件类型",
+      docPassport: "护照",
+      docTaiwan: "台湾居民来往大陆通行证",
+      docHkMacau: "港澳居民来往内地通行证",
+      docNumber: "证件号码",
+      pleaseEnter: "请输入",
+      issueCount: "签发次数",
+      issueCountPlaceholder: "证件上的2位签发次数，如 01",
+      phone: "手机号码",
+      phonePlaceholder: "用于接收粤康码网址短信",
+      dialCode: "区号",
+      applySubmit: "申领粤康码",
+      applying: "申领中…",
+      toReturn: "已申领过？手机号验证登录",
+      returnHeading: "手机号验证",
+      returnPhonePlaceholder: "申领时填写的手机号码",
+      captcha: "图片验证码",
+      captchaRefresh: "看不清，换一张",
+      smsCode: "短信验证码",
+      sendCode: "发送验证码",
+      sending: "发送中…",
+      resendIn: "{s}秒后重新发送",
+      codeSent: "验证码已发送至 {phone}，5分钟内有效",
+      confirm: "确定",
+      loggingIn: "验证中…",
+      toApply: "首次使用？填写基本信息申领",
+      showing: "当前：",
+      self: "本人",
+      switchCompanion: "切换同行人",
+      switchEmpty: "暂无同行人员，可在页面底部“我的同行人员信息”添加",
+      codeTitle: "粤康码",
+      codeType: "入境人员粤康码",
+      qrLabel: "粤康码二维码",
+      GREEN: "绿码",
+      RED: "红码",
+      updated: "状态更新时间：{time}",
+      reasonsHeading: "红码原因（点击查看解除指引）",
+      reasonUntil: "（至 {time}）",
+      refresh: "刷新",
+      refreshing: "刷新中…",
+      failedDisplay: "亮码失败，可能为系统访问高峰等原因，请稍后刷新或在另外的时间段再试。",
+      myCompanions: "我的同行人员信息",
+      companionEmpty: "暂无同行人员",
+      addCompanion: "添加同行人员",
+      addCompanionHint: "适用于同行的未成年人、老年人等不便使用手机的人员；姓名与证件需与入境记录一致。",
+      addCompanionSubmit: "添加",
+      adding: "添加中…",
+      companionAdded: "已添加同行人员 {name}",
+      showCode: "查看粤康码",
+      remove: "删除",
+      removeConfirm: "确定删除同行人员 {name}？",
+      logout: "退出",
+      linkSent: "申领成功，粤康码网址已通过短信发送至 {phone}，再次使用请访问该网址。",
+      applied: "申领成功。",
+      sessionExpired: "登录已过期，请通过手机号验证重新登录",
+      required: "请填写此项",
+      chooseCountry: "请选择国家/地区",
+      issueCountRule: "请填写2位签发次数",
+      captchaRequired: "请输入图片验证码",
+      smsCodeRule: "请输入6位短信验证码",
+      network: "网络连接失败，请检查网络后重试",
+      failed: "请求失败，请稍后再试",
+    },
+    en: {
+      title: "Yuekang Code (Inbound)",
+      langAria: "切换为中文",
+      applyHeading: "Basic information",
+      name: "Full name",
+      namePlaceholder: "As on your passport, surname first",
+      nameHint: "SURNAME first, then GIVEN NAMES, as on the passport; a hyphen \"-\" may be typed as a space",
+      tipsHeading: "Please check the following:",
+      tip1: "Use the passport number and name you entered China with; if you have changed passports since, try the old passport's number and name;",
+      tip2: "Type the name in English letters;",
+      tip3: "Surname first (SURNAME, then GIVEN NAMES, as on the passport); if it still does not match, try given names first;",
+      tip4: "No spaces before or after the name; keep the spaces between its parts;",
+      tip5: "A hyphen \"-\" in the name may be replaced with a space.",
+      country: "Country/Region",
+      countryChoose: "Please choose",
+      docType: "Document type",
+      docPassport: "Passport",
+      docTaiwan: "Mainland Travel Permit for Taiwan Residents",
+      docHkMacau: "Mainland Travel Permit for Hong Kong and Macao Residents",
+      docNumber: "Document number",
+      pleaseEnter: "Please enter",
+      issueCount: "Issue count",
+      issueCountPlaceholder: "The 2-digit issue count on the permit, e.g. 01",
+      phone: "Mobile number",
+      phonePlaceholder: "The page link will be sent here",
+      dialCode: "Country code",
+      applySubmit: "Apply for Yuekang Code",
+      applying: "Applying…",
+      toReturn: "Applied before? Log in with your phone",
+      returnHeading: "Phone verification",
+      returnPhonePlaceholder: "The number you applied with",
+      captcha: "Image code",
+      captchaRefresh: "Another image",
+      smsCode: "SMS code",
+      sendCode: "Send code",
+      sending: "Sending…",
+      resendIn: "Resend in {s}s",
+      codeSent: "A code was sent to {phone}; it is valid for 5 minutes",
+      confirm: "Confirm",
+      loggingIn: "Verifying…",
+      toApply: "First time? Apply with your basic information",
+      showing: "Showing: ",
+      self: "Myself",
+      switchCompanion: "Switch companion",
+      switchEmpty: "No companions yet; add them under \"My companions\" at the bottom of the page",
+      codeTitle: "Yuekang Code",
+      codeType: "Inbound traveller's code",
+      qrLabel: "Yuekang Code QR code",
+      GREEN: "Green",
+      RED: "Red",
+      updated: "Status updated: {time}",
+      reasonsHeading: "Why the code is red (tap for how to clear it)",
+      reasonUntil: " (until {time})",
+      refresh: "Refresh",
+      refreshing: "Refreshing…",
+      failedDisplay: "The code could not be shown, perhaps because the system is busy. Please refresh later.",
+      myCompanions: "My companions",
+      companionEmpty: "No companions yet",
+      addCompanion: "Add a companion",
+      addCompanionHint: "For children, elderly people and others travelling with you who cannot use a phone; name and document must match their entry record.",
+      addCompanionSubmit: "Add",
+      adding: "Adding…",
+      companionAdded: "{name} was added",
+      showCode: "Show code",
+      remove: "Remove",
+      removeConfirm: "Remove companion {name}?",
+      logout: "Log out",
+      linkSent: "Done. The link to this page was sent by SMS to {phone}; open it to see your code again.",
+      applied: "Done.",
+      sessionExpired: "Your session has expired; please log in with your phone",
+      required: "Please fill this in",
+      chooseCountry: "Please choose a country or region",
+      issueCountRule: "Enter the 2-digit issue count",
+      captchaRequired: "Please enter the image code",
+      smsCodeRule: "Enter the 6-digit SMS code",
+      network: "Network error; check your connection and try again",
+      failed: "Something went wrong; please try again later",
+    },
+  };
+  // The server gives each reason's label in both languages but its guide in Chinese only.
+  var REASON_GUIDES_EN = {
+    CONFIRMED: "Follow medical advice and receive treatment in isolation; the code turns green once a release notice is issued.",
+    POSITIVE_TEST: "Contact your community or the nearest fever clinic at once for a re-test and medical observation.",
+    SUSPECTED: "Cooperate with the medical institution's checks; the code turns green once the suspicion is cleared or a release notice is issued.",
+    CLOSE_CONTACT: "Cooperate with the community's medical observation; the code turns green when the period ends or a release notice is issued.",
+    OTHER_PROVINCE_RED_YELLOW: "Follow the rules of the province whose code is red or yellow; the code turns green once that code is green.",
+    CENTRAL_QUARANTINE: "Complete the quarantine at the designated site; the code turns green when it ends or a release notice is issued.",
+    HOME_QUARANTINE: "Stay at home and cooperate with the community's health monitoring; the code turns green when the period ends.",
+  };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var el = {};
+  var state = {
+    lang: "zh",
+    session: null,
+    member: null,
+    companions: [],
+    code: null,
+    captchaId: null,
+    resendUntil: 0,
+    countdownTimer: null,
+    clockTimer: null,
+    refreshTimer: null,
+    loadingCode: false,
+    notice: null,
+    returnInfo: null,
+  };
+
+  // ---------------------------------------------------------------- language
+
+  function t(key, vars) {
+    var text = (TEXT[state.lang] && TEXT[state.lang][key]) || TEXT.zh[key] || key;
+    Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
+    return text;
+  }
+
+  function initialLanguage() {
+    var saved = null;
+    try { saved = localStorage.getItem(LANG_KEY); } catch (e) { saved = null; }
+    if (saved === "zh" || saved === "en") return saved;
+    return /^zh/i.test(navigator.language || "") ? "zh" : "en";
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+    document.title = t("title");
+    document.querySelectorAll("[data-i18n]").forEach(function (node) { node.textContent = t(node.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach(function (node) {
+      node.placeholder = t(node.dataset.i18nPlaceholder);
+    });
+    document.querySelectorAll("[data-i18n-aria-label]").forEach(function (node) {
+      node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
+    });
+    el.langToggle.setAttribute("aria-label", t("langAria"));
+    fillRegions();
+    // Messages already on screen are re-rendered from what they were made of.
+    document.querySelectorAll(".field-error, .form-error, .notice, #return-info").forEach(function (node) {
+      if (node.ykmMessage) node.textContent = render(node.ykmMessage);
+    });
+    renderHolder();
+    renderSwitcher();
+    renderCompanions();
+    if (state.code) renderCode(state.code);
+    renderCountdown();
+  }
+
+  function toggleLanguage() {
+    state.lang = state.lang === "zh" ? "en" : "zh";
+    try { localStorage.setItem(LANG_KEY, state.lang); } catch (e) { /* private mode: this page only */ }
+    applyLanguage();
+  }
+
+  // A message is kept as its parts, so it can be shown again in the other language.
+  function render(message) {
+    if (message.failure) {
+      var failure = message.failure;
+      if (!failure.status) return t("network");
+      return (state.lang === "zh" ? failure.messageZh || failure.message : failure.message || failure.messageZh) ||
+        t("failed");
+    }
+    return t(message.key, message.vars);
+  }
+
+  function say(node, message) {
+    node.ykmMessage = message || null;
+    node.textContent = message ? render(message) : "";
+    node.hidden = !message;
+  }
+
+  // ---------------------------------------------------------------- regions (国家/地区, 区号)
+
+  function regionName(row) { return state.lang === "zh" ? row[1] : row[2]; }
+
+  function fillRegions() {
+    var rows = (window.YKM_REGIONS || []).slice();
+    var collator = new Intl.Collator(state.lang === "zh" ? "zh-Hans-CN-u-co-pinyin" : "en");
+    var byName = function (a, b) { return collator.compare(regionName(a), regionName(b)); };
+    var pinned = rows.slice(0, 4); // 中国大陆、香港、澳门、台湾, as the guide's 区号 list starts
+    var rest = rows.slice(4).sort(byName);
+    fillSelect(el.applyCountry, rows.slice().sort(byName), function (row) { return regionName(row); }, true);
+    [el.applyDial, el.returnDial].forEach(function (select) {
+      fillSelect(select, pinned.concat(rest), function (row) { return regionName(row) + "(+" + row[3] + ")"; }, false);
+      if (!select.value) select.value = "CN";
+    });
+  }
+
+  function fillSelect(select, rows, label, withPrompt) {
+    var chosen = select.value;
+    select.textContent = "";
+    if (withPrompt) {
+      var prompt = document.createElement("option");
+      prompt.value = "";
+      prompt.textContent = t("countryChoose");
+      select.appendChild(prompt);
+    }
+    rows.forEach(function (row) {
+      var option = document.createElement("option");
+      option.value = row[0];
+      option.dataset.dial = String(row[3]);
+      option.textContent = label(row);
+      select.appendChild(option);
+    });
+    select.value = chosen;
+  }
+
+  function fullPhone(select, input) {
+    var typed = input.value.replace(/[\s()-]+/g, "");
+    if (!typed) return "";
+    if (typed.charAt(0) === "+") return typed;
+    var option = select.options[select.selectedIndex];
+    return "+" + (option ? option.dataset.dial : "86") + typed.replace(/^0+/, "");
+  }
+
+  function maskPhone(phone) {
+    return phone.length > 7 ? phone.slice(0, phone.length - 8) + "****" + phone.slice(-4) : phone;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  var formatter = (function () {
+    var options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: "2-digit", hour12: false };
+    try {
+      return new Intl.DateTimeFormat("zh-CN", Object.assign({ timeZone: TIME_ZONE }, options));
+    } catch (e) {
+      return new Intl.DateTimeFormat("zh-CN", options);
+    }
+  })();
+
+  function formatTime(value) {
+    var moment = value instanceof Date ? value : new Date(value);
+    if (isNaN(moment.getTime())) return String(value || "");
+    var parts = {};
+    formatter.formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    var hour = parts.hour === "24" ? "00" : parts.hour;
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + hour + ":" + parts.minute + ":" + parts.second;
+  }
+
+  // ---------------------------------------------------------------- API
+
+  function ApiFailure(status, error, retryAfter) {
+    this.status = status;
+    this.code = error.code || "ERROR";
+    this.message = error.message || "";
+    this.messageZh = error.message_zh || "";
+    this.field = error.field || null;
+    this.retryAfter = retryAfter || 0;
+  }
+
+  function api(path, options) {
+    options = options || {};
+    var headers = { Accept: "application/json" };
+    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.auth) headers.Authorization = "Bearer " + state.session.token;
+    return fetch(path, {
+      method: options.method || "GET",
+      headers: headers,
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      credentials: "same-origin",
+      cache: "no-store",
+    }).then(function (response) {
+      return response.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!response.ok) {
+          var retry = parseInt(response.headers.get("Retry-After") || "0", 10) || 0;
+          throw new ApiFailure(response.status, (data && data.error) || {}, retry);
+        }
+        return data;
+      });
+    }, function () {
+      throw new ApiFailure(0, { code: "NETWORK" });
+    });
+  }
+
+  function setBusy(button, busy, key) {
+    if (busy) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      button.textContent = t(key);
+    } else {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      button.textContent = t(button.dataset.i18n);
+    }
+  }
+
+  // ---------------------------------------------------------------- session and views
+
+  function loadSession() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+      if (saved && saved.token && (!saved.expires_at || saved.expires_at * 1000 > Date.now())) return saved;
+    } catch (e) { /* a damaged entry is the same as none */ }
+    sessionStorage.removeItem(SESSION_KEY);
+    return null;
+  }
+
+  function saveSession(answer) {
+    var session = { token: answer.token, person_id: answer.person_id, expires_at: answer.expires_at || null };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    try { localStorage.setItem(APPLIED_KEY, "1"); } catch (e) { /* private mode */ }
+    return session;
+  }
+
+  function showView(name) {
+    el.applyView.hidden = name !== "apply";
+    el.returnView.hidden = name !== "return";
+    el.codeView.hidden = name !== "code";
+    document.body.dataset.view = name;
+    if (name !== "code") {
+      stopTimers();
+      document.body.removeAttribute("data-code-color");
+    }
+    if (name === "return" && !state.captchaId) loadCaptcha();
+    window.scrollTo(0, 0);
+  }
+
+  function notice(message) { say(el.pageNotice, message); }
+
+  function sessionEnded() {
+    state.session = null;
+    state.member = null;
+    state.code = null;
+    state.companions = [];
+    sessionStorage.removeItem(SESSION_KEY);
+    notice({ key: "sessionExpired" });
+    showView("return");
+  }
+
+  function handleAuthFailure(failure) {
+    if (failure.status === 401) {
+      sessionEnded();
+      return true;
+    }
+    return false;
+  }
+
+  function enterCodeView() {
+    showView("code");
+    state.member = null;
+    renderHolder();
+    startTimers();
+    refreshCode();
+    loadCompanions();
+  }
+
+  // ---------------------------------------------------------------- forms: shared
+
+  function clearForm(form, prefix) {
+    form.querySelectorAll(".field-error").forEach(function (node) { say(node, null); });
+    form.querySelectorAll(".field.invalid").forEach(function (node) { node.classList.remove("invalid"); });
+    var general = $(prefix + "-error");
+    if (general) say(general, null);
+  }
+
+  function fieldError(form, prefix, field, message) {
+    var box = $(prefix + "-error-" + field);
+    if (!box) return false;
+    say(box, message);
+    var wrapper = form.querySelector('[data-field="' + field + '"]');
+    if (wrapper) wrapper.classList.toggle("invalid", !!message);
+    return true;
+  }
+
+  function focusField(form, field) {
+    var wrapper = form.querySelector('[data-field="' + field + '"]');
+    var input = wrapper && wrapper.querySelector("input:not([disabled]), select");
+    if (input) input.focus();
+  }
+
+  function showFailure(form, prefix, failure) {
+    if (failure.field && fieldError(form, prefix, failure.field, { failure: failure })) {
+      focusField(form, failure.field);
+    } else {
+      say($(prefix + "-error"), { failure: failure });
+    }
+  }
+
+  function syncIssueCount(select, row, input) {
+    var permit = !!PERMITS[select.value];
+    row.hidden = !permit;
+    input.required = permit;
+    if (!permit) input.value = "";
+  }
+
+  function documentOf(typeSelect, numberInput, issueInput) {
+    var body = {
+      doc_type: typeSelect.value,
+      doc_number: numberInput.value.replace(/\s+/g, "").toUpperCase(),
+    };
+    if (PERMITS[body.doc_type]) body.issue_count = issueInput.value.trim();
+    return body;
+  }
+
+  function missing(form, prefix, body) {
+    var problems = [];
+    if (!body.name || !body.name.trim()) problems.push(["name", { key: "required" }]);
+    if ("country" in body && !body.country) problems.push(["country", { key: "chooseCountry" }]);
+    if (!body.doc_number) problems.push(["doc_number", { key: "required" }]);
+    if (PERMITS[body.doc_type] && !/^\d{2}$/.test(body.issue_count || "")) {
+      problems.push(["issue_count", { key: "issueCountRule" }]);
+    }
+    if ("phone" in body && !body.phone) problems.push(["phone", { key: "required" }]);
+    problems.forEach(function (p) { fieldError(form, prefix, p[0], p[1]); });
+    if (problems.length) focusField(form, problems[0][0]);
+    return problems.length > 0;
+  }
+
+  // ---------------------------------------------------------------- first use (首次使用)
+
+  function onApply(event) {
+    event.preventDefault();
+    clearForm(el.applyForm, "apply");
+    el.nameTips.hidden = true;
+    notice(null);
+    // The name goes as typed: the server applies the FAQ's rules (case, spaces, hyphens, order).
+    var body = Object.assign({ name: el.applyName.value, country: el.applyCountry.value,
+      phone: fullPhone(el.applyDial, el.applyPhone) },
+      documentOf(el.applyDocType, el.applyDocNumber, el.applyIssueCount));
+    if (missing(el.applyForm, "apply", body)) return;
+    setBusy(el.applySubmit, true, "applying");
+    api("/v1/inbound/apply", { method: "POST", body: body })
+      .then(function (answer) {
+        state.session = saveSession(answer);
+        notice(answer.link_sent ? { key: "linkSent", vars: { phone: maskPhone(body.phone) } } : { key: "applied" });
+        el.applyForm.reset();
+        syncIssueCount(el.applyDocType, el.applyIssueRow, el.applyIssueCount);
+        el.applyDial.value = "CN";
+        enterCodeView();
+      })
+      .catch(function (failure) {
+        showFailure(el.applyForm, "apply", failure);
+        if (failure.code === "NAME_MISMATCH") el.nameTips.hidden = false;
+      })
+      .then(function () { setBusy(el.applySubmit, false); });
+  }
+
+  // ---------------------------------------------------------------- return visit (再次使用)
+
+  function loadCaptcha() {
+    state.captchaId = null;
+    el.captchaAnswer.value = "";
+    return api("/v1/auth/captcha", { method: "POST" })
+      .then(function (answer) {
+        state.captchaId = answer.captcha_id;
+        el.captchaImage.src = "data:image/png;base64," + answer.image_png_base64;
+        el.captchaImage.dataset.captchaId = answer.captcha_id;
+      })
+      .catch(function (failure) {
+        say(el.returnError, { failure: failure });
+      });
+  }
+
+  function renderCountdown() {
+    var left = Math.ceil((state.resendUntil - Date.now()) / 1000);
+    if (left > 0) {
+      el.sendCode.disabled = true;
+      el.sendCode.textContent = t("resendIn", { s: String(left) });
+    } else {
+      clearInterval(state.countdownTimer);
+      state.countdownTimer = null;
+      if (el.sendCode.getAttribute("aria-busy") !== "true") {
+        el.sendCode.disabled = false;
+        el.sendCode.textContent = t("sendCode");
+      }
+    }
+  }
+
+  function startCountdown(seconds) {
+    state.resendUntil = Date.now() + seconds * 1000;
+    clearInterval(state.countdownTimer);
+    state.countdownTimer = setInterval(renderCountdown, 500);
+    renderCountdown();
+  }
+
+  function onSendCode() {
+    clearForm(el.returnForm, "return");
+    say(el.returnInfo, null);
+    var phone = fullPhone(el.returnDial, el.returnPhone);
+    var answer = el.captchaAnswer.value.trim();
+    if (!phone) { fieldError(el.returnForm, "return", "phone", { key: "required" }); focusField(el.returnForm, "phone"); return; }
+    if (!answer) {
+      fieldError(el.returnForm, "return", "captcha_answer", { key: "captchaRequired" });
+      focusField(el.returnForm, "captcha_answer");
+      return;
+    }
+    setBusy(el.sendCode, true, "sending");
+    api("/v1/auth/sms-code", { method: "POST", body: { phone: phone, captcha_id: state.captchaId || "", captcha_answer: answer } })
+      .then(function (sent) {
+        setBusy(el.sendCode, false);
+        startCountdown(sent.resend_after || RESEND_SECONDS);
+        say(el.returnInfo, { key: "codeSent", vars: { phone: maskPhone(phone) } });
+        el.smsCode.focus();
+      })
+      .catch(function (failure) {
+        setBusy(el.sendCode, false);
+        showFailure(el.returnForm, "return", failure);
+        if (failure.status === 429 && failure.retryAfter) startCountdown(failure.retryAfter);
+      })
+      // The captcha is used up by any answer, right or wrong: show a fresh one.
+      .then(function () { loadCaptcha(); });
+  }
+
+  function onReturnSubmit(event) {
+    event.preventDefault();
+    clearForm(el.returnForm, "return");
+    var phone = fullPhone(el.returnDial, el.returnPhone);
+    var code = el.smsCode.value.trim();
+    if (!phone) { fieldError(el.returnForm, "return", "phone", { key: "required" }); focusField(el.returnForm, "phone"); return; }
+    if (!/^\d{6}$/.test(code)) {
+      fieldError(el.returnForm, "return", "sms_code", { key: "smsCodeRule" });
+      focusField(el.returnForm, "sms_code");
+      return;
+    }
+    setBusy(el.returnSubmit, true, "loggingIn");
+    api("/v1/auth/sms-login", { method: "POST", body: { phone: phone, sms_code: code } })
+      .then(function (answer) {
+        state.session = saveSession(answer);
+        el.smsCode.value = "";
+        say(el.returnInfo, null);
+        notice(null);
+        enterCodeView();
+      })
+      .catch(function (failure) { showFailure(el.returnForm, "return", failure); })
+      .then(function () { setBusy(el.returnSubmit, false); });
+  }
+
+  // ---------------------------------------------------------------- the code (亮码)
+
+  function refreshCode() {
+    if (!state.session) return Promise.resolve();
+    if (state.loadingCode) return Promise.resolve();
+    state.loadingCode = true;
+    setBusy(el.refresh, true, "refreshing");
+    var session = state.session;
+    var member = state.member;
+    var path = "/v1/me/code" + (member ? "?member=" + encodeURIComponent(member) : "");
+    return api(path, { auth: true })
+      .then(function (code) {
+        if (state.session !== session || state.member !== member) return;
+        state.code = code;
+        renderCode(code);
+        say(el.codeError, null);
+      })
+      .catch(function (failure) {
+        if (state.session !== session || handleAuthFailure(failure)) return;
+        if (failure.status === 404 && member) { // the companion was removed meanwhile
+          switchTo(null);
+          return;
+        }
+        say(el.codeError, { key: "failedDisplay" });
+      })
+      .then(function () {
+        state.loadingCode = false;
+        setBusy(el.refresh, false);
+      });
+  }
+
+  function renderCode(code) {
+    var color = code.color || "";
+    el.codeCard.dataset.color = color;
+    el.codeColor.dataset.color = color;
+    document.body.dataset.codeColor = color;
+    el.codeColor.textContent = TEXT[state.lang][color] || color;
+    el.nameMasked.textContent = code.name_masked || "";
+    el.codeUpdated.textContent = code.updated_at ? t("updated", { time: formatTime(code.updated_at) }) : "";
+    drawQr(code.qr || "", MODULE_COLORS[color] || "#000000");
+    el.qr.dataset.personId = code.person_id || "";
+    renderReasons(color === "RED" ? code.reasons || [] : []);
+  }
+
+  function drawQr(text, moduleColor) {
+    var canvas = el.qr;
+    var ctx = canvas.getContext("2d");
+    if (!text || typeof window.qrcode !== "function") {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      canvas.removeAttribute("data-qr");
+      return;
+    }
+    var qr = window.qrcode(0, "M");
+    qr.addData(text, "Byte");
+    qr.make();
+    var modules = qr.getModuleCount();
+    var cssSize = canvas.getBoundingClientRect().width || 264;
+    var total = modules + QR_QUIET_MODULES * 2;
+    // Whole device pixels per module keep the edges sharp for scanners.
+    var cell = Math.max(1, Math.floor((cssSize * (window.devicePixelRatio || 1)) / total));
+    var size = cell * total;
+    canvas.width = size;
+    canvas.height = size;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, size, size);
+    ctx.fillStyle = moduleColor;
+    for (var row = 0; row < modules; row++) {
+      for (var col = 0; col < modules; col++) {
+        if (qr.isDark(row, col)) {
+          ctx.fillRect((col + QR_QUIET_MODULES) * cell, (row + QR_QUIET_MODULES) * cell, cell, cell);
+        }
+      }
+    }
+    canvas.dataset.qr = text;
+  }
+
+  function renderReasons(reasons) {
+    el.reasons.textContent = "";
+    el.reasonsSection.hidden = reasons.length === 0;
+    reasons.forEach(function (reason, index) {
+      var item = document.createElement("li");
+      item.className = "reason";
+      item.dataset.code = reason.code;
+      var guideId = "reason-guide-" + index;
+      var tag = document.createElement("button");
+      tag.type = "button";
+      tag.className = "reason-tag";
+      tag.setAttribute("data-testid", "reason-tag");
+      tag.setAttribute("aria-controls", guideId);
+      tag.setAttribute("aria-expanded", "false");
+      tag.textContent = (state.lang === "zh" ? reason.label : reason.label_en || reason.label) || reason.code;
+      if (reason.until) {
+        var until = document.createElement("span");
+        until.className = "reason-until";
+        until.textContent = t("reasonUntil", { time: formatTime(reason.until) });
+        tag.appendChild(until);
+      }
+      var guide = document.createElement("div");
+      guide.id = guideId;
+      guide.className = "reason-guide";
+      guide.hidden = true;
+      guide.textContent = state.lang === "zh" ? reason.guide || "" : REASON_GUIDES_EN[reason.code] || reason.guide || "";
+      tag.addEventListener("click", function () {
+        var open = tag.getAttribute("aria-expanded") !== "true";
+        tag.setAttribute("aria-expanded", String(open));
+        guide.hidden = !open;
+      });
+      item.appendChild(tag);
+      item.appendChild(guide);
+      el.reasons.appendChild(item);
+    });
+  }
+
+  function tickClock() { el.clock.textContent = formatTime(new Date()); }
+
+  function startTimers() {
+    stopTimers();
+    tickClock();
+    state.clockTimer = setInterval(tickClock, 1000);
+    state.refreshTimer = setInterval(function () { if (!document.hidden) refreshCode(); }, REFRESH_MS);
+  }
+
+  function stopTimers() {
+    clearInterval(state.clockTimer);
+    clearInterval(state.refreshTimer);
+    state.clockTimer = state.refreshTimer = null;
+  }
+
+  // ---------------------------------------------------------------- switching (切换同行人)
+
+  function companionById(id) {
+    for (var i = 0; i < state.companions.length; i++) if (state.companions[i].person_id === id) return state.companions[i];
+    return null;
+  }
+
+  function renderHolder() {
+    var companion = state.member && companionById(state.member);
+    el.codeHolder.textContent = companion ? companion.name : t("self");
+    el.codeHolder.dataset.personId = state.member || (state.session ? state.session.person_id : "");
+  }
+
+  function renderSwitcher() {
+    el.switchList.textContent = "";
+    if (!state.session) return;
+    var options = [{ id: null, label: t("self") }].concat(state.companions.map(function (c) {
+      return { id: c.person_id, label: c.name };
+    }));
+    options.forEach(function (option) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "switch-option";
+      button.setAttribute("data-testid", "switch-option");
+      button.dataset.personId = option.id || state.session.person_id;
+      button.setAttribute("aria-pressed", String((option.id || null) === (state.member || null)));
+      button.textContent = option.label;
+      button.addEventListener("click", function () {
+        switchTo(option.id);
+        toggleSwitcher(false);
+      });
+      item.appendChild(button);
+      el.switchList.appendChild(item);
+    });
+    el.switchEmpty.hidden = state.companions.length > 0;
+  }
+
+  function toggleSwitcher(open) {
+    el.switcher.hidden = !open;
+    el.switchOpen.setAttribute("aria-expanded", String(open));
+  }
+
+  function switchTo(member) {
+    notice(null);
+    state.member = member || null;
+    state.code = null;
+    el.qr.removeAttribute("data-qr");
+    renderHolder();
+    renderSwitcher();
+    refreshCode();
+    window.scrollTo(0, 0);
+  }
+
+  // ---------------------------------------------------------------- companions (我的同行人员信息)
+
+  function loadCompanions() {
+    var session = state.session;
+    return api("/v1/me/companions?limit=100", { auth: true })
+      .then(function (page) {
+        if (state.session !== session) return;
+        state.companions = page.items || [];
+        say(el.companionListError, null);
+        renderCompanions();
+        renderSwitcher();
+        renderHolder();
+      })
+      .catch(function (failure) {
+        if (state.session !== session || handleAuthFailure(failure)) return;
+        say(el.companionListError, { failure: failure });
+      });
+  }
+
+  function renderCompanions() {
+    el.companionList.textContent = "";
+    state.companions.forEach(function (companion) {
+      var item = document.createElement("li");
+      item.className = "companion";
+      item.setAttribute("data-testid", "companion-item");
+      item.dataset.personId = companion.person_id;
+
+      var who = document.createElement("div");
+      who.className = "companion-who";
+      var name = document.createElement("strong");
+      name.textContent = companion.name;
+      var doc = document.createElement("span");
+      doc.className = "subtle";
+      doc.textContent = companion.doc_masked;
+      who.appendChild(name);
+      who.appendChild(doc);
+
+      var show = document.createElement("button");
+      show.type = "button";
+      show.className = "btn btn-chip";
+      show.setAttribute("data-testid", "companion-show");
+      show.textContent = t("showCode");
+      show.addEventListener("click", function () { switchTo(companion.person_id); });
+
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-chip btn-danger";
+      remove.setAttribute("data-testid", "companion-remove");
+      remove.textContent = t("remove");
+      remove.addEventListener("click", function () { removeCompanion(companion); });
+
+      item.appendChild(who);
+      item.appendChild(show);
+      item.appendChild(remove);
+      el.companionList.appendChild(item);
+    });
+    el.companionEmpty.hidden = state.companions.length > 0;
+  }
+
+  function onAddCompanion(event) {
+    event.preventDefault();
+    clearForm(el.companionForm, "companion");
+    var body = Object.assign({ name: el.companionName.value },
+      documentOf(el.companionDocType, el.companionDocNumber, el.companionIssueCount));
+    if (missing(el.companionForm, "companion", body)) return;
+    setBusy(el.companionSubmit, true, "adding");
+    api("/v1/me/companions", { method: "POST", body: body, auth: true })
+      .then(function (added) {
+        el.companionForm.reset();
+        syncIssueCount(el.companionDocType, el.companionIssueRow, el.companionIssueCount);
+        notice({ key: "companionAdded", vars: { name: added.name } });
+        return loadCompanions();
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showFailure(el.companionForm, "companion", failure);
+      })
+      .then(function () { setBusy(el.companionSubmit, false); });
+  }
+
+  function removeCompanion(companion) {
+    if (!window.confirm(t("removeConfirm", { name: companion.name }))) return;
+    api("/v1/me/companions/" + encodeURIComponent(companion.person_id), { method: "DELETE", auth: true })
+      .then(function () {
+        if (state.member === companion.person_id) switchTo(null);
+        return loadCompanions();
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) say(el.companionListError, { failure: failure });
+      });
+  }
+
+  function toggleCompanions() {
+    var open = el.companionsPanel.hidden;
+    el.companionsPanel.hidden = !open;
+    el.companionsOpen.setAttribute("aria-expanded", String(open));
+    if (open) el.companionsPanel.scrollIntoView({ block: "start" });
+  }
+
+  // ---------------------------------------------------------------- start
+
+  function logout() {
+    state.session = null;
+    state.member = null;
+    state.code = null;
+    state.companions = [];
+    sessionStorage.removeItem(SESSION_KEY);
+    notice(null);
+    toggleSwitcher(false);
+    showView("return");
+  }
+
+  function init() {
+    el = {
+      langToggle: $("lang-toggle"), pageNotice: $("page-notice"),
+      applyView: $("apply-view"), applyForm: $("apply-form"), applyName: $("apply-name"), nameTips: $("name-tips"),
+      applyCountry: $("apply-country"), applyDocType: $("apply-doc-type"), applyDocNumber: $("apply-doc-number"),
+      applyIssueRow: $("apply-issue-count-row"), applyIssueCount: $("apply-issue-count"), applyDial: $("apply-dial"),
+      applyPhone: $("apply-phone"), applySubmit: $("apply-submit"), toReturn: $("to-return"),
+      returnView: $("return-view"), returnForm: $("return-form"), returnDial: $("return-dial"),
+      returnPhone: $("return-phone"), captchaAnswer: $("captcha-answer"), captchaRefresh: $("captcha-refresh"),
+      captchaImage: $("captcha-image"), smsCode: $("sms-code"), sendCode: $("send-code"), returnInfo: $("return-info"),
+      returnError: $("return-error"), returnSubmit: $("return-submit"), toApply: $("to-apply"),
+      codeView: $("code-view"), codeHolder: $("code-holder"), switchOpen: $("switch-open"), switcher: $("switcher"),
+      switchList: $("switch-list"), switchEmpty: $("switch-empty"), codeCard: $("code-card"),
+      nameMasked: $("name-masked"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
+      codeUpdated: $("code-updated"), codeError: $("code-error"), reasonsSection: $("reasons-section"),
+      reasons: $("reasons"), refresh: $("refresh"), companionsOpen: $("companions-open"),
+      companionsPanel: $("companions-panel"), companionList: $("companion-list"), companionEmpty: $("companion-empty"),
+      companionListError: $("companion-list-error"), companionForm: $("companion-form"),
+      companionName: $("companion-name"), companionDocType: $("companion-doc-type"),
+      companionDocNumber: $("companion-doc-number"), companionIssueRow: $("companion-issue-count-row"),
+      companionIssueCount: $("companion-issue-count"), companionSubmit: $("companion-submit"),
+      logout: $("logout"),
+    };
+
+    el.langToggle.addEventListener("click", toggleLanguage);
+    el.applyForm.addEventListener("submit", onApply);
+    el.applyDocType.addEventListener("change", function () {
+      syncIssueCount(el.applyDocType, el.applyIssueRow, el.applyIssueCount);
+    });
+    el.companionDocType.addEventListener("change", function () {
+      syncIssueCount(el.companionDocType, el.companionIssueRow, el.companionIssueCount);
+    });
+    [[el.applyForm, "apply"], [el.returnForm, "return"], [el.companionForm, "companion"]].forEach(function (pair) {
+      pair[0].addEventListener("input", function (event) {
+        if (event.target.name) fieldError(pair[0], pair[1], event.target.name, null);
+      });
+    });
+    el.toReturn.addEventListener("click", function () { notice(null); showView("return"); });
+    el.toApply.addEventListener("click", function () { notice(null); showView("apply"); });
+    el.captchaRefresh.addEventListener("click", loadCaptcha);
+    el.sendCode.addEventListener("click", onSendCode);
+    el.returnForm.addEventListener("submit", onReturnSubmit);
+    el.switchOpen.addEventListener("click", function () { toggleSwitcher(el.switcher.hidden); });
+    el.refresh.addEventListener("click", function () { refreshCode(); });
+    el.companionsOpen.addEventListener("click", toggleCompanions);
+    el.companionForm.addEventListener("submit", onAddCompanion);
+    el.logout.addEventListener("click", logout);
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden && state.session && !el.codeView.hidden) refreshCode();
+    });
+
+    state.lang = initialLanguage();
+    applyLanguage();
+    syncIssueCount(el.applyDocType, el.applyIssueRow, el.applyIssueCount);
+    syncIssueCount(el.companionDocType, el.companionIssueRow, el.companionIssueCount);
+
+    state.session = loadSession();
+    var returning = /[?&]visit=return\b/.test(location.search);
+    var applied = false;
+    try { applied = localStorage.getItem(APPLIED_KEY) === "1"; } catch (e) { applied = false; }
+    if (state.session) enterCodeView();
+    else showView(returning || applied ? "return" : "apply");
+    document.documentElement.dataset.ready = "true";
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
