@@ -121,6 +121,9 @@ def residents_banner(demo: dict[str, Any]) -> list[str]:
         lines.append(f"    {member['relation_label']:<6} {member['name']}  {member['id_number']}  person_id={member['person_id']}")
     lines.append(f"  行程卡 itinerary card ({'、'.join(residents['itinerary_cities'])}): phones "
                  f"{', '.join(residents['itinerary_phones'])}; SMS codes at /v1/dev/sms?phone=...")
+    return lines
+
+
 # ---------------------------------------------------------------- inbound travellers (issue 5)
 
 DEMO_INBOUND = [
