@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import random
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from infra.local.demo import id_number
@@ -13,18 +16,18 @@ from tests.integration.conftest import call, sample_event
 _serial = itertools.count(random.randint(100, 700))
 
 
-def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth: str = "19900101", female: bool = False) -> str:
-    """A person logged in once, with a Guangzhou ID card of the given birth date and sex (17th digit parity)."""
+def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth_year: int = 1990, female: bool = False) -> str:
+    """A new resident (as a first login creates them): a Guangzhou ID card born in that year, of that sex."""
+    from healthcode.idnumbers import parse_document
+    from healthcode.people import NewPerson, find_or_create
+
     while True:
-        seq = next(_serial) % 1000
-        seq = seq - seq % 2 + (0 if female else 1)
-        number = id_number(f"440106{birth}{seq:03d}")
-        status, body = call(lambdas["AuthFunction"], sample_event("auth-login.json", body={
-            "id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass",
-            "phone": "+8613912345678"}))
-        assert status == 200, body
-        if body["person_id"]:
-            return body["person_id"]
+        seq = (2 * next(_serial) + (0 if female else 1)) % 1000
+        birth = f"{birth_year}0{random.randint(1, 9)}{random.randint(10, 28)}"
+        document = parse_document("ID_CARD", id_number(f"440106{birth}{seq:03d}"))
+        person, created = find_or_create(NewPerson(document, name, "+8613912345678"))
+        if created:
+            return person.person_id
 
 
 def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_id: str, body: Any = None,
@@ -102,3 +105,29 @@ def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None
     for start in range(0, len(records), batch_size):
         answer = deliver(lambdas, records[start:start + batch_size])
         assert answer == {"batchItemFailures": []}, answer
+
+
+@contextlib.contextmanager
+def serialized_dynamodb() -> Iterator[None]:
+    """moto's DynamoDB is not thread-safe (a transaction deep-copies whole tables and restores them on failure), while
+    DynamoDB applies each request atomically. For thread races, each moto operation runs under one lock — the
+    requests still interleave freely between operations, which is where the races under test live."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    names = ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "transact_write_items")
+    originals = {name: getattr(DynamoDBBackend, name) for name in names}
+
+    def guarded(original: Any) -> Any:
+        def call_locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return original(self, *args, **kwargs)
+        return call_locked
+
+    for name, original in originals.items():
+        setattr(DynamoDBBackend, name, guarded(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(DynamoDBBackend, name, original)

@@ -1,14 +1,17 @@
 """Temperature checks by inspectors and quick check-ins (葵花码) by residents, as append-only Check items.
 
-A check costs two DynamoDB calls beyond the idempotency record: GetItem of the scanned person (to resolve and
-revoke-check the code) and one TransactWriteItems that checks the binding, puts the check and puts the audit
-entry — so an unbound inspector, or a code that does not resolve, writes nothing. The latest declaration, shown
-only on request, is one more Query. Device retries carry an Idempotency-Key: Powertools idempotency (key =
+A check costs two DynamoDB calls beyond the idempotency record: one BatchGetItem reads the scanned person and
+the inspector's binding together, and one BatchWriteItem stores the check and its audit entry — so an unbound
+inspector, or a code that does not resolve (forged, tampered, revoked), writes nothing. The latest declaration,
+shown only on request, is one more Query. Plain batch writes, not a transaction: the check's key is new (a ULID)
+so it needs no condition, and the checks and audit tables are the hottest ones (moto's transactions, in the
+local stack, are not safe against concurrent writers to the same tables either). Device retries carry an Idempotency-Key: Powertools idempotency (key =
 venue + inspector + Idempotency-Key) answers a retry with the first answer, and the check is stored once.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from functools import cache
 from typing import Any
@@ -17,16 +20,15 @@ from ulid import ULID
 
 from .. import audit, clock
 from ..aws import client
-from ..codes import person_from_code
+from ..codes import CODE_TYPE_OF_KIND
 from ..config import get_config
 from ..errors import ApiError, Conflict, InvalidCode, NotFound, ServiceUnavailable
 from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary
 from ..reasons import describe
-from ..tokens import PERSON_CODES, CodeType, get_keyring
+from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 from . import VENUE
-from .tx import Cancelled, Tx
 
 VENUE_CHECK = "VENUE_CHECK"
 QUICK_CHECKIN = "QUICK_CHECKIN"
@@ -168,22 +170,70 @@ def _once(function: Any, request: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- inspector checks
 
 
+def resolve(claims: CodeClaims, person: Person | None) -> Person:
+    """The checks of `codes.person_from_code` on a person read in the same BatchGetItem as the binding.
+
+    Kept in step with person_from_code (tests/unit/test_venues_resolve.py runs both on the same codes).
+    """
+    if person is None:
+        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr")
+    if claims.version != int(person.code_version):
+        raise InvalidCode("This code has been re-issued; the old one is revoked", "该码已重新生成，旧码已作废", field="qr")
+    expected = {CodeType.PHYSICAL, CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)}
+    if claims.type in PERSON_CODES and claims.type not in expected:
+        raise InvalidCode("Code type does not match the person", "码类型与人员不符", field="qr")
+    return person
+
+
+def _read(people: list[str], places: tuple[str, ...] | list[str] = (),
+          bindings: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()) -> dict[str, list[Any]]:
+    """One BatchGetItem across the people, places and relations tables."""
+    cfg = get_config()
+    request: dict[str, Any] = {}
+    if people:
+        request[cfg.people_table] = {"Keys": [{"person_id": {"S": p}} for p in people]}
+    if places:
+        request[cfg.places_table] = {"Keys": [{"place_id": {"S": p}} for p in places]}
+    if bindings:
+        request[cfg.relations_table] = {"Keys": [{"owner": {"S": o}, "sk": {"S": k}} for o, k in bindings],
+                                        "ConsistentRead": True}
+    answer = client("dynamodb").batch_get_item(RequestItems=request)
+    if answer.get("UnprocessedKeys"):
+        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+    found = answer.get("Responses", {})
+    return {
+        "people": [Person.from_raw_data(i) for i in found.get(cfg.people_table, [])],
+        "places": [Place.from_raw_data(i) for i in found.get(cfg.places_table, [])],
+        "bindings": [Relation.from_raw_data(i) for i in found.get(cfg.relations_table, [])],
+    }
+
+
+def _write(*items: Any) -> None:
+    """One BatchWriteItem of new items (fresh ULID keys: no condition needed); unprocessed ones are retried."""
+    request: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        request.setdefault(item.Meta.table_name, []).append({"PutRequest": {"Item": item.serialize()}})
+    for attempt in range(5):
+        answer = client("dynamodb").batch_write_item(RequestItems=request)
+        request = answer.get("UnprocessedItems") or {}
+        if not request:
+            return
+        time.sleep(0.05 * 2 ** attempt)
+    raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+
+
 def _record_check(request: dict[str, Any]) -> dict[str, Any]:
-    person, claims = person_from_code(request["qr"], PERSON_CODES)  # DynamoDB call 1 (GetItem person)
+    claims = get_keyring().verify(request["qr"], PERSON_CODES)  # forged / tampered / garbage: 400, nothing read
     place_id, inspector_id = request["place_id"], request["actor_id"]
+    found = _read([claims.subject], bindings=[(inspector_id, f"{VENUE}#{place_id}")])  # DynamoDB call 1
+    if not found["bindings"]:
+        raise NotBound(field="id")
+    person = resolve(claims, found["people"][0] if found["people"] else None)
     check = _new_check(place_id, person, VENUE_CHECK, inspector_id, request["temperature"], claims.type.value)
     entry = audit.entry(person.person_id, inspector_id, "VENUE_CHECK",
                         "temperature check" + (" + health declaration" if request.get("with_declaration") else ""),
                         place_id)
-    try:  # DynamoDB call 2: binding still there, check and audit entry written together
-        (Tx().check("binding", Relation, inspector_id, f"{VENUE}#{place_id}", Relation.owner.exists())
-             .put("check", check, Check.place_date.does_not_exist())
-             .put("audit", entry)
-             .commit())
-    except Cancelled as cancelled:
-        if cancelled.failed("binding"):
-            raise NotBound(field="id") from None
-        raise
+    _write(check, entry)  # DynamoDB call 2
     answer = _answer(check, person)
     if request.get("with_declaration"):
         answer["latest_declaration"] = latest_summary(person.person_id)
@@ -206,35 +256,22 @@ def quick_code_text(place: Place) -> str:
     return get_keyring().sign(CodeType.QUICK_CHECKIN, place.place_id, 1, int(clock.parse(place.created_at).timestamp()))
 
 
-def _people_and_place(person_id: str, place_id: str) -> tuple[Person | None, Place | None]:
-    """One BatchGetItem across the people and places tables."""
-    cfg = get_config()
-    answer = client("dynamodb").batch_get_item(RequestItems={
-        cfg.people_table: {"Keys": [{"person_id": {"S": person_id}}]},
-        cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}]},
-    })
-    found = answer.get("Responses", {})
-    people = [Person.from_raw_data(item) for item in found.get(cfg.people_table, [])]
-    places = [Place.from_raw_data(item) for item in found.get(cfg.places_table, [])]
-    if answer.get("UnprocessedKeys"):
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    return (people[0] if people else None), (places[0] if places else None)
-
-
 def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
     claims = get_keyring().verify(request["qr"], {CodeType.QUICK_CHECKIN})
-    person, place = _people_and_place(request["subject_id"], claims.subject)  # DynamoDB call 1
+    found = _read([request["subject_id"]], places=[claims.subject])  # DynamoDB call 1
+    person = found["people"][0] if found["people"] else None
+    place = found["places"][0] if found["places"] else None
     if place is None or place.kind != VENUE or claims.version != 1:
         raise InvalidCode("Not the quick check-in code of a venue", "不是有效的场所快速打卡码", field="qr")
     if place.status != "ACTIVE":
         raise InvalidCode("This venue no longer takes check-ins", "该场所已停用", field="qr")
     if person is None:
         raise NotFound("No such person", "未找到该人员")
-    kind = CodeType.INBOUND if person.kind == "INBOUND" else CodeType.RESIDENT
+    kind = CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
     check = _new_check(place.place_id, person, QUICK_CHECKIN, None, "NORMAL", kind.value)
     entry = audit.entry(person.person_id, request["actor_id"], "QUICK_CHECKIN", "quick check-in (葵花码)",
                         place.place_id)
-    Tx().put("check", check, Check.place_date.does_not_exist()).put("audit", entry).commit()  # DynamoDB call 2
+    _write(check, entry)  # DynamoDB call 2
     return _answer(check, person) | {"place_name": place.name}
 
 
