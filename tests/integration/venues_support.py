@@ -17,14 +17,14 @@ _serial = itertools.count(random.randint(100, 700))
 
 
 def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth_year: int = 1990, female: bool = False) -> str:
-    """A new resident (as a first login creates them): a Guangzhou ID card born in that year, of that sex."""
+    """A new resident (as a first login creates them): a Guangzhou (Yuexiu) ID card born in that year, of that sex."""
     from healthcode.idnumbers import parse_document
     from healthcode.people import NewPerson, find_or_create
 
     while True:
         seq = (2 * next(_serial) + (0 if female else 1)) % 1000
         birth = f"{birth_year}0{random.randint(1, 9)}{random.randint(10, 28)}"
-        document = parse_document("ID_CARD", id_number(f"440106{birth}{seq:03d}"))
+        document = parse_document("ID_CARD", id_number(f"{'440104' if birth_year >= 1983 else '440100'}{birth}{seq:03d}"))
         person, created = find_or_create(NewPerson(document, name, "+8613912345678"))
         if created:
             return person.person_id
