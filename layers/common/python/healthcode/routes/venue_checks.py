@@ -54,17 +54,17 @@ def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(status_code=status, content_type="application/json", body=body)
 
 
-@router.post("/v1/venues/<place_id>/checks", summary="Record a temperature check of a scanned code",
+@router.post("/v1/venues/<id>/checks", summary="Record a temperature check of a scanned code",
              tags=["inspector"])
 def post_check(
-    place_id: str,
+    id: str,
     body: CheckRequest,
     with_declaration: Annotated[bool, Query(description="also show the latest health declaration")] = False,
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
     key = _idempotency_key(required=True)
-    answer = checks.record_check(place_id, who.person_id, body.qr, body.temperature, key or "", with_declaration)
-    logger.info("check recorded", extra={"place_id": place_id, "color": answer["color"],
+    answer = checks.record_check(id, who.person_id, body.qr, body.temperature, key or "", with_declaration)
+    logger.info("check recorded", extra={"place_id": id, "color": answer["color"],
                                          "replayed": answer.get("replayed", False)})
     if not answer.get("replayed"):
         metrics.add_metric(name="VenueCheck", unit=MetricUnit.Count, value=1)

@@ -75,43 +75,43 @@ def get_my_venue() -> dict[str, Any]:
     return places.view(places.venue_of(_me()), for_admin=True)
 
 
-@router.patch("/v1/venues/<place_id>", summary="Edit my venue (once per natural week)", tags=["venues"])
-def patch_venue(place_id: str, body: EditVenue) -> dict[str, Any]:
+@router.patch("/v1/venues/<id>", summary="Edit my venue (once per natural week)", tags=["venues"])
+def patch_venue(id: str, body: EditVenue) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
         from ..errors import ValidationFailed
 
         field = next(k for k, v in changes.items() if v is None)
         raise ValidationFailed(f"{field} cannot be null", "字段不能为空", field=field)
-    return places.view(places.edit_venue(place_id, _me(), changes), for_admin=True)
+    return places.view(places.edit_venue(id, _me(), changes), for_admin=True)
 
 
-@router.get("/v1/venues/<place_id>/stats", summary="My venue's statistics (counts only)", tags=["venues"])
-def get_venue_stats(place_id: str, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
-    return stats.venue_stats(place_id, _me(), stats.parse_day(date))
+@router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only)", tags=["venues"])
+def get_venue_stats(id: str, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+    return stats.venue_stats(id, _me(), stats.parse_day(date))
 
 
-@router.get("/v1/venues/<place_id>/members", summary="The admin and the inspectors (masked names)", tags=["venues"])
+@router.get("/v1/venues/<id>/members", summary="The admin and the inspectors (masked names)", tags=["venues"])
 def get_members(
-    place_id: str,
+    id: str,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> dict[str, Any]:
-    found = places.members(place_id, _me(), limit, api.decode_cursor(cursor))
+    found = places.members(id, _me(), limit, api.decode_cursor(cursor))
     last_key = found.pop("last_key")
     return found | {"next_cursor": api.encode_cursor(last_key)}
 
 
-@router.delete("/v1/venues/<place_id>/inspectors/<person_id>", summary="Unbind an inspector", tags=["venues"])
-def delete_inspector(place_id: str, person_id: str) -> Response[None]:
-    places.unbind_inspector(place_id, _me(), person_id)
+@router.delete("/v1/venues/<id>/inspectors/<person_id>", summary="Unbind an inspector", tags=["venues"])
+def delete_inspector(id: str, person_id: str) -> Response[None]:
+    places.unbind_inspector(id, _me(), person_id)
     return Response(status_code=204)
 
 
-@router.post("/v1/venues/<place_id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
+@router.post("/v1/venues/<id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
              tags=["venues"])
-def post_admin_transfer(place_id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
-    offer = places.offer_transfer(place_id, _me(), body.name, body.id_type, body.id_number)
+def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
+    offer = places.offer_transfer(id, _me(), body.name, body.id_type, body.id_number)
     return Response(status_code=201, content_type="application/json", body=offer)
 
 
@@ -144,9 +144,9 @@ def get_inspector_venues(
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}
 
 
-@router.delete("/v1/inspector/venues/<place_id>", summary="Unbind myself from a venue", tags=["inspector"])
-def delete_inspector_venue(place_id: str) -> Response[None]:
-    inspectors.leave(_me(), place_id)
+@router.delete("/v1/inspector/venues/<id>", summary="Unbind myself from a venue", tags=["inspector"])
+def delete_inspector_venue(id: str) -> Response[None]:
+    inspectors.leave(_me(), id)
     return Response(status_code=204)
 
 
@@ -156,11 +156,11 @@ def get_inspector_stats(date: Annotated[str | None, Query(max_length=10)] = None
     return stats.inspector_stats(_me(), stats.parse_day(date))
 
 
-@router.get("/v1/venues/<place_id>/quick-code", summary="The venue's quick check-in code (葵花码), JSON or PNG",
+@router.get("/v1/venues/<id>/quick-code", summary="The venue's quick check-in code (葵花码), JSON or PNG",
             tags=["inspector"])
-def get_quick_code(place_id: str, format: Annotated[Literal["json", "png"], Query()] = "json"):  # noqa: A002, ANN201
+def get_quick_code(id: str, format: Annotated[Literal["json", "png"], Query()] = "json"):  # noqa: A002, ANN201
     # No return annotation on purpose: Powertools then passes the PNG bytes through untouched (base64 for the gateway).
-    place = inspectors.require_member(place_id, _me())
+    place = inspectors.require_member(id, _me())
     qr = checks.quick_code_text(place)
     region = parse_region(place.region_code).name if place.region_code else None
     if format == "png":
