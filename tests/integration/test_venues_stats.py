@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 
 import pytest
 from venues_support import api, check, code_of, create_venue, deliver, drain, join, new_person, stats, stream_records
+
+from infra.template import ROOT
 
 VISITORS = [  # (birth year, female): ages 0-17, 18-39, 40-59, 60+
     (2015, False), (2012, True), (1995, True), (1990, False), (1980, True), (1970, False), (1950, True), (1940, False),
@@ -285,3 +288,16 @@ def test_reading_statistics_never_queries_or_scans_the_checks(lambdas, scene):
     with count_aws_calls() as calls:
         stats(lambdas, scene["place_id"], scene["admin"])
     assert calls == {"dynamodb.BatchGetItem": 2}  # the venue and its two buckets; the inspectors' masked names
+
+
+def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
+    """events/venues-stats-stream.json, as Lambda delivers it: two checks and a quick check-in, counted once."""
+    from healthcode.aws import client
+    from healthcode.config import get_config
+
+    sample = json.loads((ROOT / "events" / "venues-stats-stream.json").read_text())
+    assert lambdas["StatsStreamFunction"].invoke(sample) == {"batchItemFailures": []}
+    assert lambdas["StatsStreamFunction"].invoke(sample) == {"batchItemFailures": []}
+    item = client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True, Key={
+        "scope": {"S": "venue#01JVENUE000000000000000000"}, "bucket": {"S": "total"}})["Item"]
+    assert (item["checks"]["N"], item["fever"]["N"], item["quick"]["N"]) == ("3", "1", "1")
