@@ -37,6 +37,7 @@ def seed(stack: Any) -> dict[str, Any]:
             "id_number": people[1]["id_number"], "name": people[1]["name"]}
     demo["residents"] = seed_residents(people[1], people[2:])
     demo["inbound"] = seed_inbound()
+    demo["venue"] = seed_venues(demo)
     return demo
 
 
@@ -54,6 +55,7 @@ def banner(stack: Any) -> str:
     for person in stack.demo.get("people", []):
         lines.append(f"    {person['role']:<24} {person['name']}  {person['id_number']}  roles={','.join(person['roles'])}")
     lines += residents_banner(stack.demo)
+    lines += venue_banner(stack.demo)
     lines += [
         "",
         "  curl example:",
@@ -183,3 +185,37 @@ def inbound_banner(stack: Any) -> list[str]:
         lines.append(f"    {document:<38} country {traveller['country']}  name {traveller['name']}  "
                      f"({traveller['role']})")
     return lines
+
+
+# ---------------------------------------------------------------- venues (issue 4)
+
+DEMO_VENUE = {"region_code": "440106001", "address": "天河路208号", "type": "SHOPPING_MALL", "name": "天河城（演示）",
+              "phone": "+862038823388"}
+
+
+def seed_venues(demo: dict[str, Any]) -> dict[str, Any]:
+    """A demo venue: the first demo resident is its admin (and an inspector), the second an inspector."""
+    from healthcode.venues import inspectors, places
+
+    admin, inspector = demo["people"][1], demo["people"][2]
+    place = places.create_venue(admin["person_id"], **{k: v for k, v in DEMO_VENUE.items() if k != "type"},
+                                venue_type=DEMO_VENUE["type"])
+    inspectors.join(admin["person_id"], place.join_code)
+    inspectors.join(inspector["person_id"], place.join_code)
+    return {"place_id": place.place_id, "name": place.name, "join_code": place.join_code,
+            "admin": {"name": admin["name"], "id_number": admin["id_number"], "person_id": admin["person_id"]},
+            "inspectors": [{"name": p["name"], "id_number": p["id_number"], "person_id": p["person_id"]}
+                           for p in (admin, inspector)]}
+
+
+def venue_banner(demo: dict[str, Any]) -> list[str]:
+    venue = demo.get("venue")
+    if not venue:
+        return []
+    return [
+        "",
+        f"  Demo venue 场所: {venue['name']}  place_id={venue['place_id']}  场所申报码 join_code={venue['join_code']}",
+        f"    场所管理员 venue admin: {venue['admin']['name']} {venue['admin']['id_number']} (also an inspector)",
+        f"    检测员 inspector:       {venue['inspectors'][1]['name']} {venue['inspectors'][1]['id_number']}",
+        "    葵花码 quick check-in PNG: GET /v1/venues/{place_id}/quick-code?format=png (admin or inspector)",
+    ]

@@ -25,6 +25,7 @@ def embedded_aws(system_admin_ids: str = "") -> Iterator[dict[str, Any]]:
     The table names are the ones the root conftest sets ("yk-<LogicalId>"); the KMS key id and the secret
     ARN are only known once created, so they are set here and the cached config is dropped.
     """
+    make_dynamodb_atomic()
     with mock_aws():
         template = load_template()
         session = boto3.session.Session(region_name=REGION)
@@ -62,3 +63,37 @@ def count_aws_calls() -> Iterator[Counter]:
         yield calls
     finally:
         BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+_ATOMIC_OPERATIONS = ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "batch_get_item",
+                      "batch_write_item", "transact_write_items", "transact_get_items", "execute_statement",
+                      "execute_transaction", "batch_execute_statement")
+_atomic_lock = None
+
+
+def make_dynamodb_atomic() -> None:
+    """Run each moto DynamoDB operation under one lock, as DynamoDB applies each request atomically.
+
+    moto's backend is not thread-safe: a transaction deep-copies whole tables and restores them on failure,
+    so concurrent writers (the threaded local gateway, race tests) can lose each other's items. Requests still
+    interleave freely between operations, which is where real races live. Idempotent; patches the class.
+    """
+    global _atomic_lock
+    if _atomic_lock is not None:
+        return
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    _atomic_lock = threading.RLock()
+
+    def guarded(original: Any) -> Any:
+        def call_locked(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with _atomic_lock:
+                return original(self, *args, **kwargs)
+
+        call_locked.__wrapped__ = original  # type: ignore[attr-defined]
+        return call_locked
+
+    for name in _ATOMIC_OPERATIONS:
+        setattr(DynamoDBBackend, name, guarded(getattr(DynamoDBBackend, name)))

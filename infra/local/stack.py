@@ -58,6 +58,9 @@ class LocalStack:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+        from .embedded import make_dynamodb_atomic
+
+        make_dynamodb_atomic()  # the threaded gateway makes concurrent requests, as API Gateway does
         self.aws_port = self.aws_port or free_port()
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self.moto.start()

@@ -1,0 +1,206 @@
+"""Venue benchmarks: DynamoDB calls per check, statistics read latency at 100 vs 100 000 checks, writes per stream batch.
+
+Run: `.venv/bin/python -m bench.bench_venues` (prints the rows); `run()` returns them for `python -m bench`.
+Everything runs on the embedded AWS (moto, in process) built from template.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from infra.local.embedded import count_aws_calls, embedded_aws, load_all
+
+ROWS: list[dict[str, Any]] = []
+
+
+@contextmanager
+def calls_by_table():
+    """(operation, table) of every botocore call: tells idempotency-record calls from the check's own."""
+    from botocore.client import BaseClient
+
+    seen: Counter = Counter()
+    original = BaseClient._make_api_call
+
+    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        tables = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or ",".join(sorted(
+            {op[k]["TableName"] for op in params.get("TransactItems", []) for k in op}))
+        seen[(f"{self.meta.service_model.service_name}.{operation}", tables)] += 1
+        return original(self, operation, params)
+
+    BaseClient._make_api_call = recording  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+def _event(name: str, **changes: Any) -> dict[str, Any]:
+    from tests.integration.conftest import sample_event
+
+    return sample_event(name, **changes)
+
+
+def _person(name: str, year: int, seq: int) -> str:
+    from healthcode.idnumbers import parse_document
+    from healthcode.people import NewPerson, find_or_create
+
+    from infra.local.demo import id_number
+
+    return find_or_create(NewPerson(parse_document("ID_CARD", id_number(f"440100{year}0315{seq:03d}")), name,
+                                    "+8613912345678"))[0].person_id
+
+
+def _records(place_id: str, count: int, first_sequence: int, inspectors: list[str],
+             spacing: int = 9) -> list[dict[str, Any]]:
+    """Stream records of `count` checks (as Lambda delivers them) ending now, spread over sexes, ages and hours."""
+    from healthcode import clock
+    from healthcode.models import Check
+
+    start = clock.now() - timedelta(seconds=spacing * count)
+    records = []
+    for i in range(count):
+        moment = start + timedelta(seconds=spacing * i)
+        day, at = clock.local_date(moment).isoformat(), clock.iso(moment)
+        check = Check(place_date=f"{place_id}#{day}", sk=f"{at}#{i:010d}", check_id=f"{i:010d}", place_id=place_id,
+                      kind="VENUE_CHECK", person_id=f"p{i % 997}", inspector_id=inspectors[i % len(inspectors)],
+                      temperature="FEVER" if i % 13 == 0 else "NORMAL", color="GREEN", code_type="R",
+                      gender=("male", "female")[i % 2], age_group=("0-17", "18-39", "40-59", "60+")[i % 4],
+                      checked_at=at)
+        image = check.serialize()
+        records.append({"eventID": str(i), "eventName": "INSERT", "eventSource": "aws:dynamodb",
+                        "eventVersion": "1.1", "awsRegion": "us-east-1",
+                        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/checks/stream/bench",
+                        "dynamodb": {"Keys": {"place_date": image["place_date"], "sk": image["sk"]},
+                                     "NewImage": image, "SequenceNumber": str(first_sequence + i),
+                                     "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}})
+    return records
+
+
+def _read_latency(function: Any, place_id: str, admin: str, reads: int = 300) -> tuple[float, dict[str, Any]]:
+    event = _event("venues-stats.json", person_id=admin, query={},
+                   path=(f"/v1/venues/{place_id}/stats", "/v1/venues/{id}/stats", {"id": place_id}))
+    for _ in range(20):
+        function.invoke(event)  # warm-up
+    timings = []
+    for _ in range(reads):
+        started = time.perf_counter()
+        answer = function.invoke(event)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000, json.loads(answer["body"])
+
+
+def run() -> list[dict[str, Any]]:
+    import os
+    import sys
+
+    from infra.template import ROOT
+
+    sys.path.insert(0, str(ROOT / "layers" / "common" / "python"))
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    for key, value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+                       "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
+                       "POWERTOOLS_METRICS_DISABLED": "true"}.items():
+        os.environ.setdefault(key, value)
+    rows: list[dict[str, Any]] = []
+    with embedded_aws() as aws:
+        lambdas = load_all(aws)
+        from healthcode.venues import inspectors, places
+
+        admin, inspector, other = _person("甲管理", 1980, 101), _person("乙检测", 1990, 103), _person("丙检测", 1991, 105)
+        venue = places.create_venue(admin, "440106001", "天河路208号", "SHOPPING_MALL", "小场所", "+8613800138000")
+        inspectors.join(inspector, venue.join_code)
+        visitor = _person("丁访客", 1995, 107)
+        from healthcode.tokens import CodeType, get_keyring
+
+        qr = get_keyring().sign(CodeType.RESIDENT, visitor, 1, int(time.time()))
+        checks = lambdas["VenueChecksFunction"]
+
+        def scan(key: str) -> dict[str, Any]:
+            return checks.invoke(_event("venues-check.json", person_id=inspector, body={"qr": qr, "temperature":
+                                                                                          "NORMAL"},
+                                        headers={"idempotency-key": key},
+                                        path=(f"/v1/venues/{venue.place_id}/checks", "/v1/venues/{id}/checks",
+                                              {"id": venue.place_id})))
+
+        scan("warm-up")
+        with calls_by_table() as seen:
+            assert scan("bench-1")["statusCode"] == 201
+        idempotency = sum(n for (op, table), n in seen.items() if "Idempotency" in table)
+        own = sum(n for (op, table), n in seen.items() if op.startswith("dynamodb.") and "Idempotency" not in table)
+        rows.append({"name": "check: DynamoDB calls beyond the idempotency record", "value": own, "unit": "calls",
+                     "target": "<= 2", "note": "; ".join(f"{op} {t}" for (op, t) in seen if "Idempotency" not in t
+                                                         and op.startswith("dynamodb."))
+                     + f" (audit entry included); idempotency record: {idempotency} calls"})
+        with calls_by_table() as seen:
+            replay = scan("bench-1")
+        rows.append({"name": "check retried with the same Idempotency-Key: DynamoDB calls", "value": sum(seen.values()),
+                     "unit": "calls", "target": "first answer, nothing stored",
+                     "note": f"status {replay['statusCode']}; " + "; ".join(f"{op} {t}" for (op, t) in seen)})
+
+        # statistics with 100 and with 100 000 checks, fed through stats_stream in batches of 100
+        stream = lambdas["StatsStreamFunction"]
+        small = places.create_venue(other, "440106002", "体育西路1号", "RESTAURANT", "一百次", "+8613800138001")
+        big_admin = _person("戊管理", 1985, 109)
+        big = places.create_venue(big_admin, "440106003", "体育东路2号", "HOTEL", "十万次", "+8613800138002")
+        crew = [_person(f"检测{n}", 1990, 111 + 2 * i) for i, n in enumerate("一二三四五六七八")]
+        started = time.perf_counter()
+        # the 100 checks span all 24 hours too, so both venues' buckets hold the same attributes
+        for place, count, first, spacing in ((small, 100, 10**20, 900), (big, 100_000, 2 * 10**20, 9)):
+            records = _records(place.place_id, count, first, crew, spacing)
+            for begin in range(0, count, 100):
+                answer = stream.invoke({"Records": records[begin:begin + 100]})
+                assert answer == {"batchItemFailures": []}, answer
+        feed_seconds = time.perf_counter() - started
+        venues = lambdas["VenuesFunction"]
+        with count_aws_calls() as read_calls:
+            _read_latency(venues, small.place_id, other, reads=1)
+        small_runs, big_runs = [], []
+        for _ in range(5):  # interleaved rounds, so drift of the machine hits both alike
+            small_ms, small_stats = _read_latency(venues, small.place_id, other, reads=100)
+            big_ms, big_stats = _read_latency(venues, big.place_id, big_admin, reads=100)
+            small_runs.append(small_ms)
+            big_runs.append(big_ms)
+        small_ms, big_ms = statistics.median(small_runs), statistics.median(big_runs)
+        assert small_stats["checks_total"] == 100 and big_stats["checks_total"] == 100_000, (small_stats, big_stats)
+        rows.append({"name": "statistics read: DynamoDB calls", "value": sum(read_calls.values()) // 21,
+                     "unit": "calls", "target": "1 read of the stats, whatever the number of checks",
+                     "note": ", ".join(f"{k} x{v // 21}" for k, v in read_calls.items())
+                     + " (venue + its total and day buckets; inspectors' masked names)"})
+        rows.append({"name": "statistics read, 100 checks stored (median)", "value": round(small_ms, 2), "unit": "ms",
+                     "target": "-", "note": "median of 5 interleaved rounds of 100 reads, embedded moto"})
+        rows.append({"name": "statistics read, 100 000 checks stored (median)", "value": round(big_ms, 2),
+                     "unit": "ms", "target": "-", "note": f"fed by stats_stream in {feed_seconds:.0f} s"})
+        rows.append({"name": "statistics latency ratio 100 000 / 100", "value": round(big_ms / small_ms, 3),
+                     "unit": "x", "target": "<= 1.1", "note": "same calls, same item count"})
+
+        # one stream batch of 100 checks: writes per (venue, bucket)
+        with calls_by_table() as seen:
+            records = _records(venue.place_id, 100, 3 * 10**20, [inspector])
+            answer = stream.invoke({"Records": records})
+        transactions = sum(n for (op, _), n in seen.items() if op == "dynamodb.TransactWriteItems")
+        from healthcode.venues.stats import Source, transaction_items
+
+        source = Source(venue.place_id, records[0]["dynamodb"]["Keys"]["place_date"]["S"].split("#")[1])
+        from healthcode.models import Check
+
+        source.records = [(r["dynamodb"]["SequenceNumber"], Check.from_raw_data(r["dynamodb"]["NewImage"]))
+                          for r in records if r["dynamodb"]["Keys"]["place_date"]["S"].endswith(source.day)]
+        keys = [(i["Update"]["Key"]["scope"]["S"], i["Update"]["Key"]["bucket"]["S"])
+                for i in transaction_items(source, "now")]
+        rows.append({"name": "stream batch of 100 checks: writes per (scope, bucket)",
+                     "value": max(Counter(keys).values()), "unit": "writes", "target": "<= 1",
+                     "note": f"{transactions} TransactWriteItems for {len(keys)} buckets "
+                             f"(venue day + total, inspector day + total); answer {answer}"})
+    ROWS[:] = rows
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(json.dumps(row, ensure_ascii=False))

@@ -1,0 +1,83 @@
+"""POST /v1/venues/{id}/checks (inspector; Idempotency-Key) and POST /v1/quick-checkin (resident, 葵花码)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import access, api
+from ..errors import ValidationFailed
+from ..venues import checks
+
+router = Router()
+logger = Logger(child=True)
+metrics = Metrics()
+
+_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    qr: str = Field(min_length=1, max_length=512, description="The scanned code (resident, inbound or printed)")
+    temperature: Literal["NORMAL", "FEVER"]
+
+
+class QuickCheckinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    qr: str = Field(min_length=1, max_length=512, description="The venue's quick check-in code (葵花码)")
+
+
+def _idempotency_key(required: bool) -> str | None:
+    headers = router.current_event.headers or {}
+    value = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
+    if value is None:
+        if required:
+            raise ValidationFailed("The Idempotency-Key header is required (one per scan, reused on retries)",
+                                   "缺少 Idempotency-Key 请求头", field="Idempotency-Key")
+        return None
+    if not _KEY.match(value):
+        raise ValidationFailed("Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -",
+                               "Idempotency-Key 格式有误", field="Idempotency-Key")
+    return value
+
+
+def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+@router.post("/v1/venues/<id>/checks", summary="Record a temperature check of a scanned code",
+             tags=["inspector"])
+def post_check(
+    id: str,
+    body: CheckRequest,
+    with_declaration: Annotated[bool, Query(description="also show the latest health declaration")] = False,
+) -> Response[dict[str, Any]]:
+    who = api.caller(router)
+    key = _idempotency_key(required=True)
+    answer = checks.record_check(id, who.person_id, body.qr, body.temperature, key or "", with_declaration)
+    logger.info("check recorded", extra={"place_id": id, "color": answer["color"],
+                                         "replayed": answer.get("replayed", False)})
+    if not answer.get("replayed"):
+        metrics.add_metric(name="VenueCheck", unit=MetricUnit.Count, value=1)
+    return _json(200 if answer.get("replayed") else 201, answer)
+
+
+@router.post("/v1/quick-checkin", summary="Check in at a venue by scanning its quick check-in code (葵花码)",
+             tags=["inspector"])
+def post_quick_checkin(body: QuickCheckinRequest,
+                       member: Annotated[str | None, Query(max_length=40)] = None) -> Response[dict[str, Any]]:
+    who = api.caller(router)
+    subject = access.subject_for(who.person_id, member)
+    answer = checks.quick_checkin(subject, who.person_id, body.qr, _idempotency_key(required=False))
+    if not answer.get("replayed"):
+        metrics.add_metric(name="QuickCheckin", unit=MetricUnit.Count, value=1)
+    return _json(200 if answer.get("replayed") else 201, answer)

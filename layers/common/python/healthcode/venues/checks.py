@@ -1,0 +1,283 @@
+"""Temperature checks by inspectors and quick check-ins (葵花码) by residents, as append-only Check items.
+
+A check costs two DynamoDB calls beyond the idempotency record: one BatchGetItem reads the scanned person and
+the inspector's binding together, and one BatchWriteItem stores the check and its audit entry — so an unbound
+inspector, or a code that does not resolve (forged, tampered, revoked), writes nothing. The latest declaration,
+shown only on request, is one more Query. Plain batch writes, not a transaction: the check's key is new (a ULID)
+so it needs no condition, and the checks and audit tables are the hottest ones (moto's transactions, in the
+local stack, are not safe against concurrent writers to the same tables either). Device retries carry an Idempotency-Key: Powertools idempotency (key =
+venue + inspector + Idempotency-Key) answers a retry with the first answer, and the check is stored once.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from functools import cache
+from typing import Any
+
+from ulid import ULID
+
+from .. import audit, clock
+from ..aws import client
+from ..codes import CODE_TYPE_OF_KIND
+from ..config import get_config
+from ..errors import ApiError, Conflict, InvalidCode, NotFound, ServiceUnavailable
+from ..idnumbers import age_on
+from ..models import Check, Person, Place, Relation
+from ..models.declarations import latest_summary
+from ..reasons import describe
+from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
+from . import VENUE
+
+VENUE_CHECK = "VENUE_CHECK"
+QUICK_CHECKIN = "QUICK_CHECKIN"
+TEMPERATURES = ("NORMAL", "FEVER")
+AGE_GROUPS = ("0-17", "18-39", "40-59", "60+", "unknown")
+IDEMPOTENCY_SECONDS = 24 * 3600
+
+
+class NotBound(ApiError):
+    status = 403
+    code = "NOT_BOUND"
+    message = "You are not an inspector of this venue"
+    message_zh = "您未绑定该场所，不能登记体温"
+
+
+class IdempotencyKeyReused(ApiError):
+    status = 422
+    code = "IDEMPOTENCY_KEY_REUSED"
+    message = "This Idempotency-Key was used for a different request"
+    message_zh = "该幂等键已用于另一请求"
+
+
+class RequestInProgress(Conflict):
+    code = "REQUEST_IN_PROGRESS"
+    message = "A request with this Idempotency-Key is still being processed; retry shortly"
+    message_zh = "相同请求正在处理中，请稍后重试"
+
+
+def age_group(birth_date: str | None, on: date) -> str:
+    age = age_on(date.fromisoformat(birth_date), on) if birth_date else None
+    if age is None or age < 0:
+        return "unknown"
+    if age < 18:
+        return "0-17"
+    if age < 40:
+        return "18-39"
+    if age < 60:
+        return "40-59"
+    return "60+"
+
+
+def _alert(color: str) -> dict[str, str] | None:
+    """FAQ 13: a red code is recorded, and the inspector is told to look at the reasons and follow local rules."""
+    if color != "RED":
+        return None
+    return {"level": "RED", "message": "Red code: check the reasons and follow the city's handling rules",
+            "message_zh": "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"}
+
+
+def _new_check(place_id: str, person: Person, kind: str, inspector_id: str | None, temperature: str,
+               code_type: str) -> Check:
+    moment = clock.now()
+    today = clock.local_date(moment)
+    check_id = str(ULID())
+    at = clock.iso(moment)
+    return Check(
+        place_date=f"{place_id}#{today.isoformat()}", sk=f"{at}#{check_id}", check_id=check_id, place_id=place_id,
+        kind=kind, person_id=person.person_id, inspector_id=inspector_id, temperature=temperature,
+        color=person.color, code_type=code_type, gender=person.gender or "unknown",
+        age_group=age_group(person.birth_date, today), checked_at=at,
+        details={"reasons": [r["code"] for r in person.reasons or []]} if person.color == "RED" else None,
+    )
+
+
+def _answer(check: Check, person: Person) -> dict[str, Any]:
+    """What the inspector (or the resident) sees: masked name and phone only (FAQ 9), colour and reasons."""
+    return {
+        "check_id": check.check_id,
+        "place_id": check.place_id,
+        "kind": check.kind,
+        "checked_at": check.checked_at,
+        "temperature": check.temperature,
+        "code_type": check.code_type,
+        "name_masked": person.name_masked,
+        "phone_masked": person.phone_masked,
+        "color": person.color,
+        "reasons": describe(person.reasons or []),
+        "red": person.color == "RED",
+        "alert": _alert(person.color),
+    }
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+@cache
+def _persistence() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(table_name=get_config().idempotency_table, boto3_client=client("dynamodb"))
+
+
+def _mark_replayed(response: Any, record: Any) -> Any:
+    return response | {"replayed": True} if isinstance(response, dict) else response
+
+
+@cache
+def idempotency_config() -> Any:
+    """Registered with the Lambda context by the handler, so an in-progress record expires with the invocation."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(
+        event_key_jmespath="[place_id, actor_id, idempotency_key]",
+        payload_validation_jmespath="[qr, temperature, member]",
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=IDEMPOTENCY_SECONDS,
+        response_hook=_mark_replayed,
+    )
+
+
+@cache
+def _idempotent(function: Any) -> Any:
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    return idempotent_function(data_keyword_argument="request", config=idempotency_config(),
+                               persistence_store=_persistence())(function)
+
+
+def _once(function: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Run `function(request=...)` once per (venue, actor, Idempotency-Key); a retry gets the first answer."""
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
+    if not request.get("idempotency_key"):
+        return function(request=request)
+    try:
+        return _idempotent(function)(request=request)
+    except IdempotencyValidationError:
+        raise IdempotencyKeyReused(field="Idempotency-Key") from None
+    except IdempotencyAlreadyInProgressError:
+        raise RequestInProgress(field="Idempotency-Key", headers={"Retry-After": "1"}) from None
+    except IdempotencyPersistenceLayerError as error:
+        raise ServiceUnavailable("Idempotency store unavailable", "服务繁忙，请稍后再试") from error
+
+
+# ---------------------------------------------------------------- inspector checks
+
+
+def resolve(claims: CodeClaims, person: Person | None) -> Person:
+    """The checks of `codes.person_from_code` on a person read in the same BatchGetItem as the binding.
+
+    Kept in step with person_from_code (tests/unit/test_venues_resolve.py runs both on the same codes).
+    """
+    if person is None:
+        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr")
+    if claims.version != int(person.code_version):
+        raise InvalidCode("This code has been re-issued; the old one is revoked", "该码已重新生成，旧码已作废", field="qr")
+    expected = {CodeType.PHYSICAL, CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)}
+    if claims.type in PERSON_CODES and claims.type not in expected:
+        raise InvalidCode("Code type does not match the person", "码类型与人员不符", field="qr")
+    return person
+
+
+def _read(people: list[str], places: tuple[str, ...] | list[str] = (),
+          bindings: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()) -> dict[str, list[Any]]:
+    """One BatchGetItem across the people, places and relations tables."""
+    cfg = get_config()
+    request: dict[str, Any] = {}
+    if people:
+        request[cfg.people_table] = {"Keys": [{"person_id": {"S": p}} for p in people]}
+    if places:
+        request[cfg.places_table] = {"Keys": [{"place_id": {"S": p}} for p in places]}
+    if bindings:
+        request[cfg.relations_table] = {"Keys": [{"owner": {"S": o}, "sk": {"S": k}} for o, k in bindings],
+                                        "ConsistentRead": True}
+    answer = client("dynamodb").batch_get_item(RequestItems=request)
+    if answer.get("UnprocessedKeys"):
+        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+    found = answer.get("Responses", {})
+    return {
+        "people": [Person.from_raw_data(i) for i in found.get(cfg.people_table, [])],
+        "places": [Place.from_raw_data(i) for i in found.get(cfg.places_table, [])],
+        "bindings": [Relation.from_raw_data(i) for i in found.get(cfg.relations_table, [])],
+    }
+
+
+def _write(*items: Any) -> None:
+    """One BatchWriteItem of new items (fresh ULID keys: no condition needed); unprocessed ones are retried."""
+    request: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        request.setdefault(item.Meta.table_name, []).append({"PutRequest": {"Item": item.serialize()}})
+    for attempt in range(5):
+        answer = client("dynamodb").batch_write_item(RequestItems=request)
+        request = answer.get("UnprocessedItems") or {}
+        if not request:
+            return
+        time.sleep(0.05 * 2 ** attempt)
+    raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+
+
+def _record_check(request: dict[str, Any]) -> dict[str, Any]:
+    claims = get_keyring().verify(request["qr"], PERSON_CODES)  # forged / tampered / garbage: 400, nothing read
+    place_id, inspector_id = request["place_id"], request["actor_id"]
+    found = _read([claims.subject], bindings=[(inspector_id, f"{VENUE}#{place_id}")])  # DynamoDB call 1
+    if not found["bindings"]:
+        raise NotBound(field="id")
+    person = resolve(claims, found["people"][0] if found["people"] else None)
+    check = _new_check(place_id, person, VENUE_CHECK, inspector_id, request["temperature"], claims.type.value)
+    entry = audit.entry(person.person_id, inspector_id, "VENUE_CHECK",
+                        "temperature check" + (" + health declaration" if request.get("with_declaration") else ""),
+                        place_id)
+    _write(check, entry)  # DynamoDB call 2
+    answer = _answer(check, person)
+    if request.get("with_declaration"):
+        answer["latest_declaration"] = latest_summary(person.person_id)
+    return answer
+
+
+def record_check(place_id: str, inspector_id: str, qr: str, temperature: str, idempotency_key: str,
+                 with_declaration: bool = False) -> dict[str, Any]:
+    """POST /v1/venues/{id}/checks: the inspector scanned a code and measured NORMAL or FEVER."""
+    return _once(_record_check, {"place_id": place_id, "actor_id": inspector_id, "idempotency_key": idempotency_key,
+                                 "qr": qr, "temperature": temperature, "member": None,
+                                 "with_declaration": with_declaration})
+
+
+# ---------------------------------------------------------------- quick check-in (葵花码)
+
+
+def quick_code_text(place: Place) -> str:
+    """The venue's signed quick check-in code: fixed per venue (issued at its creation), so printouts stay valid."""
+    return get_keyring().sign(CodeType.QUICK_CHECKIN, place.place_id, 1, int(clock.parse(place.created_at).timestamp()))
+
+
+def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
+    claims = get_keyring().verify(request["qr"], {CodeType.QUICK_CHECKIN})
+    found = _read([request["subject_id"]], places=[claims.subject])  # DynamoDB call 1
+    person = found["people"][0] if found["people"] else None
+    place = found["places"][0] if found["places"] else None
+    if place is None or place.kind != VENUE or claims.version != 1:
+        raise InvalidCode("Not the quick check-in code of a venue", "不是有效的场所快速打卡码", field="qr")
+    if place.status != "ACTIVE":
+        raise InvalidCode("This venue no longer takes check-ins", "该场所已停用", field="qr")
+    if person is None:
+        raise NotFound("No such person", "未找到该人员")
+    kind = CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
+    check = _new_check(place.place_id, person, QUICK_CHECKIN, None, "NORMAL", kind.value)
+    entry = audit.entry(person.person_id, request["actor_id"], "QUICK_CHECKIN", "quick check-in (葵花码)",
+                        place.place_id)
+    _write(check, entry)  # DynamoDB call 2
+    return _answer(check, person) | {"place_name": place.name}
+
+
+def quick_checkin(subject_id: str, actor_id: str, qr: str, idempotency_key: str | None) -> dict[str, Any]:
+    """POST /v1/quick-checkin: the resident (or their guardian, member=) scanned the venue's 葵花码; NORMAL."""
+    place_id = get_keyring().verify(qr, {CodeType.QUICK_CHECKIN}).subject  # 400 before anything is stored
+    return _once(_quick_checkin, {"place_id": place_id, "actor_id": actor_id, "subject_id": subject_id,
+                                  "idempotency_key": idempotency_key, "qr": qr, "temperature": "NORMAL",
+                                  "member": subject_id})

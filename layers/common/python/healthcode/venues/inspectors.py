@@ -1,0 +1,91 @@
+"""Inspectors (检测员): bind to venues with the join code, list and leave them.
+
+A binding is the relation `VENUE#<place_id>` owned by the inspector (many venues per inspector, many inspectors
+per venue); the inverse index lists a venue's inspectors. Anyone holding such a relation is an inspector of that
+venue, for checks here and for POST /v1/scan elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, DoesNotExist
+
+from .. import clock
+from ..errors import Conflict, Forbidden, NotFound
+from ..models import Person, Place, Relation
+from . import UNBOUND, VENUE
+from .places import get_venue, normalise_join_code, view
+from .tx import Cancelled, Tx
+
+
+class AlreadyBound(Conflict):
+    code = "ALREADY_BOUND"
+    message = "You are already an inspector of this venue"
+    message_zh = "您已绑定该场所"
+
+
+class JoinRevoked(Conflict):
+    code = "JOIN_REVOKED"
+    message = "The venue's admin unbound you; the join code no longer admits you"
+    message_zh = "您已被场所管理员解除绑定，无法再次使用该场所申报码绑定"
+
+
+def venue_by_join_code(join_code: str) -> Place:
+    code = normalise_join_code(join_code)
+    for place in Place.by_join_code.query(code, limit=1):
+        if place.kind == VENUE and place.status == "ACTIVE":
+            return place
+    raise NotFound("No venue has this join code", "场所申报码不存在", field="join_code")
+
+
+def join(person_id: str, join_code: str) -> dict[str, Any]:
+    place = venue_by_join_code(join_code)
+    person = Person.get(person_id)
+    binding = Relation.make(person_id, VENUE, place.place_id, clock.iso(clock.now()),
+                            data={"name_masked": person.name_masked})
+    try:
+        (Tx().check("tombstone", Relation, person_id, f"{UNBOUND}#{place.place_id}", Relation.owner.does_not_exist())
+             .put("binding", binding, Relation.owner.does_not_exist())
+             .commit())
+    except Cancelled as cancelled:
+        if cancelled.failed("tombstone"):
+            raise JoinRevoked(field="join_code") from None
+        if cancelled.failed("binding"):
+            raise AlreadyBound(field="join_code") from None
+        raise
+    return view(place, for_admin=False) | {"bound_at": binding.created_at, "is_admin": place.admin_id == person_id}
+
+
+def my_venues(person_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    page = Relation.query(person_id, Relation.sk.startswith(f"{VENUE}#"), limit=limit, last_evaluated_key=cursor)
+    bindings = list(page)
+    places = {p.place_id: p for p in Place.batch_get([b.target for b in bindings])} if bindings else {}
+    items = []
+    for binding in bindings:
+        place = places.get(binding.target)
+        if place is not None:
+            items.append(view(place, for_admin=False) | {"bound_at": binding.created_at,
+                                                         "is_admin": place.admin_id == person_id})
+    return items, page.last_evaluated_key
+
+
+def leave(person_id: str, place_id: str) -> None:
+    try:
+        Relation.make(person_id, VENUE, place_id, "").delete(condition=Relation.owner.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("You are not bound to this venue", "您未绑定该场所", field="id") from None
+        raise
+
+
+def require_member(place_id: str, person_id: str) -> Place:
+    """The venue, if this person is its inspector or its admin (quick code); 403 otherwise."""
+    place = get_venue(place_id)
+    if place.admin_id == person_id:
+        return place
+    try:
+        Relation.get(person_id, f"{VENUE}#{place_id}")
+    except DoesNotExist:
+        raise Forbidden("You are not bound to this venue", "您未绑定该场所", field="id") from None
+    return place

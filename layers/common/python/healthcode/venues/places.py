@@ -1,0 +1,324 @@
+"""The venue and its admin: create (one admin <-> one venue), read, weekly edits, members, admin transfer.
+
+One admin per venue and one venue per admin are kept by marker items in the auth table, written in the same
+transaction as the change: `admin#VENUE#<person_id>` -> place_id and `place-admin#<place_id>` -> person_id
+(conditional puts, so of any number of racing requests exactly one wins), and `join-code#<code>` -> place_id
+keeps join codes unique (the code is found through the places GSI `by_join_code`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from ulid import ULID
+
+from .. import clock, pii
+from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..idnumbers import IdType, parse_document
+from ..models import AuthItem, Person, Place, Relation
+from ..people import find_by_document, normalise_phone
+from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
+from .regions import parse_region
+from .tx import Cancelled, Tx
+
+JOIN_CODE_DIGITS = 12  # 10^12 codes: guessing one of a million venues takes ~10^6 tries per hit
+TRANSFER_TTL = timedelta(days=3)
+
+
+class AlreadyAdmin(Conflict):
+    code = "ALREADY_VENUE_ADMIN"
+    message = "This person already administers a venue (one venue per admin)"
+    message_zh = "一个管理员只能创建或绑定一个场所"
+
+
+class VenueHasAdmin(Conflict):
+    code = "VENUE_HAS_ADMIN"
+    message = "The venue already has an admin (one admin per venue)"
+    message_zh = "一个场所只能绑定一个管理员"
+
+
+def admin_marker(person_id: str) -> str:
+    return f"admin#{VENUE}#{person_id}"
+
+
+def place_admin_marker(place_id: str) -> str:
+    return f"place-admin#{place_id}"
+
+
+def join_code_marker(code: str) -> str:
+    return f"join-code#{code}"
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(JOIN_CODE_DIGITS))
+
+
+def normalise_join_code(code: str) -> str:
+    cleaned = "".join(ch for ch in (code or "") if ch not in " -")
+    if len(cleaned) != JOIN_CODE_DIGITS or not cleaned.isdigit():
+        raise NotFound("No venue has this join code", "场所申报码不存在", field="join_code")
+    return cleaned
+
+
+def check_type(value: str) -> str:
+    if value not in VENUE_TYPES:
+        raise ValidationFailed(f"type must be one of {', '.join(VENUE_TYPES)}", "场所类型有误", field="type")
+    return value
+
+
+def clean_text(value: str, field: str, zh: str, limit: int) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValidationFailed(f"{field} must not be blank", f"请填写{zh}", field=field)
+    if len(text) > limit:
+        raise ValidationFailed(f"{field} is longer than {limit} characters", f"{zh}过长", field=field)
+    return text
+
+
+def get_venue(place_id: str) -> Place:
+    try:
+        place = Place.get(place_id)
+    except DoesNotExist:
+        raise NotFound("No such venue", "场所不存在", field="id") from None
+    if place.kind != VENUE:
+        raise NotFound("No such venue", "场所不存在", field="id")
+    return place
+
+
+def venue_of_admin(place_id: str, person_id: str) -> Place:
+    """The venue, if this person is its admin; 403 otherwise (inspectors included: statistics are the admin's)."""
+    place = get_venue(place_id)
+    if place.admin_id != person_id:
+        raise Forbidden("Only the venue's admin may do this", "仅场所管理员可操作", field="id")
+    return place
+
+
+def next_edit_date(place: Place, today: date) -> date | None:
+    """The Monday from which the next edit is allowed, or None when an edit is allowed now."""
+    this_week = clock.week_start(today)
+    if place.last_edited_week == this_week.isoformat():
+        return this_week + timedelta(days=7)
+    return None
+
+
+def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
+    """A venue as the API shows it; the admin sees the full contact phone and the join code."""
+    region = parse_region(place.region_code) if place.region_code else None
+    shown: dict[str, Any] = {
+        "place_id": place.place_id,
+        "name": place.name,
+        "type": place.type,
+        "type_label": VENUE_TYPE_LABELS.get(place.type or "", ""),
+        "region_code": place.region_code,
+        "region_name": region.name if region else None,
+        "address": place.address,
+        "phone_masked": place.phone_masked,
+        "created_at": place.created_at,
+    }
+    if for_admin:
+        today = clock.local_date(clock.now())
+        following = next_edit_date(place, today)
+        shown |= {
+            "join_code": place.join_code,
+            "phone": pii.decrypt(place.phone_enc) if place.phone_enc else None,
+            "admin_id": place.admin_id,
+            "editable": following is None,
+            "next_edit_date": (following or today).isoformat(),
+        }
+    return shown
+
+
+def create_venue(admin_id: str, region_code: str, address: str, venue_type: str, name: str, phone: str) -> Place:
+    """One transaction: the venue, both admin markers and the join-code marker; exactly one racer wins."""
+    region = parse_region(region_code)
+    address = clean_text(address, "address", "详细地址", 200)
+    name = clean_text(name, "name", "场所名称", 100)
+    venue_type = check_type(venue_type)
+    phone = normalise_phone(phone)
+    try:  # a cheap, consistent early answer; the transaction below is what guarantees it
+        AuthItem.get(admin_marker(admin_id), consistent_read=True)
+        raise AlreadyAdmin(field="admin")
+    except DoesNotExist:
+        pass
+    for _ in range(5):
+        place = Place(
+            place_id=str(ULID()), kind=VENUE, name=name, join_code=new_join_code(), admin_id=admin_id,
+            region_code=region.code, address=address, type=venue_type, phone_enc=pii.encrypt(phone),
+            phone_masked=pii.mask_phone(phone), created_at=clock.iso(clock.now()),
+        )
+        tx = (Tx()
+              .put("place", place, Place.place_id.does_not_exist())
+              .put("admin", AuthItem(key=admin_marker(admin_id), value=place.place_id), AuthItem.key.does_not_exist())
+              .put("place_admin", AuthItem(key=place_admin_marker(place.place_id), value=admin_id),
+                   AuthItem.key.does_not_exist())
+              .put("join_code", AuthItem(key=join_code_marker(place.join_code), value=place.place_id),
+                   AuthItem.key.does_not_exist()))
+        try:
+            tx.commit()
+            return place
+        except Cancelled as cancelled:
+            if cancelled.failed("admin"):
+                raise AlreadyAdmin(field="admin") from None
+            if cancelled.failed("join_code") or cancelled.failed("place"):
+                continue  # a join-code (or id) collision: draw again
+            if cancelled.conflict:
+                raise AlreadyAdmin("Another request is creating a venue for this admin", field="admin") from None
+            raise
+    raise Conflict("Could not draw a free join code, try again", "生成场所申报码失败，请重试")
+
+
+def venue_of(admin_id: str) -> Place:
+    """The venue this person administers (GET /v1/venues/mine), read consistently through the marker."""
+    try:
+        marker = AuthItem.get(admin_marker(admin_id), consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("You do not administer a venue", "您尚未创建场所") from None
+    return get_venue(marker.value)
+
+
+def edit_venue(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
+    """Region, address, type, name, phone: once per natural week (Asia/Shanghai), else 409 EDIT_LIMIT."""
+    place = venue_of_admin(place_id, admin_id)
+    if not changes:
+        raise ValidationFailed("Nothing to change", "请填写需要修改的内容", field="body")
+    actions = []
+    if "region_code" in changes:
+        actions.append(Place.region_code.set(parse_region(changes["region_code"]).code))
+    if "address" in changes:
+        actions.append(Place.address.set(clean_text(changes["address"], "address", "详细地址", 200)))
+    if "type" in changes:
+        actions.append(Place.type.set(check_type(changes["type"])))
+    if "name" in changes:
+        actions.append(Place.name.set(clean_text(changes["name"], "name", "场所名称", 100)))
+    if "phone" in changes:
+        phone = normalise_phone(changes["phone"])
+        actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
+    today = clock.local_date(clock.now())
+    week = clock.week_start(today).isoformat()
+    limit = next_edit_date(place, today)
+    if limit is not None:
+        raise _edit_limit(limit)
+    actions.append(Place.last_edited_week.set(week))
+    from pynamodb.exceptions import UpdateError
+
+    try:
+        place.update(actions=actions, condition=Place.last_edited_week.does_not_exist() | (Place.last_edited_week != week))
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise _edit_limit(clock.week_start(today) + timedelta(days=7)) from None
+        raise
+    return place
+
+
+def _edit_limit(following: date) -> EditLimit:
+    return EditLimit(
+        f"Venue details can be changed once per natural week; next change from {following.isoformat()}",
+        f"场所信息每个自然周仅可修改一次，下次可修改日期：{following.isoformat()}",
+        details={"next_allowed_date": following.isoformat()},
+    )
+
+
+def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | None) -> dict[str, Any]:
+    """The admin and the venue's inspectors (masked names only), through the relations' inverse index."""
+    place = venue_of_admin(place_id, admin_id)
+    page = Relation.inverse.query(place.place_id, Relation.inverse_sk.startswith(f"{VENUE}#"), limit=limit,
+                                  last_evaluated_key=cursor)
+    inspectors = [
+        {"person_id": binding.owner, "name_masked": (binding.data or {}).get("name_masked", ""),
+         "bound_at": binding.created_at, "is_admin": binding.owner == place.admin_id}
+        for binding in page
+    ]
+    admin = Person.get(admin_id)
+    return {
+        "place_id": place.place_id,
+        "admin": {"person_id": admin_id, "name_masked": admin.name_masked},
+        "inspectors": inspectors,
+        "last_key": page.last_evaluated_key,
+    }
+
+
+def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
+    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person."""
+    place = venue_of_admin(place_id, admin_id)
+    now = clock.iso(clock.now())
+    binding = Relation.make(inspector_id, VENUE, place.place_id, now)
+    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now, data={"by": admin_id})
+    try:
+        (Tx().delete("binding", binding, Relation.owner.exists())
+             .put("tombstone", tombstone)
+             .commit())
+    except Cancelled as cancelled:
+        if cancelled.failed("binding"):
+            raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
+                           field="person_id") from None
+        raise
+
+
+# ---------------------------------------------------------------- admin transfer (更换绑定)
+
+
+def _transfer_key(token: str) -> str:
+    return f"venue-transfer#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
+    """The admin names the successor by name and ID number; the successor accepts with the token (TTL 3 days)."""
+    place = venue_of_admin(place_id, admin_id)
+    document = parse_document(IdType(id_type), id_number)
+    successor = find_by_document(document)
+    # One answer for "no such user" and "name does not match": the admin learns nothing about the document.
+    if successor is None or pii.decrypt(successor.name_enc) != " ".join(name.split()):
+        raise NotFound("No registered user has this name and ID number; they must log in once first",
+                       "未找到该姓名与证件号码对应的用户，请对方先登录粤康码", field="id_number")
+    if successor.person_id == admin_id:
+        raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
+    try:
+        AuthItem.get(admin_marker(successor.person_id), consistent_read=True)
+        raise AlreadyAdmin("The successor already administers a venue", "接任人员已是其他场所的管理员",
+                           field="id_number")
+    except DoesNotExist:
+        pass
+    token = secrets.token_urlsafe(24)
+    expires = clock.now() + TRANSFER_TTL
+    AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
+             data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(clock.now())}).save()
+    return {"token": token, "place_id": place.place_id, "successor_name_masked": successor.name_masked,
+            "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept"}
+
+
+def accept_transfer(token: str, person_id: str) -> Place:
+    """The successor accepts: markers and the venue are re-pointed in one transaction, the token used up."""
+    try:
+        offer = AuthItem.get(_transfer_key(token), consistent_read=True)
+    except DoesNotExist:
+        offer = None
+    if offer is None or offer.expires_at is None or offer.expires_at <= clock.now():
+        raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
+    if offer.data["to"] != person_id:
+        raise Forbidden("This transfer names another person", "该邀请不是发给您的", field="token")
+    place = get_venue(offer.value)
+    old_admin = offer.data["from"]
+    if place.admin_id != old_admin:
+        raise Conflict("The venue's admin has changed since the offer", "场所管理员已变更，邀请失效", field="token")
+    tx = (Tx()
+          .delete("offer", offer, AuthItem.key.exists())
+          .delete("old_admin", AuthItem(key=admin_marker(old_admin)), AuthItem.value == place.place_id)
+          .put("new_admin", AuthItem(key=admin_marker(person_id), value=place.place_id), AuthItem.key.does_not_exist())
+          .update("place_admin", AuthItem(key=place_admin_marker(place.place_id)), [AuthItem.value.set(person_id)],
+                  AuthItem.value == old_admin)
+          .update("place", place, [Place.admin_id.set(person_id)], Place.admin_id == old_admin))
+    try:
+        tx.commit()
+    except Cancelled as cancelled:
+        if cancelled.failed("new_admin"):
+            raise AlreadyAdmin("You already administer a venue", "您已是其他场所的管理员", field="token") from None
+        if cancelled.failed("offer"):
+            raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期",
+                           field="token") from None
+        raise Conflict("The venue changed while accepting; try again", "场所信息已变更，请重试", field="token") from None
+    place.admin_id = person_id
+    return place

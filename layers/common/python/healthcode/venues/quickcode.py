@@ -1,0 +1,91 @@
+"""The printable quick check-in poster (葵花码): the venue's Q code inside a sunflower, with the venue's name.
+
+Pillow and qrcode are imported here only, so functions that never draw do not load them. Chinese text needs a CJK
+font: the first one found among FONT_PATHS (or $CJK_FONT_PATH) is used; without one the poster is drawn with
+Latin text only, and the code itself is the same.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/opt/fonts/NotoSansCJK-Regular.ttc",  # a font layer in Lambda
+)
+WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
+PETAL = (255, 193, 7)
+PETAL_EDGE = (230, 145, 0)
+GREEN = (0, 150, 80)
+
+
+def _font_path() -> str | None:
+    for candidate in (os.environ.get("CJK_FONT_PATH"), *FONT_PATHS):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    path = _font_path()
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+
+
+def _centered(draw: Any, y: int, text: str, font: Any, fill: tuple[int, int, int]) -> None:
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    draw.text(((WIDTH - (right - left)) // 2, y), text, font=font, fill=fill)
+
+
+def _qr_image(text: str, size: int) -> Any:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_Q
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, box_size=10, border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    image = code.make_image(fill_color=(0, 0, 0), back_color=(255, 255, 255)).convert("RGB")
+    return image.resize((size, size), resample=0)  # nearest: keep modules crisp
+
+
+def poster_png(qr_text: str, venue_name: str, region_name: str | None) -> bytes:
+    from PIL import Image, ImageDraw
+
+    cjk = _font_path() is not None
+    image = Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, WIDTH, 220), fill=GREEN)
+    _centered(draw, 50, "体温正常快速打卡" if cjk else "Quick check-in (normal temperature)", _font(84 if cjk else 56),
+              (255, 255, 255))
+    _centered(draw, 160, "粤康码 · 公共场所" if cjk else "Yuekang Code - public venue", _font(40), (230, 255, 240))
+
+    cx, cy, radius = WIDTH // 2, 880, 430  # the sunflower: petals round a white disc that holds the code
+    for i in range(24):
+        angle = 2 * math.pi * i / 24
+        px, py = cx + radius * 0.92 * math.cos(angle), cy + radius * 0.92 * math.sin(angle)
+        petal = Image.new("RGBA", (260, 120), (0, 0, 0, 0))
+        ImageDraw.Draw(petal).ellipse((0, 0, 259, 119), fill=PETAL + (255,), outline=PETAL_EDGE + (255,), width=4)
+        petal = petal.rotate(-math.degrees(angle), expand=True)
+        image.paste(petal, (int(px - petal.width / 2), int(py - petal.height / 2)), petal)
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=(255, 255, 255), outline=PETAL_EDGE,
+                 width=8)
+    side = int(radius * 1.3)
+    image.paste(_qr_image(qr_text, side), (cx - side // 2, cy - side // 2))
+
+    name_font = _font(64 if cjk else 48)
+    _centered(draw, 1400, venue_name if cjk or venue_name.isascii() else "", name_font, (30, 30, 30))
+    if region_name and cjk:
+        _centered(draw, 1490, region_name, _font(40), (90, 90, 90))
+    _centered(draw, 1600, "请使用粤省事扫码，默认体温正常" if cjk else "Scan with the app; temperature recorded as normal",
+              _font(40 if cjk else 32), (90, 90, 90))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

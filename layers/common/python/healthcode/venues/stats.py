@@ -1,0 +1,376 @@
+"""Venue and inspector statistics: stats_stream folds the checks table's stream into the stats table, exactly once.
+
+Items (PK scope, SK bucket), counters as top-level number attributes (ADD creates them, so no item needs to exist
+beforehand and one UpdateItem per bucket suffices):
+- `venue#<place_id>` / `day#<YYYY-MM-DD>` and `venue#<place_id>` / `total`: `checks`, `fever`, `quick`, `red`,
+  `g#<gender>`, `a#<age group>`, `h#<HH>` (hour of day), `i#<inspector>#checks`, `i#<inspector>#fever`;
+- `inspector#<person_id>` / `day#<YYYY-MM-DD>#<place_id>` and `inspector#<person_id>` / `total#<place_id>`:
+  `checks`, `fever`, `red`.
+
+Exactly once. All checks of one venue and day share a partition key of the checks table (`<place_id>#<date>`),
+and DynamoDB Streams delivers one partition key's records in order (a parent shard before its children), with
+growing sequence numbers. Per (venue, day) the batch's records become ONE TransactWriteItems: the venue's day
+bucket (the anchor), its total bucket and each inspector's day and total bucket, every one of them touched once.
+The anchor keeps `hw`, the highest sequence number applied (zero-padded so it compares as text), and the
+transaction is conditioned on `hw < first sequence number of these records`. A replayed batch, or a batch retried
+after a half failure (Lambda re-delivers from the first failed record on), fails that condition: the cancellation
+returns the anchor's `hw` (ReturnValuesOnConditionCheckFailure), the records at or below it are dropped, and the
+rest are applied. Because the transaction is all-or-nothing, the totals move exactly when the anchor does. A record
+that cannot be read fails with every later record of its (venue, day), so `hw` never passes a record not applied.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from .. import clock
+from ..aws import client
+from ..config import get_config
+from ..errors import NotFound, ValidationFailed
+from ..models import Check, Person, Place
+from . import VENUE
+from .checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
+from .places import venue_of_admin
+
+logger = Logger(child=True)
+
+SEQ_WIDTH = 48
+MAX_INSPECTORS_PER_TX = 48  # 2 venue items + 2 per inspector <= 100 items per transaction
+CONFLICT_RETRIES = 6
+GENDERS = ("male", "female", "unknown")
+
+
+def pad(sequence: str) -> str:
+    return sequence.zfill(SEQ_WIDTH)
+
+
+# ---------------------------------------------------------------- the stream side
+
+
+@dataclass
+class Source:
+    """The records of one checks-table partition (one venue, one day) in this batch, in stream order."""
+
+    place_id: str
+    day: str
+    records: list[tuple[str, Check]] = field(default_factory=list)
+
+
+def _counters(checks: list[Check]) -> tuple[Counter, dict[str, Counter]]:
+    venue: Counter = Counter()
+    inspectors: dict[str, Counter] = defaultdict(Counter)
+    for check in checks:
+        fever = check.temperature == "FEVER"
+        red = check.color == "RED"
+        venue["checks"] += 1
+        venue["fever"] += fever
+        venue["red"] += red
+        venue["quick"] += check.kind == QUICK_CHECKIN
+        venue[f"g#{check.gender if check.gender in GENDERS else 'unknown'}"] += 1
+        venue[f"a#{check.age_group if check.age_group in AGE_GROUPS else 'unknown'}"] += 1
+        venue[f"h#{clock.parse(check.checked_at).hour:02d}"] += 1
+        if check.kind == VENUE_CHECK and check.inspector_id:
+            venue[f"i#{check.inspector_id}#checks"] += 1
+            venue[f"i#{check.inspector_id}#fever"] += fever
+            counter = inspectors[check.inspector_id]
+            counter["checks"] += 1
+            counter["fever"] += fever
+            counter["red"] += red
+    return venue, inspectors
+
+
+def _update(table: str, scope: str, bucket: str, counts: Counter, now: str, extra_set: dict[str, str] | None = None,
+            condition: tuple[str, dict[str, str], dict[str, Any]] | None = None) -> dict[str, Any]:
+    names: dict[str, str] = {"#u": "updated_at"}
+    values: dict[str, Any] = {":u": {"S": now}}
+    adds = []
+    for i, (name, amount) in enumerate(sorted((k, v) for k, v in counts.items() if v)):
+        names[f"#c{i}"] = name
+        values[f":c{i}"] = {"N": str(amount)}
+        adds.append(f"#c{i} :c{i}")
+    sets = ["#u = :u"]
+    for i, (name, value) in enumerate((extra_set or {}).items()):
+        names[f"#s{i}"] = name
+        values[f":s{i}"] = {"S": value}
+        sets.append(f"#s{i} = :s{i}")
+    expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
+    update: dict[str, Any] = {"TableName": table, "Key": {"scope": {"S": scope}, "bucket": {"S": bucket}},
+                              "UpdateExpression": expression, "ExpressionAttributeNames": names,
+                              "ExpressionAttributeValues": values}
+    if condition:
+        text, cond_names, cond_values = condition
+        update["ConditionExpression"] = text
+        names.update(cond_names)
+        values.update(cond_values)
+        update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return {"Update": update}
+
+
+def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
+    """The one transaction for these records: anchor (conditioned on hw), venue total, inspectors' buckets."""
+    table = get_config().stats_table
+    checks = [check for _, check in source.records]
+    venue, inspectors = _counters(checks)
+    first, last = pad(source.records[0][0]), pad(source.records[-1][0])
+    scope = f"venue#{source.place_id}"
+    items = [
+        _update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
+                ("attribute_not_exists(#hw) OR #hw < :first", {"#hw": "hw"}, {":first": {"S": first}})),
+        _update(table, scope, "total", venue, now),
+    ]
+    for inspector_id, counts in sorted(inspectors.items()):
+        items.append(_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts, now))
+        items.append(_update(table, f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
+    return items
+
+
+def _chunks(source: Source) -> list[Source]:
+    """Split (rarely) so that no transaction holds more than 100 items; each chunk keeps stream order."""
+    chunks, current, seen = [], Source(source.place_id, source.day), set()
+    for sequence, check in source.records:
+        inspector = check.inspector_id if check.kind == VENUE_CHECK else None
+        if inspector and inspector not in seen and len(seen) >= MAX_INSPECTORS_PER_TX:
+            chunks.append(current)
+            current, seen = Source(source.place_id, source.day), set()
+        if inspector:
+            seen.add(inspector)
+        current.records.append((sequence, check))
+    if current.records:
+        chunks.append(current)
+    return chunks
+
+
+def _applied_mark(reason: dict[str, Any], source: Source) -> str:
+    item = reason.get("Item")
+    if item is None:  # older DynamoDB implementations do not return it: read the anchor
+        item = client("dynamodb").get_item(
+            TableName=get_config().stats_table, ConsistentRead=True,
+            Key={"scope": {"S": f"venue#{source.place_id}"}, "bucket": {"S": f"day#{source.day}"}},
+        ).get("Item", {})
+    return item.get("hw", {}).get("S", "")
+
+
+def apply_source(source: Source) -> int:
+    """Apply these records to every bucket exactly once; returns how many were new (the rest were applied before)."""
+    from botocore.exceptions import ClientError
+
+    applied = 0
+    for chunk in _chunks(source):
+        attempt = 0
+        while chunk.records:
+            try:
+                client("dynamodb").transact_write_items(TransactItems=transaction_items(chunk, clock.iso(clock.now())))
+                applied += len(chunk.records)
+                break
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                reasons = error.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    mark = _applied_mark(reasons[0], chunk)
+                    skipped = [seq for seq, _ in chunk.records if pad(seq) <= mark]
+                    logger.info("stats replay skipped", extra={"place_id": chunk.place_id, "day": chunk.day,
+                                                               "skipped": len(skipped)})
+                    chunk = Source(chunk.place_id, chunk.day, [(s, c) for s, c in chunk.records if pad(s) > mark])
+                    continue
+                attempt += 1
+                if attempt > CONFLICT_RETRIES or not any(r.get("Code") == "TransactionConflict" for r in reasons):
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))  # noqa: S311 - jitter, not security
+    return applied
+
+
+def _read_check(record: dict[str, Any]) -> Check | None:
+    """The check a stream record inserted; None for records this aggregator does not count."""
+    if record.get("eventName") != "INSERT":
+        return None  # checks are append-only: no MODIFY or REMOVE should come, and none would count
+    image = record["dynamodb"]["NewImage"]
+    kind = image.get("kind", {}).get("S")
+    if kind not in (VENUE_CHECK, QUICK_CHECKIN):
+        return None  # grid collections and other kinds are not venue statistics
+    check = Check.from_raw_data(image)
+    if not check.place_date.startswith(f"{check.place_id}#"):
+        raise ValueError("check item with inconsistent keys")
+    date.fromisoformat(check.place_date.rsplit("#", 1)[1])
+    clock.parse(check.checked_at)
+    return check
+
+
+def apply_batch(records: list[dict[str, Any]]) -> set[str]:
+    """Fold a stream batch into the stats table; returns the sequence numbers that failed (to be re-delivered)."""
+    failed: set[str] = set()
+    sources: dict[str, Source] = {}
+    poisoned: set[str] = set()
+    for record in records:
+        sequence = record["dynamodb"]["SequenceNumber"]
+        partition = (record["dynamodb"].get("Keys", {}).get("place_date", {}) or {}).get("S", "?")
+        if partition in poisoned:
+            failed.add(sequence)  # keep stream order within a (venue, day): nothing after a failed record
+            continue
+        try:
+            check = _read_check(record)
+        except Exception:  # noqa: BLE001 - one unreadable record must not stop the others
+            logger.exception("unreadable check record", extra={"sequence": sequence})
+            failed.add(sequence)
+            poisoned.add(partition)
+            continue
+        if check is None:
+            continue
+        place_id, day = check.place_date.rsplit("#", 1)
+        sources.setdefault(check.place_date, Source(place_id, day)).records.append((sequence, check))
+    for source in sources.values():
+        try:
+            apply_source(source)
+        except Exception:  # noqa: BLE001 - report these records; Lambda re-delivers them
+            logger.exception("stats update failed", extra={"place_id": source.place_id, "day": source.day})
+            failed.update(sequence for sequence, _ in source.records)
+    return failed
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """stats_stream's handler body: Powertools' BatchProcessor reports the failed records (partial failures)."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    failed = apply_batch(event.get("Records") or [])
+
+    def record_handler(record: Any) -> None:
+        if record.dynamodb.sequence_number in failed:
+            raise RuntimeError("stats not applied; the record will be delivered again")
+
+    return process_partial_response(event=event, record_handler=record_handler,
+                                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams), context=context)
+
+
+# ---------------------------------------------------------------- the read side
+
+
+def _numbers(item: dict[str, Any] | None) -> dict[str, int]:
+    return {k: int(v["N"]) for k, v in (item or {}).items() if "N" in v}
+
+
+def parse_day(value: str | None) -> date:
+    today = clock.local_date(clock.now())
+    if value is None:
+        return today
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed("date must be YYYY-MM-DD", "日期格式应为YYYY-MM-DD", field="date") from None
+    if len(value) != 10 or day > today:
+        raise ValidationFailed("date must be a past or current day, YYYY-MM-DD", "日期有误", field="date")
+    return day
+
+
+def _breakdown(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "gender": {g: counts.get(f"g#{g}", 0) for g in GENDERS},
+        "age_groups": {a: counts.get(f"a#{a}", 0) for a in AGE_GROUPS},
+        "hourly": [counts.get(f"h#{h:02d}", 0) for h in range(24)],
+    }
+
+
+def _masked_names(person_ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for start in range(0, len(person_ids), 100):
+        for person in Person.batch_get(person_ids[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
+            names[person.person_id] = person.name_masked
+    return names
+
+
+def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
+    """GET /v1/venues/{id}/stats: one BatchGetItem of the venue and its two buckets, whatever the number of checks.
+
+    Inspectors' masked names come from one more BatchGetItem of their person items (none without inspectors).
+    """
+    cfg = get_config()
+    scope = f"venue#{place_id}"
+    answer = client("dynamodb").batch_get_item(RequestItems={
+        cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}], "ConsistentRead": True},
+        cfg.stats_table: {"Keys": [{"scope": {"S": scope}, "bucket": {"S": "total"}},
+                                   {"scope": {"S": scope}, "bucket": {"S": f"day#{day.isoformat()}"}}],
+                          "ConsistentRead": True},
+    })
+    if answer.get("UnprocessedKeys"):
+        from ..errors import ServiceUnavailable
+
+        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+    responses = answer.get("Responses", {})
+    places = responses.get(cfg.places_table, [])
+    if not places:
+        raise NotFound("No such venue", "场所不存在", field="id")
+    place = Place.from_raw_data(places[0])
+    if place.kind != VENUE:
+        raise NotFound("No such venue", "场所不存在", field="id")
+    if place.admin_id != admin_id:
+        venue_of_admin(place_id, admin_id)  # raises the 403 with its message
+    buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
+    total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
+    inspector_ids = sorted({name.split("#")[1] for name in total if name.startswith("i#")})
+    names = _masked_names(inspector_ids) if inspector_ids else {}
+    inspectors = [
+        {"person_id": pid, "name_masked": names.get(pid, ""), "today": today.get(f"i#{pid}#checks", 0),
+         "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
+         "fever_total": total.get(f"i#{pid}#fever", 0)}
+        for pid in inspector_ids
+    ]
+    inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
+    updated = [b.get("updated_at", {}).get("S") for b in buckets.values()]
+    return {
+        "date": day.isoformat(),
+        "place_id": place.place_id,
+        "name": place.name,
+        "checks_today": today.get("checks", 0),
+        "checks_total": total.get("checks", 0),
+        "fever_today": today.get("fever", 0),
+        "fever_total": total.get("fever", 0),
+        "red_today": today.get("red", 0),
+        "red_total": total.get("red", 0),
+        "quick_checkins_today": today.get("quick", 0),
+        "quick_checkins_total": total.get("quick", 0),
+        **_breakdown(today),
+        "cumulative": _breakdown(total),
+        "inspectors": inspectors,
+        "updated_at": max((u for u in updated if u), default=None),
+    }
+
+
+def inspector_stats(person_id: str, day: date) -> dict[str, Any]:
+    """GET /v1/inspector/stats: today and cumulative per venue and in total (two Queries on the inspector's scope)."""
+    scope = f"inspector#{person_id}"
+    per_venue: dict[str, dict[str, int]] = defaultdict(lambda: {"today": 0, "total": 0, "fever_today": 0,
+                                                                "fever_total": 0})
+    table = get_config().stats_table
+    dynamodb = client("dynamodb")
+    for prefix, suffix in ((f"day#{day.isoformat()}#", "today"), ("total#", "total")):
+        kwargs: dict[str, Any] = {
+            "TableName": table, "KeyConditionExpression": "#s = :s AND begins_with(#b, :p)", "ConsistentRead": True,
+            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
+            "ExpressionAttributeValues": {":s": {"S": scope}, ":p": {"S": prefix}},
+        }
+        while True:
+            page = dynamodb.query(**kwargs)
+            for item in page.get("Items", []):
+                place_id = item["bucket"]["S"][len(prefix):]
+                counts = _numbers(item)
+                per_venue[place_id][suffix] = counts.get("checks", 0)
+                per_venue[place_id][f"fever_{suffix}"] = counts.get("fever", 0)
+            if not page.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    names = {p.place_id: p.name for p in Place.batch_get(list(per_venue))} if per_venue else {}
+    venues = [{"place_id": pid, "name": names.get(pid, "")} | counts for pid, counts in sorted(per_venue.items())]
+    return {
+        "date": day.isoformat(),
+        "today": sum(v["today"] for v in venues),
+        "total": sum(v["total"] for v in venues),
+        "fever_today": sum(v["fever_today"] for v in venues),
+        "fever_total": sum(v["fever_total"] for v in venues),
+        "venues": venues,
+    }

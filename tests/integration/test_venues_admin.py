@@ -1,0 +1,353 @@
+"""Venue admins: create (one admin <-> one venue, under races), weekly edits, members, admin transfer."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from venues_support import VENUE, api, create_venue, join, new_person, serialized_dynamodb
+
+
+def _exists(key):
+    from healthcode.models import AuthItem
+
+    try:
+        AuthItem.get(key, consistent_read=True)
+    except AuthItem.DoesNotExist:
+        return False
+    return True
+
+
+def _mine(lambdas, person):
+    return api(lambdas, "GET", "/v1/venues/mine", "/v1/venues/mine", person)
+
+
+def _patch(lambdas, person, place_id, body):
+    return api(lambdas, "PATCH", f"/v1/venues/{place_id}", "/v1/venues/{id}", person, body, {"id": place_id})
+
+
+def test_admin_creates_a_venue_with_a_fixed_join_code(lambdas):
+    admin = new_person(lambdas)
+    created = create_venue(lambdas, admin)
+    assert len(created["join_code"]) == 12 and created["join_code"].isdigit()
+    assert created["region_name"] == "广东省广州市天河区" and created["type_label"] == "商场商店"
+    status, mine = _mine(lambdas, admin)
+    assert status == 200
+    assert mine["place_id"] == created["place_id"] and mine["join_code"] == created["join_code"]
+    assert mine["phone"] == "+8613800138000" and mine["editable"] is True
+
+
+def test_a_second_venue_for_the_same_admin_is_409(lambdas):
+    admin = new_person(lambdas)
+    create_venue(lambdas, admin)
+    status, body = api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | {"name": "第二个场所"})
+    assert status == 409 and body["error"]["code"] == "ALREADY_VENUE_ADMIN"
+
+
+def test_twenty_racing_creations_by_one_admin_yield_exactly_one_venue(lambdas):
+    from healthcode.models import AuthItem, Place
+
+    admin = new_person(lambdas)
+    answers, start = [], threading.Barrier(20)
+
+    def attempt(i):
+        start.wait()
+        answers.append(api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | {"name": f"场所{i}"}))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
+    with serialized_dynamodb():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [201] + [409] * 19, answers
+    winner = next(body for status, body in answers if status == 201)
+    assert AuthItem.get(f"admin#VENUE#{admin}").value == winner["place_id"]
+    assert [p.place_id for p in Place.by_admin.query(admin)] == [winner["place_id"]]
+
+
+def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
+    """Twenty people hold an offer for the same venue and accept at once: one admin, markers consistent."""
+    from healthcode.models import AuthItem, Place
+
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    names = [f"接任{'甲乙丙丁戊己庚辛壬癸'[i % 10]}{'子丑'[i // 10]}" for i in range(20)]
+    successors = [new_person(lambdas, name=name) for name in names]
+    from healthcode.venues.places import offer_transfer
+
+    tokens = {}
+    for i, person in enumerate(successors):
+        from healthcode.models import Person
+        from healthcode.pii import decrypt
+
+        number = decrypt(Person.get(person).id_enc)
+        tokens[person] = offer_transfer(venue["place_id"], admin, names[i], "ID_CARD", number)["token"]
+    answers, start = {}, threading.Barrier(20)
+
+    def accept(person):
+        start.wait()
+        answers[person] = api(lambdas, "POST", f"/v1/venues/admin-transfer/{tokens[person]}/accept",
+                              "/v1/venues/admin-transfer/{token}/accept", person, params={"token": tokens[person]})
+
+    threads = [threading.Thread(target=accept, args=(p,)) for p in successors]
+    with serialized_dynamodb():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    winners = [p for p, (status, _) in answers.items() if status == 200]
+    assert len(winners) == 1, answers
+    assert all(status == 409 for p, (status, _) in answers.items() if p not in winners)
+    assert Place.get(venue["place_id"]).admin_id == winners[0]
+    assert AuthItem.get(f"place-admin#{venue['place_id']}").value == winners[0]
+    assert AuthItem.get(f"admin#VENUE#{winners[0]}").value == venue["place_id"]
+    with pytest.raises(AuthItem.DoesNotExist):
+        AuthItem.get(f"admin#VENUE#{admin}")
+    losers_with_marker = [p for p in successors if p not in winners and _exists(f"admin#VENUE#{p}")]
+    assert losers_with_marker == []
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"region_code": "44010600"}, "region_code"),
+    ({"region_code": "440106000"}, "region_code"),
+    ({"region_code": "440100001"}, "region_code"),  # 广州市 is a prefecture with districts, not county level
+    ({"region_code": "110101001"}, "region_code"),  # outside Guangdong
+    ({"region_code": "449999001"}, "region_code"),
+    ({"type": "CASINO"}, "type"),
+    ({"phone": "12345"}, "phone"),
+    ({"name": "   "}, "name"),
+    ({"address": ""}, "address"),
+    ({"name": "x" * 101}, "name"),
+    ({"extra": 1}, "extra"),
+])
+def test_bad_venue_input_is_400_naming_the_field_and_writes_nothing(lambdas, change, field):
+
+    admin = new_person(lambdas)
+    status, body = api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | change)
+    assert status == 400, body
+    assert body["error"]["field"] == field
+    assert not _exists(f"admin#VENUE#{admin}")
+
+
+def test_missing_field_is_400(lambdas):
+    admin = new_person(lambdas)
+    body = dict(VENUE)
+    body.pop("phone")
+    status, answer = api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, body)
+    assert status == 400 and answer["error"]["field"] == "phone"
+
+
+def test_dongguan_townships_are_valid_regions(lambdas):
+    venue = create_venue(lambdas, new_person(lambdas), region_code="441900003")
+    assert venue["region_name"] == "广东省东莞市"
+
+
+def test_without_a_venue_mine_is_404(lambdas):
+    status, body = _mine(lambdas, new_person(lambdas))
+    assert status == 404
+
+
+# ---------------------------------------------------------------- weekly edits
+
+
+def test_an_edit_applies_once_per_natural_week(lambdas):
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    status, edited = _patch(lambdas, admin, venue["place_id"], {"name": "天河城购物中心", "type": "OTHER"})
+    assert status == 200 and edited["name"] == "天河城购物中心" and edited["type"] == "OTHER"
+    assert edited["editable"] is False
+    status, body = _patch(lambdas, admin, venue["place_id"], {"address": "天河路209号"})
+    assert status == 409 and body["error"]["code"] == "EDIT_LIMIT"
+    from healthcode import clock
+
+    monday = clock.week_start(clock.local_date(clock.now())) + timedelta(days=7)
+    assert body["error"]["details"]["next_allowed_date"] == monday.isoformat()
+    assert edited["next_edit_date"] == monday.isoformat()
+
+
+def test_an_edit_in_a_later_week_is_allowed(lambdas):
+    from healthcode.models import Place
+
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    place = Place.get(venue["place_id"])
+    last_week = place.created_at[:10]
+    from datetime import date
+
+    place.update(actions=[Place.last_edited_week.set((date.fromisoformat(last_week) - timedelta(days=7)).isoformat())])
+    status, edited = _patch(lambdas, admin, venue["place_id"], {"phone": "020-38823388", "region_code": "440305010"})
+    assert status == 200, edited
+    assert edited["phone"] == "+862038823388" and edited["region_name"] == "广东省深圳市南山区"
+
+
+@pytest.mark.parametrize("body, field", [({}, "body"), ({"type": "CASINO"}, "type"), ({"name": None}, "name"),
+                                         ({"region_code": "123"}, "region_code")])
+def test_a_bad_edit_is_400_and_does_not_use_up_the_week(lambdas, body, field):
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    status, answer = _patch(lambdas, admin, venue["place_id"], body)
+    assert status == 400 and answer["error"]["field"] == field
+    status, _ = _patch(lambdas, admin, venue["place_id"], {"name": "新名字"})
+    assert status == 200
+
+
+def test_only_the_admin_may_edit(lambdas):
+    admin, other = new_person(lambdas), new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    join(lambdas, other, venue["join_code"])
+    status, body = _patch(lambdas, other, venue["place_id"], {"name": "抢注"})
+    assert status == 403
+
+
+# ---------------------------------------------------------------- members
+
+
+def _members(lambdas, person, place_id, query=None):
+    return api(lambdas, "GET", f"/v1/venues/{place_id}/members", "/v1/venues/{id}/members", person,
+               params={"id": place_id}, query=query)
+
+
+def _unbind(lambdas, person, place_id, inspector):
+    return api(lambdas, "DELETE", f"/v1/venues/{place_id}/inspectors/{inspector}",
+               "/v1/venues/{id}/inspectors/{person_id}", person, params={"id": place_id, "person_id": inspector})
+
+
+def test_members_list_inspectors_with_masked_names_only(lambdas):
+    admin = new_person(lambdas, name="欧阳管理")
+    inspector = new_person(lambdas, name="司马检测")
+    venue = create_venue(lambdas, admin)
+    join(lambdas, inspector, venue["join_code"])
+    join(lambdas, admin, venue["join_code"])  # the admin may also be an inspector
+    status, body = _members(lambdas, admin, venue["place_id"])
+    assert status == 200
+    assert body["admin"] == {"person_id": admin, "name_masked": "欧**理"}
+    shown = {row["person_id"]: row for row in body["inspectors"]}
+    assert shown[inspector]["name_masked"] == "司**测" and shown[admin]["is_admin"] is True
+    assert "司马检测" not in str(body) and "欧阳管理" not in str(body)
+
+
+def test_members_page_with_a_cursor(lambdas):
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    for _ in range(3):
+        join(lambdas, new_person(lambdas), venue["join_code"])
+    status, first = _members(lambdas, admin, venue["place_id"], {"limit": "2"})
+    assert len(first["inspectors"]) == 2 and first["next_cursor"]
+    status, second = _members(lambdas, admin, venue["place_id"], {"limit": "2", "cursor": first["next_cursor"]})
+    assert len(second["inspectors"]) == 1
+
+
+def test_an_inspector_may_not_list_members(lambdas):
+    admin, inspector = new_person(lambdas), new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    join(lambdas, inspector, venue["join_code"])
+    status, _ = _members(lambdas, inspector, venue["place_id"])
+    assert status == 403
+
+
+def test_the_admin_unbinds_an_inspector_who_cannot_rejoin_with_the_code(lambdas):
+    admin, inspector = new_person(lambdas), new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    join(lambdas, inspector, venue["join_code"])
+    status, _ = _unbind(lambdas, admin, venue["place_id"], inspector)
+    assert status == 204
+    _, body = _members(lambdas, admin, venue["place_id"])
+    assert inspector not in [row["person_id"] for row in body["inspectors"]]
+    status, body = join(lambdas, inspector, venue["join_code"])
+    assert status == 409 and body["error"]["code"] == "JOIN_REVOKED"
+
+
+def test_unbinding_someone_who_is_not_an_inspector_is_404(lambdas):
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    status, body = _unbind(lambdas, admin, venue["place_id"], new_person(lambdas))
+    assert status == 404 and body["error"]["field"] == "person_id"
+
+
+def test_only_the_admin_unbinds(lambdas):
+    admin, first, second = new_person(lambdas), new_person(lambdas), new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    join(lambdas, first, venue["join_code"])
+    join(lambdas, second, venue["join_code"])
+    status, _ = _unbind(lambdas, first, venue["place_id"], second)
+    assert status == 403
+
+
+# ---------------------------------------------------------------- admin transfer
+
+
+def _offer(lambdas, admin, place_id, name, id_number):
+    return api(lambdas, "POST", f"/v1/venues/{place_id}/admin-transfer", "/v1/venues/{id}/admin-transfer", admin,
+               {"name": name, "id_number": id_number}, {"id": place_id})
+
+
+def _accept(lambdas, person, token):
+    return api(lambdas, "POST", f"/v1/venues/admin-transfer/{token}/accept",
+               "/v1/venues/admin-transfer/{token}/accept", person, params={"token": token})
+
+
+def _id_number(person_id):
+    from healthcode.models import Person
+    from healthcode.pii import decrypt
+
+    return decrypt(Person.get(person_id).id_enc)
+
+
+def test_admin_role_moves_when_the_named_successor_accepts(lambdas):
+    admin, successor, stranger = new_person(lambdas), new_person(lambdas, name="黄接任"), new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    status, offer = _offer(lambdas, admin, venue["place_id"], "黄接任", _id_number(successor))
+    assert status == 201 and offer["successor_name_masked"] == "黄*任"
+    status, _ = _accept(lambdas, stranger, offer["token"])
+    assert status == 403
+    status, accepted = _accept(lambdas, successor, offer["token"])
+    assert status == 200 and accepted["admin_id"] == successor
+    assert _mine(lambdas, successor)[1]["place_id"] == venue["place_id"]
+    assert _mine(lambdas, admin)[0] == 404
+    assert _patch(lambdas, admin, venue["place_id"], {"name": "旧管理员改名"})[0] == 403
+    assert _accept(lambdas, successor, offer["token"])[0] == 404  # used up
+    create_venue(lambdas, admin)  # the former admin is free to create another venue
+
+
+@pytest.mark.parametrize("case", ["unknown person", "wrong name", "bad id number"])
+def test_an_offer_to_no_such_user_is_refused(lambdas, case):
+    admin, successor = new_person(lambdas), new_person(lambdas, name="黄接任")
+    venue = create_venue(lambdas, admin)
+    from infra.local.demo import id_number
+
+    number = {"unknown person": id_number("44010619880505999"), "wrong name": _id_number(successor),
+              "bad id number": "440106197001015550"}[case]
+    status, body = _offer(lambdas, admin, venue["place_id"], "黄接任" if case != "wrong name" else "黄别人", number)
+    assert status == (400 if case == "bad id number" else 404), body
+    assert body["error"]["field"] == "id_number"
+
+
+def test_an_offer_to_someone_who_already_administers_a_venue_is_409(lambdas):
+    admin, other_admin = new_person(lambdas), new_person(lambdas, name="何管理")
+    venue = create_venue(lambdas, admin)
+    create_venue(lambdas, other_admin)
+    status, body = _offer(lambdas, admin, venue["place_id"], "何管理", _id_number(other_admin))
+    assert status == 409
+
+
+def test_an_offer_to_oneself_is_400(lambdas):
+    admin = new_person(lambdas, name="自己")
+    venue = create_venue(lambdas, admin)
+    status, _ = _offer(lambdas, admin, venue["place_id"], "自己", _id_number(admin))
+    assert status == 400
+
+
+def test_only_the_admin_offers_the_role(lambdas):
+    admin, inspector = new_person(lambdas), new_person(lambdas, name="检测甲")
+    venue = create_venue(lambdas, admin)
+    join(lambdas, inspector, venue["join_code"])
+    status, _ = _offer(lambdas, inspector, venue["place_id"], "检测甲", _id_number(inspector))
+    assert status == 403
+
+
+def test_an_unknown_token_is_404(lambdas):
+    status, body = _accept(lambdas, new_person(lambdas), "no-such-token")
+    assert status == 404 and body["error"]["field"] == "token"

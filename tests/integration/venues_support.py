@@ -1,0 +1,113 @@
+"""Helpers for the venues integration tests: people with chosen birth dates, HTTP-like calls, the checks stream."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from infra.local.demo import id_number
+from tests.integration.conftest import call, sample_event
+
+_serial = itertools.count(random.randint(100, 700))
+
+
+def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth_year: int = 1990, female: bool = False) -> str:
+    """A new resident (as a first login creates them): a Guangzhou (Yuexiu) ID card born in that year, of that sex."""
+    from healthcode.idnumbers import parse_document
+    from healthcode.people import NewPerson, find_or_create
+
+    while True:
+        seq = (2 * next(_serial) + (0 if female else 1)) % 1000
+        birth = f"{birth_year}0{random.randint(1, 9)}{random.randint(10, 28)}"
+        document = parse_document("ID_CARD", id_number(f"{'440104' if birth_year >= 1983 else '440100'}{birth}{seq:03d}"))
+        person, created = find_or_create(NewPerson(document, name, "+8613912345678"))
+        if created:
+            return person.person_id
+
+
+def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_id: str, body: Any = None,
+        params: dict[str, str] | None = None, query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    function = lambdas["VenueChecksFunction"] if resource in ("/v1/venues/{id}/checks", "/v1/quick-checkin") \
+        else lambdas["VenuesFunction"]
+    changes: dict[str, Any] = {"person_id": person_id, "path": (path, resource, params), "method": method,
+                               "body": body, "query": query or {}}
+    if headers:
+        changes["headers"] = headers
+    return call(function, sample_event("venues-mine.json", **changes))
+
+
+VENUE = {"region_code": "440106001", "address": "天河路208号", "type": "SHOPPING_MALL", "name": "天河城",
+         "phone": "+8613800138000"}
+
+
+def create_venue(lambdas: dict[str, Any], admin: str, **changes: Any) -> dict[str, Any]:
+    status, body = api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | changes)
+    assert status == 201, body
+    return body
+
+
+def join(lambdas: dict[str, Any], person: str, join_code: str) -> tuple[int, Any]:
+    return api(lambdas, "POST", "/v1/venues/join", "/v1/venues/join", person, {"join_code": join_code})
+
+
+def code_of(lambdas: dict[str, Any], person_id: str) -> str:
+    status, body = call(lambdas["CodesFunction"], sample_event("codes-my-code.json", person_id=person_id))
+    assert status == 200, body
+    return body["qr"]
+
+
+def check(lambdas: dict[str, Any], place_id: str, inspector: str, qr: str, temperature: str = "NORMAL",
+          key: str | None = "auto", query: dict[str, str] | None = None) -> tuple[int, Any]:
+    headers = {} if key is None else {"Idempotency-Key": f"k-{random.getrandbits(64):x}" if key == "auto" else key}
+    return api(lambdas, "POST", f"/v1/venues/{place_id}/checks", "/v1/venues/{id}/checks", inspector,
+               {"qr": qr, "temperature": temperature}, {"id": place_id}, query, headers)
+
+
+def stats(lambdas: dict[str, Any], place_id: str, person: str, day: str | None = None) -> tuple[int, Any]:
+    return api(lambdas, "GET", f"/v1/venues/{place_id}/stats", "/v1/venues/{id}/stats", person,
+               params={"id": place_id}, query={"date": day} if day else None)
+
+
+# ---------------------------------------------------------------- the checks table's stream, as moto keeps it
+
+
+def stream_records(place_id: str | None = None) -> list[dict[str, Any]]:
+    """The checks table's stream records (moto's shard), shaped as Lambda delivers them; optionally one venue's."""
+    from healthcode.config import get_config
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[get_config().checks_table]
+    arn = f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT_ID}:table/{table.name}/stream/{table.latest_stream_label}"
+    records = []
+    for item in table.stream_shard.items:
+        record = json.loads(json.dumps(item.record, default=lambda value: int(value.timestamp())))
+        record["eventSourceARN"] = arn
+        record["eventVersion"] = "1.1"
+        if place_id and not record["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"):
+            continue
+        records.append(record)
+    return records
+
+
+def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    return lambdas["StatsStreamFunction"].invoke({"Records": records})
+
+
+def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None:
+    records = stream_records(place_id)
+    for start in range(0, len(records), batch_size):
+        answer = deliver(lambdas, records[start:start + batch_size])
+        assert answer == {"batchItemFailures": []}, answer
+
+
+@contextlib.contextmanager
+def serialized_dynamodb() -> Iterator[None]:
+    """moto's DynamoDB operations are made atomic for the whole session (infra.local.embedded); kept as a no-op
+    context so the race tests say where they rely on it."""
+    yield
