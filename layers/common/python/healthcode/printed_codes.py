@@ -1,0 +1,179 @@
+"""The printable black code (实体粤康码, section 2.(三).2): rendering the card, keeping it in S3, re-issuing it.
+
+The card is rendered by code_images from the people stream whenever a person's colour or code version changes
+(never on a display request) and stored at `codes/<person_id>/v<code_version>.png`. It carries a P-type code
+signed for the current code version, the masked name, the issue date and one line of instructions. Re-issuing
+bumps Person.code_version: the old printout is then refused as revoked by codes.person_from_code.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import UpdateError
+
+from . import clock
+from .aws import client
+from .config import get_config
+from .errors import ApiError
+from .models import Person
+from .people import get as get_person
+from .tokens import CodeType, get_keyring
+
+logger = Logger(child=True)
+
+INSTRUCTIONS = "请随身携带，出示供检测员扫描；遗失请在粤康码中重新生成。"
+TITLE = "粤康码 · 实体码"
+URL_SECONDS = 300
+QR_MASK = 4  # a fixed mask pattern: qrcode otherwise tries all eight and scores each (~10x slower)
+FONT_CANDIDATES = (
+    Path(__file__).with_name("fonts"),  # a font shipped with the layer (production)
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
+)
+
+
+class CardNotReady(ApiError):
+    status = 503
+    code = "CARD_NOT_READY"
+    message = "The printable code is being prepared; try again in a few seconds"
+    message_zh = "实体粤康码正在生成，请稍后再试"
+
+
+def card_key(person_id: str, code_version: int) -> str:
+    return f"codes/{person_id}/v{int(code_version)}.png"
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+
+def _font_path() -> str | None:
+    configured = os.environ.get("CARD_FONT")
+    if configured and Path(configured).is_file():
+        return configured
+    for candidate in FONT_CANDIDATES:
+        if candidate.is_dir():
+            found = sorted(p for p in candidate.iterdir() if p.suffix.lower() in (".ttf", ".ttc", ".otf"))
+            if found:
+                return str(found[0])
+        elif candidate.is_file():
+            return str(candidate)
+    return None
+
+
+@cache
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    path = _font_path()
+    if path is None:
+        logger.warning("no CJK font found (set CARD_FONT or ship one in healthcode/fonts); Chinese text will not show")
+        return ImageFont.load_default(size)
+    return ImageFont.truetype(path, size)
+
+
+def qr_image(text: str, box: int = 6, border: int = 4) -> Any:
+    """The QR symbol as a black-on-white Pillow image, drawn from the module matrix in one step."""
+    import qrcode
+    from PIL import Image
+
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border, mask_pattern=QR_MASK)
+    symbol.add_data(text)
+    symbol.make(fit=True)
+    matrix = symbol.get_matrix()
+    side = len(matrix)
+    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
+    return Image.frombytes("L", (side, side), pixels).resize((side * box, side * box), Image.Resampling.NEAREST)
+
+
+def render_card(qr: str, name_masked: str, issued_on: date) -> bytes:
+    """PNG of the black printable card: title, QR, masked name, issue date, one line of instructions."""
+    from PIL import Image, ImageDraw
+
+    symbol = qr_image(qr)
+    width = max(symbol.width + 80, 560)
+    height = symbol.height + 230
+    card = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((6, 6, width - 7, height - 7), outline=0, width=3)
+    draw.text((width // 2, 40), TITLE, font=_font(30), fill=0, anchor="mm")
+    card.paste(symbol, ((width - symbol.width) // 2, 70))
+    y = 70 + symbol.height + 20
+    draw.text((width // 2, y + 16), f"姓名：{name_masked}", font=_font(26), fill=0, anchor="mm")
+    draw.text((width // 2, y + 56), f"签发日期：{issued_on.isoformat()}", font=_font(20), fill=0, anchor="mm")
+    draw.text((width // 2, y + 96), INSTRUCTIONS, font=_font(17), fill=0, anchor="mm")
+    out = io.BytesIO()
+    card.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ storing
+
+def _changed(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    if not old:
+        return True
+    return old.get("color") != new.get("color") or int(old.get("code_version", 1)) != int(new.get("code_version", 1))
+
+
+def store_card(person_id: str, code_version: int, name_masked: str, now: datetime | None = None) -> str:
+    """Sign a P code for this version, draw the card, put it in the bucket; returns the key."""
+    now = now or clock.now()
+    qr = get_keyring().sign(CodeType.PHYSICAL, person_id, int(code_version), int(now.timestamp()))
+    key = card_key(person_id, code_version)
+    client("s3").put_object(Bucket=get_config().code_bucket, Key=key, Body=render_card(qr, name_masked,
+                                                                                        clock.local_date(now)),
+                            ContentType="image/png", Metadata={"code-version": str(int(code_version))})
+    return key
+
+
+def on_person_change(event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> str | None:
+    """code_images' decision for one people-stream record: render when the colour or the code version changed."""
+    if event_name == "REMOVE" or not new:
+        return None
+    if not _changed(old, new):
+        return None
+    key = store_card(new["person_id"], int(new.get("code_version", 1)), new.get("name_masked", ""))
+    if old and int(old.get("code_version", 1)) != int(new.get("code_version", 1)):
+        client("s3").delete_object(Bucket=get_config().code_bucket,
+                                   Key=card_key(new["person_id"], int(old.get("code_version", 1))))
+    logger.info("printable code rendered", extra={"person_id": new["person_id"], "key": key})
+    return key
+
+
+def card_of(subject: str, as_url: bool) -> tuple[bytes | None, str | None]:
+    """The stored card of the person's current code version: its bytes, or a short-lived URL."""
+    person = get_person(subject)
+    key = card_key(subject, int(person.code_version))
+    s3 = client("s3")
+    bucket = get_config().code_bucket
+    try:
+        if as_url:
+            s3.head_object(Bucket=bucket, Key=key)
+            return None, s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
+                                                   ExpiresIn=URL_SECONDS)
+        return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), None
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            raise CardNotReady(headers={"Retry-After": "2"}) from None
+        raise
+
+
+def reissue(subject: str) -> int:
+    """Bump the code version (optimistic lock, retried): every earlier printout and screen code is revoked."""
+    for _ in range(5):
+        person = get_person(subject)
+        try:
+            person.update(actions=[Person.code_version.add(1)])
+        except UpdateError as exc:
+            if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
+                continue
+            raise
+        return int(person.code_version)
+    raise RuntimeError("person kept changing while re-issuing the code")
