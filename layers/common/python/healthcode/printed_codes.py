@@ -79,38 +79,60 @@ def _font(size: int) -> Any:
     return ImageFont.truetype(path, size)
 
 
+@cache
+def _qr_version(length: int) -> int:
+    """The smallest QR version holding `length` bytes at level M (codes of one deployment all have one length)."""
+    import qrcode
+
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=QR_MASK)
+    symbol.add_data("a" * length, optimize=0)  # 8-bit mode, as every code is (lower-case letters)
+    symbol.make(fit=True)
+    return int(symbol.version)
+
+
 def qr_image(text: str, box: int = 6, border: int = 4) -> Any:
     """The QR symbol as a black-on-white Pillow image, drawn from the module matrix in one step."""
     import qrcode
     from PIL import Image
 
-    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border, mask_pattern=QR_MASK)
-    symbol.add_data(text)
-    symbol.make(fit=True)
+    symbol = qrcode.QRCode(version=_qr_version(len(text.encode())), error_correction=qrcode.constants.ERROR_CORRECT_M,
+                           border=border, mask_pattern=QR_MASK)
+    symbol.add_data(text, optimize=0)
+    symbol.make(fit=False)
     matrix = symbol.get_matrix()
     side = len(matrix)
     pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
     return Image.frombytes("L", (side, side), pixels).resize((side * box, side * box), Image.Resampling.NEAREST)
 
 
-def render_card(qr: str, name_masked: str, issued_on: date) -> bytes:
-    """PNG of the black printable card: title, QR, masked name, issue date, one line of instructions."""
+@cache
+def _blank_card(qr_side: int) -> Any:
+    """Everything on the card that never changes (frame, title, instructions), drawn once per container."""
     from PIL import Image, ImageDraw
 
-    symbol = qr_image(qr)
-    width = max(symbol.width + 80, 560)
-    height = symbol.height + 230
+    width, height = max(qr_side + 80, 560), qr_side + 230
     card = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(card)
     draw.rectangle((6, 6, width - 7, height - 7), outline=0, width=3)
     draw.text((width // 2, 40), TITLE, font=_font(30), fill=0, anchor="mm")
+    draw.text((width // 2, 70 + qr_side + 116), INSTRUCTIONS, font=_font(17), fill=0, anchor="mm")
+    return card
+
+
+def render_card(qr: str, name_masked: str, issued_on: date) -> bytes:
+    """PNG (1 bit per pixel, for printing) of the black card: title, QR, masked name, issue date, instructions."""
+    from PIL import Image, ImageDraw
+
+    symbol = qr_image(qr)
+    card = _blank_card(symbol.width).copy()
+    width = card.width
     card.paste(symbol, ((width - symbol.width) // 2, 70))
+    draw = ImageDraw.Draw(card)
     y = 70 + symbol.height + 20
     draw.text((width // 2, y + 16), f"姓名：{name_masked}", font=_font(26), fill=0, anchor="mm")
     draw.text((width // 2, y + 56), f"签发日期：{issued_on.isoformat()}", font=_font(20), fill=0, anchor="mm")
-    draw.text((width // 2, y + 96), INSTRUCTIONS, font=_font(17), fill=0, anchor="mm")
     out = io.BytesIO()
-    card.save(out, format="PNG", compress_level=1)
+    card.convert("1", dither=Image.Dither.NONE).save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
@@ -147,6 +169,17 @@ def on_person_change(event_name: str, old: dict[str, Any] | None, new: dict[str,
     return key
 
 
+@cache
+def _presigner() -> Any:
+    """An S3 client that signs URLs with SigV4 (required in the China regions and for KMS-encrypted objects)."""
+    import boto3
+    from botocore.config import Config
+
+    cfg = get_config()
+    return boto3.session.Session().client("s3", region_name=cfg.region, endpoint_url=cfg.endpoint_url,
+                                          config=Config(signature_version="s3v4"))
+
+
 def card_of(subject: str, as_url: bool) -> tuple[bytes | None, str | None]:
     """The stored card of the person's current code version: its bytes, or a short-lived URL."""
     person = get_person(subject)
@@ -156,8 +189,8 @@ def card_of(subject: str, as_url: bool) -> tuple[bytes | None, str | None]:
     try:
         if as_url:
             s3.head_object(Bucket=bucket, Key=key)
-            return None, s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
-                                                   ExpiresIn=URL_SECONDS)
+            return None, _presigner().generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
+                                                             ExpiresIn=URL_SECONDS)
         return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), None
     except s3.exceptions.ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
