@@ -143,8 +143,9 @@ def test_the_printed_code_decodes_to_a_signed_p_code(local_stack):
     session = login(local_stack, person)
     answer = wait_for(lambda: (r := requests.get(f"{local_stack.base_url}/v1/me/code/physical",
                                                  headers=headers(session), timeout=10)).status_code == 200 and r,
-                      seconds=30)
-    assert answer and answer.headers["Content-Type"] == "image/png"
+                      seconds=60)
+    assert answer, f"no printable code within a minute; stack log: {local_stack.log}"
+    assert answer.headers["Content-Type"] == "image/png"
     found = zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))
     assert len(found) == 1
     prefix, kid, payload, signature = found[0].text.split(".")
@@ -166,10 +167,11 @@ def test_a_reissued_code_revokes_the_old_printout(local_stack, medic):
         answer = requests.get(f"{local_stack.base_url}/v1/me/code/physical", headers=headers(session), timeout=10)
         return answer.status_code == 200 and zxingcpp.read_barcodes(Image.open(io.BytesIO(answer.content)))[0].text
 
-    old = wait_for(printed, seconds=30)
+    old = wait_for(printed, seconds=60)
+    assert old, f"no printable code within a minute; stack log: {local_stack.log}"
     reissued = requests.post(f"{local_stack.base_url}/v1/me/code/reissue", headers=headers(session), timeout=10)
     assert reissued.json()["code_version"] == 2
-    new = wait_for(lambda: (text := printed()) and text != old and text, seconds=30)
+    new = wait_for(lambda: (text := printed()) and text != old and text, seconds=60)
     assert new
     scan = lambda qr: requests.post(f"{local_stack.base_url}/v1/scan", headers=headers(medic),  # noqa: E731
                                     json={"qr": qr}, timeout=10)
