@@ -181,8 +181,9 @@ def test_the_notice_appears_in_the_persons_records(call, medic, resident, lambda
                                                             query={"kind": "release_notice"}))
     assert status == 200 and len(body["items"]) == 1
     item = body["items"][0]
-    assert item["issued_by_medical_staff"] is True and item["observation_place"] == "居家"
-    assert item["issued_by"]["unit"] == "广州市第八人民医院"
+    assert item | {"source": "medical", "observation_place": "居家", "issued_by": "赵*生", "unit": "广州市第八人民医院",
+                   "position": "主治医师"} == item
+    assert medic not in str(item)  # the medic's id stays out of the person's records
 
 
 def test_issuing_a_notice_is_audited(call, medic, resident):

@@ -149,10 +149,26 @@ def test_reading_the_printable_code_never_renders_it(lambdas, event, invoke, ren
     assert calls["s3.PutObject"] == 0
 
 
-def test_a_card_not_rendered_yet_is_a_503_with_retry_after(lambdas, event, resident):
+def test_a_card_not_rendered_yet_is_not_ready_with_retry_after(lambdas, event, resident, monkeypatch):
+    from healthcode import printed_codes
+
+    monkeypatch.setattr(printed_codes, "CARD_WAIT_SECONDS", 0.3)
     answer = lambdas["PrintedCodesFunction"].invoke(event("printed-codes-physical.json",
                                                           person_id=resident["person_id"]))
-    assert answer["statusCode"] == 503 and answer["multiValueHeaders"]["Retry-After"] == ["2"]
+    assert answer["statusCode"] == 404 and answer["multiValueHeaders"]["Retry-After"] == ["2"]
+    assert '"CARD_NOT_READY"' in answer["body"]
+
+
+def test_a_card_drawn_while_the_request_waits_is_returned(lambdas, event, resident, render):
+    import threading
+
+    person = current(resident["person_id"])
+    timer = threading.Timer(0.5, lambda: render(people_record(None, person, "INSERT")))
+    timer.start()
+    answer = lambdas["PrintedCodesFunction"].invoke(event("printed-codes-physical.json",
+                                                          person_id=resident["person_id"]))
+    timer.join()
+    assert answer["statusCode"] == 200 and answer["multiValueHeaders"]["Content-Type"] == ["image/png"]
 
 
 def test_a_reissue_bumps_the_code_version(lambdas, event, invoke, rendered):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,7 @@ logger = Logger(child=True)
 INSTRUCTIONS = "请随身携带，出示供检测员扫描；遗失请在粤康码中重新生成。"
 TITLE = "粤康码 · 实体码"
 URL_SECONDS = 300
+CARD_WAIT_SECONDS = 5.0
 QR_MASK = 4  # a fixed mask pattern: qrcode otherwise tries all eight and scores each (~10x slower)
 FONT_CANDIDATES = (
     Path(__file__).with_name("fonts"),  # a font shipped with the layer (production)
@@ -42,7 +44,9 @@ FONT_CANDIDATES = (
 
 
 class CardNotReady(ApiError):
-    status = 503
+    """404 (not yet drawn): the H5 page shows 暂未生成, 请稍后再试; Retry-After says when to ask again."""
+
+    status = 404
     code = "CARD_NOT_READY"
     message = "The printable code is being prepared; try again in a few seconds"
     message_zh = "实体粤康码正在生成，请稍后再试"
@@ -180,22 +184,35 @@ def _presigner() -> Any:
                                           config=Config(signature_version="s3v4"))
 
 
+def _stored(s3: Any, bucket: str, key: str) -> bool:
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+        return True
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            return False
+        raise
+
+
 def card_of(subject: str, as_url: bool) -> tuple[bytes | None, str | None]:
-    """The stored card of the person's current code version: its bytes, or a short-lived URL."""
+    """The stored card of the person's current code version: its bytes, or a short-lived URL.
+
+    A card is drawn a moment after the person appears or their code is re-issued; a request in that moment
+    waits up to CARD_WAIT_SECONDS for it (never drawing it itself), then answers CARD_NOT_READY.
+    """
     person = get_person(subject)
     key = card_key(subject, int(person.code_version))
     s3 = client("s3")
     bucket = get_config().code_bucket
-    try:
-        if as_url:
-            s3.head_object(Bucket=bucket, Key=key)
-            return None, _presigner().generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
-                                                             ExpiresIn=URL_SECONDS)
-        return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), None
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
-            raise CardNotReady(headers={"Retry-After": "2"}) from None
-        raise
+    deadline = time.monotonic() + CARD_WAIT_SECONDS
+    while not _stored(s3, bucket, key):
+        if time.monotonic() >= deadline:
+            raise CardNotReady(headers={"Retry-After": "2"})
+        time.sleep(0.25)
+    if as_url:
+        return None, _presigner().generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
+                                                         ExpiresIn=URL_SECONDS)
+    return s3.get_object(Bucket=bucket, Key=key)["Body"].read(), None
 
 
 def reissue(subject: str) -> int:

@@ -29,25 +29,25 @@ FACT_KINDS = {
     "inbound_entry": "INBOUND_ENTRY",
 }
 KINDS = (*FACT_KINDS, "declaration", "display", "temperature")
-RESULT_LABELS = {"POSITIVE": "阳性", "NEGATIVE": "阴性", "LOW_RISK": "低风险", "MEDIUM_RISK": "中风险",
-                 "HIGH_RISK": "高风险"}
-NOTICE_FIELDS = ("notice_id", "issued_by", "observation_from", "observation_until", "observation_place", "remarks")
+NOTICE_FIELDS = ("observation_from", "observation_until", "observation_place", "remarks")
 
 
 def _fact_item(kind: str, fact: HealthEvent, person: Callable[[], Person]) -> dict[str, Any]:
     details = dict(fact.details or {})
     item: dict[str, Any] = {"kind": kind, "at": fact.occurred_at, "event_id": fact.event_id}
     if kind in ("nucleic_acid", "antibody"):
-        item |= {"result": fact.result, "result_label": RESULT_LABELS.get(fact.result or ""),
-                 "institution": details.get("institution")}
+        item |= {"result": fact.result, "institution": details.get("institution")}
     elif kind == "health_certificate":
-        item |= {"status": fact.result, "status_label": RESULT_LABELS.get(fact.result or "")}
+        item["status"] = fact.result  # FAQ 10: shown as the national platform says, never a colour
     elif kind == "release_notice":
-        item |= {key: details.get(key) for key in NOTICE_FIELDS}
-        item["issued_by_medical_staff"] = fact.source.startswith("medical:")
+        issuer = details.get("issued_by") if isinstance(details.get("issued_by"), dict) else {}
+        item |= {"notice_id": details.get("notice_id"), "issued_by": issuer.get("name_masked"),
+                 "unit": issuer.get("unit") or details.get("unit"), "position": issuer.get("position"),
+                 **{key: details.get(key) for key in NOTICE_FIELDS},
+                 "source": "medical" if fact.source.startswith("medical:") else "feed"}
     elif kind == "inbound_entry":
-        holder = person()
-        item |= {"country": details.get("country"), "id_type": holder.id_type, "id_number_masked": holder.id_masked,
+        holder = person()  # the document the traveller entered with is the one they are known by: shown masked
+        item |= {"country": details.get("country"), "doc_type": holder.id_type, "doc_number": holder.id_masked,
                  "entry_date": details.get("entry_date"), "port": details.get("port"),
                  "vehicle": details.get("vehicle")}
     else:
