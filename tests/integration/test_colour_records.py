@@ -112,13 +112,16 @@ def test_displays_of_the_last_three_days(lambdas, event, invoke, records, reside
 
 def test_temperature_checks_from_venues(records, resident):
     from healthcode import clock
-    from healthcode.models import Check
+    from healthcode.models import Check, Place
 
+    place_id = f"venue-{uuid.uuid4().hex[:8]}"
+    Place(place_id=place_id, kind="VENUE", name="天河城", join_code=uuid.uuid4().hex[:8],
+          created_at=clock.iso(clock.now())).save()
     for minutes, temperature in ((30, "NORMAL"), (10, "FEVER")):
         at = ago(minutes=minutes)
-        Check(place_date=f"venue-1#{clock.local_date(clock.now())}", sk=f"{at}#{uuid.uuid4().hex}", check_id="c",
-              place_id="venue-1", person_id=resident["person_id"], temperature=temperature, color="GREEN",
-              code_type="R", checked_at=at, details={"place_name": "天河城"}).save()
+        Check(place_date=f"{place_id}#{clock.local_date(clock.now())}", sk=f"{at}#{uuid.uuid4().hex}", check_id="c",
+              place_id=place_id, person_id=resident["person_id"], temperature=temperature, color="GREEN",
+              code_type="R", checked_at=at).save()
     items = records(resident["person_id"], "temperature")[1]["items"]
     assert [(i["temperature"], i["place_name"]) for i in items] == [("FEVER", "天河城"), ("NORMAL", "天河城")]
 

@@ -6,7 +6,7 @@ Kinds and where they come from (every read is a Query on a key or index):
   recompute reads one partition in time order); a person holds a few dozen facts, so the filter reads little,
   and a kind-first key would only pay off with thousands of facts per person.
 - declaration: declarations (PK person_id); display: display_log, last three days; temperature: checks by the
-  GSI by_person.
+  GSI by_person, with the venues' names from one BatchGetItem on places.
 Paging: `limit` items and a cursor that resumes after the last one shown, bound to the person it was made for.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from . import clock
 from .errors import ValidationFailed
-from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person
+from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
 
 FACT_KINDS = {
     "nucleic_acid": "NUCLEIC_ACID",
@@ -53,6 +53,14 @@ def _fact_item(kind: str, fact: HealthEvent, person: Callable[[], Person]) -> di
     else:
         item["details"] = details
     return item
+
+
+def _place_names(place_ids: set[str]) -> dict[str, str]:
+    """Where each check was made: the venues of one page in one BatchGetItem."""
+    if not place_ids:
+        return {}
+    return {place.place_id: place.name for place in Place.batch_get(sorted(place_ids), attributes_to_get=[
+        "place_id", "name"])}
 
 
 def _page(results: Iterator[Any], limit: int, key: Callable[[Any], dict[str, Any]],
@@ -106,7 +114,9 @@ def list_records(subject: str, kind: str, limit: int,
     if kind == "temperature":
         results = Check.by_person.query(subject, scan_index_forward=False, last_evaluated_key=cursor,
                                         filter_condition=Check.temperature.exists())
-        return _page(results, limit, _keys("person_id", "sk", "place_date"), lambda c: {
+        items, last = _page(results, limit, _keys("person_id", "sk", "place_date"), lambda c: {
             "kind": kind, "at": c.checked_at, "temperature": c.temperature, "place_id": c.place_id,
-            "place_name": (c.details or {}).get("place_name"), "check_kind": c.kind, "color": c.color})
+            "check_kind": c.kind, "color": c.color})
+        names = _place_names({item["place_id"] for item in items})
+        return [item | {"place_name": names.get(item["place_id"])} for item in items], last
     raise ValidationFailed(f"kind must be one of {', '.join(KINDS)}", "记录类型有误", field="kind")
