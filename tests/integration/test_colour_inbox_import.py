@@ -92,12 +92,13 @@ def test_good_lines_are_stored_and_the_file_moves_to_processed(run_import, name)
 
 def test_bad_lines_go_to_the_rejects_file_with_their_reasons(run_import, name):
     good, bad_id = new_id_card(), "440106199001011230"
-    drop(name, [line(good), "{not json", "", line(bad_id), line(good, kind="VACCINE"), line(new_id_card())])
+    drop(name, [line(good), "{not json", "", line(bad_id), line(good, kind="VACCINE"), line(new_id_card()),
+                "x" * 20000])
     result = next(f for f in run_import()["files"] if f["file"] == name)
-    assert result | {"lines": 5, "stored": 2, "rejected": 3} == result
+    assert result | {"lines": 6, "stored": 2, "rejected": 4} == result
     rejects = [json.loads(text) for text in read(f"rejects/{name}.rejects.jsonl").splitlines()]
     assert [(r["line"], [p["field"] for p in r["problems"]]) for r in rejects] == [
-        (2, ["line"]), (4, ["person.id_number"]), (5, ["kind"])]
+        (2, ["line"]), (4, ["person.id_number"]), (5, ["kind"]), (7, ["line"])]
     assert rejects[1]["problems"][0]["code"] == "INVALID_ID_NUMBER" and json.loads(rejects[1]["record"])
     assert len(facts_of(good)) == 1
 

@@ -26,6 +26,7 @@ INBOX = "inbox/"
 PROCESSED = "processed/"
 REJECTS = "rejects/"
 CHUNK = feeds.MAX_RECORDS
+MAX_LINE_BYTES = 16 * 1024  # a record is well under 4 kB; longer lines are rejected, not parsed
 SAFETY_SECONDS = 4.0  # a chunk of 500 takes well under this; a run stops before starting one it cannot finish
 
 
@@ -73,6 +74,11 @@ def import_file(key: str, time_left: Callable[[], float], now: datetime | None =
 
     body = s3.get_object(Bucket=bucket, Key=key)["Body"]
     for number, raw in enumerate(body.iter_lines(), start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            counts["lines"] += 1
+            rejects.append(_reject(number, [{"field": "line", "problem": f"longer than {MAX_LINE_BYTES} bytes",
+                                             "code": "VALIDATION_ERROR"}], raw[:200].decode("utf-8", "replace")))
+            continue
         try:
             text = raw.decode("utf-8").strip()
         except UnicodeDecodeError:
