@@ -99,8 +99,8 @@ def test_declarations_are_listed_newest_first(records, resident):
                     type="EMPLOYEE", place_id="org-1", temperature_c=temperature, symptoms=[],
                     declared_by=resident["person_id"], created_at=at).save()
     items = records(resident["person_id"], "declaration")[1]["items"]
-    assert [(i["type"], i["temperature_c"], i["declared_by_self"]) for i in items] == [
-        ("EMPLOYEE", 36.9, True), ("EMPLOYEE", 36.6, True)]
+    assert [(i["type"], i["temperature_c"], i["declared_by_guardian"]) for i in items] == [
+        ("EMPLOYEE", 36.9, False), ("EMPLOYEE", 36.6, False)]
 
 
 def test_displays_of_the_last_three_days(lambdas, event, invoke, records, resident):

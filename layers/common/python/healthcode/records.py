@@ -102,9 +102,10 @@ def list_records(subject: str, kind: str, limit: int,
     if kind == "declaration":
         results = Declaration.query(subject, scan_index_forward=False, last_evaluated_key=cursor)
         return _page(results, limit, _keys("person_id", "sk"), lambda d: {
-            "kind": kind, "at": d.created_at, "type": d.type, "place_id": d.place_id,
-            "temperature_c": float(d.temperature_c) if d.temperature_c is not None else None,
-            "symptoms": list(d.symptoms or []), "declared_by_self": d.declared_by == subject})
+            "kind": kind, "at": d.created_at, "declaration_id": d.declaration_id, "type": d.type,
+            "place_id": d.place_id, "temperature_c": float(d.temperature_c) if d.temperature_c is not None else None,
+            "symptoms": list(d.symptoms or []), "answers": dict(d.answers or {}),
+            "declared_by_guardian": d.declared_by != subject})
     if kind == "display":
         since = clock.iso(clock.now() - timedelta(days=3))
         results = DisplayLogEntry.query(subject, DisplayLogEntry.at >= since, scan_index_forward=False,
