@@ -44,6 +44,8 @@ class ApiRoute:
     path: str
     method: str
     authorized: bool
+    api_key_required: bool = False
+    throttle: tuple[float, float] | None = None  # (RateLimit per second, BurstLimit) per API key, from a usage plan
 
 
 @dataclass
@@ -89,6 +91,7 @@ def functions(template: dict[str, Any]) -> dict[str, FunctionSpec]:
     globals_fn = template.get("Globals", {}).get("Function", {})
     global_env = globals_fn.get("Environment", {}).get("Variables", {})
     specs: dict[str, FunctionSpec] = {}
+    throttles = usage_plan_throttles(template)
     for name, res in resources_of(template, "AWS::Serverless::Function").items():
         props = res["Properties"]
         env = dict(global_env)
@@ -99,7 +102,10 @@ def functions(template: dict[str, Any]) -> dict[str, FunctionSpec]:
             ep = event.get("Properties", {})
             if event["Type"] == "Api":
                 authorizer = (ep.get("Auth") or {}).get("Authorizer")
-                spec.routes.append(ApiRoute(name, ep["Path"], ep["Method"].upper(), authorizer != "NONE"))
+                keyed = bool((ep.get("Auth") or {}).get("ApiKeyRequired"))
+                method = ep["Method"].upper()
+                throttle = throttles.get((ep["Path"], method), throttles.get(("*", "*"))) if keyed else None
+                spec.routes.append(ApiRoute(name, ep["Path"], method, authorizer != "NONE", keyed, throttle))
             elif event["Type"] == "DynamoDB":
                 stream = ep["Stream"]
                 table = stream["Fn::GetAtt"][0] if isinstance(stream, dict) and "Fn::GetAtt" in stream else str(stream)
@@ -117,6 +123,24 @@ def functions(template: dict[str, Any]) -> dict[str, FunctionSpec]:
                 spec.schedules.append(Schedule(name, event_name, ep["Schedule"], ep.get("Enabled", True), ep.get("Input")))
         specs[name] = spec
     return specs
+
+
+def usage_plan_throttles(template: dict[str, Any]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(path, METHOD) -> (rate, burst) from the usage plans' per-method throttles; ("*", "*") is a plan's default."""
+    found: dict[tuple[str, str], tuple[float, float]] = {}
+
+    def limits(spec: dict[str, Any]) -> tuple[float, float]:
+        return float(spec.get("RateLimit", 0)), float(spec.get("BurstLimit", 0))
+
+    for plan in resources_of(template, "AWS::ApiGateway::UsagePlan").values():
+        props = plan.get("Properties", {})
+        if props.get("Throttle"):
+            found.setdefault(("*", "*"), limits(props["Throttle"]))
+        for stage in props.get("ApiStages", []):
+            for target, spec in (stage.get("Throttle") or {}).items():
+                path, _, method = target.rpartition("/")
+                found.setdefault((path, method.upper()), limits(spec))
+    return found
 
 
 def routes(template: dict[str, Any]) -> list[ApiRoute]:

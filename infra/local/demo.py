@@ -38,6 +38,7 @@ def seed(stack: Any) -> dict[str, Any]:
     demo["residents"] = seed_residents(people[1], people[2:])
     demo["inbound"] = seed_inbound()
     demo["venue"] = seed_venues(demo)
+    seed_colour_engine(stack, demo)
     return demo
 
 
@@ -219,3 +220,40 @@ def venue_banner(demo: dict[str, Any]) -> list[str]:
         f"    检测员 inspector:       {venue['inspectors'][1]['name']} {venue['inspectors'][1]['id_number']}",
         "    葵花码 quick check-in PNG: GET /v1/venues/{place_id}/quick-code?format=png (admin or inspector)",
     ]
+
+
+# --- colour engine (issue 3) ----------------------------------------------------------------------------------
+
+COLOUR_DEMO_PEOPLE = [
+    {"role": "医护人员 medical staff", "name": "赵医生", "id_number": id_number("44010619860505321"),
+     "phone": "+8613600136000", "unit": "广州市第八人民医院", "position": "主治医师"},
+    {"role": "红码居民 red (positive test)", "name": "陈红码", "id_number": id_number("44010619920909456"),
+     "phone": "+8613500135000"},
+]
+
+
+def seed_colour_engine(stack: Any, demo: dict[str, Any]) -> None:
+    """A medic on the admins' list, and a resident whose positive test arrives through the real feed route."""
+    import requests
+    from healthcode import clock
+    from healthcode.api import Caller
+    from healthcode.login import login
+    from healthcode.medical import grant_staff
+
+    admin = next(p for p in demo["people"] if p.get("system_admin"))
+    medic, red = COLOUR_DEMO_PEOPLE
+    grant_staff(Caller(admin["person_id"], frozenset({"system_admin"})),
+                [{k: medic[k] for k in ("name", "phone", "unit", "position")}])
+    tested = clock.iso(clock.now().replace(hour=8, minute=30, second=0, microsecond=0))
+    answer = requests.post(f"{stack.base_url}/v1/feeds/health-events", timeout=30,
+                           headers={"x-api-key": stack.feed_api_key}, json=[{
+                               "event_id": "demo-nucleic-acid-0001", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
+                               "person": {"id_type": "ID_CARD", "id_number": red["id_number"], "name": red["name"]},
+                               "occurred_at": min(tested, clock.iso(clock.now())),
+                               "details": {"institution": "广州市第八人民医院"}}])
+    answer.raise_for_status()
+    for person in (medic, red):
+        result = login("ID_CARD", person["id_number"], None, person["name"], person["phone"], "FACE", "dev-pass")
+        demo["people"].append({k: person[k] for k in ("role", "name", "id_number", "phone")}
+                              | {"person_id": result.person_id, "roles": result.roles})
+    stack.wait_for_streams()

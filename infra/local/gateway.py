@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -120,6 +121,24 @@ def _policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
     return allowed
 
 
+class TokenBuckets:
+    """Usage-plan throttling as API Gateway does it: a token bucket per API key and method (rate/s, burst)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.buckets: dict[tuple[str, ...], tuple[float, float]] = {}
+        self.lock = threading.Lock()
+
+    def take(self, key: tuple[str, ...], rate: float, burst: float) -> bool:
+        with self.lock:
+            now = self.clock()
+            tokens, last = self.buckets.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - last) * rate)
+            allowed = tokens >= 1
+            self.buckets[key] = (tokens - 1 if allowed else tokens, now)
+            return allowed
+
+
 class GatewayError(LocalGatewayException):
     def __init__(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.CODE = code
@@ -137,6 +156,7 @@ class TemplateGateway(Chalice):
         self.authorizer = authorizer
         self.responses = gateway_responses
         self.local_routes = local_routes
+        self.buckets = TokenBuckets()
         self.table: dict[tuple[str, str], ApiRoute] = {}
         by_path: dict[str, list[str]] = {}
         for route in routes:
@@ -180,6 +200,13 @@ class TemplateGateway(Chalice):
                 return self.gateway_response("ACCESS_DENIED", 403, "User is not authorized to access this resource")
             event["requestContext"]["authorizer"] = dict(policy.get("context") or {}) | {
                 "principalId": policy.get("principalId")}
+        if route.api_key_required:
+            api_key = next((v for k, v in (event["headers"] or {}).items() if k.lower() == "x-api-key"), None)
+            if not api_key:
+                return self.gateway_response("API_KEY", 403, "Forbidden")
+            event["requestContext"]["identity"]["apiKey"] = api_key
+            if route.throttle and not self.buckets.take((api_key, resource, method), *route.throttle):
+                return self.gateway_response("THROTTLED", 429, "Too Many Requests")
         function = self.functions[route.function]
         try:
             return to_chalice_response(function.invoke(event))

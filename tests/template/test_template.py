@@ -193,15 +193,20 @@ def test_routes_are_authorized_unless_opted_out(source: dict, transformed: dict)
     api = next(iter(_of_type(source, "AWS::Serverless::Api").values()))
     default = api["Properties"]["Auth"]["DefaultAuthorizer"]
     body = next(iter(_of_type(transformed, "AWS::ApiGateway::RestApi").values()))["Properties"]["Body"]
-    public = set()
+    public, keyed = set(), set()
     for fn in _of_type(source, "AWS::Serverless::Function").values():
         for event in fn["Properties"].get("Events", {}).values():
             if event["Type"] == "Api" and (event["Properties"].get("Auth") or {}).get("Authorizer") == "NONE":
                 public.add((event["Properties"]["Path"], event["Properties"]["Method"].lower()))
+            if event["Type"] == "Api" and (event["Properties"].get("Auth") or {}).get("ApiKeyRequired"):
+                keyed.add((event["Properties"]["Path"], event["Properties"]["Method"].lower()))
     for path, ops in body["paths"].items():
         for method, op in ops.items():
             schemes = {name for requirement in op.get("security", []) for name in requirement}
-            assert schemes == ({"NONE"} if (path, method) in public else {default}), (path, method, schemes)
+            expected = {"NONE"} if (path, method) in public else {default}
+            if (path, method) in keyed:  # metered by a usage plan: the API key is required as well
+                expected |= {"api_key"}
+            assert schemes == expected, (path, method, schemes)
 
 
 def test_transform_has_the_layer(source: dict, transformed: dict):

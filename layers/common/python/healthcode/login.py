@@ -42,6 +42,6 @@ def login(id_type: str, id_number: str, issue_count: str | None, name: str, phon
     if not created and reported_phone and person.phone_masked is None:
         set_phone(person, reported_phone)
         person.save()
-    roles = roles_at_login(person, document)
+    roles = roles_at_login(person, document, name=name, phone=reported_phone)
     token, expires_at = sessions.issue(person.person_id, roles)
     return LoginResult(token=token, person_id=person.person_id, roles=roles, expires_at=expires_at, created=created)

@@ -1,0 +1,16 @@
+"""The feeds API function: routes from healthcode.routes.feeds."""
+
+from aws_lambda_powertools import Logger, Metrics
+from healthcode import api
+from healthcode.routes import feeds
+
+logger = Logger()
+metrics = Metrics()
+app = api.create_app()
+app.include_router(feeds.router)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return api.resolve(app, event, context)

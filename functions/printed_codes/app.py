@@ -1,0 +1,14 @@
+"""The printed-codes API function: routes from healthcode.routes.printed_codes."""
+
+from aws_lambda_powertools import Logger
+from healthcode import api
+from healthcode.routes import printed_codes
+
+logger = Logger()
+app = api.create_app()
+app.include_router(printed_codes.router)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+def lambda_handler(event: dict, context: object) -> dict:
+    return api.resolve(app, event, context)

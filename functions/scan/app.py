@@ -1,0 +1,16 @@
+"""The scan API function: routes from healthcode.routes.scan."""
+
+from aws_lambda_powertools import Logger, Metrics
+from healthcode import api
+from healthcode.routes import scan
+
+logger = Logger()
+metrics = Metrics()
+app = api.create_app()
+app.include_router(scan.router)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return api.resolve(app, event, context)

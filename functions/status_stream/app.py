@@ -1,0 +1,14 @@
+"""status_stream: health_events stream -> each touched person's colour recomputed once per batch."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from healthcode.recompute import StreamBatch
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    batch = StreamBatch(event.get("Records", []))
+    return process_partial_response(event=event, record_handler=batch.handle, processor=processor, context=context)

@@ -1,0 +1,38 @@
+"""Medical staff: POST /v1/admin/medical-staff (system admin), POST and GET /v1/medical/notices (medical)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from .. import api, medical
+
+router = Router()
+
+STAFF_DOC = ("The list of table 4-1: [{name, phone, unit, position}], all required, at most 1000. All-or-nothing: "
+             "a 400 lists error.details.staff[{index, field, problem}] for every bad entry.")
+
+
+@router.post("/v1/admin/medical-staff", tags=["medical"],
+             summary="Grant the medical role to the listed staff (matched at login by name and phone)")
+def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)]) -> dict[str, Any]:
+    return medical.grant_staff(api.caller(router), staff)
+
+
+@router.post("/v1/medical/notices", tags=["medical"],
+             summary="Issue a release-from-medical-observation e-notice for the scanned person")
+def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
+    return Response(status_code=201, content_type="application/json",
+                    body=medical.issue_notice(api.caller(router), body))
+
+
+@router.get("/v1/medical/notices", tags=["medical"], summary="The e-notices I issued, newest first")
+def get_notices(
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    items, last_key = medical.my_notices(api.caller(router), limit, api.decode_cursor(cursor))
+    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
