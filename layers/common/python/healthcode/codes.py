@@ -72,10 +72,17 @@ def person_from_code(qr: str, accepted: frozenset[CodeType] | set[CodeType] = PE
     try:
         person = Person.get(claims.subject)
     except Person.DoesNotExist:
-        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr") from None
+        person = None
+    return check_holder(claims, person), claims
+
+
+def check_holder(claims: CodeClaims, person: Person | None) -> Person:
+    """The checks a verified code must pass against its person (read however the caller reads it)."""
+    if person is None:
+        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr")
     if claims.version != int(person.code_version):
         raise InvalidCode("This code has been re-issued; the old one is revoked", "该码已重新生成，旧码已作废", field="qr")
-    expected = {CodeType.PHYSICAL, CodeType.INBOUND if person.kind == "INBOUND" else CodeType.RESIDENT}
+    expected = {CodeType.PHYSICAL, code_type_for(person)}
     if claims.type in PERSON_CODES and claims.type not in expected:
         raise InvalidCode("Code type does not match the person", "码类型与人员不符", field="qr")
-    return person, claims
+    return person

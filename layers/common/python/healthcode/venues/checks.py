@@ -20,7 +20,7 @@ from ulid import ULID
 
 from .. import audit, clock
 from ..aws import client
-from ..codes import CODE_TYPE_OF_KIND
+from ..codes import check_holder, code_type_for
 from ..config import get_config
 from ..errors import ApiError, Conflict, InvalidCode, NotFound, ServiceUnavailable
 from ..idnumbers import age_on
@@ -171,18 +171,8 @@ def _once(function: Any, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def resolve(claims: CodeClaims, person: Person | None) -> Person:
-    """The checks of `codes.person_from_code` on a person read in the same BatchGetItem as the binding.
-
-    Kept in step with person_from_code (tests/unit/test_venues_resolve.py runs both on the same codes).
-    """
-    if person is None:
-        raise InvalidCode("Code of an unknown person", "粤康码对应人员不存在", field="qr")
-    if claims.version != int(person.code_version):
-        raise InvalidCode("This code has been re-issued; the old one is revoked", "该码已重新生成，旧码已作废", field="qr")
-    expected = {CodeType.PHYSICAL, CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)}
-    if claims.type in PERSON_CODES and claims.type not in expected:
-        raise InvalidCode("Code type does not match the person", "码类型与人员不符", field="qr")
-    return person
+    """The checks of `codes.person_from_code`, on a person read in the same BatchGetItem as the binding."""
+    return check_holder(claims, person)
 
 
 def _read(people: list[str], places: tuple[str, ...] | list[str] = (),
@@ -267,7 +257,7 @@ def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
         raise InvalidCode("This venue no longer takes check-ins", "该场所已停用", field="qr")
     if person is None:
         raise NotFound("No such person", "未找到该人员")
-    kind = CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
+    kind = code_type_for(person)
     check = _new_check(place.place_id, person, QUICK_CHECKIN, None, "NORMAL", kind.value)
     entry = audit.entry(person.person_id, request["actor_id"], "QUICK_CHECKIN", "quick check-in (葵花码)",
                         place.place_id)
