@@ -4,10 +4,9 @@
 (function () {
   "use strict";
 
+  var YKM = window.YKM; // web/common.js, shared with the inbound page
   var SESSION_KEY = "ykm.session";
   var REFRESH_MS = 60 * 1000;
-  var TIME_ZONE = "Asia/Shanghai"; // the product's clock, whatever zone the phone is set to
-  var QR_QUIET_MODULES = 4;
   var COLORS = {
     GREEN: { label: "绿码", module: "#078a3f", note: "非疫情防控重点人群" },
     RED: { label: "红码", module: "#d8232a", note: "疫情防控重点人群" },
@@ -35,49 +34,19 @@
     view: "code",
   };
 
-  // ---------------------------------------------------------------- time
-
-  var formatter = (function () {
-    var options = {
-      year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
-    };
-    try {
-      return new Intl.DateTimeFormat("zh-CN", Object.assign({ timeZone: TIME_ZONE }, options));
-    } catch (e) {
-      return new Intl.DateTimeFormat("zh-CN", options);
-    }
-  })();
-
-  function formatTime(value) {
-    var moment = value instanceof Date ? value : new Date(value);
-    if (isNaN(moment.getTime())) return String(value || "");
-    var parts = {};
-    formatter.formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
-    var hour = parts.hour === "24" ? "00" : parts.hour;
-    return parts.year + "-" + parts.month + "-" + parts.day + " " + hour + ":" + parts.minute + ":" + parts.second;
-  }
+  var formatTime = YKM.formatTime;
 
   // ---------------------------------------------------------------- session
 
-  function loadSession() {
-    try {
-      var saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-      if (saved && saved.token && (!saved.expires_at || saved.expires_at * 1000 > Date.now())) return saved;
-    } catch (e) { /* a damaged entry is the same as none */ }
-    sessionStorage.removeItem(SESSION_KEY);
-    return null;
-  }
+  function loadSession() { return YKM.loadSession(SESSION_KEY); }
 
   function saveSession(answer) {
-    var session = {
+    return YKM.saveSession(SESSION_KEY, {
       token: answer.token,
       person_id: answer.person_id,
       roles: answer.roles || [],
       expires_at: answer.expires_at || null,
-    };
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-    return session;
+    });
   }
 
   function sessionExpired() {
@@ -86,40 +55,11 @@
 
   // ---------------------------------------------------------------- API
 
-  function ApiFailure(status, error) {
-    this.status = status;
-    this.code = error.code || "ERROR";
-    this.messageZh = error.message_zh || error.message || "请求失败，请稍后再试";
-    this.field = error.field || null;
-    this.details = error.details || null;
-  }
-
-  function api(path, options) {
-    options = options || {};
-    var headers = { Accept: "application/json" };
-    if (options.body !== undefined) headers["Content-Type"] = "application/json";
-    if (options.auth) headers.Authorization = "Bearer " + state.session.token;
-    return fetch(path, {
-      method: options.method || "GET",
-      headers: headers,
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-      credentials: "same-origin",
-      cache: "no-store",
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!response.ok) {
-          throw new ApiFailure(response.status, (data && data.error) || {});
-        }
-        if (response.status === 204) return null; // no content: a removal, for one
-        if (data === null) throw new ApiFailure(response.status, { message_zh: "服务返回内容有误" });
-        return data;
-      });
-    }, function () {
-      throw new ApiFailure(0, { code: "NETWORK", message_zh: "网络连接失败，请检查网络后重试" });
-    });
-  }
+  // failure.messageZh is always a text to show, in Chinese where the server gave one.
+  var api = YKM.apiClient({
+    token: function () { return state.session.token; },
+    zhTexts: { failed: "请求失败，请稍后再试", network: "网络连接失败，请检查网络后重试", badBody: "服务返回内容有误" },
+  });
 
   // ---------------------------------------------------------------- login form
 
@@ -165,11 +105,7 @@
     return true;
   }
 
-  function focusField(field) {
-    var wrapper = el.form.querySelector('[data-field="' + field + '"]');
-    var input = wrapper && wrapper.querySelector("input:not([disabled]), select");
-    if (input) input.focus();
-  }
+  function focusField(field) { YKM.focusField(el.form, field); }
 
   function showFormError(message) {
     el.loginError.textContent = message;
@@ -248,7 +184,7 @@
   function showLoginView(notice) {
     stopTimers();
     state.session = null;
-    sessionStorage.removeItem(SESSION_KEY);
+    YKM.clearSession(SESSION_KEY);
     el.codeView.hidden = true;
     hideServiceViews();
     el.loginView.hidden = false;
@@ -359,80 +295,19 @@
   function drawQr(text, moduleColor) { drawQrOn(el.qr, text, moduleColor); }
 
   function drawQrOn(canvas, text, moduleColor) {
-    var ctx = canvas.getContext("2d");
-    if (!text || typeof window.qrcode !== "function") {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      canvas.removeAttribute("data-qr");
-      return;
-    }
-    var code = window.qrcode(0, "M");
-    code.addData(text, "Byte");
-    code.make();
-    var modules = code.getModuleCount();
-    var cssSize = canvas.getBoundingClientRect().width || 264;
-    var ratio = window.devicePixelRatio || 1;
-    var total = modules + QR_QUIET_MODULES * 2;
-    // Whole device pixels per module keep the edges sharp for scanners.
-    var cell = Math.max(1, Math.floor((cssSize * ratio) / total));
-    var size = cell * total;
-    canvas.width = size;
-    canvas.height = size;
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, size, size);
-    ctx.fillStyle = moduleColor;
-    for (var row = 0; row < modules; row++) {
-      for (var col = 0; col < modules; col++) {
-        if (code.isDark(row, col)) {
-          ctx.fillRect((col + QR_QUIET_MODULES) * cell, (row + QR_QUIET_MODULES) * cell, cell, cell);
-        }
-      }
-    }
-    canvas.dataset.qr = text;
-    canvas.dataset.modules = String(modules);
+    var modules = YKM.drawQr(canvas, text, moduleColor);
+    if (modules) canvas.dataset.modules = String(modules);
   }
 
   function renderReasons(reasons) {
-    el.reasons.textContent = "";
-    el.reasonsSection.hidden = reasons.length === 0;
-    reasons.forEach(function (reason, index) {
-      var item = document.createElement("li");
-      item.className = "reason";
-      item.dataset.code = reason.code;
-
-      var guideId = "reason-guide-" + index;
-      var tag = document.createElement("button");
-      tag.type = "button";
-      tag.className = "reason-tag";
-      tag.setAttribute("data-testid", "reason-tag");
-      tag.setAttribute("aria-controls", guideId);
-      tag.textContent = reason.label || reason.code;
-      if (reason.until) {
-        var until = document.createElement("span");
-        until.className = "reason-until";
-        until.textContent = "（至 " + formatTime(reason.until) + "）";
-        tag.appendChild(until);
-      }
-
-      var guide = document.createElement("div");
-      guide.id = guideId;
-      guide.className = "reason-guide";
-      guide.setAttribute("data-testid", "reason-guide");
-      guide.textContent = reason.guide || "暂无解除指引，请联系所在社区。";
-
-      var expanded = !!state.expandedReasons[reason.code];
-      tag.setAttribute("aria-expanded", String(expanded));
-      guide.hidden = !expanded;
-      tag.addEventListener("click", function () {
-        var open = tag.getAttribute("aria-expanded") !== "true";
-        tag.setAttribute("aria-expanded", String(open));
-        guide.hidden = !open;
-        state.expandedReasons[reason.code] = open;
-      });
-
-      item.appendChild(tag);
-      item.appendChild(guide);
-      el.reasons.appendChild(item);
-    });
+    YKM.renderReasons(el.reasons, el.reasonsSection, reasons, function (reason) {
+      return {
+        label: reason.label || reason.code,
+        until: reason.until ? "（至 " + formatTime(reason.until) + "）" : "",
+        guide: reason.guide || "暂无解除指引，请联系所在社区。",
+        expanded: !!state.expandedReasons[reason.code],
+      };
+    }, function (reason, open) { state.expandedReasons[reason.code] = open; });
   }
 
   // ---------------------------------------------------------------- display log (亮码记录)

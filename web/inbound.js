@@ -2,13 +2,12 @@
 (function () {
   "use strict";
 
+  var YKM = window.YKM; // web/common.js, shared with the residents' page
   var SESSION_KEY = "ykm.inbound.session";
   var LANG_KEY = "ykm.lang";
   var APPLIED_KEY = "ykm.inbound.applied";
   var REFRESH_MS = 60 * 1000;
   var RESEND_SECONDS = 60;
-  var TIME_ZONE = "Asia/Shanghai";
-  var QR_QUIET_MODULES = 4;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
   var PERMITS = { TAIWAN_PERMIT: true, HK_MACAU_PERMIT: true };
 
@@ -309,63 +308,12 @@
     return phone.length > 7 ? phone.slice(0, phone.length - 8) + "****" + phone.slice(-4) : phone;
   }
 
-  // ---------------------------------------------------------------- time
+  // ---------------------------------------------------------------- time and API
 
-  var formatter = (function () {
-    var options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
-      second: "2-digit", hour12: false };
-    try {
-      return new Intl.DateTimeFormat("zh-CN", Object.assign({ timeZone: TIME_ZONE }, options));
-    } catch (e) {
-      return new Intl.DateTimeFormat("zh-CN", options);
-    }
-  })();
+  var formatTime = YKM.formatTime;
 
-  function formatTime(value) {
-    var moment = value instanceof Date ? value : new Date(value);
-    if (isNaN(moment.getTime())) return String(value || "");
-    var parts = {};
-    formatter.formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
-    var hour = parts.hour === "24" ? "00" : parts.hour;
-    return parts.year + "-" + parts.month + "-" + parts.day + " " + hour + ":" + parts.minute + ":" + parts.second;
-  }
-
-  // ---------------------------------------------------------------- API
-
-  function ApiFailure(status, error, retryAfter) {
-    this.status = status;
-    this.code = error.code || "ERROR";
-    this.message = error.message || "";
-    this.messageZh = error.message_zh || "";
-    this.field = error.field || null;
-    this.retryAfter = retryAfter || 0;
-  }
-
-  function api(path, options) {
-    options = options || {};
-    var headers = { Accept: "application/json" };
-    if (options.body !== undefined) headers["Content-Type"] = "application/json";
-    if (options.auth) headers.Authorization = "Bearer " + state.session.token;
-    return fetch(path, {
-      method: options.method || "GET",
-      headers: headers,
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-      credentials: "same-origin",
-      cache: "no-store",
-    }).then(function (response) {
-      return response.text().then(function (text) {
-        var data = null;
-        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!response.ok) {
-          var retry = parseInt(response.headers.get("Retry-After") || "0", 10) || 0;
-          throw new ApiFailure(response.status, (data && data.error) || {}, retry);
-        }
-        return data;
-      });
-    }, function () {
-      throw new ApiFailure(0, { code: "NETWORK" });
-    });
-  }
+  // Failures are worded by render(), in the page's language: no Chinese fallback texts here.
+  var api = YKM.apiClient({ token: function () { return state.session.token; } });
 
   function setBusy(button, busy, key) {
     if (busy) {
@@ -381,18 +329,11 @@
 
   // ---------------------------------------------------------------- session and views
 
-  function loadSession() {
-    try {
-      var saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
-      if (saved && saved.token && (!saved.expires_at || saved.expires_at * 1000 > Date.now())) return saved;
-    } catch (e) { /* a damaged entry is the same as none */ }
-    sessionStorage.removeItem(SESSION_KEY);
-    return null;
-  }
+  function loadSession() { return YKM.loadSession(SESSION_KEY); }
 
   function saveSession(answer) {
-    var session = { token: answer.token, person_id: answer.person_id, expires_at: answer.expires_at || null };
-    sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    var session = YKM.saveSession(SESSION_KEY,
+      { token: answer.token, person_id: answer.person_id, expires_at: answer.expires_at || null });
     try { localStorage.setItem(APPLIED_KEY, "1"); } catch (e) { /* private mode */ }
     return session;
   }
@@ -417,7 +358,7 @@
     state.member = null;
     state.code = null;
     state.companions = [];
-    sessionStorage.removeItem(SESSION_KEY);
+    YKM.clearSession(SESSION_KEY);
     notice({ key: "sessionExpired" });
     showView("return");
   }
@@ -457,11 +398,7 @@
     return true;
   }
 
-  function focusField(form, field) {
-    var wrapper = form.querySelector('[data-field="' + field + '"]');
-    var input = wrapper && wrapper.querySelector("input:not([disabled]), select");
-    if (input) input.focus();
-  }
+  var focusField = YKM.focusField;
 
   function showFailure(form, prefix, failure) {
     if (failure.field && fieldError(form, prefix, failure.field, { failure: failure })) {
@@ -659,77 +596,20 @@
     el.codeColor.textContent = TEXT[state.lang][color] || color;
     el.nameMasked.textContent = code.name_masked || "";
     el.codeUpdated.textContent = code.updated_at ? t("updated", { time: formatTime(code.updated_at) }) : "";
-    drawQr(code.qr || "", MODULE_COLORS[color] || "#000000");
+    YKM.drawQr(el.qr, code.qr || "", MODULE_COLORS[color] || "#000000");
     el.qr.dataset.personId = code.person_id || "";
     renderReasons(color === "RED" ? code.reasons || [] : []);
   }
 
-  function drawQr(text, moduleColor) {
-    var canvas = el.qr;
-    var ctx = canvas.getContext("2d");
-    if (!text || typeof window.qrcode !== "function") {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      canvas.removeAttribute("data-qr");
-      return;
-    }
-    var qr = window.qrcode(0, "M");
-    qr.addData(text, "Byte");
-    qr.make();
-    var modules = qr.getModuleCount();
-    var cssSize = canvas.getBoundingClientRect().width || 264;
-    var total = modules + QR_QUIET_MODULES * 2;
-    // Whole device pixels per module keep the edges sharp for scanners.
-    var cell = Math.max(1, Math.floor((cssSize * (window.devicePixelRatio || 1)) / total));
-    var size = cell * total;
-    canvas.width = size;
-    canvas.height = size;
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, size, size);
-    ctx.fillStyle = moduleColor;
-    for (var row = 0; row < modules; row++) {
-      for (var col = 0; col < modules; col++) {
-        if (qr.isDark(row, col)) {
-          ctx.fillRect((col + QR_QUIET_MODULES) * cell, (row + QR_QUIET_MODULES) * cell, cell, cell);
-        }
-      }
-    }
-    canvas.dataset.qr = text;
-  }
-
   function renderReasons(reasons) {
-    el.reasons.textContent = "";
-    el.reasonsSection.hidden = reasons.length === 0;
-    reasons.forEach(function (reason, index) {
-      var item = document.createElement("li");
-      item.className = "reason";
-      item.dataset.code = reason.code;
-      var guideId = "reason-guide-" + index;
-      var tag = document.createElement("button");
-      tag.type = "button";
-      tag.className = "reason-tag";
-      tag.setAttribute("data-testid", "reason-tag");
-      tag.setAttribute("aria-controls", guideId);
-      tag.setAttribute("aria-expanded", "false");
-      tag.textContent = (state.lang === "zh" ? reason.label : reason.label_en || reason.label) || reason.code;
-      if (reason.until) {
-        var until = document.createElement("span");
-        until.className = "reason-until";
-        until.textContent = t("reasonUntil", { time: formatTime(reason.until) });
-        tag.appendChild(until);
-      }
-      var guide = document.createElement("div");
-      guide.id = guideId;
-      guide.className = "reason-guide";
-      guide.hidden = true;
-      guide.textContent = state.lang === "zh" ? reason.guide || "" : REASON_GUIDES_EN[reason.code] || reason.guide || "";
-      tag.addEventListener("click", function () {
-        var open = tag.getAttribute("aria-expanded") !== "true";
-        tag.setAttribute("aria-expanded", String(open));
-        guide.hidden = !open;
-      });
-      item.appendChild(tag);
-      item.appendChild(guide);
-      el.reasons.appendChild(item);
+    var zh = state.lang === "zh";
+    YKM.renderReasons(el.reasons, el.reasonsSection, reasons, function (reason) {
+      return {
+        label: (zh ? reason.label : reason.label_en || reason.label) || reason.code,
+        until: reason.until ? t("reasonUntil", { time: formatTime(reason.until) }) : "",
+        guide: zh ? reason.guide || "" : REASON_GUIDES_EN[reason.code] || reason.guide || "",
+        expanded: false,
+      };
     });
   }
 
@@ -907,7 +787,7 @@
     state.member = null;
     state.code = null;
     state.companions = [];
-    sessionStorage.removeItem(SESSION_KEY);
+    YKM.clearSession(SESSION_KEY);
     notice(null);
     toggleSwitcher(false);
     showView("return");

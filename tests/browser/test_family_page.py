@@ -3,13 +3,11 @@ the declaration form, the itinerary card and the Macau health code."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import random
 import re
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
@@ -22,60 +20,7 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-# Same browser set-up as tests/browser/test_login_page.py (fixtures of a test module are not shared).
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 SLOW_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def stack(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("local_stack")
-    except pytest.FixtureLookupError:
-        pytest.skip("no local_stack fixture: the browser tests need the local stack")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Any, stack: Any) -> Iterator[Any]:
-    """A phone-sized page that may load nothing but the stack itself, and raises no page errors."""
-    base_url = stack.base_url.rstrip("/")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai")
-    outside: list[str] = []
-
-    def only_same_origin(route: Any) -> None:
-        if route.request.url == base_url or route.request.url.startswith(base_url + "/"):
-            route.fallback()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_same_origin)
-    opened = context.new_page()
-    page_errors: list[str] = []
-    opened.on("pageerror", lambda error: page_errors.append(str(error)))
-    opened.on("dialog", lambda dialog: dialog.accept())
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not outside, f"the page requested outside resources: {outside}"
-    assert not page_errors, f"uncaught errors in the page: {page_errors}"
 
 
 def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
@@ -94,17 +39,9 @@ def fresh_resident(name: str = "周新人") -> dict[str, str]:
     return {"id_number": number, "name": name}
 
 
-def subject_of(qr: str) -> str:
-    payload = qr.split(".")[2]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["s"]
-
-
-def screenshot(page: Any, name: str) -> None:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(RESULTS_DIR / name), full_page=True)
-
-
-def test_the_guardian_switches_to_the_childs_code_with_the_arrow_next_to_the_name(page: Any, stack: Any) -> None:
+def test_the_guardian_switches_to_the_childs_code_with_the_arrow_next_to_the_name(
+    page: Any, stack: Any, qr_claims: Callable[[str], dict[str, Any]], screenshot: Callable[[str], None]
+) -> None:
     # GIVEN the demo resident, who has a child and a parent
     child = next(m for m in stack.demo["residents"]["family"] if m["relation"] == "CHILD")
     log_in(page, stack, stack.demo["people"][1])
@@ -114,16 +51,16 @@ def test_the_guardian_switches_to_the_childs_code_with_the_arrow_next_to_the_nam
     expect(page.locator("[data-testid=member-option]")).to_have_count(2)
     expect(page.locator("#member-menu")).to_contain_text("（子女）")
     expect(page.locator("#member-menu")).to_contain_text("（父母）")
-    screenshot(page, "family_switcher_menu.png")
+    screenshot("family_switcher_menu.png")
     page.click(f"[data-testid=member-option][data-person-id='{child['person_id']}']")
 
     # THEN the child's code is shown, with the child's masked name and relation, and its display is logged
     expect(page.locator("#code-card")).to_have_attribute("data-member", child["person_id"], timeout=SLOW_MS)
     expect(page.locator("#member-relation")).to_have_text("（子女）")
     expect(page.locator("#code-color")).to_have_text("绿码")
-    assert subject_of(page.get_attribute("#code-qr", "data-qr")) == child["person_id"]
+    assert qr_claims(page.get_attribute("#code-qr", "data-qr"))["s"] == child["person_id"]
     expect(page.locator("#display-log [data-testid=display-log-item]").first).to_be_visible(timeout=SLOW_MS)
-    screenshot(page, "family_child_code.png")
+    screenshot("family_child_code.png")
 
     # AND switching back shows their own code again
     page.click("#member-switch")
@@ -135,7 +72,9 @@ def test_the_guardian_switches_to_the_childs_code_with_the_arrow_next_to_the_nam
         arg=stack.demo["people"][1]["person_id"], timeout=SLOW_MS)
 
 
-def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(page: Any, stack: Any) -> None:
+def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(
+    page: Any, stack: Any, screenshot: Callable[[str], None]
+) -> None:
     # GIVEN a resident with no family members
     log_in(page, stack, fresh_resident())
     page.click("[data-testid=open-family]")
@@ -159,7 +98,7 @@ def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(page: Any, 
     expect(page.locator("#member-form-done")).to_contain_text("周*伯（父母）", timeout=SLOW_MS)
     expect(page.locator("[data-testid=family-member]")).to_have_count(1)
     expect(page.locator("[data-testid=family-member]")).to_contain_text("绿码")
-    screenshot(page, "family_manage.png")
+    screenshot("family_manage.png")
     page.click("[data-testid=family-show]")
     expect(page.locator("#member-relation")).to_have_text("（父母）", timeout=SLOW_MS)
 
@@ -193,7 +132,9 @@ def test_the_offline_code_is_offered_for_saving(page: Any, stack: Any) -> None:
         expect(page.locator("#offline-save")).to_be_hidden()
 
 
-def test_a_resident_declares_and_sees_the_declaration_in_the_list(page: Any, stack: Any) -> None:
+def test_a_resident_declares_and_sees_the_declaration_in_the_list(
+    page: Any, stack: Any, screenshot: Callable[[str], None]
+) -> None:
     # GIVEN a resident on the declaration form
     log_in(page, stack, fresh_resident())
     page.click("[data-testid=open-declare]")
@@ -217,10 +158,12 @@ def test_a_resident_declares_and_sees_the_declaration_in_the_list(page: Any, sta
     expect(item).to_contain_text("个人健康申报")
     expect(item).to_contain_text("36.6°C")
     expect(item).to_contain_text("咳嗽")
-    screenshot(page, "declaration_form.png")
+    screenshot("declaration_form.png")
 
 
-def test_the_itinerary_card_lists_the_cities_after_an_sms_code(page: Any, stack: Any) -> None:
+def test_the_itinerary_card_lists_the_cities_after_an_sms_code(
+    page: Any, stack: Any, screenshot: Callable[[str], None]
+) -> None:
     import requests
 
     # GIVEN a demo resident whose phone has itinerary facts, logged in with that phone bound
@@ -241,10 +184,12 @@ def test_the_itinerary_card_lists_the_cities_after_an_sms_code(page: Any, stack:
     expect(page.locator("#itinerary-card")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#itinerary-cities")).to_have_text("、".join(stack.demo["residents"]["itinerary_cities"]))
     expect(page.locator("[data-testid=itinerary-city]")).to_have_count(3)
-    screenshot(page, "itinerary_card.png")
+    screenshot("itinerary_card.png")
 
 
-def test_a_green_code_gets_a_macau_code_page_with_a_scannable_qr(page: Any, stack: Any) -> None:
+def test_a_green_code_gets_a_macau_code_page_with_a_scannable_qr(
+    page: Any, stack: Any, qr_claims: Callable[[str], dict[str, Any]], screenshot: Callable[[str], None]
+) -> None:
     zxingcpp = pytest.importorskip("zxingcpp")
     image = pytest.importorskip("PIL.Image")
     # GIVEN a demo resident with a green code and a negative test
@@ -271,9 +216,8 @@ def test_a_green_code_gets_a_macau_code_page_with_a_scannable_qr(page: Any, stac
     found = zxingcpp.read_barcodes(image.open(io.BytesIO(page.locator("#macau-qr").screenshot())),
                                    formats=zxingcpp.BarcodeFormat.QRCode)
     assert [barcode.text for barcode in found] == [issued]
-    payload = issued.split(".")[2]
-    assert json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["t"] == "M"
-    screenshot(page, "macau_code.png")
+    assert qr_claims(issued)["t"] == "M"
+    screenshot("macau_code.png")
 
 
 def test_a_declared_risk_shows_why_no_macau_code_is_issued(page: Any, stack: Any) -> None:
@@ -287,7 +231,9 @@ def test_a_declared_risk_shows_why_no_macau_code_is_issued(page: Any, stack: Any
     expect(page.locator("#macau-card")).to_be_hidden()
 
 
-def test_the_records_page_renders_any_kind_with_chinese_labels(page: Any, stack: Any) -> None:
+def test_the_records_page_renders_any_kind_with_chinese_labels(
+    page: Any, stack: Any, screenshot: Callable[[str], None]
+) -> None:
     # GIVEN records as GET /v1/me/records answers them ({kind, at, ...fields})
     asked: list[dict[str, list[str]]] = []
 
@@ -314,7 +260,7 @@ def test_the_records_page_renders_any_kind_with_chinese_labels(page: Any, stack:
     expect(item).to_contain_text("核酸检测记录")
     expect(item).to_contain_text("阴性")
     expect(item).to_contain_text("检测机构")
-    screenshot(page, "records_page.png")
+    screenshot("records_page.png")
 
     # AND another tab asks for its own kind and renders its fields
     page.click("[data-testid=records-tab-inbound_entry]")

@@ -3,13 +3,9 @@ in Chinese and in English."""
 
 from __future__ import annotations
 
-import base64
 import io
-import json
 import random
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,20 +16,8 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 SLOW_MS = 30_000
 TIMEOUT = 15
-
-
-@pytest.fixture(scope="module")
-def stack(request: pytest.FixtureRequest) -> Any:
-    try:
-        return request.getfixturevalue("local_stack")
-    except pytest.FixtureLookupError:
-        pytest.skip("no local_stack fixture: the browser tests need the local stack")
 
 
 @pytest.fixture(scope="module")
@@ -44,54 +28,8 @@ def travellers(stack: Any) -> dict[str, dict[str, Any]]:
     return {"john": inbound["K12345678"], "emma": inbound["K12345679"], "meihua": inbound["01234567"]}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Any, stack: Any) -> Iterator[Any]:
-    """A phone-sized page, in Chinese, that may load nothing but the stack itself."""
-    base_url = stack.base_url.rstrip("/")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai")
-    outside: list[str] = []
-
-    def only_same_origin(route: Any) -> None:
-        url = route.request.url
-        if url == base_url or url.startswith(base_url + "/"):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", only_same_origin)
-    opened = context.new_page()
-    page_errors: list[str] = []
-    opened.on("pageerror", lambda error: page_errors.append(str(error)))
-    opened.on("dialog", lambda dialog: dialog.accept())
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not outside, f"the page requested outside resources: {outside}"
-    assert not page_errors, f"uncaught errors in the page: {page_errors}"
-
-
 def new_phone() -> str:
     return f"137{random.randrange(10**8):08d}"
-
-
-def subject_of(qr: str) -> str:
-    payload = qr.split(".")[2]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["s"]
 
 
 def open_page(page: Any, stack: Any, query: str = "") -> None:
@@ -120,7 +58,9 @@ def without_companion(stack: Any, traveller: dict[str, Any], companion: dict[str
     requests.delete(f"{stack.base_url}/v1/me/companions/{companion['person_id']}", headers=headers, timeout=TIMEOUT)
 
 
-def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(page, stack, travellers):
+def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(
+    page, stack, travellers, qr_claims, screenshot
+):
     john, emma = travellers["john"], travellers["emma"]
     without_companion(stack, john, emma)
 
@@ -138,7 +78,7 @@ def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(page,
     expect(page.locator("#code-type")).to_have_text("入境人员粤康码")
     expect(page.locator("#code-holder")).to_have_text("本人")
     expect(page.locator("#page-notice")).to_contain_text("短信")
-    assert subject_of(page.get_attribute("#code-qr", "data-qr")) == john["person_id"]
+    assert qr_claims(page.get_attribute("#code-qr", "data-qr"))["s"] == john["person_id"]
 
     # WHEN he adds his companion under 我的同行人员信息
     page.click("#companions-open")
@@ -157,7 +97,7 @@ def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(page,
     # THEN her code is shown
     expect(page.locator("#code-holder")).to_have_text("SMITH EMMA")
     page.wait_for_function("document.querySelector('#code-qr').dataset.qr", timeout=SLOW_MS)
-    assert subject_of(page.get_attribute("#code-qr", "data-qr")) == emma["person_id"]
+    assert qr_claims(page.get_attribute("#code-qr", "data-qr"))["s"] == emma["person_id"]
 
     # WHEN the language is switched to English THEN every text follows, the code stays hers
     page.click("#lang-toggle")
@@ -183,8 +123,7 @@ def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(page,
                            f"document.querySelector('#code-qr').dataset.personId === '{john['person_id']}'",
                            timeout=SLOW_MS)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(RESULTS_DIR / "inbound_page_code_en.png"), full_page=True)
+    screenshot("inbound_page_code_en.png")
 
 
 def test_a_wrong_name_shows_the_guides_message_in_the_chosen_language(page, stack, travellers):
@@ -209,7 +148,7 @@ def test_a_wrong_name_shows_the_guides_message_in_the_chosen_language(page, stac
     expect(page.locator("#code-view")).to_be_hidden()
 
 
-def test_a_traveller_comes_back_with_captcha_and_sms_code(page, stack, travellers):
+def test_a_traveller_comes_back_with_captcha_and_sms_code(page, stack, travellers, qr_claims):
     meihua, phone = travellers["meihua"], new_phone()
     # GIVEN a traveller who applied with her phone earlier
     applied = requests.post(f"{stack.base_url}/v1/inbound/apply", timeout=TIMEOUT, json={
@@ -242,7 +181,7 @@ def test_a_traveller_comes_back_with_captcha_and_sms_code(page, stack, traveller
     page.fill("#sms-code", code)
     page.click("#return-submit")
     page.wait_for_selector("#code-qr[data-qr]", timeout=SLOW_MS)
-    assert subject_of(page.get_attribute("#code-qr", "data-qr")) == meihua["person_id"]
+    assert qr_claims(page.get_attribute("#code-qr", "data-qr"))["s"] == meihua["person_id"]
     expect(page.locator("#name-masked")).to_have_text("林*华")
 
 

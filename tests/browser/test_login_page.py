@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -14,27 +13,8 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 # The first login of a cold local stack starts several handlers; later steps are quick.
 SLOW_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def stack(request: pytest.FixtureRequest) -> Any:
-    """The running local stack from tests/conftest.py, or a skip when this checkout has none yet."""
-    try:
-        return request.getfixturevalue("local_stack")
-    except pytest.FixtureLookupError:
-        pytest.skip("no local_stack fixture: the browser tests need the local stack")
 
 
 @pytest.fixture(scope="module")
@@ -43,52 +23,6 @@ def demo(stack: Any) -> Mapping[str, str]:
     if not isinstance(identity, Mapping) or not identity.get("id_number") or not identity.get("name"):
         pytest.skip("the local stack exposes no demo identity (.demo with id_number and name)")
     return identity
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture
-def page(browser: Any, stack: Any) -> Iterator[Any]:
-    """A phone-sized page that may load nothing but the stack itself (no CDN, no outside calls)."""
-    base_url = stack.base_url.rstrip("/")
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-    )
-    outside: list[str] = []
-
-    def only_same_origin(route: Any) -> None:
-        url = route.request.url
-        if url == base_url or url.startswith(base_url + "/"):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", only_same_origin)
-    opened = context.new_page()
-    page_errors: list[str] = []
-    opened.on("pageerror", lambda error: page_errors.append(str(error)))
-    try:
-        yield opened
-    finally:
-        context.close()
-    assert not outside, f"the page requested outside resources: {outside}"
-    assert not page_errors, f"uncaught errors in the page: {page_errors}"
 
 
 def log_in(page: Any, base_url: str, identity: Mapping[str, str]) -> None:
@@ -122,7 +56,9 @@ def drawn_pixels(page: Any) -> dict[str, int]:
     )
 
 
-def test_demo_resident_logs_in_and_sees_a_drawn_green_code(page: Any, stack: Any, demo: Mapping[str, str]) -> None:
+def test_demo_resident_logs_in_and_sees_a_drawn_green_code(
+    page: Any, stack: Any, demo: Mapping[str, str], screenshot: Callable[[str], None]
+) -> None:
     # GIVEN the H5 page of the local stack
     # WHEN the demo resident logs in with the dev proof
     log_in(page, stack.base_url, demo)
@@ -139,8 +75,7 @@ def test_demo_resident_logs_in_and_sees_a_drawn_green_code(page: Any, stack: Any
     assert pixels["light"] > 0, "the QR canvas has no quiet zone or light modules"
     expect(page.locator("#reasons-section")).to_be_hidden()
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(RESULTS_DIR / "login_page_green_code.png"), full_page=True)
+    screenshot("login_page_green_code.png")
 
 
 def test_the_drawn_qr_scans_back_to_the_code_the_api_issued(page: Any, stack: Any, demo: Mapping[str, str]) -> None:
