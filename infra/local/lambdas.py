@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from infra.template import ROOT, FunctionSpec, Resolver
@@ -36,12 +37,20 @@ class LambdaContext:
 
 @dataclass
 class LoadedFunction:
+    """One warm container of a function: like Lambda, it handles one event at a time.
+
+    Powertools' resolver keeps the current event on the app object, so concurrent calls into one module
+    would mix requests up; AWS never does that (concurrency means more containers), and neither do we.
+    """
+
     spec: FunctionSpec
     handler: Callable[[dict[str, Any], Any], Any]
     environment: dict[str, str]
+    _busy: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        return self.handler(event, LambdaContext(self.spec.logical_id))
+        with self._busy:
+            return self.handler(event, LambdaContext(self.spec.logical_id))
 
 
 def resolved_environment(spec: FunctionSpec, resolver: Resolver) -> dict[str, str]:
