@@ -37,8 +37,16 @@ def test_the_qr_uses_the_fixed_mask_pattern():
     assert [[drawn.getpixel((x, y)) == 0 for x in range(drawn.width)] for y in range(drawn.height)] == expected
 
 
-def test_a_chinese_font_is_found_for_the_name():
-    assert printed_codes._font_path() is not None
+def test_the_fonts_layer_font_is_found_and_draws_every_gb2312_hanzi():
+    from PIL import ImageFont
+
+    from healthcode.fonts import cjk_font_path
+
+    path = cjk_font_path()
+    assert path is not None and path.endswith("yk-cjk.ttf")
+    font = ImageFont.truetype(path, 20)
+    for name in ("张*丰", "欧阳*娜", "龚*"):
+        assert all(font.getmask(ch).getbbox() for ch in name if ch != "*")
 
 
 @pytest.mark.parametrize("event,old,new,renders", [

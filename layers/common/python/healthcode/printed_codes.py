@@ -9,11 +9,9 @@ bumps Person.code_version: the old printout is then refused as revoked by codes.
 from __future__ import annotations
 
 import io
-import os
 import time
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -23,6 +21,7 @@ from . import clock
 from .aws import client
 from .config import get_config
 from .errors import ApiError
+from .fonts import cjk_font
 from .models import Person
 from .people import get as get_person
 from .tokens import CodeType, get_keyring
@@ -34,13 +33,6 @@ TITLE = "粤康码 · 实体码"
 URL_SECONDS = 300
 CARD_WAIT_SECONDS = 5.0
 QR_MASK = 4  # a fixed mask pattern: qrcode otherwise tries all eight and scores each (~10x slower)
-FONT_CANDIDATES = (
-    Path(__file__).with_name("fonts"),  # a font shipped with the layer (production)
-    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
-)
 
 
 class CardNotReady(ApiError):
@@ -58,29 +50,8 @@ def card_key(person_id: str, code_version: int) -> str:
 
 # ------------------------------------------------------------------------------------------------ drawing
 
-def _font_path() -> str | None:
-    configured = os.environ.get("CARD_FONT")
-    if configured and Path(configured).is_file():
-        return configured
-    for candidate in FONT_CANDIDATES:
-        if candidate.is_dir():
-            found = sorted(p for p in candidate.iterdir() if p.suffix.lower() in (".ttf", ".ttc", ".otf"))
-            if found:
-                return str(found[0])
-        elif candidate.is_file():
-            return str(candidate)
-    return None
-
-
-@cache
 def _font(size: int) -> Any:
-    from PIL import ImageFont
-
-    path = _font_path()
-    if path is None:
-        logger.warning("no CJK font found (set CARD_FONT or ship one in healthcode/fonts); Chinese text will not show")
-        return ImageFont.load_default(size)
-    return ImageFont.truetype(path, size)
+    return cjk_font(size)
 
 
 @cache

@@ -1,43 +1,26 @@
 """The printable quick check-in poster (葵花码): the venue's Q code inside a sunflower, with the venue's name.
 
 Pillow and qrcode are imported here only, so functions that never draw do not load them. Chinese text needs a CJK
-font: the first one found among FONT_PATHS (or $CJK_FONT_PATH) is used; without one the poster is drawn with
-Latin text only, and the code itself is the same.
+font: healthcode.fonts (the fonts layer); without one the poster is drawn with Latin text only, and the code
+itself is the same.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import os
-from pathlib import Path
 from typing import Any
 
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/opt/fonts/NotoSansCJK-Regular.ttc",  # a font layer in Lambda
-)
+from ..fonts import cjk_font, cjk_font_path
+
 WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
 PETAL = (255, 193, 7)
 PETAL_EDGE = (230, 145, 0)
 GREEN = (0, 150, 80)
 
 
-def _font_path() -> str | None:
-    for candidate in (os.environ.get("CJK_FONT_PATH"), *FONT_PATHS):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
 def _font(size: int) -> Any:
-    from PIL import ImageFont
-
-    path = _font_path()
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+    return cjk_font(size)
 
 
 def _centered(draw: Any, y: int, text: str, font: Any, fill: tuple[int, int, int]) -> None:
@@ -59,7 +42,7 @@ def _qr_image(text: str, size: int) -> Any:
 def poster_png(qr_text: str, venue_name: str, region_name: str | None) -> bytes:
     from PIL import Image, ImageDraw
 
-    cjk = _font_path() is not None
+    cjk = cjk_font_path() is not None
     image = Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 220), fill=GREEN)
