@@ -38,9 +38,8 @@ def test_the_qr_uses_the_fixed_mask_pattern():
 
 
 def test_the_fonts_layer_font_is_found_and_draws_every_gb2312_hanzi():
-    from PIL import ImageFont
-
     from healthcode.fonts import cjk_font_path
+    from PIL import ImageFont
 
     path = cjk_font_path()
     assert path is not None and path.endswith("yk-cjk.ttf")
