@@ -67,6 +67,12 @@ def code_display() -> list[dict[str, Any]]:
     with embedded_aws() as aws:
         fns = load_all(aws)
         login_event = json.loads((ROOT / "events/auth-login.json").read_text())
+        from healthcode import pii, secrets, tokens
+
+        secrets.reset_cache()  # a cold container: no secret, keyring or data key cached yet
+        tokens.reset_cache()
+        pii._data_key = None
+        pii._decrypted_keys.clear()
         with count_aws_calls() as login_calls:
             answer = fns["AuthFunction"].invoke(login_event)
         person_id = json.loads(answer["body"])["person_id"]
