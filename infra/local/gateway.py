@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from chalice import Chalice
 from chalice.config import Config
@@ -34,7 +35,8 @@ LocalRoute = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def proxy_event(event: dict[str, Any], resource: str, stage: str = STAGE) -> dict[str, Any]:
-    """Chalice's event lacks top-level httpMethod, path, resource, query strings, multiValueHeaders, base64 flag."""
+    """Chalice's event lacks top-level httpMethod, path, resource, query strings, multiValueHeaders, base64 flag,
+    and carries path parameters still percent-encoded."""
     context = event["requestContext"]
     path = context["path"]
     method = context["httpMethod"]
@@ -60,7 +62,8 @@ def proxy_event(event: dict[str, Any], resource: str, stage: str = STAGE) -> dic
         "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
         "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} if multi_query else None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": event.get("pathParameters") or None,
+        # API Gateway hands path parameters over percent-decoded (the path itself stays as sent); chalice does not
+        "pathParameters": {k: unquote(v) for k, v in (event.get("pathParameters") or {}).items()} or None,
         "stageVariables": None,
         "requestContext": {
             "resourceId": "local",
@@ -243,6 +246,18 @@ class _Handler(ChaliceRequestHandler):
         answer = self.server.gateway.gateway_response(  # type: ignore[attr-defined]
             "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
         self._send_http_response(answer["statusCode"], dict(answer["headers"]), answer["body"])
+
+    def __getattr__(self, name: str) -> Any:
+        """Methods chalice does not serve (TRACE, CONNECT, made-up ones) get the no-such-route answer, not a 501."""
+        if name.startswith("do_"):
+            return self._no_such_method
+        raise AttributeError(name)
+
+    def _no_such_method(self) -> None:
+        length = self.headers.get("content-length", "0")
+        if length.isdigit() and int(length) > 0:
+            self.rfile.read(int(length))
+        self._send_error_response(LocalGatewayException({}))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - keep the console quiet
         pass

@@ -9,12 +9,26 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from .config import get_config
-from .errors import ApiError, Forbidden, PayloadTooLarge, Unauthorized, ValidationFailed
+from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
 
 logger = Logger()
+JSON = "application/json"
+
+
+class UnsupportedMediaType(ApiError):
+    """A body that is not JSON: every body this API reads is JSON."""
+
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    message = "Send the body as JSON (Content-Type: application/json)"
+    message_zh = "请求内容须为JSON格式"
 
 
 def _error_response(error: ApiError) -> Response:
@@ -42,15 +56,40 @@ def validation_error(exc: RequestValidationError) -> ApiError:
     first = errors[0] if errors else {"loc": ("body",), "msg": "invalid", "type": "value_error"}
     field = _field_of(first.get("loc", ("body",)))
     if first.get("type") == "json_invalid":
-        return ValidationFailed("Body is not valid JSON", "请求内容不是有效的JSON", field="body")
+        reason = (first.get("ctx") or {}).get("error")
+        return ValidationFailed(f"Body is not valid JSON ({reason})" if reason else "Body is not valid JSON",
+                                "请求内容不是有效的JSON", field="body")
     details = {"fields": [{"field": _field_of(e.get("loc", ())), "problem": e.get("msg", "")} for e in errors[:20]]}
     return ValidationFailed(f"Invalid field '{field}': {first.get('msg', 'invalid')}", f"字段 {field} 有误", field=field,
                             details=details)
 
 
+def load_json_body(text: str) -> Any:
+    """json.loads for request bodies, refusing (as invalid JSON, hence a 400 on the body) what it cannot take:
+
+    nesting deeper than the parser's recursion limit and integers longer than Python converts (a RecursionError
+    or ValueError, which would be a crash), and lone UTF-16
+    surrogates such as "\\ud800", which are no Unicode text: echoed in an answer, stored or hashed they fail
+    to encode to UTF-8 further down.
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("JSON nested too deeply", text, 0) from None
+    except ValueError:  # e.g. an integer of more digits than Python converts (4300)
+        raise json.JSONDecodeError("a number too long to read", text, 0) from None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise json.JSONDecodeError("a \\u escape is a lone surrogate, not a character", text, 0) from None
+    return value
+
+
 def create_app() -> APIGatewayRestResolver:
     """A REST resolver with request validation, and every failure answered in the one error model."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=load_json_body)
 
     @app.exception_handler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -62,19 +101,60 @@ def create_app() -> APIGatewayRestResolver:
     def _invalid(exc: RequestValidationError) -> Response:
         return _error_response(validation_error(exc))
 
+    @app.exception_handler(NotFoundError)  # a path no route of this function matches, e.g. an empty {id}
+    def _no_route(exc: NotFoundError) -> Response:
+        return _error_response(NotFound("No such route", "接口不存在"))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _not_json(exc: RequestUnsupportedContentType) -> Response:
+        return _error_response(UnsupportedMediaType(field="content-type"))
+
     return app
 
 
+def _proxy_error(error: ApiError) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "multiValueHeaders": {"Content-Type": [JSON]},
+        "body": json.dumps(error.body(), ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def _json_text_body(event: dict[str, Any]) -> dict[str, Any] | ApiError:
+    """The event with its body as JSON text, or the error for a body that is not: a body is JSON, in UTF-8.
+
+    API Gateway hands a body over base64-encoded when its bytes are not text; the resolver would then crash
+    decoding them, so they are decoded (or refused) here. The media type is compared case-insensitively, as
+    HTTP says, and handed on lower-cased for the resolver, which compares it case-sensitively.
+    """
+    headers = dict(event.get("headers") or {})
+    name = next((k for k in headers if k.lower() == "content-type"), None)
+    content_type = str(headers.get(name) or "").strip() if name else ""
+    if content_type and not content_type.lower().startswith(JSON):
+        return UnsupportedMediaType(field="content-type")
+    changes: dict[str, Any] = {}
+    if content_type and not content_type.startswith(JSON):
+        changes["headers"] = headers | {name: content_type.lower()}
+    if event.get("isBase64Encoded"):
+        try:
+            changes["body"] = base64.b64decode(event["body"], validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return ValidationFailed("Body is not UTF-8 text", "请求内容不是有效的UTF-8文本", field="body")
+        changes["isBase64Encoded"] = False
+    return event | changes if changes else event
+
+
 def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Reject oversize bodies before anything parses them, then route."""
+    """Reject oversize bodies and bodies that are not JSON text before anything parses them, then route."""
     body = event.get("body") or ""
     if len(body) > get_config().max_body_bytes:
-        return {
-            "statusCode": 400,
-            "multiValueHeaders": {"Content-Type": ["application/json"]},
-            "body": json.dumps(PayloadTooLarge(field="body").body(), ensure_ascii=False),
-            "isBase64Encoded": False,
-        }
+        return _proxy_error(PayloadTooLarge(field="body"))
+    if body:
+        checked = _json_text_body(event)
+        if isinstance(checked, ApiError):
+            return _proxy_error(checked)
+        event = checked
     return app.resolve(event, context)
 
 

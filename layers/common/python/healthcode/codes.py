@@ -9,6 +9,7 @@ from typing import Any
 from . import clock
 from .errors import InvalidCode
 from .models import DisplayLogEntry, Person
+from .paging import start_key
 from .people import get as get_person
 from .reasons import describe
 from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
@@ -53,7 +54,7 @@ def display_log(subject: str, limit: int, cursor: dict[str, Any] | None) -> tupl
         DisplayLogEntry.at >= since,
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=cursor,
+        last_evaluated_key=start_key(cursor, DisplayLogEntry, subject, since=since),
     )
     items = [
         {"at": entry.at.split("#")[0], "color": entry.color, "code_type": entry.code_type, "result": entry.result}

@@ -19,6 +19,7 @@ from ulid import ULID
 from . import clock
 from .errors import Forbidden, ValidationFailed
 from .models import Declaration, Relation
+from .paging import start_key
 from .roles import INBOUND
 
 
@@ -222,6 +223,7 @@ def view(item: Declaration) -> dict[str, Any]:
 
 def list_declarations(subject_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     """The person's declarations, newest first (one Query on the key)."""
-    page = Declaration.query(subject_id, scan_index_forward=False, limit=limit, last_evaluated_key=cursor)
+    page = Declaration.query(subject_id, scan_index_forward=False, limit=limit,
+                             last_evaluated_key=start_key(cursor, Declaration, subject_id))
     items = [view(item) for item in page]
     return items, page.last_evaluated_key

@@ -26,6 +26,7 @@ from .identity import get_identity_provider
 from .idnumbers import age_on, parse_document
 from .login import clean_name
 from .models import Person, Relation
+from .paging import start_key
 from .people import NewPerson, find_by_document, find_or_create
 from .reasons import describe
 
@@ -143,7 +144,8 @@ def member_view(link: Relation, person: Person) -> dict[str, Any]:
 
 def list_members(guardian_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     """One Query for the links, one BatchGet for the people (never a GetItem per member)."""
-    page = Relation.query(guardian_id, Relation.sk.startswith(f"{MEMBER}#"), limit=limit, last_evaluated_key=cursor)
+    page = Relation.query(guardian_id, Relation.sk.startswith(f"{MEMBER}#"), limit=limit,
+                          last_evaluated_key=start_key(cursor, Relation, guardian_id, prefix=f"{MEMBER}#"))
     links = list(page)
     people = {person.person_id: person for person in Person.batch_get([link.target for link in links])}
     items = [member_view(link, people[link.target]) for link in links if link.target in people]

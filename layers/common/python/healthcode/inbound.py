@@ -24,6 +24,7 @@ from .errors import ApiError, Conflict, InvalidIdNumber, NotFound, ValidationFai
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
+from .paging import start_key
 from .people import find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND
@@ -267,7 +268,8 @@ def list_companions(traveller_id: str, limit: int, cursor: dict[str, Any] | None
     each such read still leaves an audit entry on the companion.
     """
     page = Relation.query(traveller_id, Relation.sk.startswith(f"{MEMBER}#"),
-                          filter_condition=Relation.relation == COMPANION, limit=limit, last_evaluated_key=cursor)
+                          filter_condition=Relation.relation == COMPANION, limit=limit,
+                          last_evaluated_key=start_key(cursor, Relation, traveller_id, prefix=f"{MEMBER}#"))
     relations = list(page)
     people = {p.person_id: p for p in Person.batch_get([r.target for r in relations])} if relations else {}
     items = [_view(people[r.target], r.created_at) for r in relations if r.target in people]

@@ -28,6 +28,7 @@ from .codes import person_from_code
 from .errors import ApiError, Forbidden, ValidationFailed
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person, Relation
+from .paging import start_key
 from .people import normalise_phone
 from .roles import MEDICAL, SYSTEM_ADMIN
 
@@ -178,9 +179,7 @@ def issue_notice(who: Caller, request: NoticeRequest) -> dict[str, Any]:
 
 def my_notices(who: Caller, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
     _staff(who)
-    if cursor is not None and (cursor.get("owner") or {}).get("S") != who.person_id:
-        raise ValidationFailed("cursor is not one this API returned", "分页游标无效", field="cursor")
     page = Relation.query(who.person_id, Relation.sk.startswith("NOTICE#"), scan_index_forward=False, limit=limit,
-                          last_evaluated_key=cursor)
+                          last_evaluated_key=start_key(cursor, Relation, who.person_id, prefix="NOTICE#"))
     items = [dict(item.data or {}) for item in page]
     return items, page.last_evaluated_key

@@ -19,6 +19,7 @@ from typing import Any
 from . import clock
 from .errors import ValidationFailed
 from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
+from .paging import start_key
 
 FACT_KINDS = {
     "nucleic_acid": "NUCLEIC_ACID",
@@ -97,10 +98,12 @@ def list_records(subject: str, kind: str, limit: int,
             return cached[0]
 
         results = HealthEvent.query(subject, filter_condition=HealthEvent.kind == FACT_KINDS[kind],
-                                    scan_index_forward=False, last_evaluated_key=cursor, page_size=100)
+                                    scan_index_forward=False, page_size=100,
+                                    last_evaluated_key=start_key(cursor, HealthEvent, subject))
         return _page(results, limit, _keys("person_id", "sk"), lambda f: _fact_item(kind, f, person))
     if kind == "declaration":
-        results = Declaration.query(subject, scan_index_forward=False, last_evaluated_key=cursor)
+        results = Declaration.query(subject, scan_index_forward=False,
+                                    last_evaluated_key=start_key(cursor, Declaration, subject))
         return _page(results, limit, _keys("person_id", "sk"), lambda d: {
             "kind": kind, "at": d.created_at, "declaration_id": d.declaration_id, "type": d.type,
             "place_id": d.place_id, "temperature_c": float(d.temperature_c) if d.temperature_c is not None else None,
@@ -109,11 +112,12 @@ def list_records(subject: str, kind: str, limit: int,
     if kind == "display":
         since = clock.iso(clock.now() - timedelta(days=3))
         results = DisplayLogEntry.query(subject, DisplayLogEntry.at >= since, scan_index_forward=False,
-                                        last_evaluated_key=cursor)
+                                        last_evaluated_key=start_key(cursor, DisplayLogEntry, subject, since=since))
         return _page(results, limit, _keys("person_id", "at"), lambda e: {
             "kind": kind, "at": e.at.split("#")[0], "color": e.color, "code_type": e.code_type, "result": e.result})
     if kind == "temperature":
-        results = Check.by_person.query(subject, scan_index_forward=False, last_evaluated_key=cursor,
+        results = Check.by_person.query(subject, scan_index_forward=False,
+                                        last_evaluated_key=start_key(cursor, Check.by_person, subject),
                                         filter_condition=Check.temperature.exists())
         items, last = _page(results, limit, _keys("person_id", "sk", "place_date"), lambda c: {
             "kind": kind, "at": c.checked_at, "temperature": c.temperature, "place_id": c.place_id,

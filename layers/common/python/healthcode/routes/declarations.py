@@ -25,7 +25,7 @@ class DeclarationRequest(BaseModel):
 
 
 @router.post("/v1/me/declarations", summary="Declare my health, or a family member's with member=",
-             tags=["declarations"])
+             tags=["declarations"], status_code=201)
 def post_declaration(
     body: DeclarationRequest,
     member: Annotated[str | None, Query(max_length=40)] = None,

@@ -35,7 +35,8 @@ class AddMemberRequest(BaseModel):
     verification: Verification
 
 
-@router.post("/v1/me/family", summary="Add a family member after verifying their identity", tags=["family"])
+@router.post("/v1/me/family", summary="Add a family member after verifying their identity", tags=["family"],
+             status_code=201)
 def post_family_member(body: AddMemberRequest) -> Response[dict[str, Any]]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)
@@ -58,7 +59,8 @@ def get_family(
             "relations": [{"code": r.value, "label": family.RELATION_LABELS[r]} for r in family.Relationship]}
 
 
-@router.delete("/v1/me/family/<person_id>", summary="Remove a family member", tags=["family"])
+@router.delete("/v1/me/family/<person_id>", summary="Remove a family member", tags=["family"],
+               responses={204: {"description": "Removed"}})
 def delete_family_member(person_id: Annotated[str, Path(pattern=PERSON_ID)]) -> Response[None]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)

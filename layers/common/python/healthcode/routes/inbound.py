@@ -85,7 +85,8 @@ def post_apply(body: ApplyRequest) -> ApplyAnswer:
                        expires_at=applied.expires_at, link_sent=applied.link_sent)
 
 
-@router.post("/v1/me/companions", summary="Add a companion (添加同行人员) by name and document", tags=["inbound"])
+@router.post("/v1/me/companions", summary="Add a companion (添加同行人员) by name and document", tags=["inbound"],
+             status_code=201)
 def post_companion(body: CompanionRequest) -> Response[Companion]:
     who = api.caller(router)
     api.require_role(who, INBOUND)
@@ -104,7 +105,8 @@ def get_companions(
     return CompanionPage(items=[Companion(**item) for item in items], next_cursor=api.encode_cursor(last_key))
 
 
-@router.delete("/v1/me/companions/<person_id>", summary="Remove one of my companions", tags=["inbound"])
+@router.delete("/v1/me/companions/<person_id>", summary="Remove one of my companions", tags=["inbound"],
+               responses={204: {"description": "Removed"}})
 def delete_companion(person_id: Annotated[str, Path(min_length=1, max_length=40)]) -> Response[Any]:
     who = api.caller(router)
     api.require_role(who, INBOUND)

@@ -29,7 +29,7 @@ class ItineraryRequest(BaseModel):
 
 
 @router.post("/v1/itinerary/sms-code", summary="Send an SMS code to my bound phone for the itinerary card",
-             tags=["itinerary"])
+             tags=["itinerary"], status_code=202)
 def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)

@@ -35,7 +35,7 @@ class MacauCodeRequest(BaseModel):
 
 
 @router.post("/v1/me/macau-code", summary="Declare, confirm and convert my green code into a Macau health code",
-             tags=["macau"])
+             tags=["macau"], status_code=201)
 def post_macau_code(
     body: MacauCodeRequest,
     member: Annotated[str | None, Query(max_length=40)] = None,

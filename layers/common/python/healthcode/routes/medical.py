@@ -22,7 +22,7 @@ def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)])
     return medical.grant_staff(api.caller(router), staff)
 
 
-@router.post("/v1/medical/notices", tags=["medical"],
+@router.post("/v1/medical/notices", tags=["medical"], status_code=201,
              summary="Issue a release-from-medical-observation e-notice for the scanned person")
 def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
     return Response(status_code=201, content_type="application/json",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,57 @@ def get_keys() -> dict[str, Any]:
     return get_keyring().jwks()
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message", "message_zh"],
+        "properties": {
+            "code": {"type": "string", "description": "stable, machine-readable (VALIDATION_ERROR, NOT_FOUND, ...)"},
+            "message": {"type": "string"},
+            "message_zh": {"type": "string"},
+            "field": {"type": "string", "description": "the request field at fault, where there is one"},
+            "details": {"type": "object"},
+        },
+    }},
+}
+# What any operation may answer besides its success, all in the one error model (the API's own answers and
+# the gateway's, see GatewayResponses in template.yaml). 409 only where something is written.
+ERRORS = {
+    "400": "Invalid request: error.field names the field (VALIDATION_ERROR, BODY_TOO_LARGE, ...)",
+    "401": "Session missing, expired or invalid, or identity not verified",
+    "403": "Not allowed (role, API key)",
+    "404": "No such resource or route",
+    "409": "Conflict with the current state (EDIT_LIMIT, ...)",
+    "415": "The body is not JSON",
+    "429": "Too many requests (Retry-After says when to try again)",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
+    """Powertools documents a 422 with its own body; this API answers 400 and friends in its error model."""
+    ref = {"$ref": "#/components/schemas/Error"}
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            if "204" in responses:  # no content, by definition (Powertools adds an empty JSON one)
+                responses["204"].pop("content", None)
+            for status, description in ERRORS.items():
+                if status == "409" and method not in WRITES or status == "415" and "requestBody" not in operation:
+                    continue
+                responses.setdefault(status, {"description": description,
+                                              "content": {"application/json": {"schema": ref}}})
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    schemas["Error"] = ERROR_SCHEMA
+    return document
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> str:
     """Every router of every function, in one resolver, gives one OpenAPI document."""
@@ -35,10 +87,11 @@ def openapi_document() -> str:
         module = importlib.import_module(f"{routes.__name__}.{module_info.name}")
         if getattr(module, "router", None) is not None:
             app.include_router(module.router)
-    return app.get_openapi_json_schema(
+    document = json.loads(app.get_openapi_json_schema(
         title="Yuekang Code API", version="1.0.0",
-        description="粤康码 v1 API. Errors: {error: {code, message, message_zh}}.",
-    )
+        description="粤康码 v1 API. Errors: {error: {code, message, message_zh, field?}}.",
+    ))
+    return json.dumps(_with_error_responses(document), ensure_ascii=False)
 
 
 @router.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False)

@@ -15,7 +15,10 @@ router = Router()
 
 
 @router.get("/v1/me/code/physical", tags=["code"],
-            summary="My printable black code (PNG), or a short-lived URL to it with format=url; member= for family")
+            summary="My printable black code (PNG), or a short-lived URL to it with format=url; member= for family",
+            responses={200: {"description": "The card as PNG, or {url, expires_in} with format=url",
+                             "content": {"image/png": {"schema": {"type": "string", "format": "binary"}},
+                                         "application/json": {"schema": {"type": "object"}}}}})
 def get_physical_code(
     member: Annotated[str | None, Query(max_length=40)] = None,
     format: Annotated[Literal["png", "url"], Query()] = "png",  # noqa: A002 - the query parameter's name

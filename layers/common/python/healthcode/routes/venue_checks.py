@@ -50,12 +50,19 @@ def _idempotency_key(required: bool) -> str | None:
     return value
 
 
+RECORDED: dict[int, Any] = {
+    201: {"description": "Recorded", "content": {"application/json": {"schema": {"type": "object"}}}},
+    200: {"description": "Already recorded under this Idempotency-Key: the first answer again",
+          "content": {"application/json": {"schema": {"type": "object"}}}},
+}
+
+
 def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(status_code=status, content_type="application/json", body=body)
 
 
 @router.post("/v1/venues/<id>/checks", summary="Record a temperature check of a scanned code",
-             tags=["inspector"])
+             tags=["inspector"], responses=RECORDED)
 def post_check(
     id: str,
     body: CheckRequest,
@@ -72,7 +79,7 @@ def post_check(
 
 
 @router.post("/v1/quick-checkin", summary="Check in at a venue by scanning its quick check-in code (葵花码)",
-             tags=["inspector"])
+             tags=["inspector"], responses=RECORDED)
 def post_quick_checkin(body: QuickCheckinRequest,
                        member: Annotated[str | None, Query(max_length=40)] = None) -> Response[dict[str, Any]]:
     who = api.caller(router)

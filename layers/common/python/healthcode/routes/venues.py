@@ -63,7 +63,8 @@ def _me() -> str:
 # ---------------------------------------------------------------- venue admin
 
 
-@router.post("/v1/venues", summary="Create my venue (one venue per admin, one admin per venue)", tags=["venues"])
+@router.post("/v1/venues", summary="Create my venue (one venue per admin, one admin per venue)", tags=["venues"],
+             status_code=201)
 def post_venue(body: CreateVenue) -> Response[dict[str, Any]]:
     place = places.create_venue(_me(), body.region_code, body.address, body.type, body.name, body.phone)
     return Response(status_code=201, content_type="application/json",
@@ -102,14 +103,15 @@ def get_members(
     return found | {"next_cursor": api.encode_cursor(last_key)}
 
 
-@router.delete("/v1/venues/<id>/inspectors/<person_id>", summary="Unbind an inspector", tags=["venues"])
+@router.delete("/v1/venues/<id>/inspectors/<person_id>", summary="Unbind an inspector", tags=["venues"],
+               responses={204: {"description": "Unbound"}})
 def delete_inspector(id: str, person_id: str) -> Response[None]:
     places.unbind_inspector(id, _me(), person_id)
     return Response(status_code=204)
 
 
 @router.post("/v1/venues/<id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
-             tags=["venues"])
+             tags=["venues"], status_code=201)
 def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
     offer = places.offer_transfer(id, _me(), body.name, body.id_type, body.id_number)
     return Response(status_code=201, content_type="application/json", body=offer)
@@ -129,7 +131,7 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
 
 
 @router.post("/v1/venues/join", summary="Bind to a venue with its join code (become its inspector)",
-             tags=["inspector"])
+             tags=["inspector"], status_code=201)
 def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
     return Response(status_code=201, content_type="application/json",
                     body=inspectors.join(_me(), body.join_code))
@@ -144,7 +146,8 @@ def get_inspector_venues(
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}
 
 
-@router.delete("/v1/inspector/venues/<id>", summary="Unbind myself from a venue", tags=["inspector"])
+@router.delete("/v1/inspector/venues/<id>", summary="Unbind myself from a venue", tags=["inspector"],
+               responses={204: {"description": "Unbound"}})
 def delete_inspector_venue(id: str) -> Response[None]:
     inspectors.leave(_me(), id)
     return Response(status_code=204)
@@ -157,7 +160,10 @@ def get_inspector_stats(date: Annotated[str | None, Query(max_length=10)] = None
 
 
 @router.get("/v1/venues/<id>/quick-code", summary="The venue's quick check-in code (葵花码), JSON or PNG",
-            tags=["inspector"])
+            tags=["inspector"], responses={200: {"description": "The code as JSON, or the poster with format=png",
+                                                  "content": {"application/json": {"schema": {"type": "object"}},
+                                                              "image/png": {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}}})
 def get_quick_code(id: str, format: Annotated[Literal["json", "png"], Query()] = "json"):  # noqa: A002, ANN201
     # No return annotation on purpose: Powertools then passes the PNG bytes through untouched (base64 for the gateway).
     place = inspectors.require_member(id, _me())

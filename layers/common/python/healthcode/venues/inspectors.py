@@ -14,6 +14,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 from .. import clock
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Person, Place, Relation
+from ..paging import start_key
 from . import UNBOUND, VENUE
 from .places import get_venue, normalise_join_code, view
 from .tx import Cancelled, Tx
@@ -58,7 +59,8 @@ def join(person_id: str, join_code: str) -> dict[str, Any]:
 
 
 def my_venues(person_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    page = Relation.query(person_id, Relation.sk.startswith(f"{VENUE}#"), limit=limit, last_evaluated_key=cursor)
+    page = Relation.query(person_id, Relation.sk.startswith(f"{VENUE}#"), limit=limit,
+                          last_evaluated_key=start_key(cursor, Relation, person_id, prefix=f"{VENUE}#"))
     bindings = list(page)
     places = {p.place_id: p for p in Place.batch_get([b.target for b in bindings])} if bindings else {}
     items = []

@@ -20,6 +20,7 @@ from .. import clock, pii
 from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
+from ..paging import start_key
 from ..people import find_by_document, normalise_phone
 from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
 from .regions import parse_region
@@ -226,7 +227,8 @@ def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
     """The admin and the venue's inspectors (masked names only), through the relations' inverse index."""
     place = venue_of_admin(place_id, admin_id)
     page = Relation.inverse.query(place.place_id, Relation.inverse_sk.startswith(f"{VENUE}#"), limit=limit,
-                                  last_evaluated_key=cursor)
+                                  last_evaluated_key=start_key(cursor, Relation.inverse, place.place_id,
+                                                               prefix=f"{VENUE}#"))
     inspectors = [
         {"person_id": binding.owner, "name_masked": (binding.data or {}).get("name_masked", ""),
          "bound_at": binding.created_at, "is_admin": binding.owner == place.admin_id}
