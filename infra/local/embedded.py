@@ -72,7 +72,8 @@ _atomic_lock = None
 
 
 def make_dynamodb_atomic() -> None:
-    """Run each moto DynamoDB operation under one lock, as DynamoDB applies each request atomically.
+    """Run each moto DynamoDB operation under one lock, as DynamoDB applies each request atomically, and let
+    moto forget the instances it tracks for its dashboard (a leak: transactions copy whole tables).
 
     moto's backend is not thread-safe: a transaction deep-copies whole tables and restores them on failure,
     so concurrent writers (the threaded local gateway, race tests) can lose each other's items. Requests still
@@ -87,10 +88,21 @@ def make_dynamodb_atomic() -> None:
 
     _atomic_lock = threading.RLock()
 
+    from moto.core.model_instances import model_data
+
+    def forget_tracked_instances() -> None:
+        # moto keeps every model instance it ever made for its dashboard; a transaction copies whole tables,
+        # so a long-running stack would grow by gigabytes. We never use the dashboard.
+        for model in model_data["dynamodb"].values():
+            model.instances_tracked = []  # type: ignore[attr-defined]
+
     def guarded(original: Any) -> Any:
         def call_locked(self: Any, *args: Any, **kwargs: Any) -> Any:
             with _atomic_lock:
-                return original(self, *args, **kwargs)
+                try:
+                    return original(self, *args, **kwargs)
+                finally:
+                    forget_tracked_instances()
 
         call_locked.__wrapped__ = original  # type: ignore[attr-defined]
         return call_locked

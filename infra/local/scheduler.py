@@ -58,9 +58,10 @@ class Scheduler:
     def start(self) -> None:
         self.thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self.thread.join(timeout=5)
+        if timeout > 0:
+            self.thread.join(timeout=timeout)
 
     def fire(self, name: str) -> Any:
         schedule, function = self.jobs[name]

@@ -113,11 +113,17 @@ class LocalStack:
             self.demo = seed(self)
         return self
 
-    def stop(self) -> None:
-        for poller in self.pollers:
-            poller.stop()
-        if hasattr(self, "scheduler"):
-            self.scheduler.stop()
+    def stop(self, grace: float = 5.0) -> None:
+        """Tell every poller and the scheduler to stop at once, then give them one shared grace period:
+        a batch being delivered finishes; a stuck one is left behind (daemon threads end with the process)."""
+        import time
+
+        workers = [*self.pollers, *([self.scheduler] if hasattr(self, "scheduler") else [])]
+        for worker in workers:
+            worker.stop(timeout=0)
+        deadline = time.monotonic() + grace
+        for worker in workers:
+            worker.thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if hasattr(self, "server"):
             self.server.server.shutdown()
             self.server.server.server_close()

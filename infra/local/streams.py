@@ -60,9 +60,10 @@ class StreamPoller:
         self._discover()
         self.thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self.thread.join(timeout=5)
+        if timeout > 0:
+            self.thread.join(timeout=timeout)
 
     def _discover(self) -> None:
         description = self.client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]

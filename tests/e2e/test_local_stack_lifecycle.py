@@ -32,7 +32,7 @@ def test_stack_listens_on_port_and_exits_cleanly_on_sigterm(tmp_path):
             time.sleep(0.2)
         assert requests.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).json() == {"status": "ok"}
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=20)
+        output, _ = process.communicate(timeout=45)
     finally:
         if process.poll() is None:
             process.kill()
