@@ -96,6 +96,32 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
     _assert_exact(lambdas, scene, submitted)
 
 
+def test_a_replay_counts_once_where_the_cancellation_does_not_return_the_anchor(lambdas, scene, monkeypatch):
+    """Older DynamoDB implementations leave ReturnValuesOnConditionCheckFailure out: the anchor is read instead."""
+    from botocore.exceptions import ClientError
+    from healthcode.aws import client
+    from healthcode.orgs import stats as stats_module
+
+    class WithoutItem:
+        def __getattr__(self, name):
+            return getattr(client("dynamodb"), name)
+
+        def transact_write_items(self, **kwargs):
+            try:
+                return client("dynamodb").transact_write_items(**kwargs)
+            except ClientError as error:
+                for reason in error.response.get("CancellationReasons", []):
+                    reason.pop("Item", None)
+                raise
+
+    submitted = _submit(lambdas, scene, 8)
+    records = stream_records(set(scene["members"]))
+    assert deliver(lambdas, records[:5]) == {"batchItemFailures": []}
+    monkeypatch.setattr(stats_module, "client", lambda service: WithoutItem())
+    assert deliver(lambdas, records) == {"batchItemFailures": []}
+    _assert_exact(lambdas, scene, submitted)
+
+
 def test_declarations_of_no_organization_and_of_others_are_not_counted(lambdas, scene):
     member = scene["members"][0]
     other = create_org(lambdas, new_person(lambdas), name="另一组织")
@@ -129,10 +155,12 @@ class _FailFor:
 
 def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, monkeypatch):
     """One member's update fails; Lambda re-delivers from their first record on — including other members' records
-    that were applied — and every count ends up exact."""
+    that were applied — and every count ends up exact. (One declarant per transaction here, so that a failure
+    touches one member only.)"""
     from healthcode.aws import client
     from healthcode.orgs import stats as stats_module
 
+    monkeypatch.setattr(stats_module, "PACK_ITEMS", 3)
     submitted = _submit(lambdas, scene, 12)
     records = stream_records(set(scene["members"]))
     unlucky = submitted[4]["member"]
@@ -163,13 +191,15 @@ def test_an_unreadable_record_fails_with_the_later_records_of_its_member_only(la
     _assert_exact(lambdas, scene, submitted)
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed):
-    """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches."""
+@pytest.mark.parametrize("seed, pack_items", [(0, 100), (1, 100), (2, 5), (3, 3)])
+def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed, pack_items):
+    """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches;
+    with declarants packed together or one per transaction."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
     from healthcode.aws import client
     from healthcode.orgs import stats as stats_module
 
+    monkeypatch.setattr(stats_module, "PACK_ITEMS", pack_items)
     submitted = _submit(lambdas, scene, 16, seed=seed)
     records = stream_records(set(scene["members"]))
     rng = random.Random(seed)
@@ -195,7 +225,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     _assert_exact(lambdas, scene, submitted)
 
 
-def test_a_batch_writes_each_bucket_once_in_one_transaction_per_member(lambdas, scene, monkeypatch):
+def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monkeypatch):
     from healthcode.aws import client
     from healthcode.orgs import stats as stats_module
 
@@ -213,9 +243,24 @@ def test_a_batch_writes_each_bucket_once_in_one_transaction_per_member(lambdas, 
 
     monkeypatch.setattr(stats_module, "client", lambda service: Recording())
     deliver(lambdas, stream_records(set(scene["members"])))
-    assert len(written) == len({s["member"] for s in submitted})
-    for transaction in written:
-        assert transaction[0][0].startswith("declarant#") and len(transaction) == len(set(transaction))
+    assert len(written) == 1  # five declarants' anchors + the organization's day and total buckets
+    keys = written[0]
+    assert len(keys) == len(set(keys))
+    assert {scope for scope, _ in keys if scope.startswith("declarant#")} == {f"declarant#{s['member']}"
+                                                                            for s in submitted}
+    assert sum(scope == f"org#{scene['place_id']}" for scope, _ in keys) == 1 + len({s["day"] for s in submitted})
+
+
+def test_a_replay_inside_a_pack_rebuilds_only_the_declarants_already_applied(lambdas, scene):
+    """Two members' first declarations are applied; then a batch with those and newer ones of every member comes:
+    the applied ones are dropped, the rest counted, in one more transaction."""
+    submitted = _submit(lambdas, scene, 10)
+    records = stream_records(set(scene["members"]))
+    early = {records[0]["dynamodb"]["Keys"]["person_id"]["S"], records[1]["dynamodb"]["Keys"]["person_id"]["S"]}
+    assert deliver(lambdas, [r for r in records[:4] if r["dynamodb"]["Keys"]["person_id"]["S"] in early]) == {
+        "batchItemFailures": []}
+    assert deliver(lambdas, records) == {"batchItemFailures": []}
+    _assert_exact(lambdas, scene, submitted)
 
 
 # ---------------------------------------------------------------- reads

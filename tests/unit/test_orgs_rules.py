@@ -44,7 +44,7 @@ def test_a_declarants_records_are_one_transaction_anchor_first_each_bucket_once(
                ("103", _declaration(day="2026-11-28", hour=8))]
 
     # WHEN the transaction is built without knowing the anchor
-    items = _updates(transaction_items("01JP", records, None, "now"))
+    items = _updates(transaction_items([("01JP", records, None)], "now"))
 
     # THEN the anchor comes first, assumes nothing was applied or counted yet, and each bucket appears once
     assert [(scope, bucket) for scope, bucket, _ in items] == [
@@ -61,12 +61,45 @@ def test_a_declarants_records_are_one_transaction_anchor_first_each_bucket_once(
     assert values == {"declarations": "2", "declarants": "1", "fever": "1", "abnormal": "1"}
 
 
+def test_declarants_packed_together_share_the_organization_buckets():
+    from healthcode.orgs.stats import transaction_items
+
+    packed = [(f"01JP{i}", [(f"10{i}", _declaration(person=f"01JP{i}", hour=8 + i))], None) for i in range(3)]
+    items = _updates(transaction_items(packed, "now"))
+    assert [(scope, bucket) for scope, bucket, _ in items] == [
+        ("declarant#01JP0", "orgs"), ("declarant#01JP1", "orgs"), ("declarant#01JP2", "orgs"),
+        (f"org#{PLACE}", "day#2026-11-27"), (f"org#{PLACE}", "total")]
+    day = items[3][2]
+    values = {name: day["ExpressionAttributeValues"][f":{key[1:]}"]["N"]
+              for key, name in day["ExpressionAttributeNames"].items() if key.startswith("#c")}
+    assert values == {"declarations": "3", "declarants": "3"}
+
+
+@pytest.mark.parametrize("declarants, per_person, expected", [
+    (100, 1, [98, 2]),  # 98 anchors + a day and a total bucket = 100 items; then the rest
+    (3, 60, [1, 2, 2, 1]),  # each declarant's 60 records: 49 + 11, in order, never twice in one transaction
+    (1, 1, [1]),
+])
+def test_declarants_are_packed_into_transactions_of_at_most_100_items(declarants, per_person, expected):
+    from healthcode.orgs.stats import packs
+
+    groups = {f"01JP{i}": [(f"{i}{j:03d}", _declaration(person=f"01JP{i}", hour=j % 24)) for j in range(per_person)]
+              for i in range(declarants)}
+    packed = packs(groups)
+    assert [len(pack) for pack in packed] == expected
+    for pack in packed:
+        people = [person for person, _ in pack]
+        assert len(people) == len(set(people))
+    flattened = [sequence for pack in packed for _, chunk in pack for sequence, _ in chunk]
+    assert sorted(flattened) == sorted(s for records in groups.values() for s, _ in records)
+
+
 def test_with_the_anchor_known_the_first_of_the_day_is_decided_against_it():
     from healthcode.orgs.stats import transaction_items
     from healthcode.streamstats import pad
 
     anchor = {"hw": {"S": pad("100")}, f"o#{PLACE}": {"S": "2026-11-27"}}
-    items = _updates(transaction_items("01JP", [("101", _declaration(hour=19))], anchor, "now"))
+    items = _updates(transaction_items([("01JP", [("101", _declaration(hour=19))], anchor)], "now"))
     assert items[0][2]["ConditionExpression"] == "#hw = :hw"
     names = items[1][2]["ExpressionAttributeNames"]
     assert "declarants" not in names.values() and "declarations" in names.values()

@@ -89,27 +89,48 @@ def apply_in_order(dynamodb: Any, records: Records, build: Callable[[Records, di
     conditions with `not_applied_yet`), and the anchor item as stored (DynamoDB JSON) after a failed condition.
     `read_anchor()` reads it consistently when the cancellation did not return it. Returns how many were new.
     """
+    return apply_packed(dynamodb, [(label, records)], lambda packed: build(packed[0][1], packed[0][2]),
+                        lambda _key: read_anchor())
+
+
+def apply_packed(dynamodb: Any, groups: list[tuple[str, Records]],
+                 build: Callable[[list[tuple[str, Records, dict[str, Any] | None]]], list[dict]],
+                 read_anchor: Callable[[str], dict[str, Any]]) -> int:
+    """Several groups in ONE transaction, each with its own anchor: `apply_in_order` for many partitions at once.
+
+    `build([(key, records, anchor), ...])` returns the anchors first, in the order given, then the buckets (each
+    once, summed over the groups). A cancellation names each anchor whose condition failed; those groups drop what
+    was applied before and are built again knowing their anchor; the transaction is retried with what is left.
+    """
     from botocore.exceptions import ClientError
 
-    anchor: dict[str, Any] | None = None
+    anchors: dict[str, dict[str, Any] | None] = {key: None for key, _ in groups}
+    pending = [(key, list(records)) for key, records in groups if records]
     attempt = 0
-    while records:
+    while pending:
         try:
-            dynamodb.transact_write_items(TransactItems=build(records, anchor))
-            return len(records)
+            dynamodb.transact_write_items(TransactItems=build([(key, records, anchors[key])
+                                                               for key, records in pending]))
+            return sum(len(records) for _, records in pending)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                anchor = reasons[0].get("Item")
+            stale = False
+            for i, (key, records) in enumerate(pending):
+                reason = reasons[i] if i < len(reasons) else {}
+                if reason.get("Code") != "ConditionalCheckFailed":
+                    continue
+                anchor = reason.get("Item")
                 if anchor is None:  # older DynamoDB implementations do not return it
-                    anchor = read_anchor()
-                mark = mark_of(anchor)
+                    anchor = read_anchor(key)
+                anchors[key], mark, stale = anchor, mark_of(anchor), True
                 kept = [(sequence, value) for sequence, value in records if pad(sequence) > mark]
                 if len(kept) < len(records):
-                    logger.info("stats replay skipped", extra={"group": label, "skipped": len(records) - len(kept)})
-                records = kept
+                    logger.info("stats replay skipped", extra={"group": key, "skipped": len(records) - len(kept)})
+                pending[i] = (key, kept)
+            if stale:
+                pending = [(key, records) for key, records in pending if records]
                 continue
             attempt += 1
             if attempt > CONFLICT_RETRIES or not any(r.get("Code") == "TransactionConflict" for r in reasons):
@@ -118,9 +139,9 @@ def apply_in_order(dynamodb: Any, records: Records, build: Callable[[Records, di
     return 0
 
 
-def fold_batch(records: list[dict[str, Any]], partition_of: Callable[[dict[str, Any]], str],
-               read: Callable[[dict[str, Any]], T | None], apply: Callable[[str, Records], Any]) -> set[str]:
-    """Group a stream batch by partition key and apply each group; returns the sequence numbers that failed.
+def read_batch(records: list[dict[str, Any]], partition_of: Callable[[dict[str, Any]], str],
+               read: Callable[[dict[str, Any]], T | None]) -> tuple[dict[str, Records], set[str]]:
+    """A stream batch grouped by partition key (stream order kept), and the sequence numbers that failed already.
 
     `read(record)` returns what a record holds, None for a record the aggregator does not count, or raises for
     an unreadable one, which fails with every later record of its partition (nothing of it is applied after it).
@@ -143,6 +164,13 @@ def fold_batch(records: list[dict[str, Any]], partition_of: Callable[[dict[str, 
             continue
         if value is not None:
             groups.setdefault(partition, []).append((sequence, value))
+    return groups, failed
+
+
+def fold_batch(records: list[dict[str, Any]], partition_of: Callable[[dict[str, Any]], str],
+               read: Callable[[dict[str, Any]], T | None], apply: Callable[[str, Records], Any]) -> set[str]:
+    """Group a stream batch by partition key and apply each group; returns the sequence numbers that failed."""
+    groups, failed = read_batch(records, partition_of, read)
     for partition, group in groups.items():
         try:
             apply(partition, group)

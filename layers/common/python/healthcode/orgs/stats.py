@@ -11,10 +11,13 @@ Items in the stats table (counters as top-level number attributes, created by AD
 
 Exactly once, with `healthcode.streamstats`, the mechanism of venues' statistics. The declarations table's
 partition key is the person, so the stream orders one person's declarations, not one organization's: the anchor
-is the declarant's. A person's records in a batch become one transaction: their anchor (conditioned on `hw`) and
-each organization day and total bucket they touch, once each. Whether a declaration is the member's first of
-the day for that organization is decided against the anchor's `o#<place_id>`: assumed on the first try (and the
-assumption is part of the condition), known exactly after a failed condition returns the anchor.
+is the declarant's (conditioned on `hw`). The declarants of a batch are packed into as few transactions as
+DynamoDB allows (100 items: their anchors, then each organization day and total bucket they touch, once each, the
+counts summed), so a batch of 100 declarations to one organization is one or two transactions, not a hundred, and
+the organization's buckets are written once per transaction. A cancelled transaction names each anchor whose
+condition failed; only those declarants are rebuilt (`streamstats.apply_packed`). Whether a declaration is the
+member's first of the day for that organization is decided against the anchor's `o#<place_id>`: assumed on the
+first try (and the assumption is part of the condition), known exactly after a failed condition returns the anchor.
 """
 
 from __future__ import annotations
@@ -24,19 +27,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from .. import clock
 from ..aws import client
 from ..config import get_config
 from ..declarations import is_fever
 from ..errors import ServiceUnavailable
 from ..models import Declaration, Place
-from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, numbers, pad, partial_response
+from ..streamstats import apply_packed, counter_update, not_applied_yet, numbers, pad, partial_response, read_batch
 from . import ORG, stats_scope
 from .admin import check_id, no_such_org, require_admin
 from .members import MEMBERS_BUCKET
 
+logger = Logger(child=True)
+
 ANCHOR_BUCKET = "orgs"
-RECORDS_PER_TX = 49  # the anchor + at most one day and one total bucket per record <= 99 items
+PACK_ITEMS = 100  # DynamoDB's limit of items in one transaction
 RISK_QUESTIONS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
 COUNTERS = ("declarations", "fever", "symptomatic", "abnormal", "risk")
 
@@ -74,14 +81,11 @@ def _read_declaration(record: dict[str, Any]) -> Declaration | None:
     return declaration
 
 
-def transaction_items(person_id: str, records: list[tuple[str, Declaration]], anchor: dict[str, Any] | None,
-                      now: str) -> list[dict[str, Any]]:
-    """One transaction for one declarant's records: their anchor first, then each bucket they touch, once."""
-    table = get_config().stats_table
+def _anchor_update(person_id: str, records: list[tuple[str, Declaration]], anchor: dict[str, Any] | None,
+                   per_day: dict[tuple[str, str], Counter], per_org: dict[str, Counter], now: str) -> dict[str, Any]:
+    """The declarant's anchor update; adds what their records count to the buckets' counters."""
     seen = {name[2:]: value["S"] for name, value in (anchor or {}).items() if name.startswith("o#") and "S" in value}
     earliest: dict[str, str] = {}
-    per_day: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    per_org: dict[str, Counter] = defaultdict(Counter)
     for _, declaration in records:
         place_id, day = declaration.place_date.rsplit("#", 1)
         counts = counts_of(declaration)
@@ -104,12 +108,51 @@ def transaction_items(person_id: str, records: list[tuple[str, Declaration]], an
         condition = ("#hw = :hw", {"#hw": "hw"}, {":hw": anchor["hw"]})
     else:
         condition = ("attribute_not_exists(#hw)", {"#hw": "hw"}, {})
-    items = [counter_update(table, declarant_scope(person_id), ANCHOR_BUCKET, Counter(), now, marks, condition)]
+    return counter_update(get_config().stats_table, declarant_scope(person_id), ANCHOR_BUCKET, Counter(), now, marks,
+                          condition)
+
+
+def transaction_items(packed: list[tuple[str, list[tuple[str, Declaration]], dict[str, Any] | None]],
+                      now: str) -> list[dict[str, Any]]:
+    """One transaction for several declarants: each one's anchor first (in the order given), then each bucket
+    their records touch, once, with the counts summed over them."""
+    table = get_config().stats_table
+    per_day: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    per_org: dict[str, Counter] = defaultdict(Counter)
+    items = [_anchor_update(person_id, records, anchor, per_day, per_org, now) for person_id, records, anchor in packed]
     for (place_id, day), counts in sorted(per_day.items()):
         items.append(counter_update(table, stats_scope(place_id), f"day#{day}", counts, now))
     for place_id, counts in sorted(per_org.items()):
         items.append(counter_update(table, stats_scope(place_id), "total", counts, now))
     return items
+
+
+def _buckets(records: list[tuple[str, Declaration]]) -> set[tuple[str, str]]:
+    places_days = {tuple(declaration.place_date.rsplit("#", 1)) for _, declaration in records}
+    return {(place_id, f"day#{day}") for place_id, day in places_days} | {(p, "total") for p, _ in places_days}
+
+
+def packs(groups: dict[str, list[tuple[str, Declaration]]]) -> list[list[tuple[str, list[tuple[str, Declaration]]]]]:
+    """Declarants packed into transactions of at most PACK_ITEMS items (anchors + distinct buckets), in batch order.
+
+    A declarant with more records than one transaction holds is split into consecutive packs, in stream order.
+    """
+    result: list[list[tuple[str, list[tuple[str, Declaration]]]]] = []
+    current: list[tuple[str, list[tuple[str, Declaration]]]] = []
+    buckets: set[tuple[str, str]] = set()
+    per_record = max(1, (PACK_ITEMS - 1) // 2)  # one anchor, at most a day and a total bucket per record
+    for person_id, records in groups.items():
+        for start in range(0, len(records), per_record):
+            chunk = records[start:start + per_record]
+            wanted = buckets | _buckets(chunk)
+            if current and (any(p == person_id for p, _ in current) or len(current) + 1 + len(wanted) > PACK_ITEMS):
+                result.append(current)
+                current, wanted = [], _buckets(chunk)
+            current.append((person_id, chunk))
+            buckets = wanted
+    if current:
+        result.append(current)
+    return result
 
 
 def _read_anchor(person_id: str) -> dict[str, Any]:
@@ -119,24 +162,34 @@ def _read_anchor(person_id: str) -> dict[str, Any]:
     ).get("Item", {})
 
 
-def apply_declarant(person_id: str, records: list[tuple[str, Declaration]]) -> int:
-    """Apply one person's declarations (stream order) to their organizations' counters exactly once."""
-    applied = 0
-    for start in range(0, len(records), RECORDS_PER_TX):
-        applied += apply_in_order(
-            client("dynamodb"), records[start:start + RECORDS_PER_TX],
-            lambda chunk, anchor: transaction_items(person_id, chunk, anchor, clock.iso(clock.now())),
-            lambda: _read_anchor(person_id), label=declarant_scope(person_id))
-    return applied
-
-
 def apply_batch(records: list[dict[str, Any]]) -> set[str]:
-    """Fold a declarations stream batch into the stats table; returns the sequence numbers that failed."""
+    """Fold a declarations stream batch into the stats table; returns the sequence numbers that failed.
+
+    A pack that fails fails all its records, and every later record of its declarants (their anchors must never
+    pass a record not applied); the other packs are applied.
+    """
 
     def partition_of(record: dict[str, Any]) -> str:
         return (record["dynamodb"].get("Keys", {}).get("person_id", {}) or {}).get("S", "?")
 
-    return fold_batch(records, partition_of, _read_declaration, apply_declarant)
+    groups, failed = read_batch(records, partition_of, _read_declaration)
+    stopped: set[str] = set()
+    for pack in packs(groups):
+        for person_id, chunk in pack:
+            if person_id in stopped:
+                failed.update(sequence for sequence, _ in chunk)
+        pack = [(person_id, chunk) for person_id, chunk in pack if person_id not in stopped]
+        if not pack:
+            continue
+        try:
+            apply_packed(client("dynamodb"), pack, lambda packed: transaction_items(packed, clock.iso(clock.now())),
+                         _read_anchor)
+        except Exception:  # noqa: BLE001 - report these records; Lambda re-delivers them
+            logger.exception("organization stats update failed", extra={"declarants": len(pack)})
+            for person_id, chunk in pack:
+                failed.update(sequence for sequence, _ in chunk)
+                stopped.add(person_id)
+    return failed
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
