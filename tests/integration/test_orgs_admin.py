@@ -125,6 +125,13 @@ def test_a_missing_field_is_400(lambdas, missing):
     assert status == 400 and answer["error"]["field"] == missing
 
 
+def test_an_inbound_traveller_cannot_administer_an_organization(lambdas):
+    traveller = new_person(lambdas)
+    status, body = api(lambdas, "POST", "/v1/orgs", "/v1/orgs", traveller, ORG, roles=["inbound"])
+    assert status == 403
+    assert not _exists(f"admin#ORG#{traveller}")
+
+
 def test_without_an_organization_mine_is_404(lambdas):
     status, body = _mine(lambdas, new_person(lambdas))
     assert status == 404

@@ -72,6 +72,16 @@ def test_each_member_whose_declaration_the_admin_read_is_audited(lambdas, scene)
                                                                                "org_admin")
 
 
+def test_the_admin_reading_their_own_declaration_is_not_audited(lambdas, scene):
+    from healthcode.orgs.members import join
+
+    join(scene["admin"], scene["org"]["join_code"])
+    assert declare(lambdas, scene["admin"], scene["place_id"])[0] == 201
+    declarations_of(lambdas, scene["place_id"], scene["admin"], {"date": scene["day"]})
+    assert _audited(scene["admin"], "ORG_DECLARATIONS_READ") == []
+    assert all(len(_audited(member, "ORG_DECLARATIONS_READ")) == 1 for member in scene["members"])
+
+
 def test_the_list_pages_with_a_cursor(lambdas, scene):
     status, first = declarations_of(lambdas, scene["place_id"], scene["admin"], {"date": scene["day"], "limit": "3"})
     assert len(first["items"]) == 3 and first["next_cursor"]

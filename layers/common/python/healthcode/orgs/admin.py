@@ -17,7 +17,8 @@ from ulid import ULID
 
 from .. import clock, pii
 from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
-from ..models import Person, Place
+from ..models import Place
+from ..people import get as get_person
 from ..people import normalise_phone
 from ..place_admin import administered_place_id, clean_text, create_with_admin, edit_once_a_week, next_edit_date
 from . import ORG, ORG_LEVELS
@@ -105,7 +106,7 @@ def create_org(admin_id: str, name: str, address: str, level: str, phone: str | 
         normalised = normalise_phone(phone)
         phone_enc, phone_masked = pii.encrypt(normalised), pii.mask_phone(normalised)
     else:
-        admin = Person.get(admin_id)
+        admin = get_person(admin_id)
         phone_enc, phone_masked = admin.phone_enc, admin.phone_masked  # the same envelope: nothing to decrypt
 
     def draw(join_code: str) -> Place:

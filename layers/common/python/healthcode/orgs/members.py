@@ -18,7 +18,8 @@ from .. import clock
 from ..aws import client
 from ..config import get_config
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..models import Person, Place, Relation
+from ..models import Place, Relation
+from ..people import get as get_person
 from ..place_admin import place_by_join_code
 from ..streamstats import counter_update
 from . import ORG, stats_scope
@@ -55,7 +56,7 @@ def join(person_id: str, join_code: str) -> dict[str, Any]:
     place = place_by_join_code(join_code, ORG)
     if place is None:
         raise NotFound("No organization has this join code", "组织机构申报码不存在", field="join_code")
-    person = Person.get(person_id)
+    person = get_person(person_id)
     binding = Relation.make(person_id, ORG, place.place_id, clock.iso(clock.now()),
                             data={"name_masked": person.name_masked})
     cfg = get_config()

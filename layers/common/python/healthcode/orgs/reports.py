@@ -62,8 +62,9 @@ def masked_names(person_ids: list[str]) -> dict[str, str]:
 
 
 def _audit(admin_id: str, place_id: str, person_ids: list[str], action: str) -> None:
+    """One entry per member whose declaration was shown (the admin's own, if they are a member too, is no one else's)."""
     with AuditEntry.batch_write() as batch:
-        for person_id in sorted(set(person_ids)):
+        for person_id in sorted(set(person_ids) - {admin_id}):
             batch.save(audit.entry(person_id, admin_id, action, purpose=PURPOSE, place_id=place_id))
 
 

@@ -201,7 +201,11 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def org_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
-    """GET /v1/orgs/{id}/stats: one BatchGetItem (the organization and its three buckets), whatever the numbers."""
+    """GET /v1/orgs/{id}/stats: one BatchGetItem (the organization and its three buckets), whatever the numbers.
+
+    `members` is the count now (bindings have no history); for a past `date`, `undeclared_members_today` is
+    therefore measured against today's members.
+    """
     cfg = get_config()
     scope = stats_scope(check_id(place_id))
     answer = client("dynamodb").batch_get_item(RequestItems={

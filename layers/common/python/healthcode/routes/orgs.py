@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import access, api
 from ..declarations import INBOUND, InboundNoDeclaration
-from ..errors import ValidationFailed
+from ..errors import Forbidden, ValidationFailed
 from ..orgs import ORG_LEVELS, admin, members, reports, stats
 from ..streamstats import parse_day
 
@@ -62,7 +62,11 @@ def _me() -> str:
 @router.post("/v1/orgs", summary="Create my organization (one organization per admin, one admin per organization)",
              tags=["orgs"])
 def post_org(body: CreateOrg) -> Response[dict[str, Any]]:
-    place = admin.create_org(_me(), body.name, body.address, body.level, body.phone)
+    who = api.caller(router)
+    if INBOUND in who.roles:
+        raise Forbidden("The inbound travellers' code cannot administer an organization",
+                        "入境人员粤康码暂不支持组织机构管理")
+    place = admin.create_org(who.person_id, body.name, body.address, body.level, body.phone)
     return Response(status_code=201, content_type="application/json", body=admin.view(place, for_admin=True))
 
 
