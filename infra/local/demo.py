@@ -39,6 +39,7 @@ def seed(stack: Any) -> dict[str, Any]:
     demo["inbound"] = seed_inbound()
     demo["venue"] = seed_venues(demo)
     seed_colour_engine(stack, demo)
+    demo["org"] = seed_orgs(stack, demo)
     return demo
 
 
@@ -57,6 +58,7 @@ def banner(stack: Any) -> str:
         lines.append(f"    {person['role']:<24} {person['name']}  {person['id_number']}  roles={','.join(person['roles'])}")
     lines += residents_banner(stack.demo)
     lines += venue_banner(stack.demo)
+    lines += org_banner(stack.demo)
     lines += [
         "",
         "  curl example:",
@@ -257,3 +259,39 @@ def seed_colour_engine(stack: Any, demo: dict[str, Any]) -> None:
         demo["people"].append({k: person[k] for k in ("role", "name", "id_number", "phone")}
                               | {"person_id": result.person_id, "roles": result.roles})
     stack.wait_for_streams()
+
+
+# --- organizations ----------------------------------------------------------------------------------------------
+
+DEMO_ORG = {"name": "粤康码演示单位", "address": "广州市越秀区府前路1号", "level": "CITY"}
+
+
+def seed_orgs(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
+    """A demo organization administered by the demo system admin (王管理), with 李小红 as a member who declared today."""
+    from healthcode.declarations import DeclarationType, NewDeclaration, declare
+    from healthcode.orgs import admin, members
+
+    boss = next(p for p in demo["people"] if p.get("system_admin"))
+    member = next(p for p in demo["people"] if p["name"] == "李小红")
+    place = admin.create_org(boss["person_id"], DEMO_ORG["name"], DEMO_ORG["address"], DEMO_ORG["level"])
+    members.join(member["person_id"], place.join_code)
+    declare(member["person_id"], member["person_id"], {"resident"}, NewDeclaration(
+        type=DeclarationType.ORG_MEMBER, place_id=place.place_id, temperature_c=36.5,
+        answers={"contact_with_case": False, "visited_risk_area": False, "current_city": "广州市"}))
+    stack.wait_for_streams()
+    return {"place_id": place.place_id, "name": place.name, "join_code": place.join_code,
+            "admin": {k: boss[k] for k in ("name", "id_number", "person_id")},
+            "members": [{k: member[k] for k in ("name", "id_number", "person_id")}]}
+
+
+def org_banner(demo: dict[str, Any]) -> list[str]:
+    org = demo.get("org")
+    if not org:
+        return []
+    return [
+        "",
+        f"  Demo organization 组织机构: {org['name']}  place_id={org['place_id']}  组织机构申报码 join_code={org['join_code']}",
+        f"    组织机构管理员 org admin: {org['admin']['name']} {org['admin']['id_number']}",
+        f"    成员 member:              {org['members'][0]['name']} {org['members'][0]['id_number']} (declared today)",
+        "    statistics GET /v1/orgs/{place_id}/stats; CSV report GET /v1/orgs/{place_id}/report?date=YYYY-MM-DD",
+    ]

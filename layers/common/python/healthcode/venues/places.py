@@ -3,7 +3,8 @@
 One admin per venue and one venue per admin are kept by marker items in the auth table, written in the same
 transaction as the change: `admin#VENUE#<person_id>` -> place_id and `place-admin#<place_id>` -> person_id
 (conditional puts, so of any number of racing requests exactly one wins), and `join-code#<code>` -> place_id
-keeps join codes unique (the code is found through the places GSI `by_join_code`).
+keeps join codes unique (the code is found through the places GSI `by_join_code`). Creating with the markers and
+the once-a-week edit are `healthcode.place_admin`'s, which organizations share.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
 from ..paging import start_key
 from ..people import find_by_document, normalise_phone
+from ..place_admin import admin_marker as _admin_marker
+from ..place_admin import (
+    clean_text,
+    cleaned_join_code,
+    create_with_admin,
+    edit_once_a_week,
+    next_edit_date,
+    place_admin_marker,
+)
 from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
 from .regions import parse_region
 from .tx import Cancelled, Tx
 
-JOIN_CODE_DIGITS = 12  # 10^12 codes: guessing one of a million venues takes ~10^6 tries per hit
 TRANSFER_TTL = timedelta(days=3)
 
 
@@ -43,24 +52,12 @@ class VenueHasAdmin(Conflict):
 
 
 def admin_marker(person_id: str) -> str:
-    return f"admin#{VENUE}#{person_id}"
-
-
-def place_admin_marker(place_id: str) -> str:
-    return f"place-admin#{place_id}"
-
-
-def join_code_marker(code: str) -> str:
-    return f"join-code#{code}"
-
-
-def new_join_code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(JOIN_CODE_DIGITS))
+    return _admin_marker(VENUE, person_id)
 
 
 def normalise_join_code(code: str) -> str:
-    cleaned = "".join(ch for ch in (code or "") if ch not in " -")
-    if len(cleaned) != JOIN_CODE_DIGITS or not cleaned.isdigit():
+    cleaned = cleaned_join_code(code)
+    if cleaned is None:
         raise NotFound("No venue has this join code", "场所申报码不存在", field="join_code")
     return cleaned
 
@@ -69,15 +66,6 @@ def check_type(value: str) -> str:
     if value not in VENUE_TYPES:
         raise ValidationFailed(f"type must be one of {', '.join(VENUE_TYPES)}", "场所类型有误", field="type")
     return value
-
-
-def clean_text(value: str, field: str, zh: str, limit: int) -> str:
-    text = " ".join((value or "").split())
-    if not text:
-        raise ValidationFailed(f"{field} must not be blank", f"请填写{zh}", field=field)
-    if len(text) > limit:
-        raise ValidationFailed(f"{field} is longer than {limit} characters", f"{zh}过长", field=field)
-    return text
 
 
 def get_venue(place_id: str) -> Place:
@@ -96,14 +84,6 @@ def venue_of_admin(place_id: str, person_id: str) -> Place:
     if place.admin_id != person_id:
         raise Forbidden("Only the venue's admin may do this", "仅场所管理员可操作", field="id")
     return place
-
-
-def next_edit_date(place: Place, today: date) -> date | None:
-    """The Monday from which the next edit is allowed, or None when an edit is allowed now."""
-    this_week = clock.week_start(today)
-    if place.last_edited_week == this_week.isoformat():
-        return this_week + timedelta(days=7)
-    return None
 
 
 def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
@@ -140,36 +120,15 @@ def create_venue(admin_id: str, region_code: str, address: str, venue_type: str,
     name = clean_text(name, "name", "场所名称", 100)
     venue_type = check_type(venue_type)
     phone = normalise_phone(phone)
-    try:  # a cheap, consistent early answer; the transaction below is what guarantees it
-        AuthItem.get(admin_marker(admin_id), consistent_read=True)
-        raise AlreadyAdmin(field="admin")
-    except DoesNotExist:
-        pass
-    for _ in range(5):
-        place = Place(
-            place_id=str(ULID()), kind=VENUE, name=name, join_code=new_join_code(), admin_id=admin_id,
+
+    def draw(join_code: str) -> Place:
+        return Place(
+            place_id=str(ULID()), kind=VENUE, name=name, join_code=join_code, admin_id=admin_id,
             region_code=region.code, address=address, type=venue_type, phone_enc=pii.encrypt(phone),
             phone_masked=pii.mask_phone(phone), created_at=clock.iso(clock.now()),
         )
-        tx = (Tx()
-              .put("place", place, Place.place_id.does_not_exist())
-              .put("admin", AuthItem(key=admin_marker(admin_id), value=place.place_id), AuthItem.key.does_not_exist())
-              .put("place_admin", AuthItem(key=place_admin_marker(place.place_id), value=admin_id),
-                   AuthItem.key.does_not_exist())
-              .put("join_code", AuthItem(key=join_code_marker(place.join_code), value=place.place_id),
-                   AuthItem.key.does_not_exist()))
-        try:
-            tx.commit()
-            return place
-        except Cancelled as cancelled:
-            if cancelled.failed("admin"):
-                raise AlreadyAdmin(field="admin") from None
-            if cancelled.failed("join_code") or cancelled.failed("place"):
-                continue  # a join-code (or id) collision: draw again
-            if cancelled.conflict:
-                raise AlreadyAdmin("Another request is creating a venue for this admin", field="admin") from None
-            raise
-    raise Conflict("Could not draw a free join code, try again", "生成场所申报码失败，请重试")
+
+    return create_with_admin(VENUE, admin_id, draw, AlreadyAdmin)
 
 
 def venue_of(admin_id: str) -> Place:
@@ -198,21 +157,7 @@ def edit_venue(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
     if "phone" in changes:
         phone = normalise_phone(changes["phone"])
         actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
-    today = clock.local_date(clock.now())
-    week = clock.week_start(today).isoformat()
-    limit = next_edit_date(place, today)
-    if limit is not None:
-        raise _edit_limit(limit)
-    actions.append(Place.last_edited_week.set(week))
-    from pynamodb.exceptions import UpdateError
-
-    try:
-        place.update(actions=actions, condition=Place.last_edited_week.does_not_exist() | (Place.last_edited_week != week))
-    except UpdateError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            raise _edit_limit(clock.week_start(today) + timedelta(days=7)) from None
-        raise
-    return place
+    return edit_once_a_week(place, actions, _edit_limit)
 
 
 def _edit_limit(following: date) -> EditLimit:

@@ -17,12 +17,12 @@ after a half failure (Lambda re-delivers from the first failed record on), fails
 returns the anchor's `hw` (ReturnValuesOnConditionCheckFailure), the records at or below it are dropped, and the
 rest are applied. Because the transaction is all-or-nothing, the totals move exactly when the anchor does. A record
 that cannot be read fails with every later record of its (venue, day), so `hw` never passes a record not applied.
+The mechanism itself (grouping, the anchored transaction, replay and conflict handling) is `healthcode.streamstats`,
+which organizations' statistics share.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,22 +33,19 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..aws import client
 from ..config import get_config
-from ..errors import NotFound, ValidationFailed
+from ..errors import NotFound
 from ..models import Check, Person, Place
+from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
+from ..streamstats import numbers as _numbers
+from ..streamstats import parse_day as parse_day  # the statistics routes' date=
 from . import VENUE
 from .checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
 from .places import venue_of_admin
 
 logger = Logger(child=True)
 
-SEQ_WIDTH = 48
 MAX_INSPECTORS_PER_TX = 48  # 2 venue items + 2 per inspector <= 100 items per transaction
-CONFLICT_RETRIES = 6
 GENDERS = ("male", "female", "unknown")
-
-
-def pad(sequence: str) -> str:
-    return sequence.zfill(SEQ_WIDTH)
 
 
 # ---------------------------------------------------------------- the stream side
@@ -86,48 +83,22 @@ def _counters(checks: list[Check]) -> tuple[Counter, dict[str, Counter]]:
     return venue, inspectors
 
 
-def _update(table: str, scope: str, bucket: str, counts: Counter, now: str, extra_set: dict[str, str] | None = None,
-            condition: tuple[str, dict[str, str], dict[str, Any]] | None = None) -> dict[str, Any]:
-    names: dict[str, str] = {"#u": "updated_at"}
-    values: dict[str, Any] = {":u": {"S": now}}
-    adds = []
-    for i, (name, amount) in enumerate(sorted((k, v) for k, v in counts.items() if v)):
-        names[f"#c{i}"] = name
-        values[f":c{i}"] = {"N": str(amount)}
-        adds.append(f"#c{i} :c{i}")
-    sets = ["#u = :u"]
-    for i, (name, value) in enumerate((extra_set or {}).items()):
-        names[f"#s{i}"] = name
-        values[f":s{i}"] = {"S": value}
-        sets.append(f"#s{i} = :s{i}")
-    expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
-    update: dict[str, Any] = {"TableName": table, "Key": {"scope": {"S": scope}, "bucket": {"S": bucket}},
-                              "UpdateExpression": expression, "ExpressionAttributeNames": names,
-                              "ExpressionAttributeValues": values}
-    if condition:
-        text, cond_names, cond_values = condition
-        update["ConditionExpression"] = text
-        names.update(cond_names)
-        values.update(cond_values)
-        update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-    return {"Update": update}
-
-
 def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
     """The one transaction for these records: anchor (conditioned on hw), venue total, inspectors' buckets."""
     table = get_config().stats_table
     checks = [check for _, check in source.records]
     venue, inspectors = _counters(checks)
-    first, last = pad(source.records[0][0]), pad(source.records[-1][0])
+    last = pad(source.records[-1][0])
     scope = f"venue#{source.place_id}"
     items = [
-        _update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
-                ("attribute_not_exists(#hw) OR #hw < :first", {"#hw": "hw"}, {":first": {"S": first}})),
-        _update(table, scope, "total", venue, now),
+        counter_update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
+                       not_applied_yet(source.records[0][0])),
+        counter_update(table, scope, "total", venue, now),
     ]
     for inspector_id, counts in sorted(inspectors.items()):
-        items.append(_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts, now))
-        items.append(_update(table, f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
+        items.append(counter_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts,
+                                    now))
+        items.append(counter_update(table, f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
     return items
 
 
@@ -147,43 +118,22 @@ def _chunks(source: Source) -> list[Source]:
     return chunks
 
 
-def _applied_mark(reason: dict[str, Any], source: Source) -> str:
-    item = reason.get("Item")
-    if item is None:  # older DynamoDB implementations do not return it: read the anchor
-        item = client("dynamodb").get_item(
-            TableName=get_config().stats_table, ConsistentRead=True,
-            Key={"scope": {"S": f"venue#{source.place_id}"}, "bucket": {"S": f"day#{source.day}"}},
-        ).get("Item", {})
-    return item.get("hw", {}).get("S", "")
+def _read_anchor(source: Source) -> dict[str, Any]:
+    return client("dynamodb").get_item(
+        TableName=get_config().stats_table, ConsistentRead=True,
+        Key={"scope": {"S": f"venue#{source.place_id}"}, "bucket": {"S": f"day#{source.day}"}},
+    ).get("Item", {})
 
 
 def apply_source(source: Source) -> int:
     """Apply these records to every bucket exactly once; returns how many were new (the rest were applied before)."""
-    from botocore.exceptions import ClientError
-
     applied = 0
     for chunk in _chunks(source):
-        attempt = 0
-        while chunk.records:
-            try:
-                client("dynamodb").transact_write_items(TransactItems=transaction_items(chunk, clock.iso(clock.now())))
-                applied += len(chunk.records)
-                break
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
-                reasons = error.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    mark = _applied_mark(reasons[0], chunk)
-                    skipped = [seq for seq, _ in chunk.records if pad(seq) <= mark]
-                    logger.info("stats replay skipped", extra={"place_id": chunk.place_id, "day": chunk.day,
-                                                               "skipped": len(skipped)})
-                    chunk = Source(chunk.place_id, chunk.day, [(s, c) for s, c in chunk.records if pad(s) > mark])
-                    continue
-                attempt += 1
-                if attempt > CONFLICT_RETRIES or not any(r.get("Code") == "TransactionConflict" for r in reasons):
-                    raise
-                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))  # noqa: S311 - jitter, not security
+        applied += apply_in_order(
+            client("dynamodb"), chunk.records,
+            lambda records, _anchor, chunk=chunk: transaction_items(Source(chunk.place_id, chunk.day, records),
+                                                                     clock.iso(clock.now())),
+            lambda chunk=chunk: _read_anchor(chunk), label=f"venue#{chunk.place_id}#{chunk.day}")
     return applied
 
 
@@ -205,67 +155,23 @@ def _read_check(record: dict[str, Any]) -> Check | None:
 
 def apply_batch(records: list[dict[str, Any]]) -> set[str]:
     """Fold a stream batch into the stats table; returns the sequence numbers that failed (to be re-delivered)."""
-    failed: set[str] = set()
-    sources: dict[str, Source] = {}
-    poisoned: set[str] = set()
-    for record in records:
-        sequence = record["dynamodb"]["SequenceNumber"]
-        partition = (record["dynamodb"].get("Keys", {}).get("place_date", {}) or {}).get("S", "?")
-        if partition in poisoned:
-            failed.add(sequence)  # keep stream order within a (venue, day): nothing after a failed record
-            continue
-        try:
-            check = _read_check(record)
-        except Exception:  # noqa: BLE001 - one unreadable record must not stop the others
-            logger.exception("unreadable check record", extra={"sequence": sequence})
-            failed.add(sequence)
-            poisoned.add(partition)
-            continue
-        if check is None:
-            continue
-        place_id, day = check.place_date.rsplit("#", 1)
-        sources.setdefault(check.place_date, Source(place_id, day)).records.append((sequence, check))
-    for source in sources.values():
-        try:
-            apply_source(source)
-        except Exception:  # noqa: BLE001 - report these records; Lambda re-delivers them
-            logger.exception("stats update failed", extra={"place_id": source.place_id, "day": source.day})
-            failed.update(sequence for sequence, _ in source.records)
-    return failed
+
+    def partition_of(record: dict[str, Any]) -> str:
+        return (record["dynamodb"].get("Keys", {}).get("place_date", {}) or {}).get("S", "?")
+
+    def apply(place_date: str, records: list[tuple[str, Check]]) -> None:
+        place_id, day = place_date.rsplit("#", 1)
+        apply_source(Source(place_id, day, records))
+
+    return fold_batch(records, partition_of, _read_check, apply)
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """stats_stream's handler body: Powertools' BatchProcessor reports the failed records (partial failures)."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    failed = apply_batch(event.get("Records") or [])
-
-    def record_handler(record: Any) -> None:
-        if record.dynamodb.sequence_number in failed:
-            raise RuntimeError("stats not applied; the record will be delivered again")
-
-    return process_partial_response(event=event, record_handler=record_handler,
-                                    processor=BatchProcessor(event_type=EventType.DynamoDBStreams), context=context)
+    return partial_response(event, context, apply_batch(event.get("Records") or []))
 
 
 # ---------------------------------------------------------------- the read side
-
-
-def _numbers(item: dict[str, Any] | None) -> dict[str, int]:
-    return {k: int(v["N"]) for k, v in (item or {}).items() if "N" in v}
-
-
-def parse_day(value: str | None) -> date:
-    today = clock.local_date(clock.now())
-    if value is None:
-        return today
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed("date must be YYYY-MM-DD", "日期格式应为YYYY-MM-DD", field="date") from None
-    if len(value) != 10 or day > today:
-        raise ValidationFailed("date must be a past or current day, YYYY-MM-DD", "日期有误", field="date")
-    return day
 
 
 def _breakdown(counts: dict[str, int]) -> dict[str, Any]:
