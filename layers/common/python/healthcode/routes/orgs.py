@@ -60,7 +60,7 @@ def _me() -> str:
 
 
 @router.post("/v1/orgs", summary="Create my organization (one organization per admin, one admin per organization)",
-             tags=["orgs"])
+             tags=["orgs"], status_code=201)
 def post_org(body: CreateOrg) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if INBOUND in who.roles:
@@ -105,7 +105,9 @@ def get_org_declarations(
 
 
 @router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM)",
-            tags=["orgs"])
+            tags=["orgs"], responses={200: {"description": "The day's declarations as CSV",
+                                            "content": {"text/csv": {"schema": {"type": "string"}}}},
+                                      413: {"description": "Too many declarations for one report (REPORT_TOO_LARGE)"}})
 def get_org_report(id: str, date: Day = None):  # noqa: ANN201
     # No return annotation on purpose: Powertools then passes the CSV text through as it is.
     day = parse_day(date)
@@ -119,7 +121,7 @@ def get_org_report(id: str, date: Day = None):  # noqa: ANN201
 
 
 @router.post("/v1/orgs/join", summary="Bind to an organization with its join code (组织机构申报码)",
-             tags=["org members"])
+             tags=["org members"], status_code=201)
 def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if INBOUND in who.roles:  # the inbound travellers' code has no declarations (FAQ (二) 1), so no organizations
@@ -139,7 +141,8 @@ def get_my_orgs(
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}
 
 
-@router.delete("/v1/me/orgs/<id>", summary="Unbind from an organization", tags=["org members"])
+@router.delete("/v1/me/orgs/<id>", summary="Unbind from an organization", tags=["org members"],
+               responses={204: {"description": "Unbound"}})
 def delete_my_org(id: str, member: Member = None) -> Response[None]:
     who = api.caller(router)
     members.leave(access.subject_for(who.person_id, member), id)
