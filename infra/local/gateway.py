@@ -12,6 +12,7 @@ import mimetypes
 import threading
 import time
 import uuid
+from abc import ABCMeta
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 
 from chalice import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
 
 from infra.template import ROOT, ApiRoute
 
@@ -124,6 +125,33 @@ def _policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
     return allowed
 
 
+class _PerThreadRequestState(ABCMeta):
+    """Metaclass of Powertools' BaseRouter: the class attributes it assigns per request live per thread."""
+
+    current_event = property(lambda cls: getattr(_request_state, "current_event", None),
+                             lambda cls, value: setattr(_request_state, "current_event", value))
+    lambda_context = property(lambda cls: getattr(_request_state, "lambda_context", None),
+                              lambda cls, value: setattr(_request_state, "lambda_context", value))
+
+
+_request_state = threading.local()
+
+
+def isolate_request_state() -> None:
+    """Make `BaseRouter.current_event` / `.lambda_context` per thread, for reads through the class and instances.
+
+    Powertools assigns them on the class (`BaseRouter.current_event = event`) for every request: in one process
+    serving requests in several threads, the last request to start would be the one every resolver reads.
+    """
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    if isinstance(BaseRouter, _PerThreadRequestState):
+        return
+    for name in ("current_event", "lambda_context"):  # instance reads (app.current_event) find these
+        type.__setattr__(BaseRouter, name, getattr(_PerThreadRequestState, name))
+    BaseRouter.__class__ = _PerThreadRequestState  # class reads and writes (BaseRouter.current_event = ...)
+
+
 class TokenBuckets:
     """Usage-plan throttling as API Gateway does it: a token bucket per API key and method (rate/s, burst)."""
 
@@ -160,6 +188,14 @@ class TemplateGateway(Chalice):
         self.responses = gateway_responses
         self.local_routes = local_routes
         self.buckets = TokenBuckets()
+        # A Lambda container handles one event at a time; the local stack runs every function in one process, in
+        # the gateway's threads. Powertools keeps the request being resolved in state that assumes the former: the
+        # event in class attributes shared by every resolver (made per-thread by isolate_request_state) and the
+        # route's arguments in the resolver's context, per function (hence one invocation at a time per function,
+        # as one container would). Without both, concurrent requests read each other's event: under load a check
+        # was answered "qr: Field required".
+        isolate_request_state()
+        self.invoke_locks = {name: threading.Lock() for name in functions}
         self.table: dict[tuple[str, str], ApiRoute] = {}
         by_path: dict[str, list[str]] = {}
         for route in routes:
@@ -212,7 +248,9 @@ class TemplateGateway(Chalice):
                 return self.gateway_response("THROTTLED", 429, "Too Many Requests")
         function = self.functions[route.function]
         try:
-            return to_chalice_response(function.invoke(event))
+            with self.invoke_locks[route.function]:
+                answer = function.invoke(event)
+            return to_chalice_response(answer)
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at the gateway
             import logging
 
@@ -263,8 +301,14 @@ class _Handler(ChaliceRequestHandler):
         pass
 
 
+class _Server(ThreadedHTTPServer):
+    """socketserver listens with a backlog of 5: a burst of new connections (a load test ramping up) is reset."""
+
+    request_queue_size = 128
+
+
 def serve(app: TemplateGateway, host: str, port: int) -> LocalDevServer:
     config = Config.create(lambda_timeout=30)
-    server = LocalDevServer(app, config, host, port, handler_cls=_Handler)
+    server = LocalDevServer(app, config, host, port, handler_cls=_Handler, server_cls=_Server)
     server.server.gateway = app  # type: ignore[attr-defined]
     return server
