@@ -12,7 +12,6 @@ import mimetypes
 import threading
 import time
 import uuid
-from abc import ABCMeta
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayExc
 
 from infra.template import ROOT, ApiRoute
 
-from .lambdas import LoadedFunction
+from .lambdas import LoadedFunction, isolate_request_state
 
 WEB_ROOT = ROOT / "web"
 STAGE = "live"
@@ -125,33 +124,6 @@ def _policy_allows(policy: dict[str, Any], method_arn: str) -> bool:
     return allowed
 
 
-class _PerThreadRequestState(ABCMeta):
-    """Metaclass of Powertools' BaseRouter: the class attributes it assigns per request live per thread."""
-
-    current_event = property(lambda cls: getattr(_request_state, "current_event", None),
-                             lambda cls, value: setattr(_request_state, "current_event", value))
-    lambda_context = property(lambda cls: getattr(_request_state, "lambda_context", None),
-                              lambda cls, value: setattr(_request_state, "lambda_context", value))
-
-
-_request_state = threading.local()
-
-
-def isolate_request_state() -> None:
-    """Make `BaseRouter.current_event` / `.lambda_context` per thread, for reads through the class and instances.
-
-    Powertools assigns them on the class (`BaseRouter.current_event = event`) for every request: in one process
-    serving requests in several threads, the last request to start would be the one every resolver reads.
-    """
-    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
-
-    if isinstance(BaseRouter, _PerThreadRequestState):
-        return
-    for name in ("current_event", "lambda_context"):  # instance reads (app.current_event) find these
-        type.__setattr__(BaseRouter, name, getattr(_PerThreadRequestState, name))
-    BaseRouter.__class__ = _PerThreadRequestState  # class reads and writes (BaseRouter.current_event = ...)
-
-
 class TokenBuckets:
     """Usage-plan throttling as API Gateway does it: a token bucket per API key and method (rate/s, burst)."""
 
@@ -190,11 +162,11 @@ class TemplateGateway(Chalice):
         self.buckets = TokenBuckets()
         # A Lambda container handles one event at a time; the local stack runs every function in one process, in
         # the gateway's threads. Powertools keeps the request being resolved in state that assumes the former: the
-        # event in class attributes shared by every resolver (made per-thread by isolate_request_state) and the
+        # event in class attributes shared by every resolver (made per thread by load_function) and the
         # route's arguments in the resolver's context, per function (hence one invocation at a time per function,
         # as one container would). Without both, concurrent requests read each other's event: under load a check
         # was answered "qr: Field required".
-        isolate_request_state()
+        isolate_request_state()  # load_function did already; a gateway built around other functions needs it too
         self.invoke_locks = {name: threading.Lock() for name in functions}
         self.table: dict[tuple[str, str], ApiRoute] = {}
         by_path: dict[str, list[str]] = {}

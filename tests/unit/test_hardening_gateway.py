@@ -106,7 +106,7 @@ def test_resolvers_in_two_threads_each_see_their_own_event():
 
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-    from infra.local.gateway import isolate_request_state
+    from infra.local.lambdas import isolate_request_state
 
     isolate_request_state()
     both_started = threading.Barrier(2)
