@@ -19,11 +19,11 @@ from urllib.parse import unquote
 
 from chalice import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException, ThreadedHTTPServer
 
 from infra.template import ROOT, ApiRoute
 
-from .lambdas import LoadedFunction
+from .lambdas import LoadedFunction, isolate_request_state
 
 WEB_ROOT = ROOT / "web"
 STAGE = "live"
@@ -160,6 +160,14 @@ class TemplateGateway(Chalice):
         self.responses = gateway_responses
         self.local_routes = local_routes
         self.buckets = TokenBuckets()
+        # A Lambda container handles one event at a time; the local stack runs every function in one process, in
+        # the gateway's threads. Powertools keeps the request being resolved in state that assumes the former: the
+        # event in class attributes shared by every resolver (made per thread by load_function) and the
+        # route's arguments in the resolver's context, per function (hence one invocation at a time per function,
+        # as one container would). Without both, concurrent requests read each other's event: under load a check
+        # was answered "qr: Field required".
+        isolate_request_state()  # load_function did already; a gateway built around other functions needs it too
+        self.invoke_locks = {name: threading.Lock() for name in functions}
         self.table: dict[tuple[str, str], ApiRoute] = {}
         by_path: dict[str, list[str]] = {}
         for route in routes:
@@ -212,7 +220,9 @@ class TemplateGateway(Chalice):
                 return self.gateway_response("THROTTLED", 429, "Too Many Requests")
         function = self.functions[route.function]
         try:
-            return to_chalice_response(function.invoke(event))
+            with self.invoke_locks[route.function]:
+                answer = function.invoke(event)
+            return to_chalice_response(answer)
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at the gateway
             import logging
 
@@ -263,8 +273,14 @@ class _Handler(ChaliceRequestHandler):
         pass
 
 
+class _Server(ThreadedHTTPServer):
+    """socketserver listens with a backlog of 5: a burst of new connections (a load test ramping up) is reset."""
+
+    request_queue_size = 128
+
+
 def serve(app: TemplateGateway, host: str, port: int) -> LocalDevServer:
     config = Config.create(lambda_timeout=30)
-    server = LocalDevServer(app, config, host, port, handler_cls=_Handler)
+    server = LocalDevServer(app, config, host, port, handler_cls=_Handler, server_cls=_Server)
     server.server.gateway = app  # type: ignore[attr-defined]
     return server

@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import uuid
+from abc import ABCMeta
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,14 +58,43 @@ def resolved_environment(spec: FunctionSpec, resolver: Resolver) -> dict[str, st
     return {key: str(resolver.resolve(value)) for key, value in spec.environment.items()}
 
 
+class _PerThreadRequestState(ABCMeta):
+    """Metaclass of Powertools' BaseRouter: the class attributes it assigns per request live per thread."""
+
+    current_event = property(lambda cls: getattr(_request_state, "current_event", None),
+                             lambda cls, value: setattr(_request_state, "current_event", value))
+    lambda_context = property(lambda cls: getattr(_request_state, "lambda_context", None),
+                              lambda cls, value: setattr(_request_state, "lambda_context", value))
+
+
+_request_state = threading.local()
+
+
+def isolate_request_state() -> None:
+    """Make `BaseRouter.current_event` / `.lambda_context` per thread, for reads through the class and instances.
+
+    Powertools assigns them on the class (`BaseRouter.current_event = event`) for every request: in one process
+    serving requests in several threads, the last request to start would be the one every resolver reads.
+    """
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    if isinstance(BaseRouter, _PerThreadRequestState):
+        return
+    for name in ("current_event", "lambda_context"):  # instance reads (app.current_event) find these
+        type.__setattr__(BaseRouter, name, getattr(_PerThreadRequestState, name))
+    BaseRouter.__class__ = _PerThreadRequestState  # class reads and writes (BaseRouter.current_event = ...)
+
+
 def load_function(spec: FunctionSpec, resolver: Resolver) -> LoadedFunction:
     """Import functions/<dir>/app.py under a unique module name, with the layer on sys.path and its env set.
 
     All functions share one process, so their environments are merged into os.environ; per-function values
     (the Powertools service name) are set just before the module is imported, which is when they are read.
+    Powertools' per-request state is made per thread, since the handlers may run in several threads at once.
     """
     if str(LAYER_PATH) not in sys.path:
         sys.path.insert(0, str(LAYER_PATH))
+    isolate_request_state()
     env = resolved_environment(spec, resolver)
     os.environ.update(env)
     module_name, _, attr = spec.handler.rpartition(".")

@@ -1,0 +1,130 @@
+"""Load scenario for the local stack (`make run`), headless with locust; method and figures in docs/perf/load.md.
+
+Three kinds of users, in the proportions of the real system (many residents, fewer inspectors, few partners):
+- Resident: logs in once (a new resident each, face verification "dev-pass"), then shows the code (亮码)
+  again and again, now and then reads the three-day display log.
+- Inspector: logs in as the demo venue's inspector (the demo resident 张三丰), then records temperature checks
+  of residents' codes at the demo venue, each with a fresh Idempotency-Key (and now and then a retry that
+  reuses one, as a scanner on a bad network would).
+- Partner: posts batches of negative nucleic-acid results to /v1/feeds/health-events with the partner API key,
+  paced under the usage plan's throttle (5 requests/s per key), so that 429 never counts as a failure.
+
+    .venv/bin/locust -f bench/locustfile.py --headless -u 20 -r 5 -t 30s --host http://127.0.0.1:8000
+
+FEED_API_KEY (default local-feed-key, as `make run` sets it) is the partner key.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from locust import HttpUser, between, constant_pacing, task
+from stdnum.cn import ric
+
+SHANGHAI = timezone(timedelta(hours=8))
+DEMO_INSPECTOR = {"id_type": "ID_CARD", "id_number": "440305199003074568", "name": "张三丰"}
+FEED_KEY = os.environ.get("FEED_API_KEY", "local-feed-key")
+BATCH = int(os.environ.get("FEED_BATCH", "20"))
+
+_serial = itertools.count(random.randint(0, 400))
+_lock = threading.Lock()
+
+
+def new_id_number() -> str:
+    """A valid resident ID card number nobody has used yet in this run (Guangzhou Yuexiu, 440104, born 1990-2005:
+    the region code is valid for births from 1983)."""
+    with _lock:
+        n = next(_serial)
+    first17 = f"440104{1990 + n % 16}{1 + n // 16 % 12:02d}{1 + n // 192 % 28:02d}{n // 5376 % 1000:03d}"
+    return first17 + ric.calc_check_digit(first17 + "0")
+
+
+def login_body(person: dict[str, str]) -> dict[str, str]:
+    return {"id_type": "ID_CARD", "id_number": person["id_number"], "name": person["name"], "method": "FACE",
+            "proof": "dev-pass"}
+
+
+class Resident(HttpUser):
+    weight = 6
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        answer = self.client.post("/v1/auth/login", json=login_body({"id_number": new_id_number(), "name": "陈大文"}),
+                                  name="POST /v1/auth/login")
+        answer.raise_for_status()
+        self.client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+
+    @task(10)
+    def show_code(self) -> None:
+        with self.client.get("/v1/me/code", name="GET /v1/me/code", catch_response=True) as answer:
+            if answer.status_code == 200 and not answer.json().get("qr", "").startswith("YKM1."):
+                answer.failure("no signed code in the answer")
+
+    @task(1)
+    def display_log(self) -> None:
+        self.client.get("/v1/me/display-log?limit=20", name="GET /v1/me/display-log")
+
+
+class Inspector(HttpUser):
+    weight = 3
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        answer = self.client.post("/v1/auth/login", json=login_body(DEMO_INSPECTOR), name="POST /v1/auth/login")
+        answer.raise_for_status()
+        self.client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        venues = self.client.get("/v1/inspector/venues", name="GET /v1/inspector/venues").json()["items"]
+        self.place_id = venues[0]["place_id"]
+        self.codes = [self._code_of_a_new_resident() for _ in range(3)]
+        self.last: tuple[str, dict[str, str]] | None = None  # Idempotency-Key and body of the last scan
+
+    def _code_of_a_new_resident(self) -> str:
+        login = self.client.post("/v1/auth/login", name="POST /v1/auth/login",
+                                 json=login_body({"id_number": new_id_number(), "name": "林小雨"})).json()
+        code = self.client.get("/v1/me/code", name="GET /v1/me/code",
+                               headers={"Authorization": f"Bearer {login['token']}"}).json()
+        return code["qr"]
+
+    def _check(self, key: str, body: dict[str, str], expected: int) -> None:
+        with self.client.post(f"/v1/venues/{self.place_id}/checks", json=body, headers={"Idempotency-Key": key},
+                              name="POST /v1/venues/{id}/checks", catch_response=True) as answer:
+            if answer.status_code != expected:
+                answer.failure(f"expected {expected}, got {answer.status_code}: {answer.text[:200]}")
+
+    @task(10)
+    def check(self) -> None:
+        body = {"qr": random.choice(self.codes), "temperature": "FEVER" if random.random() < 0.02 else "NORMAL"}
+        self.last = (uuid.uuid4().hex, body)
+        self._check(*self.last, 201)
+
+    @task(1)
+    def retry(self) -> None:  # the same scan sent again: the first answer, recorded once
+        if self.last is not None:
+            self._check(*self.last, 200)
+
+
+class Partner(HttpUser):
+    weight = 1
+    fixed_count = 1  # one partner key: its usage plan allows 5 requests/s
+    wait_time = constant_pacing(1.0)
+
+    @task
+    def post_batch(self) -> None:
+        now = datetime.now(SHANGHAI)
+        records = [{
+            "event_id": f"load-{uuid.uuid4().hex}",
+            "person": {"id_type": "ID_CARD", "id_number": new_id_number(), "name": "黄小明"},
+            "kind": "NUCLEIC_ACID", "result": "NEGATIVE",
+            "occurred_at": (now - timedelta(hours=random.randint(1, 30))).isoformat(timespec="seconds"),
+            "details": {"institution": "广州市第八人民医院"},
+        } for _ in range(BATCH)]
+        with self.client.post("/v1/feeds/health-events", json=records, headers={"x-api-key": FEED_KEY},
+                              name="POST /v1/feeds/health-events", catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"{answer.status_code}: {answer.text[:200]}")
+
