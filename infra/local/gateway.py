@@ -163,11 +163,10 @@ class TemplateGateway(Chalice):
         # A Lambda container handles one event at a time; the local stack runs every function in one process, in
         # the gateway's threads. Powertools keeps the request being resolved in state that assumes the former: the
         # event in class attributes shared by every resolver (made per thread by load_function) and the
-        # route's arguments in the resolver's context, per function (hence one invocation at a time per function,
-        # as one container would). Without both, concurrent requests read each other's event: under load a check
-        # was answered "qr: Field required".
+        # route's arguments in the resolver's context, per function (hence LoadedFunction.invoke runs one event at
+        # a time, as one container would). Without both, concurrent requests read each other's event: under load a
+        # check was answered "qr: Field required".
         isolate_request_state()  # load_function did already; a gateway built around other functions needs it too
-        self.invoke_locks = {name: threading.Lock() for name in functions}
         self.table: dict[tuple[str, str], ApiRoute] = {}
         by_path: dict[str, list[str]] = {}
         for route in routes:
@@ -220,9 +219,7 @@ class TemplateGateway(Chalice):
                 return self.gateway_response("THROTTLED", 429, "Too Many Requests")
         function = self.functions[route.function]
         try:
-            with self.invoke_locks[route.function]:
-                answer = function.invoke(event)
-            return to_chalice_response(answer)
+            return to_chalice_response(function.invoke(event))
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at the gateway
             import logging
 

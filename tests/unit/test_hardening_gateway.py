@@ -72,18 +72,20 @@ def test_each_function_is_invoked_one_at_a_time_and_functions_side_by_side():
     seen: list[tuple[int, int]] = []
     lock = threading.Lock()
 
-    class Function:
-        def __init__(self, name: str) -> None:
-            self.name = name
+    from infra.local.lambdas import LoadedFunction
+    from infra.template import FunctionSpec
 
-        def invoke(self, event):
+    def Function(name: str) -> LoadedFunction:  # noqa: N802 - reads as the class it stands for
+        def handler(event, context):
             with lock:
-                running[self.name] += 1
+                running[name] += 1
                 seen.append((running["A"], running["B"]))
             time.sleep(0.05)
             with lock:
-                running[self.name] -= 1
+                running[name] -= 1
             return {"statusCode": 200, "body": "{}"}
+
+        return LoadedFunction(FunctionSpec(name, f"functions/{name}/", "app.lambda_handler", {}), handler, {})
 
     routes = [ApiRoute("A", "/v1/a", "GET", authorized=False), ApiRoute("B", "/v1/b", "GET", authorized=False)]
     gateway = TemplateGateway(routes, {"A": Function("A"), "B": Function("B")}, None, {}, {})

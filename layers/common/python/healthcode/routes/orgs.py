@@ -107,7 +107,9 @@ def get_org_declarations(
 @router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM)",
             tags=["orgs"], responses={200: {"description": "The day's declarations as CSV",
                                             "content": {"text/csv": {"schema": {"type": "string"}}}},
-                                      413: {"description": "Too many declarations for one report (REPORT_TOO_LARGE)"}})
+                                      413: {"description": "Too many declarations for one report (REPORT_TOO_LARGE)",
+                                            "content": {"application/json": {
+                                                "schema": {"$ref": "#/components/schemas/Error"}}}}})
 def get_org_report(id: str, date: Day = None):  # noqa: ANN201
     # No return annotation on purpose: Powertools then passes the CSV text through as it is.
     day = parse_day(date)
