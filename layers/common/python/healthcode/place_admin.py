@@ -138,3 +138,18 @@ def edit_once_a_week(place: Place, actions: list[Any], limit_reached: Callable[[
             raise limit_reached(clock.week_start(today) + timedelta(days=7)) from None
         raise
     return place
+
+
+def admin_fields(place: Place) -> dict[str, Any]:
+    """What only the place's admin sees: the join code, the phone in full, and when the next edit is allowed."""
+    from . import pii
+
+    today = clock.local_date(clock.now())
+    following = next_edit_date(place, today)
+    return {
+        "join_code": place.join_code,
+        "phone": pii.decrypt(place.phone_enc) if place.phone_enc else None,
+        "admin_id": place.admin_id,
+        "editable": following is None,
+        "next_edit_date": (following or today).isoformat(),
+    }

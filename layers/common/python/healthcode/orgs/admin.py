@@ -20,7 +20,7 @@ from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..models import Place
 from ..people import get as get_person
 from ..people import normalise_phone
-from ..place_admin import administered_place_id, clean_text, create_with_admin, edit_once_a_week, next_edit_date
+from ..place_admin import admin_fields, administered_place_id, clean_text, create_with_admin, edit_once_a_week
 from . import ORG, ORG_LEVELS
 
 NAME_LIMIT = 100
@@ -85,15 +85,7 @@ def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
         "created_at": place.created_at,
     }
     if for_admin:
-        today = clock.local_date(clock.now())
-        following = next_edit_date(place, today)
-        shown |= {
-            "join_code": place.join_code,
-            "phone": pii.decrypt(place.phone_enc) if place.phone_enc else None,
-            "admin_id": place.admin_id,
-            "editable": following is None,
-            "next_edit_date": (following or today).isoformat(),
-        }
+        shown |= admin_fields(place)
     return shown
 
 

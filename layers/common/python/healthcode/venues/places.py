@@ -23,15 +23,15 @@ from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
 from ..paging import start_key
 from ..people import find_by_document, normalise_phone
-from ..place_admin import admin_marker as _admin_marker
 from ..place_admin import (
+    admin_fields,
     clean_text,
     cleaned_join_code,
     create_with_admin,
     edit_once_a_week,
-    next_edit_date,
     place_admin_marker,
 )
+from ..place_admin import admin_marker as _admin_marker
 from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
 from .regions import parse_region
 from .tx import Cancelled, Tx
@@ -101,15 +101,7 @@ def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
         "created_at": place.created_at,
     }
     if for_admin:
-        today = clock.local_date(clock.now())
-        following = next_edit_date(place, today)
-        shown |= {
-            "join_code": place.join_code,
-            "phone": pii.decrypt(place.phone_enc) if place.phone_enc else None,
-            "admin_id": place.admin_id,
-            "editable": following is None,
-            "next_edit_date": (following or today).isoformat(),
-        }
+        shown |= admin_fields(place)
     return shown
 
 
