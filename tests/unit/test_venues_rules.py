@@ -47,7 +47,7 @@ def test_join_codes_are_normalised(typed):
 
 def test_the_next_edit_is_the_following_monday():
     from healthcode.models import Place
-    from healthcode.venues.places import next_edit_date
+    from healthcode.place_admin import next_edit_date
 
     place = Place(place_id="p", kind="VENUE", name="n", join_code="1", created_at="x", last_edited_week="2026-11-23")
     assert next_edit_date(place, date(2026, 11, 29)) == date(2026, 11, 30)  # Sunday -> Monday
