@@ -742,11 +742,15 @@
     el.offlineImage.removeAttribute("src");
   }
 
-  function openOffline() {
-    hideOffline();
+  var OFFLINE_TRIES = 6;  // the card is drawn a moment after a sign-up or re-issue: ask again as Retry-After says
+
+  function openOffline(attempt) {
+    attempt = typeof attempt === "number" ? attempt : 1;
+    if (attempt === 1) hideOffline();
     el.offlineSection.hidden = false;
     el.offlineStatus.textContent = "正在生成" + (state.member ? subjectLabel() + "的" : "") + "离线实体粤康码…";
     var member = state.member;
+    var opened = state.offlineOpened = (state.offlineOpened || 0) + (attempt === 1 ? 1 : 0);
     fetch(withMember("/v1/me/code/physical"), {
       headers: { Authorization: "Bearer " + state.session.token, Accept: "image/png" },
       cache: "no-store", credentials: "same-origin",
@@ -754,6 +758,16 @@
       if (state.member !== member) return;
       if (response.status === 401) { showLoginView("登录已过期，请重新登录"); return; }
       if (response.status === 404) {
+        var wait = Number(response.headers.get("Retry-After"));
+        if (wait > 0 && attempt < OFFLINE_TRIES) {
+          setTimeout(function () {
+            // still on this page, for this person, and not opened again meanwhile
+            if (!el.offlineSection.hidden && state.member === member && state.offlineOpened === opened) {
+              openOffline(attempt + 1);
+            }
+          }, Math.min(wait, 10) * 1000);
+          return;
+        }
         el.offlineStatus.textContent = "离线实体粤康码暂未生成，请稍后再试。";
         return;
       }

@@ -96,12 +96,29 @@ def make_dynamodb_atomic() -> None:
         for model in model_data["dynamodb"].values():
             model.instances_tracked = []  # type: ignore[attr-defined]
 
+    def keep_stream_shards(backend: Any, before: dict[str, Any]) -> None:
+        # A failed transaction rolls back by putting deep copies of the tables in place, stream shard included:
+        # readers' shard iterators still point at the old shard, so every later record of that table would be
+        # invisible to them (its stream pollers stall for good). Give the restored table the shard they read,
+        # holding the records the copy holds (those from before the transaction).
+        for name, table in before.items():
+            restored = backend.tables.get(name)
+            if restored is None or restored is table or table.stream_shard is None:
+                continue
+            shard = table.stream_shard
+            if restored.stream_shard is not None:
+                shard.items[:] = restored.stream_shard.items
+            shard.table = restored
+            restored.stream_shard = shard
+
     def guarded(original: Any) -> Any:
         def call_locked(self: Any, *args: Any, **kwargs: Any) -> Any:
             with _atomic_lock:
+                before = dict(self.tables)
                 try:
                     return original(self, *args, **kwargs)
                 finally:
+                    keep_stream_shards(self, before)
                     forget_tracked_instances()
 
         call_locked.__wrapped__ = original  # type: ignore[attr-defined]

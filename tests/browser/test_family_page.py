@@ -120,16 +120,36 @@ def test_a_bad_id_number_is_shown_under_its_field(page: Any, stack: Any) -> None
 
 
 def test_the_offline_code_is_offered_for_saving(page: Any, stack: Any) -> None:
-    from infra.template import load_template, routes
-
+    # the card is drawn a moment after sign-up: the page asks again by itself (Retry-After) until it is there
     log_in(page, stack, fresh_resident())
     page.click("#offline-open")
-    if any(r.path == "/v1/me/code/physical" for r in routes(load_template())):
-        expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
-        expect(page.locator("#offline-save")).to_have_attribute("download", "离线粤康码.png")
-    else:  # drawn by the colour engine (issue 3); until then the page says it is not ready
-        expect(page.locator("#offline-status")).to_contain_text("暂未生成", timeout=SLOW_MS)
-        expect(page.locator("#offline-save")).to_be_hidden()
+    expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
+    expect(page.locator("#offline-save")).to_have_attribute("download", "离线粤康码.png")
+
+
+def test_the_page_asks_again_while_the_offline_code_is_being_drawn(page: Any, stack: Any) -> None:
+    # GIVEN a server that answers CARD_NOT_READY (Retry-After: 1) twice before the card is there
+    asked: list[str] = []
+
+    def physical(route: Any) -> None:
+        asked.append(route.request.url)
+        if len(asked) <= 2:
+            route.fulfill(status=404, content_type="application/json", headers={"Retry-After": "1"},
+                          body=json.dumps({"error": {"code": "CARD_NOT_READY", "message": "not yet",
+                                                     "message_zh": "实体粤康码正在生成，请稍后再试"}}))
+        else:
+            route.continue_()
+
+    page.route("**/v1/me/code/physical*", physical)
+    log_in(page, stack, fresh_resident())
+
+    # WHEN the resident opens 保存离线粤康码
+    page.click("#offline-open")
+
+    # THEN the page says it is being drawn, asks again by itself, and shows the card once it is there
+    expect(page.locator("#offline-status")).to_contain_text("正在生成", timeout=SLOW_MS)
+    expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
+    assert len(asked) >= 3
 
 
 def test_a_resident_declares_and_sees_the_declaration_in_the_list(
