@@ -174,6 +174,12 @@ class Destinations:
     def report(self, failure: FailureReport) -> None:
         log.warning("stream batch sent to failure destination: %s", failure)
         self.reports.append(failure)
+        try:
+            self._send(failure)
+        except Exception:  # noqa: BLE001 - the batch is skipped either way (as Lambda drops it), never retried forever
+            log.exception("could not send a failure report to its destination")
+
+    def _send(self, failure: FailureReport) -> None:
         target = self.targets.get(failure.function)
         if target and self.session is not None:
             arn = self.resolver.resolve(target.get("Destination")) if self.resolver else target.get("Destination")

@@ -127,3 +127,19 @@ def test_without_report_batch_item_failures_a_failure_list_is_ignored(destinatio
     function = ScriptedFunction([[0]])
     drain(make(function, destinations, count=2, report_item_failures=False))
     assert function.batches == [[0, 1]]
+
+
+def test_an_unreachable_failure_destination_still_skips_the_failed_batch():
+    # GIVEN a failure destination whose queue cannot be reached
+    class Unreachable:
+        def client(self, *args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("queue unreachable")
+
+    destinations = Destinations(session=Unreachable())
+    destinations.targets["Fn"] = {"Destination": "arn:aws:sqs:us-east-1:123456789012:failures"}
+    function = ScriptedFunction([[0], [0], [0]])
+    # WHEN a batch exhausts its retries
+    drain(make(function, destinations, count=2, max_retries=2))
+    # THEN it is reported (in memory), skipped, and the poller moves on instead of retrying it forever
+    assert function.batches == [[0, 1], [0, 1], [0, 1]]
+    assert len(destinations.reports) == 1
