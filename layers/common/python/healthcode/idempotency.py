@@ -37,6 +37,10 @@ from .errors import ApiError, Conflict, ServiceUnavailable, ValidationFailed
 HEADER = "Idempotency-Key"
 EXPIRES_AFTER_SECONDS = 24 * 3600
 KEY_FORMAT = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+ROUTE_DOC = (f"Optional header `{HEADER}` (1-128 of A-Z a-z 0-9 . _ : -), one per submission and reused on its "
+             "retries: a retry within 24 h stores nothing new and gets the first answer (same status and body); "
+             "the same key with another body is 422 IDEMPOTENCY_KEY_REUSED (field Idempotency-Key); while the first "
+             "is still running, 409 REQUEST_IN_PROGRESS with Retry-After.")
 
 
 class IdempotencyKeyReused(ApiError):
@@ -89,6 +93,7 @@ class Idempotent:
         self.expires_after_seconds = expires_after_seconds
         self._lock = threading.Lock()
         self._config: Any = None
+        self._context: Any = None
         self._wrapped: Callable[..., dict[str, Any]] | None = None
 
     @property
@@ -98,7 +103,10 @@ class Idempotent:
         return self._config
 
     def register_lambda_context(self, context: Any) -> None:
-        self.config.register_lambda_context(context)
+        """Called by the handler per invocation; applied to the config once it is built (a call with a key)."""
+        self._context = context
+        if self._config is not None:
+            self._config.register_lambda_context(context)
 
     def _build(self) -> None:
         if self._wrapped is not None:
@@ -119,6 +127,8 @@ class Idempotent:
                 expires_after_seconds=self.expires_after_seconds,
                 response_hook=_mark_replayed if self.mark_replayed else None,
             )
+            if self._context is not None:
+                self._config.register_lambda_context(self._context)
             persistence = DynamoDBPersistenceLayer(table_name=get_config().idempotency_table,
                                                    boto3_client=client("dynamodb"))
             self._wrapped = idempotent_function(data_keyword_argument="request", config=self._config,
