@@ -32,6 +32,7 @@
     family: [],
     refreshAgain: false,
     view: "code",
+    declareAttempt: null, // {sent, key}: the declaration being submitted, until it succeeds
   };
 
   var formatTime = YKM.formatTime;
@@ -892,6 +893,17 @@
     loadDeclarations();
   }
 
+  function newIdempotencyKey() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    if (c && typeof c.getRandomValues === "function") {
+      return Array.prototype.map.call(c.getRandomValues(new Uint8Array(16)), function (b) {
+        return (b + 256).toString(16).slice(1);
+      }).join("");
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+
   function onDeclareSubmit(event) {
     event.preventDefault();
     var form = el.declareForm;
@@ -916,9 +928,17 @@
         return;
       }
     }
+    // One Idempotency-Key per submission: sending the same form again (after a network failure) reuses it, so
+    // the server stores the declaration once; a changed form or a success starts a new submission.
+    var sent = JSON.stringify([withMember(""), body]);
+    if (!state.declareAttempt || state.declareAttempt.sent !== sent) {
+      state.declareAttempt = { sent: sent, key: newIdempotencyKey() };
+    }
     setBusy(el.declareSubmit, true, "提交中…");
-    api(withMember("/v1/me/declarations"), { method: "POST", auth: true, body: body })
+    api(withMember("/v1/me/declarations"), { method: "POST", auth: true, body: body,
+                                             headers: { "Idempotency-Key": state.declareAttempt.key } })
       .then(function (declared) {
+        state.declareAttempt = null;
         showBox(el.declareDone, "申报成功（" + formatTime(declared.declared_at) + "）");
         Array.prototype.forEach.call(form.querySelectorAll('input[type="checkbox"]'), function (b) { b.checked = false; });
         el.declareTemperature.value = "";

@@ -67,8 +67,8 @@
     this.retryAfter = retryAfter || 0;
   }
 
-  // A page's `api(path, {method, body, auth})`: JSON in and out, the answer's data or an ApiFailure.
-  // settings.token(): the session token sent for {auth: true}.
+  // A page's `api(path, {method, body, auth, headers})`: JSON in and out, the answer's data or an ApiFailure.
+  // settings.token(): the session token sent for {auth: true}; headers: extra request headers (Idempotency-Key).
   // settings.zhTexts {failed, network, badBody}: the Chinese texts of a page that shows failure.messageZh as it is;
   // with them a successful answer without JSON is a failure too. Without them (a page that words failures itself)
   // messageZh is only what the server said, and such an answer is null.
@@ -82,6 +82,7 @@
       var headers = { Accept: "application/json" };
       if (options.body !== undefined) headers["Content-Type"] = "application/json";
       if (options.auth) headers.Authorization = "Bearer " + settings.token();
+      Object.keys(options.headers || {}).forEach(function (name) { headers[name] = options.headers[name]; });
       return fetch(path, {
         method: options.method || "GET",
         headers: headers,

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools import Logger, Metrics
 from healthcode import api
+from healthcode.declarations import DECLARE_ONCE
 from healthcode.routes import declarations
 
 logger = Logger()
@@ -13,4 +14,5 @@ app.include_router(declarations.router)
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
+    DECLARE_ONCE.register_lambda_context(context)
     return api.resolve(app, event, context)

@@ -3,7 +3,7 @@
 from aws_lambda_powertools import Logger, Metrics
 from healthcode import api
 from healthcode.routes import venue_checks
-from healthcode.venues.checks import idempotency_config
+from healthcode.venues import checks
 
 logger = Logger()
 metrics = Metrics()
@@ -14,5 +14,6 @@ app.include_router(venue_checks.router)
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    idempotency_config().register_lambda_context(context)
+    checks.CHECK_ONCE.register_lambda_context(context)
+    checks.QUICK_CHECKIN_ONCE.register_lambda_context(context)
     return api.resolve(app, event, context)

@@ -3,7 +3,8 @@
 A declaration is never edited or deleted; a correction is a new declaration. Inbound travellers have no
 declarations (FAQ (二) 1). A declaration that names a place (always for ORG_MEMBER) needs the person to be
 bound to that organization (`ORG#<place_id>` relation), so nobody can write into another organization's
-daily declarations.
+daily declarations. A submit retried with the same Idempotency-Key (scope: declarant + subject + key) stores
+nothing new and gets the first answer (`declare_once`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ulid import ULID
 
 from . import clock
 from .errors import Forbidden, ValidationFailed
+from .idempotency import Idempotent
 from .models import Declaration, Relation
 from .paging import start_key
 from .roles import INBOUND
@@ -197,6 +199,28 @@ def declare(subject_id: str, declared_by: str, caller_roles: frozenset[str] | se
     )
     item.save(condition=Declaration.sk.does_not_exist())  # append-only, even against a replayed write
     return view(item)
+
+
+def _declare(request: dict[str, Any]) -> dict[str, Any]:
+    body = request["body"]
+    return declare(request["subject_id"], request["actor_id"], set(request["roles"]), NewDeclaration(
+        type=DeclarationType(body["type"]), place_id=body["place_id"], temperature_c=body["temperature_c"],
+        symptoms=body["symptoms"], answers=body["answers"]))
+
+
+DECLARE_ONCE = Idempotent(_declare, key_fields=("actor_id", "subject_id", "idempotency_key"), payload_fields=("body",))
+
+
+def declare_once(subject_id: str, declared_by: str, caller_roles: frozenset[str] | set[str], new: NewDeclaration,
+                 idempotency_key: str | None) -> dict[str, Any]:
+    """`declare`, once per (declarant, subject, Idempotency-Key): a retry gets the first answer, with another
+    body a 422 naming Idempotency-Key. Without a key it is `declare`."""
+    return DECLARE_ONCE({
+        "actor_id": declared_by, "subject_id": subject_id, "idempotency_key": idempotency_key,
+        "roles": sorted(caller_roles),
+        "body": {"type": new.type.value, "place_id": new.place_id, "temperature_c": new.temperature_c,
+                 "symptoms": list(new.symptoms), "answers": dict(new.answers)},
+    })
 
 
 def view(item: Declaration) -> dict[str, Any]:

@@ -8,6 +8,7 @@ At login, a person whose name and reported phone match a grant gets the `medical
 Notices: a medic scans the observed person's code; the e-notice is prefilled from the code (masked), stored as
 a RELEASE_NOTICE health event of that person (status_stream then clears what it releases), listed in the
 medic's history (`NOTICE#<notice_id>` relations of the medic, newest first) and in the person's records.
+A submit retried with the same Idempotency-Key (scope: medic + key) issues nothing new and gets the first notice.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from . import audit, clock, pii
 from .api import Caller
 from .codes import person_from_code
 from .errors import ApiError, Forbidden, ValidationFailed
+from .idempotency import Idempotent
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person, Relation
 from .paging import start_key
@@ -134,31 +136,39 @@ class NoticeRequest(BaseModel):
     remarks: str | None = Field(default=None, max_length=200)
 
 
-def issue_notice(who: Caller, request: NoticeRequest) -> dict[str, Any]:
+def issue_notice(who: Caller, request: NoticeRequest, idempotency_key: str | None = None) -> dict[str, Any]:
+    """POST /v1/medical/notices: once per (medic, Idempotency-Key); the role is checked on every call."""
     staff = _staff(who)
+    return NOTICE_ONCE({"actor_id": who.person_id, "idempotency_key": idempotency_key, "staff": staff,
+                        "body": request.model_dump(mode="json")})
+
+
+def _issue_notice(request: dict[str, Any]) -> dict[str, Any]:
+    who_id, staff = request["actor_id"], request["staff"]
+    form = NoticeRequest.model_validate(request["body"])
     today = clock.local_date(clock.now())
-    if request.observation_until and request.observation_until > today:
+    if form.observation_until and form.observation_until > today:
         raise ValidationFailed("The observation has not ended yet", "医学观察尚未结束", field="observation_until")
-    if request.observation_from and request.observation_until and request.observation_from > request.observation_until:
+    if form.observation_from and form.observation_until and form.observation_from > form.observation_until:
         raise ValidationFailed("observation_until is before observation_from", "观察结束日期早于开始日期",
                                field="observation_until")
-    person, _ = person_from_code(request.qr)
-    if person.person_id == who.person_id:
+    person, _ = person_from_code(form.qr)
+    if person.person_id == who_id:
         raise Forbidden("Medical staff cannot release themselves", "不能为本人出具告知书")
     try:
-        medic = Person.get(who.person_id)
+        medic = Person.get(who_id)
         medic_name = medic.name_masked
     except DoesNotExist:
         medic_name = None
     now = clock.now()
     notice_id = str(ULID())
     event_id = f"notice-{notice_id}"
-    issued_by = {"person_id": who.person_id, "name_masked": medic_name, "unit": staff.get("unit"),
+    issued_by = {"person_id": who_id, "name_masked": medic_name, "unit": staff.get("unit"),
                  "position": staff.get("position")}
-    observation = {"observation_from": request.observation_from.isoformat() if request.observation_from else None,
-                   "observation_until": request.observation_until.isoformat() if request.observation_until else None,
-                   "observation_place": (request.observation_place or "").strip() or None,
-                   "remarks": (request.remarks or "").strip() or None}
+    observation = {"observation_from": form.observation_from.isoformat() if form.observation_from else None,
+                   "observation_until": form.observation_until.isoformat() if form.observation_until else None,
+                   "observation_place": (form.observation_place or "").strip() or None,
+                   "remarks": (form.remarks or "").strip() or None}
     notice = {"notice_id": notice_id, "person_id": person.person_id, "name_masked": person.name_masked,
               "id_type": person.id_type, "id_masked": person.id_masked, "issued_at": clock.iso(now),
               "issued_by": issued_by, **observation, "status": "ISSUED"}
@@ -166,15 +176,18 @@ def issue_notice(who: Caller, request: NoticeRequest) -> dict[str, Any]:
     fact = HealthEvent(person_id=person.person_id, sk=sk, event_id=event_id, kind="RELEASE_NOTICE",
                        occurred_at=clock.iso(now), details={"notice_id": notice_id, "issued_by": issued_by,
                                                             **observation},
-                       source=f"medical:{who.person_id}", received_at=clock.iso(now))
-    history = Relation.make(who.person_id, "NOTICE", notice_id, clock.iso(now), data=notice)
+                       source=f"medical:{who_id}", received_at=clock.iso(now))
+    history = Relation.make(who_id, "NOTICE", notice_id, clock.iso(now), data=notice)
     marker = AuthItem(key=f"event#{event_id}", value=person.person_id, data={"sk": sk, "source": fact.source})
     with TransactWrite(connection=_connection()) as tx:
         tx.save(fact, condition=HealthEvent.sk.does_not_exist())
         tx.save(history)
         tx.save(marker, condition=AuthItem.key.does_not_exist())
-    audit.record(person.person_id, who.person_id, "RELEASE_NOTICE_ISSUED", purpose=MEDICAL)
+    audit.record(person.person_id, who_id, "RELEASE_NOTICE_ISSUED", purpose=MEDICAL)
     return notice
+
+
+NOTICE_ONCE = Idempotent(_issue_notice, key_fields=("actor_id", "idempotency_key"), payload_fields=("body",))
 
 
 def my_notices(who: Caller, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:

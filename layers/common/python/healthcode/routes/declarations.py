@@ -1,4 +1,4 @@
-"""POST /v1/me/declarations (append-only) and GET /v1/me/declarations: health declarations (健康申报)."""
+"""POST /v1/me/declarations (append-only; Idempotency-Key) and GET /v1/me/declarations: health declarations (健康申报)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api, audit, declarations
+from .. import access, api, audit, declarations, idempotency
 
 router = Router()
 
@@ -25,7 +25,7 @@ class DeclarationRequest(BaseModel):
 
 
 @router.post("/v1/me/declarations", summary="Declare my health, or a family member's with member=",
-             tags=["declarations"], status_code=201)
+             tags=["declarations"], status_code=201, description=idempotency.ROUTE_DOC)
 def post_declaration(
     body: DeclarationRequest,
     member: Annotated[str | None, Query(max_length=40)] = None,
@@ -34,10 +34,11 @@ def post_declaration(
     if declarations.INBOUND in who.roles:  # before member= is resolved: inbound travellers declare nothing
         raise declarations.InboundNoDeclaration()
     subject = access.subject_for(who.person_id, member)
-    declared = declarations.declare(subject, who.person_id, who.roles, declarations.NewDeclaration(
+    key = idempotency.header_key(router.current_event.headers)
+    declared = declarations.declare_once(subject, who.person_id, who.roles, declarations.NewDeclaration(
         type=body.type, place_id=body.place_id, temperature_c=body.temperature_c,
         symptoms=[s.value for s in body.symptoms], answers=body.answers,
-    ))
+    ), key)
     return Response(status_code=201, content_type="application/json", body=declared)
 
 

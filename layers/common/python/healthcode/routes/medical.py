@@ -1,4 +1,4 @@
-"""Medical staff: POST /v1/admin/medical-staff (system admin), POST and GET /v1/medical/notices (medical)."""
+"""Medical staff: POST /v1/admin/medical-staff (system admin), POST (Idempotency-Key) and GET /v1/medical/notices (medical)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from .. import api, medical
+from .. import api, idempotency, medical
 
 router = Router()
 
@@ -22,11 +22,12 @@ def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)])
     return medical.grant_staff(api.caller(router), staff)
 
 
-@router.post("/v1/medical/notices", tags=["medical"], status_code=201,
+@router.post("/v1/medical/notices", tags=["medical"], status_code=201, description=idempotency.ROUTE_DOC,
              summary="Issue a release-from-medical-observation e-notice for the scanned person")
 def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
+    key = idempotency.header_key(router.current_event.headers)
     return Response(status_code=201, content_type="application/json",
-                    body=medical.issue_notice(api.caller(router), body))
+                    body=medical.issue_notice(api.caller(router), body, key))
 
 
 @router.get("/v1/medical/notices", tags=["medical"], summary="The e-notices I issued, newest first")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger, Metrics
@@ -12,15 +11,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api
-from ..errors import ValidationFailed
+from .. import access, api, idempotency
 from ..venues import checks
 
 router = Router()
 logger = Logger(child=True)
 metrics = Metrics()
-
-_KEY = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
 class CheckRequest(BaseModel):
@@ -37,17 +33,7 @@ class QuickCheckinRequest(BaseModel):
 
 
 def _idempotency_key(required: bool) -> str | None:
-    headers = router.current_event.headers or {}
-    value = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), None)
-    if value is None:
-        if required:
-            raise ValidationFailed("The Idempotency-Key header is required (one per scan, reused on retries)",
-                                   "缺少 Idempotency-Key 请求头", field="Idempotency-Key")
-        return None
-    if not _KEY.match(value):
-        raise ValidationFailed("Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -",
-                               "Idempotency-Key 格式有误", field="Idempotency-Key")
-    return value
+    return idempotency.header_key(router.current_event.headers, required)
 
 
 RECORDED: dict[int, Any] = {

@@ -5,15 +5,15 @@ the inspector's binding together, and one BatchWriteItem stores the check and it
 inspector, or a code that does not resolve (forged, tampered, revoked), writes nothing. The latest declaration,
 shown only on request, is one more Query. Plain batch writes, not a transaction: the check's key is new (a ULID)
 so it needs no condition, and the checks and audit tables are the hottest ones (moto's transactions, in the
-local stack, are not safe against concurrent writers to the same tables either). Device retries carry an Idempotency-Key: Powertools idempotency (key =
-venue + inspector + Idempotency-Key) answers a retry with the first answer, and the check is stored once.
+local stack, are not safe against concurrent writers to the same tables either). Device retries carry an
+Idempotency-Key: `healthcode.idempotency` (key = venue + inspector + Idempotency-Key) answers a retry with the
+first answer, and the check is stored once.
 """
 
 from __future__ import annotations
 
 import time
 from datetime import date
-from functools import cache
 from typing import Any
 
 from ulid import ULID
@@ -22,7 +22,8 @@ from .. import audit, clock
 from ..aws import client
 from ..codes import check_holder, code_type_for
 from ..config import get_config
-from ..errors import ApiError, Conflict, InvalidCode, NotFound, ServiceUnavailable
+from ..errors import ApiError, InvalidCode, NotFound, ServiceUnavailable
+from ..idempotency import Idempotent
 from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary
@@ -34,7 +35,6 @@ VENUE_CHECK = "VENUE_CHECK"
 QUICK_CHECKIN = "QUICK_CHECKIN"
 TEMPERATURES = ("NORMAL", "FEVER")
 AGE_GROUPS = ("0-17", "18-39", "40-59", "60+", "unknown")
-IDEMPOTENCY_SECONDS = 24 * 3600
 
 
 class NotBound(ApiError):
@@ -42,19 +42,6 @@ class NotBound(ApiError):
     code = "NOT_BOUND"
     message = "You are not an inspector of this venue"
     message_zh = "您未绑定该场所，不能登记体温"
-
-
-class IdempotencyKeyReused(ApiError):
-    status = 422
-    code = "IDEMPOTENCY_KEY_REUSED"
-    message = "This Idempotency-Key was used for a different request"
-    message_zh = "该幂等键已用于另一请求"
-
-
-class RequestInProgress(Conflict):
-    code = "REQUEST_IN_PROGRESS"
-    message = "A request with this Idempotency-Key is still being processed; retry shortly"
-    message_zh = "相同请求正在处理中，请稍后重试"
 
 
 def age_group(birth_date: str | None, on: date) -> str:
@@ -109,62 +96,6 @@ def _answer(check: Check, person: Person) -> dict[str, Any]:
         "red": person.color == "RED",
         "alert": _alert(person.color),
     }
-
-
-# ---------------------------------------------------------------- idempotency
-
-
-@cache
-def _persistence() -> Any:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
-
-    return DynamoDBPersistenceLayer(table_name=get_config().idempotency_table, boto3_client=client("dynamodb"))
-
-
-def _mark_replayed(response: Any, record: Any) -> Any:
-    return response | {"replayed": True} if isinstance(response, dict) else response
-
-
-@cache
-def idempotency_config() -> Any:
-    """Registered with the Lambda context by the handler, so an in-progress record expires with the invocation."""
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-
-    return IdempotencyConfig(
-        event_key_jmespath="[place_id, actor_id, idempotency_key]",
-        payload_validation_jmespath="[qr, temperature, member]",
-        raise_on_no_idempotency_key=True,
-        expires_after_seconds=IDEMPOTENCY_SECONDS,
-        response_hook=_mark_replayed,
-    )
-
-
-@cache
-def _idempotent(function: Any) -> Any:
-    from aws_lambda_powertools.utilities.idempotency import idempotent_function
-
-    return idempotent_function(data_keyword_argument="request", config=idempotency_config(),
-                               persistence_store=_persistence())(function)
-
-
-def _once(function: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """Run `function(request=...)` once per (venue, actor, Idempotency-Key); a retry gets the first answer."""
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyPersistenceLayerError,
-        IdempotencyValidationError,
-    )
-
-    if not request.get("idempotency_key"):
-        return function(request=request)
-    try:
-        return _idempotent(function)(request=request)
-    except IdempotencyValidationError:
-        raise IdempotencyKeyReused(field="Idempotency-Key") from None
-    except IdempotencyAlreadyInProgressError:
-        raise RequestInProgress(field="Idempotency-Key", headers={"Retry-After": "1"}) from None
-    except IdempotencyPersistenceLayerError as error:
-        raise ServiceUnavailable("Idempotency store unavailable", "服务繁忙，请稍后再试") from error
 
 
 # ---------------------------------------------------------------- inspector checks
@@ -230,10 +161,15 @@ def _record_check(request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+# Device retries: key = venue + inspector + Idempotency-Key; a replay is answered 200 with "replayed": true.
+CHECK_ONCE = Idempotent(_record_check, key_fields=("place_id", "actor_id", "idempotency_key"),
+                        payload_fields=("qr", "temperature", "member"), mark_replayed=True)
+
+
 def record_check(place_id: str, inspector_id: str, qr: str, temperature: str, idempotency_key: str,
                  with_declaration: bool = False) -> dict[str, Any]:
     """POST /v1/venues/{id}/checks: the inspector scanned a code and measured NORMAL or FEVER."""
-    return _once(_record_check, {"place_id": place_id, "actor_id": inspector_id, "idempotency_key": idempotency_key,
+    return CHECK_ONCE({"place_id": place_id, "actor_id": inspector_id, "idempotency_key": idempotency_key,
                                  "qr": qr, "temperature": temperature, "member": None,
                                  "with_declaration": with_declaration})
 
@@ -265,9 +201,13 @@ def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
     return _answer(check, person) | {"place_name": place.name}
 
 
+QUICK_CHECKIN_ONCE = Idempotent(_quick_checkin, key_fields=("place_id", "actor_id", "idempotency_key"),
+                                payload_fields=("qr", "temperature", "member"), mark_replayed=True)
+
+
 def quick_checkin(subject_id: str, actor_id: str, qr: str, idempotency_key: str | None) -> dict[str, Any]:
     """POST /v1/quick-checkin: the resident (or their guardian, member=) scanned the venue's 葵花码; NORMAL."""
     place_id = get_keyring().verify(qr, {CodeType.QUICK_CHECKIN}).subject  # 400 before anything is stored
-    return _once(_quick_checkin, {"place_id": place_id, "actor_id": actor_id, "subject_id": subject_id,
+    return QUICK_CHECKIN_ONCE({"place_id": place_id, "actor_id": actor_id, "subject_id": subject_id,
                                   "idempotency_key": idempotency_key, "qr": qr, "temperature": "NORMAL",
                                   "member": subject_id})

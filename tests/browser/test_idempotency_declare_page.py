@@ -1,0 +1,65 @@
+"""The H5 declaration form sends an Idempotency-Key per submission and reuses it when a lost answer is retried."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from infra.local.demo import id_number
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+SLOW_MS = 30_000
+
+
+def log_in(page: Any, stack: Any) -> None:
+    page.goto(stack.base_url.rstrip("/") + "/")
+    page.fill("#id-number", id_number(f"4401001987{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+                                      f"{random.randint(100, 999)}"))
+    page.fill("#name", "吴重试")
+    page.fill("#proof", "dev-pass")
+    page.click("#login-submit")
+    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
+
+
+def test_a_submit_whose_answer_was_lost_is_retried_with_its_key_and_stored_once(page: Any, stack: Any) -> None:
+    # GIVEN a resident on the declaration form, on a network that loses the first answer after the server got it
+    log_in(page, stack)
+    page.click("[data-testid=open-declare]")
+    keys: list[str] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server stores the declaration...
+            route.abort("connectionreset")  # ...and the page never hears back
+        else:
+            route.fallback()
+
+    page.route("**/v1/me/declarations*", lose_first_answer)
+    page.fill("#declare-temperature", "36.6")
+    page.fill("#declare-city", "广州市")
+    page.click("#declare-submit")
+    expect(page.locator("#declare-error")).to_contain_text("网络", timeout=SLOW_MS)
+
+    # WHEN the resident submits the same form again
+    page.click("#declare-submit")
+
+    # THEN the retry carries the same key, succeeds, and one declaration is listed
+    expect(page.locator("#declare-done")).to_contain_text("申报成功", timeout=SLOW_MS)
+    expect(page.locator("[data-testid=declaration-item]")).to_have_count(1)
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+
+    # WHEN a new declaration is submitted after the success THEN it has a key of its own and is stored too
+    page.fill("#declare-temperature", "36.6")
+    page.click("#declare-submit")
+    expect(page.locator("[data-testid=declaration-item]")).to_have_count(2, timeout=SLOW_MS)
+    assert len(keys) == 3 and keys[2] not in keys[:2]
