@@ -53,15 +53,27 @@ ERRORS = {
     "429": "Too many requests (Retry-After says when to try again)",
 }
 WRITES = {"post", "put", "patch", "delete"}
+# Writes that honour the Idempotency-Key header (healthcode.idempotency): (path, method) -> header required
+IDEMPOTENT_OPERATIONS = {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-checkin", "post"): False,
+                         ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False}
 
 
 def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
     """Powertools documents a 422 with its own body; this API answers 400 and friends in its error model."""
+    from ..idempotency import HEADER, KEY_FORMAT
+
     ref = {"$ref": "#/components/schemas/Error"}
-    for operations in document.get("paths", {}).values():
+    for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
+            if (path, method) in IDEMPOTENT_OPERATIONS:
+                operation.setdefault("parameters", []).append({
+                    "name": HEADER, "in": "header", "required": IDEMPOTENT_OPERATIONS[(path, method)],
+                    "description": "One per submission, reused on its retries (24 h)",
+                    "schema": {"type": "string", "pattern": KEY_FORMAT.pattern}})
+                responses["422"] = {"description": "IDEMPOTENCY_KEY_REUSED: this key came with another body",
+                                    "content": {"application/json": {"schema": ref}}}
             if "204" in responses:  # no content, by definition (Powertools adds an empty JSON one)
                 responses["204"].pop("content", None)
             for status, description in ERRORS.items():
