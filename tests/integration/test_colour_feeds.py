@@ -91,13 +91,23 @@ def test_the_same_record_twice_in_one_batch_is_stored_once(feed):
     assert len(facts_of(sent["person"]["id_number"])[1]) == 1
 
 
-def test_the_same_event_id_with_other_content_is_a_conflict_and_not_stored(feed):
+def test_the_same_event_id_with_other_content_refuses_the_batch_naming_index_and_field(feed):
     sent = record()
     feed([sent])
     status, body = feed([record(), sent | {"result": "NEGATIVE"}])
-    assert status == 200 and body["stored"] == 1
-    assert body["conflicts"] == [{"index": 1, "field": "event_id", "code": "EVENT_CONFLICT", "event_id": sent["event_id"],
-                                  "problem": "an event with this event_id and other content is already stored"}]
+    assert status == 409 and body["error"]["code"] == "EVENT_CONFLICT"
+    assert body["error"]["field"] == "records[1].event_id"
+    assert body["error"]["details"]["records"] == [
+        {"index": 1, "field": "event_id", "code": "EVENT_CONFLICT", "event_id": sent["event_id"],
+         "problem": "an event with this event_id and other content is already stored"}]
+
+
+def test_a_conflicting_batch_stores_nothing_and_creates_nobody(feed):
+    sent = record()
+    feed([sent])
+    fresh = record()
+    feed([fresh, sent | {"result": "NEGATIVE"}])
+    assert facts_of(fresh["person"]["id_number"]) == (None, [])
     assert [f.result for f in facts_of(sent["person"]["id_number"])[1]] == ["POSITIVE"]
 
 
