@@ -288,6 +288,10 @@
     el.codeType.textContent = typeLabel;
     el.codeType.hidden = !typeLabel;
     el.codeUpdated.textContent = code.updated_at ? "状态更新时间：" + formatTime(code.updated_at) : "";
+    var test = code.nucleic_acid;  // FAQ 11: the latest nucleic-acid test from 20 April 2020 on
+    el.codeTest.textContent = test ? "最近一次核酸检测：" + ({ NEGATIVE: "阴性", POSITIVE: "阳性" }[test.result] || test.result) +
+      "（" + formatTime(test.tested_at) + (test.institution ? "，" + test.institution : "") + "）" : "";
+    el.codeTest.hidden = !test;
     drawQr(code.qr || "", look.module);
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
   }
@@ -1272,7 +1276,7 @@
       proof: $("proof"), loginError: $("login-error"), loginSubmit: $("login-submit"),
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
-      codeUpdated: $("code-updated"), codeError: $("code-error"),
+      codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
