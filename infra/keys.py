@@ -19,7 +19,7 @@ from healthcode.tokens import new_signing_key  # noqa: E402
 
 
 def new_kid() -> str:
-    return datetime.now(UTC).strftime("k%Y%m%d") + secrets.token_hex(4)  # rotations of one day never collide
+    return datetime.now(UTC).strftime("k%Y%m%d") + secrets.token_hex(4)  # 32 random bits: two rotations of one day practically never collide
 
 
 def initial_secret(session_key: str | None = None) -> dict:
