@@ -36,6 +36,9 @@ logger = Logger(child=True)
 
 MAX_RECORDS = 500
 MAX_DETAILS_BYTES = 2048
+# 500 records at their size limits (details of 2 kB, names escaped as \uXXXX) take about 2.5 MB: the feed accepts
+# that much; the proxy event, which escapes the body once more, then stays within Lambda's 6 MB payload limit.
+MAX_BODY_BYTES = 5 * 512 * 1024
 FUTURE_TOLERANCE = timedelta(minutes=10)
 EARLIEST = datetime(2019, 12, 1, tzinfo=clock.SHANGHAI)
 EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
