@@ -741,6 +741,7 @@
     el.offlineSection.hidden = true;
     el.offlineFigure.hidden = true;
     el.offlineSave.hidden = true;
+    el.offlineReissue.hidden = true;
     if (state.offlineUrl) URL.revokeObjectURL(state.offlineUrl);
     state.offlineUrl = null;
     el.offlineImage.removeAttribute("src");
@@ -785,11 +786,27 @@
         el.offlineSave.href = state.offlineUrl;
         el.offlineFigure.hidden = false;
         el.offlineSave.hidden = false;
+        el.offlineReissue.hidden = false;
         el.offlineStatus.textContent = "实体粤康码为黑色，可保存至手机相册后打印，方便不便使用智能手机的人员出行时随身携带。";
       });
     }, function () {
       el.offlineStatus.textContent = "网络连接失败，请检查网络后重试";
     });
+  }
+
+  // A lost printout: a new code version; the old printed code (and screen code) is then refused as revoked.
+  function reissueOffline() {
+    if (!window.confirm("重新生成后，原实体粤康码将作废，不能再被扫描使用。确定重新生成吗？")) return;
+    setBusy(el.offlineReissue, true, "重新生成中…");
+    api(withMember("/v1/me/code/reissue"), { method: "POST", auth: true })
+      .then(function () {
+        setBusy(el.offlineReissue, false);
+        openOffline();
+        refreshCode();  // the screen code of the old version is revoked too
+      }, function (failure) {
+        setBusy(el.offlineReissue, false);
+        if (!handleAuthFailure(failure)) el.offlineStatus.textContent = "重新生成失败：" + failure.messageZh;
+      });
   }
 
   // ---------------------------------------------------------------- 我的粤康码信息 (records)
@@ -1150,6 +1167,7 @@
       memberFormDone: "member-form-done", memberSubmit: "member-submit",
       offlineOpen: "offline-open", offlineSection: "offline-section", offlineStatus: "offline-status",
       offlineFigure: "offline-figure", offlineImage: "offline-image", offlineSave: "offline-save",
+      offlineReissue: "offline-reissue",
       recordsView: "records-view", recordsTabs: "records-tabs", recordsList: "records-list",
       recordsEmpty: "records-empty", recordsError: "records-error", recordsMore: "records-more",
       declareView: "declare-view", declareForm: "declare-form", declareType: "declare-type",
@@ -1214,6 +1232,7 @@
       button.addEventListener("click", function () { showView("code"); });
     });
     el.offlineOpen.addEventListener("click", openOffline);
+    el.offlineReissue.addEventListener("click", reissueOffline);
     el.memberIdType.addEventListener("change", syncMemberForm);
     el.memberForm.addEventListener("submit", onMemberSubmit);
     el.recordsMore.addEventListener("click", function () { loadRecords(true); });

@@ -53,3 +53,23 @@ def test_a_green_resident_sees_the_negative_test_with_its_institution(page: Any,
     expect(page.locator("#code-color")).to_have_text("绿码", timeout=SLOW_MS)
     expect(page.locator("#code-test")).to_contain_text("最近一次核酸检测：阴性")
     expect(page.locator("#code-test")).to_contain_text("广州市第一人民医院")
+
+
+def test_a_lost_printout_is_reissued_from_the_offline_code(page: Any, stack: Any, qr_claims: Any) -> None:
+    # GIVEN a fresh resident looking at their printable code (confirmation dialogs are accepted)
+    import random
+
+    from infra.local.demo import id_number
+
+    person = {"name": "冯遗失", "id_number": id_number(
+        f"4401001988{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}")}
+    log_in(page, stack.base_url, person)
+    assert qr_claims(page.get_attribute("#code-qr", "data-qr"))["v"] == 1
+    page.click("#offline-open")
+    expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
+    # WHEN they re-issue it
+    page.click("#offline-reissue")
+    # THEN a new card is shown, and the screen code now carries the new code version
+    expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
+    page.wait_for_function("() => JSON.parse(atob(document.querySelector('#code-qr').dataset.qr.split('.')[2]"
+                           ".replace(/-/g, '+').replace(/_/g, '/'))).v === 2", timeout=SLOW_MS)
