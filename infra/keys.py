@@ -19,7 +19,7 @@ from healthcode.tokens import new_signing_key  # noqa: E402
 
 
 def new_kid() -> str:
-    return datetime.now(UTC).strftime("k%Y%m%d") + secrets.token_hex(2)
+    return datetime.now(UTC).strftime("k%Y%m%d") + secrets.token_hex(4)  # 32 random bits: two rotations of one day practically never collide
 
 
 def initial_secret(session_key: str | None = None) -> dict:
@@ -32,10 +32,14 @@ def initial_secret(session_key: str | None = None) -> dict:
     }
 
 
-def rotated(secret: dict, keep: int = 3) -> dict:
-    """A new active key; older keys keep only their public part so codes they signed still verify."""
+def rotated(secret: dict) -> dict:
+    """A new active key; every older key keeps its public part, so codes it signed still verify.
+
+    No old key is dropped: a printed card (实体粤康码) is carried for years and is re-drawn only when its holder's
+    colour or code version changes, so it may still carry the first key's signature after many rotations.
+    """
     kid = new_kid()
-    old = [{"kid": k["kid"], "x": k["x"]} for k in secret.get("signing_keys", [])][-(keep - 1):]
+    old = [{"kid": k["kid"], "x": k["x"]} for k in secret.get("signing_keys", [])]
     return secret | {"signing_keys": old + [new_signing_key(kid)], "active_kid": kid}
 
 

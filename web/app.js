@@ -289,6 +289,10 @@
     el.codeType.textContent = typeLabel;
     el.codeType.hidden = !typeLabel;
     el.codeUpdated.textContent = code.updated_at ? "状态更新时间：" + formatTime(code.updated_at) : "";
+    var test = code.nucleic_acid;  // FAQ 11: the latest nucleic-acid test from 20 April 2020 on
+    el.codeTest.textContent = test ? "最近一次核酸检测：" + ({ NEGATIVE: "阴性", POSITIVE: "阳性" }[test.result] || test.result) +
+      "（" + formatTime(test.tested_at) + (test.institution ? "，" + test.institution : "") + "）" : "";
+    el.codeTest.hidden = !test;
     drawQr(code.qr || "", look.module);
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
   }
@@ -738,6 +742,7 @@
     el.offlineSection.hidden = true;
     el.offlineFigure.hidden = true;
     el.offlineSave.hidden = true;
+    el.offlineReissue.hidden = true;
     if (state.offlineUrl) URL.revokeObjectURL(state.offlineUrl);
     state.offlineUrl = null;
     el.offlineImage.removeAttribute("src");
@@ -782,11 +787,27 @@
         el.offlineSave.href = state.offlineUrl;
         el.offlineFigure.hidden = false;
         el.offlineSave.hidden = false;
+        el.offlineReissue.hidden = false;
         el.offlineStatus.textContent = "实体粤康码为黑色，可保存至手机相册后打印，方便不便使用智能手机的人员出行时随身携带。";
       });
     }, function () {
       el.offlineStatus.textContent = "网络连接失败，请检查网络后重试";
     });
+  }
+
+  // A lost printout: a new code version; the old printed code (and screen code) is then refused as revoked.
+  function reissueOffline() {
+    if (!window.confirm("重新生成后，原实体粤康码将作废，不能再被扫描使用。确定重新生成吗？")) return;
+    setBusy(el.offlineReissue, true, "重新生成中…");
+    api(withMember("/v1/me/code/reissue"), { method: "POST", auth: true })
+      .then(function () {
+        setBusy(el.offlineReissue, false);
+        openOffline();
+        refreshCode();  // the screen code of the old version is revoked too
+      }, function (failure) {
+        setBusy(el.offlineReissue, false);
+        if (!handleAuthFailure(failure)) el.offlineStatus.textContent = "重新生成失败：" + failure.messageZh;
+      });
   }
 
   // ---------------------------------------------------------------- 我的粤康码信息 (records)
@@ -1166,6 +1187,7 @@
       memberFormDone: "member-form-done", memberSubmit: "member-submit",
       offlineOpen: "offline-open", offlineSection: "offline-section", offlineStatus: "offline-status",
       offlineFigure: "offline-figure", offlineImage: "offline-image", offlineSave: "offline-save",
+      offlineReissue: "offline-reissue",
       recordsView: "records-view", recordsTabs: "records-tabs", recordsList: "records-list",
       recordsEmpty: "records-empty", recordsError: "records-error", recordsMore: "records-more",
       declareView: "declare-view", declareForm: "declare-form", declareType: "declare-type",
@@ -1230,6 +1252,7 @@
       button.addEventListener("click", function () { showView("code"); });
     });
     el.offlineOpen.addEventListener("click", openOffline);
+    el.offlineReissue.addEventListener("click", reissueOffline);
     el.memberIdType.addEventListener("change", syncMemberForm);
     el.memberForm.addEventListener("submit", onMemberSubmit);
     el.recordsMore.addEventListener("click", function () { loadRecords(true); });
@@ -1292,7 +1315,7 @@
       proof: $("proof"), loginError: $("login-error"), loginSubmit: $("login-submit"),
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
-      codeUpdated: $("code-updated"), codeError: $("code-error"),
+      codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),

@@ -2,6 +2,7 @@
 
 from aws_lambda_powertools import Logger, Metrics
 from healthcode import api
+from healthcode.feeds import MAX_BODY_BYTES
 from healthcode.routes import feeds
 
 logger = Logger()
@@ -13,4 +14,4 @@ app.include_router(feeds.router)
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return api.resolve(app, event, context)
+    return api.resolve(app, event, context, max_body_bytes=MAX_BODY_BYTES)

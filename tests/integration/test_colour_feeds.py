@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from datetime import timedelta
@@ -91,13 +92,23 @@ def test_the_same_record_twice_in_one_batch_is_stored_once(feed):
     assert len(facts_of(sent["person"]["id_number"])[1]) == 1
 
 
-def test_the_same_event_id_with_other_content_is_a_conflict_and_not_stored(feed):
+def test_the_same_event_id_with_other_content_refuses_the_batch_naming_index_and_field(feed):
     sent = record()
     feed([sent])
     status, body = feed([record(), sent | {"result": "NEGATIVE"}])
-    assert status == 200 and body["stored"] == 1
-    assert body["conflicts"] == [{"index": 1, "field": "event_id", "code": "EVENT_CONFLICT", "event_id": sent["event_id"],
-                                  "problem": "an event with this event_id and other content is already stored"}]
+    assert status == 409 and body["error"]["code"] == "EVENT_CONFLICT"
+    assert body["error"]["field"] == "records[1].event_id"
+    assert body["error"]["details"]["records"] == [
+        {"index": 1, "field": "event_id", "code": "EVENT_CONFLICT", "event_id": sent["event_id"],
+         "problem": "an event with this event_id and other content is already stored"}]
+
+
+def test_a_conflicting_batch_stores_nothing_and_creates_nobody(feed):
+    sent = record()
+    feed([sent])
+    fresh = record()
+    feed([fresh, sent | {"result": "NEGATIVE"}])
+    assert facts_of(fresh["person"]["id_number"]) == (None, [])
     assert [f.result for f in facts_of(sent["person"]["id_number"])[1]] == ["POSITIVE"]
 
 
@@ -243,3 +254,27 @@ def test_500_records_are_stored_with_batch_writes(feed):
     assert status == 200 and body["stored"] == 500 and body["people_created"] == 25
     assert calls["dynamodb.PutItem"] == 0
     assert calls["dynamodb.BatchWriteItem"] == 40  # 500 facts + 500 markers, 25 a call
+
+
+def test_500_records_at_their_size_limits_are_accepted_in_one_request(feed, event):
+    # GIVEN 500 records whose details are near their 2 kB limit: a body over the other routes' 1 MiB
+    from healthcode.feeds import MAX_DETAILS_BYTES
+
+    details = {"institution": "广州市第八人民医院"} | {f"note{n}": "x" * 190 for n in range(9)}
+    assert len(json.dumps(details, ensure_ascii=False).encode()) <= MAX_DETAILS_BYTES
+    people = [new_id_card() for _ in range(10)]
+    batch = [record(people[i % 10], occurred_at=ago(minutes=i + 1), details=details) for i in range(500)]
+    sample = event("feeds-health-events.json", body=batch)
+    assert len(sample["body"]) > 1_048_576
+    # WHEN they are sent at once
+    status, body = feed(batch)
+    # THEN all are stored, and the proxy event stays within Lambda's 6 MB payload limit
+    assert status == 200 and body["stored"] == 500, body
+    assert len(json.dumps(sample).encode()) < 6 * 1024 * 1024
+
+
+def test_a_body_over_the_feed_limit_is_refused_naming_the_body(feed):
+    from healthcode.feeds import MAX_BODY_BYTES
+
+    status, body = feed("[" + " " * MAX_BODY_BYTES + "]")
+    assert status == 400 and body["error"]["field"] == "body" and body["error"]["code"] == "BODY_TOO_LARGE"

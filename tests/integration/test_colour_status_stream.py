@@ -95,7 +95,7 @@ def test_a_release_notice_turns_it_green_again(deliver, resident):
 def test_a_fact_that_changes_nothing_writes_nothing(deliver, resident):
     from infra.local.embedded import count_aws_calls
 
-    fact = add_fact(resident["person_id"], "NUCLEIC_ACID", result="NEGATIVE")
+    fact = add_fact(resident["person_id"], "HEALTH_CERTIFICATE", result="HIGH_RISK")  # shown, never a colour
     with count_aws_calls() as calls:
         deliver([stream_record(fact)])
     assert not [op for op in calls if op.split(".")[1] in ("PutItem", "UpdateItem", "TransactWriteItems",
@@ -257,3 +257,29 @@ def _new_person():
                        f"{random.randint(100, 999)}")
     created, _ = find_or_create(NewPerson(parse_document("ID_CARD", number), "周测试"))
     return created.person_id
+
+
+def test_the_code_page_shows_the_latest_nucleic_acid_test(deliver, resident, lambdas, event, invoke):
+    from healthcode import clock
+
+    older = add_fact(resident["person_id"], "NUCLEIC_ACID", at=clock.now() - timedelta(days=3), result="NEGATIVE",
+                     details={"institution": "甲医院"})
+    latest = add_fact(resident["person_id"], "NUCLEIC_ACID", at=clock.now() - timedelta(days=1), result="NEGATIVE",
+                      details={"institution": "广州金域医学检验中心"})
+    assert deliver([stream_record(latest), stream_record(older)]) == {"batchItemFailures": []}
+    status, body = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=resident["person_id"]))
+    assert status == 200 and body["color"] == "GREEN"
+    assert body["nucleic_acid"] == {"result": "NEGATIVE", "institution": "广州金域医学检验中心",
+                                    "tested_at": latest.occurred_at}
+
+
+def test_a_negative_test_is_stored_for_the_code_page_without_a_history_entry(deliver, resident):
+    fact = add_fact(resident["person_id"], "NUCLEIC_ACID", result="NEGATIVE", details={"institution": "乙医院"})
+    assert deliver([stream_record(fact)]) == {"batchItemFailures": []}
+    assert person(resident["person_id"]).nucleic_acid["result"] == "NEGATIVE"
+    assert history(resident["person_id"]) == []
+
+
+def test_without_a_test_the_code_page_shows_none(resident, lambdas, event, invoke):
+    status, body = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=resident["person_id"]))
+    assert status == 200 and body["nucleic_acid"] is None

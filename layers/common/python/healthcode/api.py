@@ -145,10 +145,14 @@ def _json_text_body(event: dict[str, Any]) -> dict[str, Any] | ApiError:
     return event | changes if changes else event
 
 
-def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Reject oversize bodies and bodies that are not JSON text before anything parses them, then route."""
+def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any,
+            max_body_bytes: int | None = None) -> dict[str, Any]:
+    """Reject oversize bodies and bodies that are not JSON text before anything parses them, then route.
+
+    `max_body_bytes` overrides the configured limit for a function whose bodies are legitimately larger (feeds).
+    """
     body = event.get("body") or ""
-    if len(body) > get_config().max_body_bytes:
+    if len(body) > (max_body_bytes or get_config().max_body_bytes):
         return _proxy_error(PayloadTooLarge(field="body"))
     if body:
         checked = _json_text_body(event)

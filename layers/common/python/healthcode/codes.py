@@ -43,6 +43,7 @@ def show_code(subject: str, shown_by: str) -> dict[str, Any]:
         "code_type": code_type.value,
         "name_masked": person.name_masked,
         "updated_at": person.status_updated_at or person.created_at,
+        "nucleic_acid": person.nucleic_acid,  # FAQ 11: the latest test from 20 April 2020 on, or null
     }
 
 

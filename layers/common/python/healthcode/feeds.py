@@ -5,8 +5,9 @@ A record (DESIGN.md "feeds" row and "Feed kinds"):
      valid_until?, details{}}
 Validation names the index and field of every problem in the batch; one bad record stores nothing.
 Idempotency: a marker `event#<event_id>` in the auth table holds a keyed digest of the record's content. A
-replay (same digest) is accepted and stored once; the same event_id with other content is a conflict, reported
-per record and not stored. Facts are written before their markers, so a crash in between is healed by the
+replay (same digest) is accepted and stored once; the same event_id with other content is a conflict: through the
+API the whole batch is refused (409 EVENT_CONFLICT naming index and field, nothing stored, like any bad record);
+an inbox file sends that line to its rejects and stores the others. Facts are written before their markers, so a crash in between is healed by the
 partner's retry (the fact is rewritten under the same key, which changes nothing).
 Persons are matched by ID type and number (keyed hash marker, batch-read); unknown persons are created.
 """
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import UpdateError
 
 from . import clock, pii
-from .errors import ApiError, Forbidden, Unauthorized, ValidationFailed
+from .errors import ApiError, Conflict, Forbidden, Unauthorized, ValidationFailed
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person
@@ -35,6 +36,9 @@ logger = Logger(child=True)
 
 MAX_RECORDS = 500
 MAX_DETAILS_BYTES = 2048
+# 500 records at their size limits (details of 2 kB, names escaped as \uXXXX) take about 2.5 MB: the feed accepts
+# that much; the proxy event, which escapes the body once more, then stays within Lambda's 6 MB payload limit.
+MAX_BODY_BYTES = 5 * 512 * 1024
 FUTURE_TOLERANCE = timedelta(minutes=10)
 EARLIEST = datetime(2019, 12, 1, tzinfo=clock.SHANGHAI)
 EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
@@ -153,6 +157,22 @@ class InvalidRecords(ValidationFailed):
             f"{total}条记录中有{bad}条有误，本批次未保存",
             field=f"records[{first.index}].{first.field}",
             details={"records": [p.as_dict() for p in problems]},
+        )
+
+
+class ConflictingRecords(Conflict):
+    """409: records whose event_id is already stored with other content; details.records as for bad records."""
+
+    code = "EVENT_CONFLICT"
+
+    def __init__(self, conflicts: list[Problem], total: int) -> None:
+        first = conflicts[0]
+        super().__init__(
+            f"{len(conflicts)} of {total} records reuse an event_id already stored with other content (first: record "
+            f"{first.index}); nothing was stored",
+            f"{total}条记录中有{len(conflicts)}条的event_id已用于其他内容，本批次未保存",
+            field=f"records[{first.index}].event_id",
+            details={"records": [c.as_dict() for c in conflicts]},
         )
 
 
@@ -378,13 +398,17 @@ def _set_countries(records: list[ValidRecord], person_of: dict[str, str]) -> Non
                 continue  # someone else wrote the person meanwhile (status, phone): read again
 
 
-def ingest(records: list[ValidRecord], source: str, now: datetime | None = None) -> IngestResult:
-    """Store valid records once each: facts by batch write, then their idempotency markers."""
+def ingest(records: list[ValidRecord], source: str, now: datetime | None = None,
+           refuse_conflicts: bool = False) -> IngestResult:
+    """Store valid records once each: facts by batch write, then their idempotency markers.
+
+    With `refuse_conflicts` (the API), a record whose event_id is stored with other content raises
+    ConflictingRecords before anything (a person included) is written.
+    """
     now = now or clock.now()
     result = IngestResult()
     if not records:
         return result
-    person_of, result.people_created = _people(records)
     unique: dict[str, ValidRecord] = {}
     for record in records:
         unique.setdefault(record.event_id, record)
@@ -402,6 +426,10 @@ def ingest(records: list[ValidRecord], source: str, now: datetime | None = None)
                                             "EVENT_CONFLICT", event_id))
         else:
             check_stored.append(record)
+    if result.conflicts and refuse_conflicts:
+        raise ConflictingRecords(result.conflicts, len(records))
+    conflicting = {c.event_id for c in result.conflicts}
+    person_of, result.people_created = _people([r for r in records if r.event_id not in conflicting])
     if check_stored:  # a replay whose fact never made it (crash between the two writes) is stored now
         keys = [(person_of[r.document.key], r.sk) for r in check_stored]
         present = {(item.person_id, item.sk) for item in HealthEvent.batch_get(keys, consistent_read=True)}

@@ -10,6 +10,9 @@ action STATUS_CHANGED): the audit table is already the per-person timeline of wh
 append-only and kept; one Query on the subject answers "why was this code red on Tuesday". It is not written to
 health_events, whose stream would feed the change back into status_stream.
 
+The same write keeps `Person.nucleic_acid`, the latest test the code page shows (FAQ 11), so showing a code
+stays one read.
+
 `next_review_at` / `review_shard` ("R") are set only while time alone can still change the status (a quarantine
 or contact period running or about to start); the sparse GSI `by_next_review` then lists who is due.
 """
@@ -32,7 +35,7 @@ from pynamodb.transactions import TransactWrite
 from . import clock
 from .models import HealthEvent, Person
 from .models.base import table_meta
-from .status import Fact, Status, evaluate
+from .status import Fact, Status, evaluate, latest_test
 
 logger = Logger(child=True)
 
@@ -80,11 +83,13 @@ def _conflict(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
-def _write(person: Person, status: Status, now: datetime, cause: str) -> bool:
+def _write(person: Person, status: Status, test: dict[str, Any] | None, now: datetime, cause: str) -> bool:
     """The one conditional write of a recompute; True when the status (not only the review time) changed."""
     review_at = clock.iso(status.next_review_at) if status.next_review_at else None
     status_changed = status.color != person.color or status.reasons != (person.reasons or [])
     actions: list[Any] = []
+    if test != person.nucleic_acid:
+        actions.append(Person.nucleic_acid.set(test) if test else Person.nucleic_acid.remove())
     if status_changed:
         actions += [Person.color.set(status.color), Person.reasons.set(status.reasons),
                     Person.status_updated_at.set(clock.iso(now))]
@@ -115,14 +120,16 @@ def recompute_person(person_id: str, now: datetime | None = None, person: Person
             except DoesNotExist:
                 logger.warning("facts of an unknown person", extra={"person_id": person_id})
                 return Outcome(person_id, False, None, attempt)
-        status = evaluate(facts_of(person_id), now)
+        facts = facts_of(person_id)
+        status, test = evaluate(facts, now), latest_test(facts)
         review_at = clock.iso(status.next_review_at) if status.next_review_at else None
         unchanged = (status.color == person.color and status.reasons == (person.reasons or [])
-                     and review_at == person.next_review_at and (review_at is None) == (person.review_shard is None))
+                     and review_at == person.next_review_at and (review_at is None) == (person.review_shard is None)
+                     and test == person.nucleic_acid)
         if unchanged:
             return Outcome(person_id, False, status.color, attempt)
         try:
-            changed = _write(person, status, now, cause)
+            changed = _write(person, status, test, now, cause)
         except (TransactWriteError, UpdateError) as exc:
             if not _conflict(exc):
                 raise

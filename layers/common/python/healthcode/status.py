@@ -17,6 +17,9 @@ never matter:
 - CENTRAL_QUARANTINE / HOME_QUARANTINE: now in [valid_from, valid_until), unless released;
 - HEALTH_CERTIFICATE, ANTIBODY, ENTRY_REGISTRATION, INBOUND_ENTRY, ITINERARY: shown in records, never a colour.
 Periods are half-open: at exactly valid_until the reason is gone.
+
+`latest_test(facts)`: the nucleic-acid result the code page shows beside the colour (FAQ 11: the latest test
+from 20 April 2020 on; older results are in the records only), as `{result, institution, tested_at}` or None.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ REASON_ORDER = ("CONFIRMED", "POSITIVE_TEST", "SUSPECTED", "CLOSE_CONTACT", "OTH
                 "CENTRAL_QUARANTINE", "HOME_QUARANTINE")
 PERIOD_KINDS = ("CLOSE_CONTACT", "CENTRAL_QUARANTINE", "HOME_QUARANTINE")
 PROVINCE_SEVERITY = {"GREEN": 0, "YELLOW": 1, "RED": 2}
+TESTS_SHOWN_FROM = datetime(2020, 4, 20, tzinfo=clock.SHANGHAI)  # FAQ 11
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Fact:
     result: str | None = None
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+    institution: str | None = None  # nucleic-acid and antibody tests: where the sample was tested
 
     @classmethod
     def of(cls, item: Any) -> Fact:
@@ -58,8 +63,11 @@ class Fact:
                 return value
             return clock.parse(value)
 
+        details = get("details")
+        institution = details.get("institution") if isinstance(details, dict) else None
         return cls(event_id=get("event_id"), kind=get("kind"), occurred_at=moment(get("occurred_at")),
-                   result=get("result"), valid_from=moment(get("valid_from")), valid_until=moment(get("valid_until")))
+                   result=get("result"), valid_from=moment(get("valid_from")), valid_until=moment(get("valid_until")),
+                   institution=institution if isinstance(institution, str) else None)
 
     @property
     def start(self) -> datetime:
@@ -151,3 +159,12 @@ def evaluate(facts: Iterable[Fact], now: datetime) -> Status:
             reasons.append(reason)
     future = [moment for moment in boundaries if moment > now]
     return Status(RED if reasons else GREEN, reasons, min(future) if future else None)
+
+
+def latest_test(facts: Iterable[Fact]) -> dict[str, str | None] | None:
+    """The latest nucleic-acid result from TESTS_SHOWN_FROM on (a positive wins a tie), for the code page."""
+    shown = [f for f in facts if f.kind == "NUCLEIC_ACID" and f.occurred_at >= TESTS_SHOWN_FROM]
+    latest = _latest(shown, {"POSITIVE": 1})
+    if latest is None:
+        return None
+    return {"result": latest.result, "institution": latest.institution, "tested_at": clock.iso(latest.occurred_at)}

@@ -73,6 +73,7 @@ class Person(Model):
     status_updated_at = UnicodeAttribute(null=True)
     review_shard = UnicodeAttribute(null=True)
     next_review_at = UnicodeAttribute(null=True)
+    nucleic_acid = JSONAttribute(null=True)  # latest test shown on the code page (FAQ 11): {result, institution, tested_at}
     created_at = UnicodeAttribute()
     version = VersionAttribute()
 
