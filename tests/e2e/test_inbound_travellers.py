@@ -153,7 +153,7 @@ def test_other_spellings_are_name_mismatch_and_send_nothing(local_stack, typed):
     assert answer.status_code == 400
     assert answer.json()["error"] == {"code": "NAME_MISMATCH", "field": "name",
                                       "message": "Full name unmatched with passport information(1590640002)",
-                                      "message_zh": "姓名和证件不匹配"}
+                                      "message_zh": "姓名和证件不配(1590640002)"}
     assert texts(local_stack, phone) == []
 
 

@@ -179,7 +179,7 @@ def test_a_wrong_name_is_name_mismatch_and_writes_nothing(lambdas, event, invoke
     assert status == 400
     assert answer["error"] == {"code": "NAME_MISMATCH", "field": "name",
                                "message": "Full name unmatched with passport information(1590640002)",
-                               "message_zh": "姓名和证件不匹配"}
+                               "message_zh": "姓名和证件不配(1590640002)"}
     assert stored(traveller["person_id"]).phone_hash is None
     assert outbox(body["phone"]) == []
 

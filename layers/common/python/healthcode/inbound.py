@@ -50,10 +50,11 @@ class DocumentNotFound(ApiError):
 
 
 class NameMismatch(ApiError):
-    # The wording and number travellers know from the guide's FAQ (二) 2.
+    # The wording and number travellers know from the guide's FAQ (二) 2: the page error it quotes,
+    # “姓名和证件不配”（Full name unmatched with passport information(1590640002)）, in both languages.
     code = "NAME_MISMATCH"
     message = "Full name unmatched with passport information(1590640002)"
-    message_zh = "姓名和证件不匹配"
+    message_zh = "姓名和证件不配(1590640002)"
 
 
 class PhoneInUse(Conflict):
