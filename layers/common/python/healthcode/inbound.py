@@ -113,6 +113,11 @@ def document_of(doc_type: str, doc_number: str, issue_count: str | None) -> IdDo
         raise ValidationFailed("Unknown document type", "证件类型有误", field="doc_type") from None
     if document.id_type not in DOCUMENT_TYPES:
         raise ValidationFailed("Inbound travellers use a passport or a permit", "请选择护照或通行证", field="doc_type")
+    if document.issue_count is None and (issue_count or "").strip():
+        # FAQ (二) 3: only the HK/Macau and Taiwan permits carry an issue count; one sent with a passport means the
+        # form mixed up the document type, and is refused rather than dropped.
+        raise ValidationFailed("A passport has no issue count; issue_count is for HK/Macau and Taiwan permits only",
+                               "护照无需填写签发次数", field="issue_count")
     return document
 
 
