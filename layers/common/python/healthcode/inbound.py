@@ -20,7 +20,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from . import audit, clock, pii, sessions
 from .access import MEMBER
-from .errors import ApiError, Conflict, InvalidIdNumber, NotFound, ValidationFailed
+from .errors import ApiError, Conflict, Forbidden, InvalidIdNumber, NotFound, ValidationFailed
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
@@ -62,6 +62,20 @@ class PhoneInUse(Conflict):
     message = ("This phone number is already used by another person; one phone logs in one traveller. "
                "Travellers sharing a phone can be added as companions instead")
     message_zh = "该手机号码已被他人使用。共用一部手机的同行人员，请通过“我的同行人员信息”添加"
+
+
+class InboundCodeOnly(Forbidden):
+    # FAQ (二) 1: “入境人员粤康码目前暂时只有亮码功能”. The session came from a real-name check only (name and document
+    # number), so it may show codes and records, never open a venue, a binding or a printed code.
+    code = "INBOUND_CODE_ONLY"
+    message = "The inbound travellers' code only shows the code; this is a feature of the WeChat version"
+    message_zh = "入境人员粤康码目前暂时只有亮码功能"
+
+
+def refuse_inbound(roles: frozenset[str] | set[str] | list[str]) -> None:
+    """403 INBOUND_CODE_ONLY for an inbound session, before anything is read or written."""
+    if INBOUND in roles:
+        raise InboundCodeOnly()
 
 
 class AlreadyCompanion(Conflict):
