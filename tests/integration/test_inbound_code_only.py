@@ -84,3 +84,29 @@ def test_a_traveller_cannot_reissue_a_printed_code(lambdas, traveller):
 def test_a_resident_still_creates_a_venue(lambdas):
     # GIVEN a resident session WHEN it creates a venue THEN it is created as before (the refusal is inbound-only)
     assert create_venue(lambdas, new_person(lambdas))["place_id"]
+
+
+def test_a_venue_cannot_be_offered_to_a_traveller(lambdas, traveller, venue):
+    from healthcode.models import AuthItem, Person, Place
+    from healthcode.pii import decrypt
+
+    # GIVEN a venue admin who names an inbound traveller (name and passport) as successor
+    person = Person.get(traveller)
+    admin = Place.get(venue["place_id"]).admin_id
+    status, body = call(lambdas["VenuesFunction"], sample_event(
+        "venues-mine.json", person_id=admin, method="POST", body={
+            "name": decrypt(person.name_enc), "id_type": "PASSPORT", "id_number": decrypt(person.id_enc)},
+        path=(f"/v1/venues/{venue['place_id']}/admin-transfer", "/v1/venues/{id}/admin-transfer",
+              {"id": venue["place_id"]})))
+
+    # THEN 400 on id_type, and no offer is stored
+    assert status == 400 and body["error"]["field"] == "id_type", body
+    assert not [item for item in AuthItem.scan() if (item.data or {}).get("to") == traveller]
+
+
+def test_a_traveller_cannot_accept_a_venue(lambdas, traveller):
+    # GIVEN any transfer token WHEN an inbound session accepts it THEN refused before the token is even read
+    token = "t" * 32
+    assert_refused(*as_traveller(lambdas, traveller, "VenuesFunction", "venues-mine.json", method="POST",
+                                 path=(f"/v1/venues/admin-transfer/{token}/accept",
+                                       "/v1/venues/admin-transfer/{token}/accept", {"token": token})))

@@ -122,6 +122,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:
+    refuse_inbound(api.caller(router).roles)
     if len(token) > 64:
         from ..errors import NotFound
 
