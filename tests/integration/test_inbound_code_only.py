@@ -101,7 +101,7 @@ def test_a_venue_cannot_be_offered_to_a_traveller(lambdas, traveller, venue):
 
     # THEN 400 on id_type, and no offer is stored
     assert status == 400 and body["error"]["field"] == "id_type", body
-    assert not [item for item in AuthItem.scan() if (item.data or {}).get("to") == traveller]
+    assert not [item for item in AuthItem.scan() if isinstance(item.data, dict) and item.data.get("to") == traveller]
 
 
 def test_a_traveller_cannot_accept_a_venue(lambdas, traveller):
