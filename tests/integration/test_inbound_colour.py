@@ -73,6 +73,10 @@ def test_a_close_contact_fed_against_the_passport_turns_the_inbound_code_red(lam
     code = code_of(lambdas, event, invoke, traveller)
     assert code["color"] == "RED" and code["code_type"] == "I"
     assert [r["code"] for r in code["reasons"]] == ["CLOSE_CONTACT"]
+    # AND the label and the guide to clear it come in both languages (the page's Language toggle)
+    reason = code["reasons"][0]
+    assert (reason["label"], reason["label_en"]) == ("密切接触者", "Close contact")
+    assert "解除" in reason["guide"] and "release notice" in reason["guide_en"]
 
 
 def test_a_release_notice_turns_it_green_again(lambdas, event, invoke, traveller):
