@@ -170,17 +170,6 @@
       failed: "Something went wrong; please try again later",
     },
   };
-  // The server gives each reason's label in both languages but its guide in Chinese only.
-  var REASON_GUIDES_EN = {
-    CONFIRMED: "Follow medical advice and receive treatment in isolation; the code turns green once a release notice is issued.",
-    POSITIVE_TEST: "Contact your community or the nearest fever clinic at once for a re-test and medical observation.",
-    SUSPECTED: "Cooperate with the medical institution's checks; the code turns green once the suspicion is cleared or a release notice is issued.",
-    CLOSE_CONTACT: "Cooperate with the community's medical observation; the code turns green when the period ends or a release notice is issued.",
-    OTHER_PROVINCE_RED_YELLOW: "Follow the rules of the province whose code is red or yellow; the code turns green once that code is green.",
-    CENTRAL_QUARANTINE: "Complete the quarantine at the designated site; the code turns green when it ends or a release notice is issued.",
-    HOME_QUARANTINE: "Stay at home and cooperate with the community's health monitoring; the code turns green when the period ends.",
-  };
-
   var $ = function (id) { return document.getElementById(id); };
   var el = {};
   var state = {
@@ -607,7 +596,7 @@
       return {
         label: (zh ? reason.label : reason.label_en || reason.label) || reason.code,
         until: reason.until ? t("reasonUntil", { time: formatTime(reason.until) }) : "",
-        guide: zh ? reason.guide || "" : REASON_GUIDES_EN[reason.code] || reason.guide || "",
+        guide: (zh ? reason.guide : reason.guide_en || reason.guide) || "",
         expanded: false,
       };
     });

@@ -143,7 +143,7 @@ def test_a_wrong_name_shows_the_guides_message_in_the_chosen_language(page, stac
 
     # WHEN the language is switched back THEN the same error reads in Chinese
     page.click("#lang-toggle")
-    expect(page.locator("#apply-error-name")).to_have_text("姓名和证件不匹配")
+    expect(page.locator("#apply-error-name")).to_have_text("姓名和证件不配(1590640002)")
     expect(page.locator("#name-tips")).to_contain_text("先姓后名")
     expect(page.locator("#code-view")).to_be_hidden()
 

@@ -250,3 +250,76 @@ def test_a_companions_code_shows_the_colour_the_status_engine_stored(lambdas, ev
         ("HOME_QUARANTINE", "居家隔离人员", "Home quarantine")]
     # AND the traveller's own code keeps its own colour
     assert code_of(lambdas, event, invoke, traveller)[1]["color"] == "GREEN"
+
+
+# --- the companion's records and display log (visible to the traveller who added them, and no one else) ----------
+
+
+def records_of(lambdas, event, invoke, caller, member, kind="inbound_entry"):
+    return invoke(lambdas["RecordsFunction"], event("records-list.json", person_id=caller["person_id"],
+                                                    roles=["inbound"], query={"kind": kind, "member": member}))
+
+
+def display_log_of(lambdas, event, invoke, caller, member):
+    return invoke(lambdas["CodesFunction"], event("codes-display-log.json", person_id=caller["person_id"],
+                                                  roles=["inbound"], query={"member": member}))
+
+
+def test_the_traveller_reads_the_companions_entry_record_and_it_is_audited(lambdas, event, invoke, traveller,
+                                                                           companion):
+    from healthcode.models import AuditEntry
+
+    # GIVEN a traveller who added a companion
+    add(lambdas, event, invoke, traveller, companion)
+
+    # WHEN the traveller opens the companion's entry records with member=
+    status, body = records_of(lambdas, event, invoke, traveller, companion["person_id"])
+
+    # THEN they see the companion's entry, the document masked, and the read is on the companion's audit trail
+    assert status == 200 and len(body["items"]) == 1
+    assert body["items"][0]["port"] == "广州白云国际机场" and companion["doc_number"] not in str(body)
+    reads = [e for e in AuditEntry.query(companion["person_id"]) if e.action == "RECORDS_READ"]
+    assert [e.actor for e in reads] == [traveller["person_id"]]
+
+
+def test_the_traveller_sees_the_companions_display_log(lambdas, event, invoke, traveller, companion):
+    # GIVEN a companion whose code the traveller showed once
+    add(lambdas, event, invoke, traveller, companion)
+    assert code_of(lambdas, event, invoke, traveller, member=companion["person_id"])[0] == 200
+
+    # WHEN the traveller opens the companion's display log THEN that display is listed, as an inbound code
+    status, body = display_log_of(lambdas, event, invoke, traveller, companion["person_id"])
+    assert status == 200 and [item["code_type"] for item in body["items"]] == ["I"]
+
+
+@pytest.mark.parametrize("reader", ["records", "display-log"])
+def test_another_traveller_cannot_read_the_companions_records(lambdas, event, invoke, traveller, companion, reader):
+    from healthcode.models import AuditEntry
+
+    # GIVEN a companion of one traveller, and another traveller
+    add(lambdas, event, invoke, traveller, companion)
+    stranger = new_traveller("DOE JANE")
+
+    # WHEN the other traveller asks for the companion's records or display log
+    read = records_of if reader == "records" else display_log_of
+    status, body = read(lambdas, event, invoke, stranger, companion["person_id"])
+
+    # THEN 404 on member, and nothing of the companion was read
+    assert status == 404 and body["error"]["field"] == "member"
+    assert [e for e in AuditEntry.query(companion["person_id"]) if e.actor == stranger["person_id"]] == []
+
+
+def test_a_traveller_cannot_declare_for_a_companion(lambdas, event, invoke, traveller, companion):
+    from healthcode.models import Declaration
+
+    # GIVEN a traveller with a companion (FAQ (二) 1: the inbound version only shows the code)
+    add(lambdas, event, invoke, traveller, companion)
+
+    # WHEN the traveller submits a declaration for the companion
+    status, body = invoke(lambdas["DeclarationsFunction"], event(
+        "declarations-declare.json", person_id=traveller["person_id"], roles=["inbound"],
+        query={"member": companion["person_id"]}, body={"type": "PERSONAL", "temperature_c": 36.5}))
+
+    # THEN it is refused, and nothing is stored for either
+    assert status == 403 and body["error"]["code"] == "INBOUND_NO_DECLARATION"
+    assert list(Declaration.query(companion["person_id"])) == list(Declaration.query(traveller["person_id"])) == []

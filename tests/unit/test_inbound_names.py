@@ -128,6 +128,19 @@ def test_only_travel_documents_are_accepted(doc_type: str, field: str) -> None:
     assert caught.value.field == field
 
 
+@pytest.mark.parametrize("issue", ["01", " 02 "])
+def test_a_passport_with_an_issue_count_is_refused(issue: str) -> None:
+    # GIVEN a passport sent with an issue count (FAQ (二) 3: permits only) WHEN checked THEN 400 on issue_count
+    with pytest.raises(ApiError) as caught:
+        document_of("PASSPORT", "K12345678", issue)
+    assert caught.value.status == 400 and caught.value.field == "issue_count"
+
+
+@pytest.mark.parametrize("issue", [None, "", "  "])
+def test_a_passport_without_an_issue_count_is_accepted(issue: str | None) -> None:
+    assert document_of("PASSPORT", "K12345678", issue).issue_count is None
+
+
 def test_documents_are_normalised() -> None:
     # GIVEN a passport number typed in lower case with spaces WHEN checked THEN it is the document's canonical form
     document = document_of("PASSPORT", " k1234 5678 ", None)

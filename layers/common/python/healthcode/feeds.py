@@ -133,8 +133,9 @@ class ValidRecord:
 
     @property
     def person_kind(self) -> str:
-        travel_only = self.document.id_type in (IdType.PASSPORT, IdType.TAIWAN_PERMIT)
-        return "INBOUND" if travel_only or self.kind == "INBOUND_ENTRY" else "RESIDENT"
+        """A new person from a travel document is an inbound traveller; an HK/Macau permit holder becomes a resident
+        when they log in to the WeChat version (login.become_resident), which a feed cannot know they will."""
+        return "RESIDENT" if self.document.id_type is IdType.ID_CARD and self.kind != "INBOUND_ENTRY" else "INBOUND"
 
     @property
     def digest(self) -> str:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from . import audit, clock, pii, sessions
 from .access import MEMBER
-from .errors import ApiError, Conflict, InvalidIdNumber, NotFound, ValidationFailed
+from .errors import ApiError, Conflict, Forbidden, InvalidIdNumber, NotFound, TooManyRequests, ValidationFailed
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
@@ -39,6 +39,11 @@ DOCUMENT_TYPES = (IdType.PASSPORT, IdType.TAIWAN_PERMIT, IdType.HK_MACAU_PERMIT)
 # One page-link SMS per phone per window: applying again (another name spelling, a lost session) must not
 # turn the public apply route into a way of flooding a phone with messages.
 LINK_RESEND_AFTER = timedelta(minutes=10)
+# The real-name check is the only thing between a document number and its code (and the phone that logs it back
+# in): names typed wrong this many times for one document, each within NAME_LOCK_FOR of the last, lock that
+# document's check for NAME_LOCK_FOR, even for the right name. Generous, as the FAQ's variants are all accepted.
+NAME_MISSES = 10
+NAME_LOCK_FOR = timedelta(minutes=15)
 LINK_TEXT = ("【粤康码】您已成功申领入境人员粤康码，再次使用请访问 {url} ，填写手机号码及短信验证码即可查看。"
              "Yuekang Code for inbound travellers: to see your code again, open {url} and log in with this phone.")
 
@@ -50,10 +55,11 @@ class DocumentNotFound(ApiError):
 
 
 class NameMismatch(ApiError):
-    # The wording and number travellers know from the guide's FAQ (二) 2.
+    # The wording and number travellers know from the guide's FAQ (二) 2: the page error it quotes,
+    # “姓名和证件不配”（Full name unmatched with passport information(1590640002)）, in both languages.
     code = "NAME_MISMATCH"
     message = "Full name unmatched with passport information(1590640002)"
-    message_zh = "姓名和证件不匹配"
+    message_zh = "姓名和证件不配(1590640002)"
 
 
 class PhoneInUse(Conflict):
@@ -61,6 +67,20 @@ class PhoneInUse(Conflict):
     message = ("This phone number is already used by another person; one phone logs in one traveller. "
                "Travellers sharing a phone can be added as companions instead")
     message_zh = "该手机号码已被他人使用。共用一部手机的同行人员，请通过“我的同行人员信息”添加"
+
+
+class InboundCodeOnly(Forbidden):
+    # FAQ (二) 1: “入境人员粤康码目前暂时只有亮码功能”. The session came from a real-name check only (name and document
+    # number), so it may show codes and records, never open a venue, a binding or a printed code.
+    code = "INBOUND_CODE_ONLY"
+    message = "The inbound travellers' code only shows the code; this is a feature of the WeChat version"
+    message_zh = "入境人员粤康码目前暂时只有亮码功能"
+
+
+def refuse_inbound(roles: frozenset[str] | set[str] | list[str]) -> None:
+    """403 INBOUND_CODE_ONLY for an inbound session, before anything is read or written."""
+    if INBOUND in roles:
+        raise InboundCodeOnly()
 
 
 class AlreadyCompanion(Conflict):
@@ -112,6 +132,11 @@ def document_of(doc_type: str, doc_number: str, issue_count: str | None) -> IdDo
         raise ValidationFailed("Unknown document type", "证件类型有误", field="doc_type") from None
     if document.id_type not in DOCUMENT_TYPES:
         raise ValidationFailed("Inbound travellers use a passport or a permit", "请选择护照或通行证", field="doc_type")
+    if document.issue_count is None and (issue_count or "").strip():
+        # FAQ (二) 3: only the HK/Macau and Taiwan permits carry an issue count; one sent with a passport means the
+        # form mixed up the document type, and is refused rather than dropped.
+        raise ValidationFailed("A passport has no issue count; issue_count is for HK/Macau and Taiwan permits only",
+                               "护照无需填写签发次数", field="issue_count")
     return document
 
 
@@ -143,14 +168,51 @@ def checked_traveller(document: IdDocument, typed_name: str) -> Person:
     """The inbound traveller holding this document, if the typed name is theirs.
 
     Unknown document, a resident's document and a traveller without an entry record all answer the same
-    DOCUMENT_NOT_FOUND, so the route tells nothing about who exists.
+    DOCUMENT_NOT_FOUND, so the route tells nothing about who exists. Names are not guessed without end: see
+    NAME_MISSES (429 with Retry-After while the document's check is locked).
     """
     person = find_by_document(document)
     if person is None or person.kind != INBOUND_KIND or not has_entry_record(person.person_id):
         raise DocumentNotFound(field="doc_number")
+    now = clock.now()
+    check_name_lock(person.person_id, now)
     if not names_match(typed_name, pii.decrypt(person.name_enc)):
+        count_name_miss(person.person_id, now)
         raise NameMismatch(field="name")
     return person
+
+
+def _name_keys(person_id: str) -> tuple[str, str]:
+    return f"inbound-name-miss#{person_id}", f"inbound-name-lock#{person_id}"
+
+
+def check_name_lock(person_id: str, now: datetime) -> None:
+    try:
+        lock = AuthItem.get(_name_keys(person_id)[1], consistent_read=True)
+    except DoesNotExist:
+        return
+    if lock.expires_at is not None and lock.expires_at > now:
+        raise TooManyRequests(int((lock.expires_at - now).total_seconds()) + 1,
+                              "Too many wrong names for this document; try again in 15 minutes",
+                              "该证件的姓名校验错误次数过多，请15分钟后再试")
+
+
+def count_name_miss(person_id: str, now: datetime) -> None:
+    """One more wrong name for this document; the NAME_MISSES-th locks the check (and answers 429 at once)."""
+    misses_key, lock_key = _name_keys(person_id)
+    misses = AuthItem(key=misses_key)
+    try:  # counts only while the last miss is recent; an older run of misses starts again from one
+        misses.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(now + NAME_LOCK_FOR)],
+                      condition=AuthItem.expires_at > now)
+    except UpdateError:
+        misses = AuthItem(key=misses_key, count=1, expires_at=now + NAME_LOCK_FOR)
+        misses.save()
+    if (misses.count or 0) >= NAME_MISSES:
+        AuthItem(key=lock_key, expires_at=now + NAME_LOCK_FOR).save()
+        misses.delete()
+        raise TooManyRequests(int(NAME_LOCK_FOR.total_seconds()),
+                              "Too many wrong names for this document; try again in 15 minutes",
+                              "该证件的姓名校验错误次数过多，请15分钟后再试")
 
 
 # --------------------------------------------------------------------------------------------- applying

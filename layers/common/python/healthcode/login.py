@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import sessions
-from .errors import ValidationFailed
+from pynamodb.exceptions import UpdateError
+
+from . import pii, sessions
+from .errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
+from .models import Person
 from .people import NewPerson, find_or_create, normalise_phone, set_phone
+from .people import get as get_person
 from .roles import roles_at_login
+
+INBOUND_KIND = "INBOUND"  # as healthcode.inbound names it (that module imports this one)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,30 @@ def clean_name(name: str, field: str = "name") -> str:
     return cleaned
 
 
+def become_resident(person: Person, reported_phone: str | None) -> Person:
+    """An HK/Macau permit holder known as an inbound traveller (immigration's entry record created them) who now logs
+    in to the WeChat version: FAQ 7 says that is their version, so they become a resident (resident role, code R).
+
+    The phone bound on the inbound page passed a real-name check only (name and document number, FAQ (二) 2), so it
+    is not carried over to a resident, whose SMS login opens granted roles: the provider's phone replaces it, or
+    the binding is dropped. An update of these fields alone, so a colour written meanwhile is kept.
+    """
+    for _ in range(3):
+        actions = [Person.kind.set("RESIDENT")]
+        if reported_phone:
+            actions += [Person.phone_hash.set(pii.lookup_hash("phone", reported_phone)),
+                        Person.phone_enc.set(pii.encrypt(reported_phone)),
+                        Person.phone_masked.set(pii.mask_phone(reported_phone))]
+        else:
+            actions += [Person.phone_hash.remove(), Person.phone_enc.remove(), Person.phone_masked.remove()]
+        try:
+            person.update(actions=actions)
+            return person
+        except UpdateError:
+            person = get_person(person.person_id)
+    raise Conflict("The person was being changed; try again", "请稍后重试")
+
+
 def login(id_type: str, id_number: str, issue_count: str | None, name: str, phone: str | None, method: str,
           proof: str) -> LoginResult:
     document = parse_document(id_type, id_number, issue_count)
@@ -39,7 +69,9 @@ def login(id_type: str, id_number: str, issue_count: str | None, name: str, phon
     verified = get_identity_provider().verify(method, document, name, proof, claimed_phone)
     reported_phone = normalise_phone(verified.phone) if verified.phone else None
     person, created = find_or_create(NewPerson(document=document, name=name, phone=reported_phone))
-    if not created and reported_phone and person.phone_masked is None:
+    if not created and person.kind == INBOUND_KIND:
+        person = become_resident(person, reported_phone)
+    elif not created and reported_phone and person.phone_masked is None:
         set_phone(person, reported_phone)
         person.save()
     roles = roles_at_login(person, document, name=name, phone=reported_phone)

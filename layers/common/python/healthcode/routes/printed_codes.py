@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from .. import access, api, audit, printed_codes
+from ..inbound import refuse_inbound
 
 router = Router()
 
@@ -24,6 +25,7 @@ def get_physical_code(
     format: Annotated[Literal["png", "url"], Query()] = "png",  # noqa: A002 - the query parameter's name
 ):  # no return annotation: Powertools would then serialize the PNG bytes as JSON text
     who = api.caller(router)
+    refuse_inbound(who.roles)  # 实体粤康码 is the WeChat version's (family members); inbound codes are shown only
     subject = access.subject_for(who.person_id, member)
     png, url = printed_codes.card_of(subject, as_url=format == "url")
     if subject != who.person_id:
@@ -39,6 +41,7 @@ def get_physical_code(
              summary="Re-issue my code (lost printout): the old printed code is revoked; member= for family")
 def post_reissue(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     who = api.caller(router)
+    refuse_inbound(who.roles)
     subject = access.subject_for(who.person_id, member)
     version = printed_codes.reissue(subject)
     audit.record(subject, who.person_id, "CODE_REISSUED", purpose="self" if subject == who.person_id else "guardian")

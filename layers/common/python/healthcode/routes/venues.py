@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api
+from ..inbound import refuse_inbound
 from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from ..venues.regions import parse_region
 
@@ -66,6 +67,7 @@ def _me() -> str:
 @router.post("/v1/venues", summary="Create my venue (one venue per admin, one admin per venue)", tags=["venues"],
              status_code=201)
 def post_venue(body: CreateVenue) -> Response[dict[str, Any]]:
+    refuse_inbound(api.caller(router).roles)  # a real-name check never opens a venue (FAQ (二) 1)
     place = places.create_venue(_me(), body.region_code, body.address, body.type, body.name, body.phone)
     return Response(status_code=201, content_type="application/json",
                     body=places.view(place, for_admin=True))
@@ -120,6 +122,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:
+    refuse_inbound(api.caller(router).roles)
     if len(token) > 64:
         from ..errors import NotFound
 
@@ -133,6 +136,7 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
 @router.post("/v1/venues/join", summary="Bind to a venue with its join code (become its inspector)",
              tags=["inspector"], status_code=201)
 def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
+    refuse_inbound(api.caller(router).roles)  # nor an inspector's binding
     return Response(status_code=201, content_type="application/json",
                     body=inspectors.join(_me(), body.join_code))
 

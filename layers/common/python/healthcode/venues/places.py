@@ -215,6 +215,9 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
                        "未找到该姓名与证件号码对应的用户，请对方先登录粤康码", field="id_number")
     if successor.person_id == admin_id:
         raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
+    if successor.kind == "INBOUND":  # FAQ (二) 1: the inbound travellers' code only shows the code
+        raise ValidationFailed("An inbound traveller's code cannot administer a venue",
+                               "入境人员粤康码目前暂时只有亮码功能，不能担任场所管理员", field="id_type")
     try:
         AuthItem.get(admin_marker(successor.person_id), consistent_read=True)
         raise AlreadyAdmin("The successor already administers a venue", "接任人员已是其他场所的管理员",
