@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api
-from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
+from ..roles import INBOUND
+from ..venues import VENUE_TYPES, checks, inbound_not_venue_staff, inspectors, places, quickcode, stats
 from ..venues.regions import parse_region
 
 router = Router()
@@ -60,13 +61,21 @@ def _me() -> str:
     return api.caller(router).person_id
 
 
+def _staff() -> str:
+    """The caller, who is to become a venue's admin or inspector: not with the inbound travellers' code."""
+    who = api.caller(router)
+    if INBOUND in who.roles:
+        raise inbound_not_venue_staff()
+    return who.person_id
+
+
 # ---------------------------------------------------------------- venue admin
 
 
 @router.post("/v1/venues", summary="Create my venue (one venue per admin, one admin per venue)", tags=["venues"],
              status_code=201)
 def post_venue(body: CreateVenue) -> Response[dict[str, Any]]:
-    place = places.create_venue(_me(), body.region_code, body.address, body.type, body.name, body.phone)
+    place = places.create_venue(_staff(), body.region_code, body.address, body.type, body.name, body.phone)
     return Response(status_code=201, content_type="application/json",
                     body=places.view(place, for_admin=True))
 
@@ -124,7 +133,7 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
         from ..errors import NotFound
 
         raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
-    return places.view(places.accept_transfer(token, _me()), for_admin=True)
+    return places.view(places.accept_transfer(token, _staff()), for_admin=True)
 
 
 # ---------------------------------------------------------------- inspector
@@ -134,7 +143,7 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
              tags=["inspector"], status_code=201)
 def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
     return Response(status_code=201, content_type="application/json",
-                    body=inspectors.join(_me(), body.join_code))
+                    body=inspectors.join(_staff(), body.join_code))
 
 
 @router.get("/v1/inspector/venues", summary="The venues I am bound to", tags=["inspector"])

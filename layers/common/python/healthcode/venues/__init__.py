@@ -13,3 +13,11 @@ VENUE_TYPE_LABELS = {
     "RESIDENTIAL": "住宅小区", "OFFICE": "写字楼", "SHOPPING_MALL": "商场商店", "RESTAURANT": "餐饮",
     "HOTEL": "酒店住宿", "ENTERTAINMENT": "文化娱乐", "SPORTS": "体育游乐", "TRANSPORT": "交通出行", "OTHER": "其他",
 }
+
+
+def inbound_not_venue_staff(field: str | None = None) -> Exception:
+    """FAQ (二) 1: the inbound travellers' code only shows the code; venue admins and inspectors use 粤省事."""
+    from ..errors import Forbidden
+
+    return Forbidden("The inbound travellers' code cannot administer or inspect a venue",
+                     "入境人员粤康码目前暂时只有亮码功能，不能担任场所管理员或检测员", field=field)

@@ -32,7 +32,7 @@ from ..place_admin import (
     place_admin_marker,
 )
 from ..place_admin import admin_marker as _admin_marker
-from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
+from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, inbound_not_venue_staff
 from .regions import parse_region
 from .tx import Cancelled, Tx
 
@@ -215,6 +215,8 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
                        "未找到该姓名与证件号码对应的用户，请对方先登录粤康码", field="id_number")
     if successor.person_id == admin_id:
         raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
+    if successor.kind == "INBOUND":
+        raise inbound_not_venue_staff(field="id_number")
     try:
         AuthItem.get(admin_marker(successor.person_id), consistent_read=True)
         raise AlreadyAdmin("The successor already administers a venue", "接任人员已是其他场所的管理员",
