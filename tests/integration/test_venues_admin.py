@@ -332,6 +332,19 @@ def test_admin_role_moves_when_the_named_successor_accepts(lambdas):
     create_venue(lambdas, admin)  # the former admin is free to create another venue
 
 
+def test_an_offer_writes_an_audit_entry_on_the_successor(lambdas):
+    """GIVEN an admin WHEN they look a successor up by name and ID number to offer the role THEN the successor's
+    audit trail names the admin, the venue and the purpose."""
+    from healthcode.models import AuditEntry
+
+    admin, successor = new_person(lambdas), new_person(lambdas, name="黄审计")
+    venue = create_venue(lambdas, admin)
+    status, _ = _offer(lambdas, admin, venue["place_id"], "黄审计", _id_number(successor))
+    assert status == 201
+    entries = [e for e in AuditEntry.query(successor) if e.action == "VENUE_ADMIN_OFFER"]
+    assert [(e.actor, e.place_id) for e in entries] == [(admin, venue["place_id"])]
+
+
 @pytest.mark.parametrize("case", ["unknown person", "wrong name", "bad id number"])
 def test_an_offer_to_no_such_user_is_refused(lambdas, case):
     admin, successor = new_person(lambdas), new_person(lambdas, name="黄接任")
