@@ -317,3 +317,4 @@ def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
     item = client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True, Key={
         "scope": {"S": "venue#01JVENUE000000000000000000"}, "bucket": {"S": "total"}})["Item"]
     assert (item["checks"]["N"], item["fever"]["N"], item["quick"]["N"]) == ("3", "1", "1")
+    assert item["n#01JINSPECTOR00000000000001"] == {"S": "李*红"}  # the inspector's masked name, for the admin's read
