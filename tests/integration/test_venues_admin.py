@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from venues_support import VENUE, api, create_venue, join, new_person, serialized_dynamodb
+from venues_support import VENUE, api, create_venue, join, new_person, new_traveller, serialized_dynamodb
 
 
 def _exists(key):
@@ -148,6 +148,26 @@ def test_dongguan_townships_are_valid_regions(lambdas):
 def test_without_a_venue_mine_is_404(lambdas):
     status, body = _mine(lambdas, new_person(lambdas))
     assert status == 404
+
+
+def test_an_inbound_traveller_cannot_create_a_venue(lambdas):
+    """GIVEN a traveller logged in with the inbound travellers' code (FAQ (二) 1: it only shows the code)
+    WHEN they create a venue THEN 403, and no venue is theirs."""
+    traveller = new_traveller(lambdas)
+    status, body = api(lambdas, "POST", "/v1/venues", "/v1/venues", traveller, VENUE, roles=["inbound"])
+    assert status == 403, body
+    assert not _exists(f"admin#VENUE#{traveller}")
+
+
+def test_an_inbound_traveller_cannot_bind_as_an_inspector(lambdas):
+    """GIVEN a venue WHEN a traveller with the inbound travellers' code binds with its code THEN 403, not bound."""
+    venue = create_venue(lambdas, new_person(lambdas))
+    traveller = new_traveller(lambdas)
+    status, body = api(lambdas, "POST", "/v1/venues/join", "/v1/venues/join", traveller,
+                       {"join_code": venue["join_code"]}, roles=["inbound"])
+    assert status == 403, body
+    status, body = api(lambdas, "GET", "/v1/inspector/venues", "/v1/inspector/venues", traveller, roles=["inbound"])
+    assert body["items"] == []
 
 
 # ---------------------------------------------------------------- weekly edits
@@ -312,6 +332,19 @@ def test_admin_role_moves_when_the_named_successor_accepts(lambdas):
     create_venue(lambdas, admin)  # the former admin is free to create another venue
 
 
+def test_an_offer_writes_an_audit_entry_on_the_successor(lambdas):
+    """GIVEN an admin WHEN they look a successor up by name and ID number to offer the role THEN the successor's
+    audit trail names the admin, the venue and the purpose."""
+    from healthcode.models import AuditEntry
+
+    admin, successor = new_person(lambdas), new_person(lambdas, name="黄审计")
+    venue = create_venue(lambdas, admin)
+    status, _ = _offer(lambdas, admin, venue["place_id"], "黄审计", _id_number(successor))
+    assert status == 201
+    entries = [e for e in AuditEntry.query(successor) if e.action == "VENUE_ADMIN_OFFER"]
+    assert [(e.actor, e.place_id) for e in entries] == [(admin, venue["place_id"])]
+
+
 @pytest.mark.parametrize("case", ["unknown person", "wrong name", "bad id number"])
 def test_an_offer_to_no_such_user_is_refused(lambdas, case):
     admin, successor = new_person(lambdas), new_person(lambdas, name="黄接任")
@@ -331,6 +364,22 @@ def test_an_offer_to_someone_who_already_administers_a_venue_is_409(lambdas):
     create_venue(lambdas, other_admin)
     status, body = _offer(lambdas, admin, venue["place_id"], "何管理", _id_number(other_admin))
     assert status == 409
+
+
+def test_an_offer_to_an_inbound_traveller_is_refused(lambdas):
+    """GIVEN an admin WHEN they offer the role to a traveller of the inbound travellers' code THEN 400 naming
+    id_type (the document is what rules them out), and no offer exists to accept."""
+    from healthcode.models import Person
+    from healthcode.pii import decrypt
+
+    admin, traveller = new_person(lambdas), new_traveller(lambdas, name="JANE DOE")
+    venue = create_venue(lambdas, admin)
+    number = decrypt(Person.get(traveller).id_enc)
+    status, body = api(lambdas, "POST", f"/v1/venues/{venue['place_id']}/admin-transfer",
+                       "/v1/venues/{id}/admin-transfer", admin,
+                       {"name": "JANE DOE", "id_type": "PASSPORT", "id_number": number}, {"id": venue["place_id"]})
+    assert status == 400, body
+    assert body["error"]["field"] == "id_type"
 
 
 def test_an_offer_to_oneself_is_400(lambdas):

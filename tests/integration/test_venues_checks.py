@@ -61,6 +61,32 @@ def test_an_organization_join_code_does_not_bind_a_venue(lambdas):
     assert status == 404
 
 
+def test_a_join_code_is_read_consistently_through_its_marker_not_the_index(lambdas):
+    """GIVEN a venue just created WHEN an inspector binds with its code THEN the code is found by consistent
+    GetItems (the places index is eventually consistent: a code shared at once could be refused)."""
+    from infra.local.embedded import count_aws_calls
+
+    created = create_venue(lambdas, new_person(lambdas))
+    inspector = new_person(lambdas)
+    with count_aws_calls() as calls:
+        status, body = join(lambdas, inspector, created["join_code"])
+    assert status == 201, body
+    assert "dynamodb.Query" not in calls and "dynamodb.Scan" not in calls
+
+
+def test_the_admin_who_unbound_themselves_may_bind_again_as_inspector(lambdas, venue):
+    """GIVEN the admin bound as an inspector and then unbound themselves from the members page
+    WHEN they bind with the venue's code again THEN they are its inspector (the admin may always inspect)."""
+    join(lambdas, venue["admin"], venue["join_code"])
+    status, _ = api(lambdas, "DELETE", f"/v1/venues/{venue['place_id']}/inspectors/{venue['admin']}",
+                    "/v1/venues/{id}/inspectors/{person_id}", venue["admin"],
+                    params={"id": venue["place_id"], "person_id": venue["admin"]})
+    assert status == 204
+    status, body = join(lambdas, venue["admin"], venue["join_code"])
+    assert status == 201, body
+    assert check(lambdas, venue["place_id"], venue["admin"], code_of(lambdas, new_person(lambdas)))[0] == 201
+
+
 def test_binding_twice_is_409(lambdas, venue):
     status, body = join(lambdas, venue["inspector"], venue["join_code"])
     assert status == 409 and body["error"]["code"] == "ALREADY_BOUND"

@@ -287,7 +287,23 @@ def test_reading_statistics_never_queries_or_scans_the_checks(lambdas, scene):
     drain(lambdas, scene["place_id"])
     with count_aws_calls() as calls:
         stats(lambdas, scene["place_id"], scene["admin"])
-    assert calls == {"dynamodb.BatchGetItem": 2}  # the venue and its two buckets; the inspectors' masked names
+    assert calls == {"dynamodb.BatchGetItem": 1}  # the venue and its two buckets; the names ride in the total
+
+
+def test_inspectors_whose_checks_carry_no_name_are_named_from_their_person(lambdas, scene):
+    """GIVEN checks stored before the inspector's masked name rode along to the statistics
+    WHEN the admin reads the statistics THEN the inspectors are still shown with their masked names."""
+    from healthcode.aws import client
+    from healthcode.config import get_config
+
+    submitted = _submit(lambdas, scene, 4)
+    drain(lambdas, scene["place_id"])
+    client("dynamodb").update_item(
+        TableName=get_config().stats_table, Key={"scope": {"S": f"venue#{scene['place_id']}"},
+                                                 "bucket": {"S": "total"}},
+        UpdateExpression="REMOVE #a, #b", ExpressionAttributeNames={"#a": f"n#{scene['inspectors'][0]}",
+                                                                     "#b": f"n#{scene['inspectors'][1]}"})
+    _assert_exact(lambdas, scene, submitted)
 
 
 def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
@@ -301,3 +317,4 @@ def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
     item = client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True, Key={
         "scope": {"S": "venue#01JVENUE000000000000000000"}, "bucket": {"S": "total"}})["Item"]
     assert (item["checks"]["N"], item["fever"]["N"], item["quick"]["N"]) == ("3", "1", "1")
+    assert item["n#01JINSPECTOR00000000000001"] == {"S": "李*红"}  # the inspector's masked name, for the admin's read

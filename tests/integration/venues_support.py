@@ -31,18 +31,33 @@ def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth_year: int
 
 def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_id: str, body: Any = None,
         params: dict[str, str] | None = None, query: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        headers: dict[str, str] | None = None, roles: list[str] | None = None) -> tuple[int, Any]:
     function = lambdas["VenueChecksFunction"] if resource in ("/v1/venues/{id}/checks", "/v1/quick-checkin") \
         else lambdas["VenuesFunction"]
     changes: dict[str, Any] = {"person_id": person_id, "path": (path, resource, params), "method": method,
                                "body": body, "query": query or {}}
     if headers:
         changes["headers"] = headers
+    if roles:
+        changes["roles"] = roles
     return call(function, sample_event("venues-mine.json", **changes))
 
 
 VENUE = {"region_code": "440106001", "address": "天河路208号", "type": "SHOPPING_MALL", "name": "天河城",
          "phone": "+8613800138000"}
+
+
+def new_traveller(lambdas: dict[str, Any], name: str = "JOHN SMITH") -> str:
+    """A new inbound traveller (passport), as immigration's entry record creates them."""
+    from healthcode.idnumbers import parse_document
+    from healthcode.people import NewPerson, find_or_create
+
+    while True:
+        number = f"E{random.randint(10_000_000, 99_999_999)}"
+        person, created = find_or_create(NewPerson(parse_document("PASSPORT", number), name, kind="INBOUND",
+                                                   country="GB"))
+        if created:
+            return person.person_id
 
 
 def create_venue(lambdas: dict[str, Any], admin: str, **changes: Any) -> dict[str, Any]:

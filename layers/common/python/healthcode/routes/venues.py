@@ -61,14 +61,20 @@ def _me() -> str:
     return api.caller(router).person_id
 
 
+def _staff() -> str:
+    """The caller, who is to become a venue's admin or inspector: not with the inbound travellers' code."""
+    who = api.caller(router)
+    refuse_inbound(who.roles)  # 403 INBOUND_CODE_ONLY: a real-name check never opens or inspects a venue
+    return who.person_id
+
+
 # ---------------------------------------------------------------- venue admin
 
 
 @router.post("/v1/venues", summary="Create my venue (one venue per admin, one admin per venue)", tags=["venues"],
              status_code=201)
 def post_venue(body: CreateVenue) -> Response[dict[str, Any]]:
-    refuse_inbound(api.caller(router).roles)  # a real-name check never opens a venue (FAQ (二) 1)
-    place = places.create_venue(_me(), body.region_code, body.address, body.type, body.name, body.phone)
+    place = places.create_venue(_staff(), body.region_code, body.address, body.type, body.name, body.phone)
     return Response(status_code=201, content_type="application/json",
                     body=places.view(place, for_admin=True))
 
@@ -122,12 +128,12 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:
-    refuse_inbound(api.caller(router).roles)
+    successor = _staff()
     if len(token) > 64:
         from ..errors import NotFound
 
         raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
-    return places.view(places.accept_transfer(token, _me()), for_admin=True)
+    return places.view(places.accept_transfer(token, successor), for_admin=True)
 
 
 # ---------------------------------------------------------------- inspector
@@ -136,9 +142,8 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
 @router.post("/v1/venues/join", summary="Bind to a venue with its join code (become its inspector)",
              tags=["inspector"], status_code=201)
 def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
-    refuse_inbound(api.caller(router).roles)  # nor an inspector's binding
     return Response(status_code=201, content_type="application/json",
-                    body=inspectors.join(_me(), body.join_code))
+                    body=inspectors.join(_staff(), body.join_code))
 
 
 @router.get("/v1/inspector/venues", summary="The venues I am bound to", tags=["inspector"])

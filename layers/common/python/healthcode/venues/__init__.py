@@ -13,3 +13,4 @@ VENUE_TYPE_LABELS = {
     "RESIDENTIAL": "住宅小区", "OFFICE": "写字楼", "SHOPPING_MALL": "商场商店", "RESTAURANT": "餐饮",
     "HOTEL": "酒店住宿", "ENTERTAINMENT": "文化娱乐", "SPORTS": "体育游乐", "TRANSPORT": "交通出行", "OTHER": "其他",
 }
+

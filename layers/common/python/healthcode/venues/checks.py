@@ -66,17 +66,22 @@ def _alert(color: str) -> dict[str, str] | None:
 
 
 def _new_check(place_id: str, person: Person, kind: str, inspector_id: str | None, temperature: str,
-               code_type: str) -> Check:
+               code_type: str, inspector_name_masked: str | None = None) -> Check:
     moment = clock.now()
     today = clock.local_date(moment)
     check_id = str(ULID())
     at = clock.iso(moment)
+    details: dict[str, Any] = {}
+    if person.color == "RED":
+        details["reasons"] = [r["code"] for r in person.reasons or []]
+    if inspector_name_masked:  # carried to the statistics, so the admin's read needs no lookup of inspectors
+        details["inspector_name_masked"] = inspector_name_masked
     return Check(
         place_date=f"{place_id}#{today.isoformat()}", sk=f"{at}#{check_id}", check_id=check_id, place_id=place_id,
         kind=kind, person_id=person.person_id, inspector_id=inspector_id, temperature=temperature,
         color=person.color, code_type=code_type, gender=person.gender or "unknown",
         age_group=age_group(person.birth_date, today), checked_at=at,
-        details={"reasons": [r["code"] for r in person.reasons or []]} if person.color == "RED" else None,
+        details=details or None,
     )
 
 
@@ -150,7 +155,8 @@ def _record_check(request: dict[str, Any]) -> dict[str, Any]:
     if not found["bindings"]:
         raise NotBound(field="id")
     person = resolve(claims, found["people"][0] if found["people"] else None)
-    check = _new_check(place_id, person, VENUE_CHECK, inspector_id, request["temperature"], claims.type.value)
+    check = _new_check(place_id, person, VENUE_CHECK, inspector_id, request["temperature"], claims.type.value,
+                       (found["bindings"][0].data or {}).get("name_masked"))
     entry = audit.entry(person.person_id, inspector_id, "VENUE_CHECK",
                         "temperature check" + (" + health declaration" if request.get("with_declaration") else ""),
                         place_id)

@@ -15,6 +15,7 @@ from .. import clock
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Person, Place, Relation
 from ..paging import start_key
+from ..place_admin import place_by_join_code
 from . import UNBOUND, VENUE
 from .places import get_venue, normalise_join_code, view
 from .tx import Cancelled, Tx
@@ -33,22 +34,29 @@ class JoinRevoked(Conflict):
 
 
 def venue_by_join_code(join_code: str) -> Place:
-    code = normalise_join_code(join_code)
-    for place in Place.by_join_code.query(code, limit=1):
-        if place.kind == VENUE and place.status == "ACTIVE":
-            return place
-    raise NotFound("No venue has this join code", "场所申报码不存在", field="join_code")
+    """The venue holding this code, read consistently through the join-code marker (a code shared the moment the
+    venue is created works at once; the places index would be eventually consistent)."""
+    place = place_by_join_code(normalise_join_code(join_code), VENUE)
+    if place is None:
+        raise NotFound("No venue has this join code", "场所申报码不存在", field="join_code")
+    return place
 
 
 def join(person_id: str, join_code: str) -> dict[str, Any]:
+    """Bind as an inspector. An inspector the admin unbound is refused (JOIN_REVOKED) — except the venue's own
+    admin, who may always bind as an inspector of their venue (FAQ (三) 11), and whose old tombstone is cleared."""
     place = venue_by_join_code(join_code)
     person = Person.get(person_id)
     binding = Relation.make(person_id, VENUE, place.place_id, clock.iso(clock.now()),
                             data={"name_masked": person.name_masked})
+    tombstone = f"{UNBOUND}#{place.place_id}"
+    tx = Tx()
+    if place.admin_id == person_id:
+        tx.delete("tombstone", Relation(owner=person_id, sk=tombstone))
+    else:
+        tx.check("tombstone", Relation, person_id, tombstone, Relation.owner.does_not_exist())
     try:
-        (Tx().check("tombstone", Relation, person_id, f"{UNBOUND}#{place.place_id}", Relation.owner.does_not_exist())
-             .put("binding", binding, Relation.owner.does_not_exist())
-             .commit())
+        tx.put("binding", binding, Relation.owner.does_not_exist()).commit()
     except Cancelled as cancelled:
         if cancelled.failed("tombstone"):
             raise JoinRevoked(field="join_code") from None

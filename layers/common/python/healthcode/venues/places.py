@@ -17,7 +17,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from .. import clock, pii
+from .. import audit, clock, pii
 from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
@@ -228,6 +228,9 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
     expires = clock.now() + TRANSFER_TTL
     AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
              data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(clock.now())}).save()
+    # The admin looked the successor up by name and ID number and is shown their masked name: audited.
+    audit.record(successor.person_id, admin_id, "VENUE_ADMIN_OFFER", purpose="venue admin transfer (更换绑定)",
+                 place_id=place.place_id)
     return {"token": token, "place_id": place.place_id, "successor_name_masked": successor.name_masked,
             "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept"}
 

@@ -3,7 +3,9 @@
 Items (PK scope, SK bucket), counters as top-level number attributes (ADD creates them, so no item needs to exist
 beforehand and one UpdateItem per bucket suffices):
 - `venue#<place_id>` / `day#<YYYY-MM-DD>` and `venue#<place_id>` / `total`: `checks`, `fever`, `quick`, `red`,
-  `g#<gender>`, `a#<age group>`, `h#<HH>` (hour of day), `i#<inspector>#checks`, `i#<inspector>#fever`;
+  `g#<gender>`, `a#<age group>`, `h#<HH>` (hour of day), `i#<inspector>#checks`, `i#<inspector>#fever`; the total
+  bucket also keeps `n#<inspector>`, the inspector's masked name as the check carried it (so the admin's read is
+  one BatchGetItem, with no lookup of the inspectors);
 - `inspector#<person_id>` / `day#<YYYY-MM-DD>#<place_id>` and `inspector#<person_id>` / `total#<place_id>`:
   `checks`, `fever`, `red`.
 
@@ -83,6 +85,13 @@ def _counters(checks: list[Check]) -> tuple[Counter, dict[str, Counter]]:
     return venue, inspectors
 
 
+def _inspector_names(checks: list[Check]) -> dict[str, str]:
+    """`n#<inspector>` -> the masked name the inspector's checks carry (the latest one wins)."""
+    return {f"n#{check.inspector_id}": check.details["inspector_name_masked"] for check in checks
+            if check.kind == VENUE_CHECK and check.inspector_id and isinstance(check.details, dict)
+            and isinstance(check.details.get("inspector_name_masked"), str)}
+
+
 def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
     """The one transaction for these records: anchor (conditioned on hw), venue total, inspectors' buckets."""
     table = get_config().stats_table
@@ -93,7 +102,7 @@ def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
     items = [
         counter_update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
                        not_applied_yet(source.records[0][0])),
-        counter_update(table, scope, "total", venue, now),
+        counter_update(table, scope, "total", venue, now, _inspector_names(checks)),
     ]
     for inspector_id, counts in sorted(inspectors.items()):
         items.append(counter_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts,
@@ -193,7 +202,8 @@ def _masked_names(person_ids: list[str]) -> dict[str, str]:
 def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     """GET /v1/venues/{id}/stats: one BatchGetItem of the venue and its two buckets, whatever the number of checks.
 
-    Inspectors' masked names come from one more BatchGetItem of their person items (none without inspectors).
+    Inspectors' masked names ride in the total bucket (`n#<inspector>`); only an inspector whose checks predate
+    that costs one more BatchGetItem of their person items.
     """
     cfg = get_config()
     scope = f"venue#{place_id}"
@@ -219,7 +229,11 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
     total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
     inspector_ids = sorted({name.split("#")[1] for name in total if name.startswith("i#")})
-    names = _masked_names(inspector_ids) if inspector_ids else {}
+    total_item = buckets.get("total") or {}
+    names = {pid: total_item[f"n#{pid}"]["S"] for pid in inspector_ids if "S" in total_item.get(f"n#{pid}", {})}
+    unnamed = [pid for pid in inspector_ids if pid not in names]  # checks stored before names rode along
+    if unnamed:
+        names |= _masked_names(unnamed)
     inspectors = [
         {"person_id": pid, "name_masked": names.get(pid, ""), "today": today.get(f"i#{pid}#checks", 0),
          "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
