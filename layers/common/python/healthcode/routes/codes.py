@@ -1,4 +1,7 @@
-"""GET /v1/me/code and GET /v1/me/display-log."""
+"""GET /v1/me/code and GET /v1/me/display-log.
+
+With member= (a family member or companion) the caller reads someone else's code and displays: audited.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import access, api, codes
+from .. import access, api, audit, codes
 
 router = Router()
 metrics = Metrics()
@@ -18,7 +21,10 @@ metrics = Metrics()
 @router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"])
 def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     who = api.caller(router)
-    shown = codes.show_code(access.subject_for(who.person_id, member), who.person_id)
+    subject = access.subject_for(who.person_id, member)
+    shown = codes.show_code(subject, who.person_id)
+    if subject != who.person_id:
+        audit.record(subject, who.person_id, "CODE_SHOWN", purpose="guardian")
     metrics.add_metric(name="CodeDisplayed", unit=MetricUnit.Count, value=1)
     return shown
 
@@ -32,4 +38,6 @@ def get_display_log(
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = codes.display_log(subject, limit, api.decode_cursor(cursor))
+    if subject != who.person_id:
+        audit.record(subject, who.person_id, "DISPLAY_LOG_READ", purpose="guardian")
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}
