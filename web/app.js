@@ -1183,7 +1183,8 @@
       .catch(function (failure) {
         if (handleAuthFailure(failure)) return;
         if (failure.status === 409) {
-          showBox(el.macauError, failure.messageZh);
+          var reason = failure.details && typeof failure.details.reason === "string" ? failure.details.reason : "";
+          showBox(el.macauError, failure.messageZh + (reason ? "：" + reason : ""));
           ((failure.details && failure.details.reasons) || []).forEach(function (reason) {
             el.macauRefusal.appendChild(make("li", "reason-tag", reason.label || reason.code));
           });
