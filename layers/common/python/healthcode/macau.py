@@ -4,8 +4,9 @@ Residents crossing into Macau at a Zhuhai port declare, confirm, and get a type 
 - only a green code converts; a red one is refused (409 RED_CODE_NOT_CONVERTIBLE with its reasons);
 - a declaration that reports fever or symptoms, contact with a case, a stay in a risk area or abroad within
   14 days is refused too (409 DECLARED_RISK): that traveller needs Macau's own quarantine rules, not a pass;
-- the Macau code is valid for 24 hours from issue: a declaration speaks for the day it is made, and a fixed
-  24 hours spares an evening applicant a code that dies at midnight;
+- the Macau code is valid for 24 hours from issue (when we sign it; the Macau service sets its own): a
+  declaration speaks for the day it is made, and a fixed 24 hours spares an evening applicant a code that
+  dies at midnight;
 - it carries the date of the latest negative nucleic-acid test (or none), which the Macau side checks;
 - it stops being valid early when the 粤康码 turns red or is re-issued (code version), so the page never
   shows a pass its holder no longer has.
