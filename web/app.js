@@ -201,6 +201,7 @@
     state.view = "code";
     startTimers();
     refreshCode();
+    loadLatestTest();
     loadFamily();
     window.scrollTo(0, 0);
   }
@@ -212,6 +213,8 @@
     el.codeCard.dataset.color = "";
     el.codeType.hidden = true;
     el.codeUpdated.textContent = "";
+    el.codeTest.textContent = "";
+    el.codeTest.hidden = true;
     el.codeError.hidden = true;
     el.reasons.textContent = "";
     el.reasonsSection.hidden = true;
@@ -636,6 +639,28 @@
     el.nameMasked.textContent = member ? member.name_masked : state.selfName;
     if (!el.codeView.hidden) refreshCode();
     else state.refreshDue = true;
+    loadLatestTest();
+  }
+
+  // FAQ 11: the code page shows the latest nucleic-acid result (the whole history is in the records).
+  function loadLatestTest() {
+    var session = state.session;
+    var member = state.member;
+    el.codeTest.hidden = true;
+    return api(withMember("/v1/me/records?kind=nucleic_acid&limit=1"), { auth: true })
+      .then(function (page) {
+        if (state.session !== session || state.member !== member) return;
+        var test = (page.items || [])[0];
+        el.codeTest.dataset.result = test ? test.result || "" : "";
+        el.codeTest.textContent = test
+          ? "最近一次核酸检测：" + (VALUE_LABELS[test.result] || test.result || "") + "（" + formatTime(test.at)
+            + (test.institution ? "，" + test.institution : "") + "）"
+          : "暂无核酸检测记录";
+        el.codeTest.hidden = false;
+      })
+      .catch(function (failure) {
+        if (state.session === session) handleAuthFailure(failure);
+      });
   }
 
   function renderFamilyList() {
@@ -1336,7 +1361,7 @@
       proof: $("proof"), loginError: $("login-error"), loginSubmit: $("login-submit"),
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
-      codeUpdated: $("code-updated"), codeError: $("code-error"),
+      codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),

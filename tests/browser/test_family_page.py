@@ -271,6 +271,10 @@ def test_the_records_page_renders_any_kind_with_chinese_labels(
     page.route("**/v1/me/records?*", records)
     log_in(page, stack, fresh_resident())
 
+    # (the code page itself asked for the latest nucleic-acid result, FAQ 11)
+    expect(page.locator("#code-test")).to_contain_text("阴性", timeout=SLOW_MS)
+    asked.clear()
+
     # WHEN they open 我的粤康码信息
     page.click("[data-testid=open-records]")
 

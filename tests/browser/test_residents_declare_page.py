@@ -83,3 +83,19 @@ def test_the_records_page_shows_a_declarations_type_symptoms_and_questions_in_ch
     expect(item).to_contain_text("咳嗽")
     expect(item).to_contain_text("14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者：是")
     expect(item).not_to_contain_text("contact_with_case")
+
+
+def test_the_code_page_shows_the_latest_nucleic_acid_result_of_whoever_is_shown(page: Any, stack: Any) -> None:
+    # GIVEN the demo guardian, who had a negative test yesterday, and their child, who has none
+    guardian = stack.demo["people"][1]
+    child = next(m for m in stack.demo["residents"]["family"] if m["relation"] == "CHILD")
+    log_in(page, stack, guardian)
+
+    # THEN the code page shows the guardian's latest result under the code (FAQ 11)
+    expect(page.locator("#code-test")).to_contain_text("最近一次核酸检测：阴性", timeout=SLOW_MS)
+    expect(page.locator("#code-test")).to_contain_text("广州市第一人民医院")
+
+    # AND switching to the child shows the child's (none)
+    page.click("#member-switch")
+    page.click(f"[data-testid=member-option][data-person-id='{child['person_id']}']")
+    expect(page.locator("#code-test")).to_have_text("暂无核酸检测记录", timeout=SLOW_MS)
