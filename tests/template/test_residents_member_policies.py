@@ -23,11 +23,23 @@ READS = {"DynamoDBReadPolicy", "DynamoDBCrudPolicy"}
 WRITES = {"DynamoDBWritePolicy", "DynamoDBCrudPolicy"}
 
 
+PACKAGE = ROUTES.parent
+
+
+def _module_source(name: str) -> str:
+    path = PACKAGE / f"{name}.py"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
 def _route_sources(code_uri: str) -> str:
+    """The function's route modules and the domain modules they import directly (`from .. import x`)."""
     app = (ROOT / code_uri / "app.py").read_text(encoding="utf-8")
     modules = re.findall(r"from healthcode\.routes import ([\w, ]+)", app)
     names = [name.strip() for group in modules for name in group.split(",")]
-    return "\n".join((ROUTES / f"{name}.py").read_text(encoding="utf-8") for name in names)
+    sources = [(ROUTES / f"{name}.py").read_text(encoding="utf-8") for name in names]
+    domain = {name.strip() for source in sources for group in re.findall(r"from \.\. import ([\w, ]+)", source)
+              for name in group.split(",")}
+    return "\n".join(sources + [_module_source(name) for name in sorted(domain)])
 
 
 def _tables(policies: list, kinds: set[str]) -> set[str]:
