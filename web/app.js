@@ -213,6 +213,8 @@
     el.codeCard.dataset.color = "";
     el.codeType.hidden = true;
     el.codeUpdated.textContent = "";
+    el.codeTest.textContent = "";
+    el.codeTest.hidden = true;
     el.codeError.hidden = true;
     el.reasons.textContent = "";
     el.reasonsSection.hidden = true;
@@ -290,9 +292,10 @@
     el.codeType.hidden = !typeLabel;
     el.codeUpdated.textContent = code.updated_at ? "状态更新时间：" + formatTime(code.updated_at) : "";
     var test = code.nucleic_acid;  // FAQ 11: the latest nucleic-acid test from 20 April 2020 on
+    el.codeTest.dataset.result = test ? test.result || "" : "";
     el.codeTest.textContent = test ? "最近一次核酸检测：" + ({ NEGATIVE: "阴性", POSITIVE: "阳性" }[test.result] || test.result) +
-      "（" + formatTime(test.tested_at) + (test.institution ? "，" + test.institution : "") + "）" : "";
-    el.codeTest.hidden = !test;
+      "（" + formatTime(test.tested_at) + (test.institution ? "，" + test.institution : "") + "）" : "暂无核酸检测记录";
+    el.codeTest.hidden = false;
     drawQr(code.qr || "", look.module);
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
   }
@@ -405,7 +408,7 @@
     R: "粤康码", I: "入境人员粤康码", P: "实体粤康码",
   };
   var HIDDEN_RECORD_FIELDS = { kind: true, at: true, person_id: true, declaration_id: true, event_id: true,
-    symptoms: true, answer_labels: true, declared_by_guardian: true, type: true };
+    symptoms: true, answer_labels: true, declared_by_guardian: true, type: true, declared_at: true };
   var MACAU_STATUS = { VALID: "绿码 · 有效", EXPIRED: "已过期，请重新申领", REVOKED: "已失效" };
 
   function withMember(path) {
@@ -888,15 +891,28 @@
     var facts = make("dl", "facts");
     Object.keys(item).forEach(function (key) {
       if (HIDDEN_RECORD_FIELDS[key]) return;
-      var shown = displayValue(key, item[key]);
+      var shown = key === "answers" && item.answer_labels ? answersText(item.answers, item.answer_labels)
+        : displayValue(key, item[key]);
       if (shown === null) return;
       facts.appendChild(make("dt", "", FIELD_LABELS[key] || key));
       var value = make("dd", "", shown);
       value.dataset.field = key;
       facts.appendChild(value);
     });
+    if (item.declared_by_guardian) {
+      facts.appendChild(make("dt", "", "申报人"));
+      facts.appendChild(make("dd", "", "监护人代为申报"));
+    }
     row.appendChild(facts);
     return row;
+  }
+
+  // A declaration's answers, each under its question as the form asked it ("14天内是否……：否").
+  function answersText(answers, labels) {
+    var keys = Object.keys(answers || {});
+    if (!keys.length) return null;
+    return keys.map(function (k) { return (labels[k] || FIELD_LABELS[k] || k) + "：" + displayValue(k, answers[k]); })
+      .join("；");
   }
 
   // ---------------------------------------------------------------- 健康申报 (declarations)
@@ -904,12 +920,59 @@
   function syncDeclareForm() {
     var org = el.declareType.value === "ORG_MEMBER";
     el.declarePlaceRow.hidden = !org;
+    el.declareJoinRow.hidden = !org;
+    if (org && !state.orgsLoaded) loadMyOrgs();
+  }
+
+  // The organizations the person declaring (oneself, or the chosen member) is bound to: pick any (指引 四.(一).2).
+  function loadMyOrgs(choose) {
+    var member = state.member;
+    state.orgsLoaded = true;
+    return api(withMember("/v1/me/orgs?limit=100"), { auth: true })
+      .then(function (page) {
+        if (state.member !== member) return;
+        var orgs = page.items || [];
+        el.declarePlace.textContent = "";
+        orgs.forEach(function (org) {
+          var option = make("option", "", org.name + (org.level_label ? "（" + org.level_label + "）" : ""));
+          option.value = org.place_id;
+          el.declarePlace.appendChild(option);
+        });
+        if (choose) el.declarePlace.value = choose;
+        el.declarePlace.hidden = !orgs.length;
+        el.declarePlaceNone.hidden = orgs.length > 0;
+      })
+      .catch(function (failure) {
+        state.orgsLoaded = false;
+        if (!handleAuthFailure(failure)) showBox(el.declareError, "组织机构加载失败：" + failure.messageZh);
+      });
+  }
+
+  function onDeclareJoin() {
+    var form = el.declareForm;
+    clearFormErrors(form);
+    showBox(el.declareError, "");
+    showBox(el.declareDone, "");
+    var code = el.declareJoinCode.value.replace(/\s+/g, "");
+    if (!code) return showFormFailure(form, { field: "join_code", messageZh: "请输入组织机构申报码" }, el.declareError);
+    setBusy(el.declareJoin, true, "绑定中…");
+    api(withMember("/v1/orgs/join"), { method: "POST", auth: true, body: { join_code: code } })
+      .then(function (org) {
+        el.declareJoinCode.value = "";
+        showBox(el.declareDone, "已绑定 " + org.name + "，可选择该机构申报");
+        return loadMyOrgs(org.place_id);
+      })
+      .catch(function (failure) {
+        if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.declareError);
+      })
+      .then(function () { setBusy(el.declareJoin, false); });
   }
 
   function openDeclare() {
     clearFormErrors(el.declareForm);
     showBox(el.declareError, "");
     showBox(el.declareDone, "");
+    state.orgsLoaded = false; // the member may have changed since: their own organizations
     syncDeclareForm();
     loadDeclarations();
   }
@@ -943,9 +1006,9 @@
     var body = { type: el.declareType.value, symptoms: checkedSymptoms(form, "d-"), answers: answers };
     if (temperature.value !== null) body.temperature_c = temperature.value;
     if (body.type === "ORG_MEMBER") {
-      body.place_id = el.declarePlace.value.trim();
+      body.place_id = el.declarePlace.value;
       if (!body.place_id) {
-        showFormFailure(form, { field: "place_id", messageZh: "请填写已绑定的组织机构编号" }, el.declareError);
+        showFormFailure(form, { field: "place_id", messageZh: "请先绑定并选择组织机构" }, el.declareError);
         return;
       }
     }
@@ -1164,7 +1227,8 @@
       .catch(function (failure) {
         if (handleAuthFailure(failure)) return;
         if (failure.status === 409) {
-          showBox(el.macauError, failure.messageZh);
+          var reason = failure.details && typeof failure.details.reason === "string" ? failure.details.reason : "";
+          showBox(el.macauError, failure.messageZh + (reason ? "：" + reason : ""));
           ((failure.details && failure.details.reasons) || []).forEach(function (reason) {
             el.macauRefusal.appendChild(make("li", "reason-tag", reason.label || reason.code));
           });
@@ -1192,6 +1256,8 @@
       recordsEmpty: "records-empty", recordsError: "records-error", recordsMore: "records-more",
       declareView: "declare-view", declareForm: "declare-form", declareType: "declare-type",
       declarePlaceRow: "declare-place-row", declarePlace: "declare-place", declareTemperature: "declare-temperature",
+      declarePlaceNone: "declare-place-none", declareJoinRow: "declare-join-row", declareJoinCode: "declare-join-code",
+      declareJoin: "declare-join",
       declareCity: "declare-city", declareRemarks: "declare-remarks", declareError: "declare-error",
       declareDone: "declare-done", declareSubmit: "declare-submit", declareList: "declare-list",
       declareEmpty: "declare-empty",
@@ -1257,6 +1323,7 @@
     el.memberForm.addEventListener("submit", onMemberSubmit);
     el.recordsMore.addEventListener("click", function () { loadRecords(true); });
     el.declareType.addEventListener("change", syncDeclareForm);
+    el.declareJoin.addEventListener("click", onDeclareJoin);
     el.declareForm.addEventListener("submit", onDeclareSubmit);
     el.itinerarySend.addEventListener("click", onItinerarySend);
     el.itineraryForm.addEventListener("submit", onItinerarySubmit);

@@ -147,11 +147,14 @@ def test_an_unconfirmed_macau_declaration_is_refused(household):
 def test_a_stranger_sees_none_of_the_familys_data(local_stack, household):
     stranger = log_in(local_stack, new_id_number(1979), "钱路人")
     child = household["child"]["person_id"]
-    for path in ("/v1/me/code", "/v1/me/display-log", "/v1/me/declarations", "/v1/me/macau-code"):
-        answer = stranger.get(path, member=child)
+    for path, query in (("/v1/me/code", {}), ("/v1/me/display-log", {}), ("/v1/me/declarations", {}),
+                        ("/v1/me/macau-code", {}), ("/v1/me/code/physical", {}), ("/v1/me/orgs", {}),
+                        ("/v1/me/records", {"kind": "declaration"}), ("/v1/me/records", {"kind": "display"})):
+        answer = stranger.get(path, member=child, **query)
         assert answer.status_code == 404, path
         assert "赵" not in answer.text
     assert stranger.post("/v1/me/declarations", {"type": "PERSONAL"}, member=child).status_code == 404
+    assert stranger.post("/v1/me/code/reissue", {}, member=child).status_code == 404
     assert stranger.delete(f"/v1/me/family/{child}").status_code == 404
     assert stranger.get("/v1/me/family").json()["items"] == []
     assert household["guardian"].get("/v1/me/code", member=child).status_code == 200

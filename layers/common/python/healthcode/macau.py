@@ -4,26 +4,51 @@ Residents crossing into Macau at a Zhuhai port declare, confirm, and get a type 
 - only a green code converts; a red one is refused (409 RED_CODE_NOT_CONVERTIBLE with its reasons);
 - a declaration that reports fever or symptoms, contact with a case, a stay in a risk area or abroad within
   14 days is refused too (409 DECLARED_RISK): that traveller needs Macau's own quarantine rules, not a pass;
-- the Macau code is valid for 24 hours from issue: a declaration speaks for the day it is made, and a fixed
-  24 hours spares an evening applicant a code that dies at midnight;
+- the Macau code is valid for 24 hours from issue (when we sign it; the Macau service sets its own): a
+  declaration speaks for the day it is made, and a fixed 24 hours spares an evening applicant a code that
+  dies at midnight;
 - it carries the date of the latest negative nucleic-acid test (or none), which the Macau side checks;
 - it stops being valid early when the 粤康码 turns red or is re-issued (code version), so the page never
   shows a pass its holder no longer has.
 
 Storage: one current Macau code per person in the auth table (`macau-code#<person_id>`, TTL a week after
 expiry so an expired code can still be shown as expired); reading it is one GetItem plus the person.
+
+Who issues the code is a `MacauCodeService`, chosen by MACAU_PROVIDER (like the identity, SMS and itinerary
+providers, DESIGN "Identity providers"):
+- `local` (the default; local stack, tests, and a deployment without the Macau link): we sign a type M code
+  (`YKM1`, same keys as every code) valid for VALIDITY;
+- `http` (production): the Macau health code service. Only a green code with a clean declaration is sent.
+  Contract:
+
+      POST {MACAU_PROVIDER_URL}/v1/macau-codes
+      {"reference": "<our person id>", "name": "<full name>", "document": {"type": "ID_CARD", "number": "..."},
+       "guangdong_code": "GREEN", "latest_negative_test": "YYYY-MM-DD" | null, "applied_at": "<ISO +08:00>",
+       "declaration": {"entry_port", "temperature_c", "symptoms", "contact_with_case", "visited_risk_area",
+                       "returned_from_abroad"}}
+      200/201 {"qr": "<the Macau code's QR text>", "valid_until": "<ISO with offset, in the future>"}  -> issued
+      409 {"reason": "<text>"}            -> refused by Macau: 409 MACAU_REFUSED with that reason
+      any other status, a timeout, or an answer not of that shape -> 503 UPSTREAM_UNAVAILABLE
+
+  The name and document leave decrypted only here, to the Macau service, which checks them at the border.
 """
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
+from functools import lru_cache
+from typing import Any, Protocol
 
-from . import audit, clock
+from . import audit, clock, pii
 from .declarations import is_fever, symptoms, temperature
-from .errors import Conflict, Forbidden, NotFound
+from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from .models import AuthItem, HealthEvent, Person
 from .people import get as get_person
 from .reasons import describe
@@ -31,6 +56,9 @@ from .tokens import CodeType, get_keyring
 
 VALIDITY = timedelta(hours=24)
 KEEP_AFTER_EXPIRY = timedelta(days=7)
+LONGEST_VALIDITY = timedelta(days=7)  # a Macau answer valid for longer is not believed
+MAX_QR_LENGTH = 2048
+MAX_REASON_LENGTH = 200
 
 
 class Port(str, Enum):
@@ -85,6 +113,96 @@ class MacauDeclaration:
     symptoms: list[str] = field(default_factory=list)
 
 
+class MacauRefused(Conflict):
+    code = "MACAU_REFUSED"
+    message = "The Macau health code service refused the application"
+    message_zh = "澳门健康码系统未通过申领"
+
+
+@dataclass(frozen=True)
+class MacauIssued:
+    qr: str
+    valid_until: datetime
+
+
+class MacauCodeService(Protocol):
+    def issue(self, person: Person, declaration: dict[str, Any], latest_test: dict[str, Any] | None,
+              moment: datetime) -> MacauIssued:
+        """A Macau code for a green person with a clean declaration; MacauRefused or ServiceUnavailable."""
+        ...
+
+
+class LocalMacauCodeService:
+    """A type M code we sign ourselves, valid for VALIDITY."""
+
+    def issue(self, person: Person, declaration: dict[str, Any], latest_test: dict[str, Any] | None,
+              moment: datetime) -> MacauIssued:
+        qr = get_keyring().sign(CodeType.MACAU, person.person_id, int(person.code_version), int(moment.timestamp()))
+        return MacauIssued(qr=qr, valid_until=moment + VALIDITY)
+
+
+class HttpMacauCodeService:
+    """The Macau health code service (contract in the module docstring)."""
+
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def issue(self, person: Person, declaration: dict[str, Any], latest_test: dict[str, Any] | None,
+              moment: datetime) -> MacauIssued:
+        body = json.dumps({
+            "reference": person.person_id,
+            "name": pii.decrypt(person.name_enc),
+            "document": {"type": person.id_type, "number": pii.decrypt(person.id_enc)},
+            "guangdong_code": person.color,
+            "latest_negative_test": latest_test["date"] if latest_test else None,
+            "applied_at": clock.iso(moment),
+            "declaration": declaration,
+        }, ensure_ascii=False).encode()
+        request = urllib.request.Request(f"{self.base_url}/v1/macau-codes", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                answer = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code == 409:
+                raise MacauRefused(details={"reason": _reason(exc)}) from None
+            raise ServiceUnavailable() from exc
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
+            raise ServiceUnavailable() from exc
+        return _issued(answer, moment)
+
+
+def _reason(exc: urllib.error.HTTPError) -> str | None:
+    try:
+        reason = json.loads(exc.read()).get("reason")
+    except (ValueError, AttributeError, OSError, http.client.HTTPException):
+        return None
+    return reason.strip()[:MAX_REASON_LENGTH] if isinstance(reason, str) and reason.strip() else None
+
+
+def _issued(answer: Any, moment: datetime) -> MacauIssued:
+    """The service's answer, believed only if it is a QR text and a future validity of at most a week."""
+    qr = answer.get("qr") if isinstance(answer, dict) else None
+    until = answer.get("valid_until") if isinstance(answer, dict) else None
+    if not isinstance(qr, str) or not 0 < len(qr) <= MAX_QR_LENGTH or not isinstance(until, str):
+        raise ServiceUnavailable()
+    try:
+        valid_until = datetime.fromisoformat(until)
+    except ValueError:
+        raise ServiceUnavailable() from None
+    if valid_until.tzinfo is None or not moment < valid_until <= moment + LONGEST_VALIDITY:
+        raise ServiceUnavailable()
+    return MacauIssued(qr=qr, valid_until=valid_until.astimezone(clock.SHANGHAI))
+
+
+@lru_cache(maxsize=1)
+def get_macau_code_service() -> MacauCodeService:
+    if os.environ.get("MACAU_PROVIDER", "local") == "http":
+        return HttpMacauCodeService(os.environ.get("MACAU_PROVIDER_URL", ""))
+    return LocalMacauCodeService()
+
+
 def key(person_id: str) -> str:
     return f"macau-code#{person_id}"
 
@@ -127,28 +245,28 @@ def issue(subject_id: str, actor_id: str, declaration: MacauDeclaration) -> dict
         raise DeclaredRisk(details={"reasons": [{"code": r, "label": DECLARED_RISKS[r]} for r in risks]},
                            field="declaration")
     moment = clock.now()
-    valid_until = moment + VALIDITY
-    qr = get_keyring().sign(CodeType.MACAU, person.person_id, int(person.code_version), int(moment.timestamp()))
+    declared = {
+        "entry_port": declaration.entry_port.value,
+        "temperature_c": declaration.temperature_c,
+        "symptoms": list(declaration.symptoms),
+        "contact_with_case": declaration.contact_with_case,
+        "visited_risk_area": declaration.visited_risk_area,
+        "returned_from_abroad": declaration.returned_from_abroad,
+    }
+    latest_test = latest_negative_test(subject_id)
+    issued = get_macau_code_service().issue(person, declared, latest_test, moment)
     data = {
         "issued_at": clock.iso(moment),
-        "valid_until": clock.iso(valid_until),
+        "valid_until": clock.iso(issued.valid_until),
         "code_version": int(person.code_version),
         "issued_by": actor_id,
-        "latest_negative_test": latest_negative_test(subject_id),
-        "declaration": {
-            "entry_port": declaration.entry_port.value,
-            "temperature_c": declaration.temperature_c,
-            "symptoms": list(declaration.symptoms),
-            "contact_with_case": declaration.contact_with_case,
-            "visited_risk_area": declaration.visited_risk_area,
-            "returned_from_abroad": declaration.returned_from_abroad,
-            "confirmed": True,
-        },
+        "latest_negative_test": latest_test,
+        "declaration": declared | {"confirmed": True},
     }
-    AuthItem(key=key(subject_id), value=qr, data=data, expires_at=valid_until + KEEP_AFTER_EXPIRY).save()
+    AuthItem(key=key(subject_id), value=issued.qr, data=data, expires_at=issued.valid_until + KEEP_AFTER_EXPIRY).save()
     if actor_id != subject_id:
         audit.record(subject_id, actor_id, "MACAU_CODE_ISSUED", purpose="guardian")
-    return view(person, qr, data)
+    return view(person, issued.qr, data)
 
 
 def current(subject_id: str, actor_id: str) -> dict[str, Any]:

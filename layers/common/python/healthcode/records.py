@@ -5,7 +5,7 @@ Kinds and where they come from (every read is a Query on a key or index):
   the person's own partition, filtered by kind. The sort key is `<occurred_at>#<event_id>` (time first, so a
   recompute reads one partition in time order); a person holds a few dozen facts, so the filter reads little,
   and a kind-first key would only pay off with thousands of facts per person.
-- declaration: declarations (PK person_id); display: display_log, last three days; temperature: checks by the
+- declaration: declarations (PK person_id), each as the declarations API shows it (labels in Chinese); display: display_log, last three days; temperature: checks by the
   GSI by_person, with the venues' names from one BatchGetItem on places.
 Paging: `limit` items and a cursor that resumes after the last one shown, bound to the person it was made for.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from . import clock
+from . import clock, declarations
 from .errors import ValidationFailed
 from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
 from .paging import start_key
@@ -104,11 +104,8 @@ def list_records(subject: str, kind: str, limit: int,
     if kind == "declaration":
         results = Declaration.query(subject, scan_index_forward=False,
                                     last_evaluated_key=start_key(cursor, Declaration, subject))
-        return _page(results, limit, _keys("person_id", "sk"), lambda d: {
-            "kind": kind, "at": d.created_at, "declaration_id": d.declaration_id, "type": d.type,
-            "place_id": d.place_id, "temperature_c": float(d.temperature_c) if d.temperature_c is not None else None,
-            "symptoms": list(d.symptoms or []), "answers": dict(d.answers or {}),
-            "declared_by_guardian": d.declared_by != subject})
+        return _page(results, limit, _keys("person_id", "sk"),
+                     lambda d: {"kind": kind, "at": d.created_at} | declarations.view(d))
     if kind == "display":
         since = clock.iso(clock.now() - timedelta(days=3))
         results = DisplayLogEntry.query(subject, DisplayLogEntry.at >= since, scan_index_forward=False,

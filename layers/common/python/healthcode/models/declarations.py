@@ -42,14 +42,25 @@ class Declaration(Model):
     by_place_date = ByPlaceDate()
 
 
+# The yes/no questions whose "yes" is a declared risk (the H5 form asks them; healthcode.declarations.QUESTIONS).
+RISK_ANSWERS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
+
+
 def latest_summary(person_id: str) -> dict | None:
-    """The newest declaration, as inspectors and grid workers see it on a scan (one Query, limit 1)."""
+    """The newest declaration, as inspectors and grid workers see it on a scan (one Query, limit 1).
+
+    Healthy means no symptom, no reading from 37.3 °C, and no "yes" to a risk question (`risks` names those).
+    """
     for item in Declaration.query(person_id, scan_index_forward=False, limit=1):
+        answers = item.answers if isinstance(item.answers, dict) else {}
+        risks = [key for key in RISK_ANSWERS if answers.get(key) is True]
         return {
             "declared_at": item.created_at,
             "type": item.type,
             "temperature_c": float(item.temperature_c) if item.temperature_c is not None else None,
             "symptoms": list(item.symptoms or []),
-            "healthy": not item.symptoms and (item.temperature_c is None or float(item.temperature_c) < 37.3),
+            "risks": risks,
+            "healthy": not item.symptoms and not risks
+            and (item.temperature_c is None or float(item.temperature_c) < 37.3),
         }
     return None

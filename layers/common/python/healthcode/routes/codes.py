@@ -1,4 +1,7 @@
-"""GET /v1/me/code and GET /v1/me/display-log."""
+"""GET /v1/me/code and GET /v1/me/display-log.
+
+With member= (a family member or companion) the caller reads someone else's code and displays: audited.
+"""
 
 from __future__ import annotations
 
