@@ -25,3 +25,10 @@ os.environ.update({
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "YuekangCode",
     "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_DEV": "false",
 })
+
+# Property tests check behaviour, never speed: on a busy 2-core CI machine Hypothesis' per-example deadline
+# and its "too slow" health check would fail them for the machine's load, not for the code.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("yk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("yk")
