@@ -230,6 +230,16 @@ def test_removing_someone_who_is_not_a_companion_is_not_found(lambdas, event, in
     assert status == 404 and body["error"]["field"] == "person_id"
 
 
+def test_the_list_and_remove_samples_are_answered_by_their_routes(lambdas, event, invoke, traveller):
+    # GIVEN the samples of GET /v1/me/companions and DELETE /v1/me/companions/{person_id}, as the traveller
+    listing = event("inbound-companions-list.json", person_id=traveller["person_id"], roles=["inbound"])
+    removal = event("inbound-companions-remove.json", person_id=traveller["person_id"], roles=["inbound"])
+    # WHEN they are sent THEN the (empty) list, and 404 for the sample's person, who is nobody's companion
+    assert invoke(lambdas["InboundFunction"], listing) == (200, {"items": [], "next_cursor": None})
+    status, body = invoke(lambdas["InboundFunction"], removal)
+    assert status == 404 and body["error"]["field"] == "person_id"
+
+
 # --- the colour ------------------------------------------------------------------------------------------------------
 
 

@@ -351,3 +351,17 @@ def test_moto_stack_outputs(moto_stack, transformed: dict):
     if "ApiUrl" in outputs:
         assert outputs["ApiUrl"].startswith("https://") and ".execute-api." in outputs["ApiUrl"]
 
+
+
+def test_every_route_has_a_sample_event():
+    # GIVEN the routes of template.yaml and the REST proxy samples in events/
+    # WHEN each route is looked for among the samples THEN every one has a sample of its method and resource
+    from infra.template import ROOT, load_template, routes
+
+    samples = set()
+    for path in (ROOT / "events").glob("*.json"):
+        sample = json.loads(path.read_text())
+        if "httpMethod" in sample:
+            samples.add((sample["httpMethod"], sample["resource"]))
+    missing = [(r.method.upper(), r.path) for r in routes(load_template()) if (r.method.upper(), r.path) not in samples]
+    assert missing == []
