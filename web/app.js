@@ -196,9 +196,19 @@
     el.loginNotice.hidden = !notice;
   }
 
+  // The medical staff's page (medical.html) is offered to sessions holding the medical role, and to system admins
+  // (who grant it there); nobody else sees the entry.
+  function syncRoleServices() {
+    var roles = (state.session && state.session.roles) || [];
+    var medic = roles.indexOf("medical") >= 0;
+    el.medicalOpen.hidden = !medic && roles.indexOf("system_admin") < 0;
+    el.medicalOpen.textContent = medic ? "出具解除医学观察告知书" : "开通医护人员权限";
+  }
+
   function showCodeView() {
     el.loginView.hidden = true;
     el.codeView.hidden = false;
+    syncRoleServices();
     state.view = "code";
     startTimers();
     refreshCode();
@@ -1386,7 +1396,7 @@
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
-      logout: $("logout"),
+      logout: $("logout"), medicalOpen: $("medical-open"),
       memberSwitch: $("member-switch"), memberMenu: $("member-menu"), memberRelation: $("member-relation"),
     };
     initResidents();

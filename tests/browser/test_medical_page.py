@@ -1,0 +1,208 @@
+"""The medical staff's page (web/medical.html) in Chromium: the demo doctor scans a red resident's code, issues the
+release-from-medical-observation e-notice (its Idempotency-Key reused after a lost answer) and finds it under
+我的工作台; the resident's code turns green. A resident without the role is refused; a system admin grants the
+role from a pasted list of table 4-1 and the listed doctor then finds the page."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from healthcode.clock import SHANGHAI
+
+from infra.local.demo import id_number
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+SLOW_MS = 30_000
+
+
+def _identity(name: str) -> dict[str, str]:
+    first17 = f"4401061991{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}"
+    return {"id_number": id_number(first17), "name": name}
+
+
+def _api_login(stack: Any, identity: dict[str, str], phone: str | None = None) -> dict[str, str]:
+    body = {"id_type": "ID_CARD", "id_number": identity["id_number"], "name": identity["name"], "method": "FACE",
+            "proof": "dev-pass"} | ({"phone": phone} if phone else {})
+    answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json=body)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def _log_in(page: Any, stack: Any, identity: dict[str, str], phone: str | None = None) -> None:
+    base = stack.base_url.rstrip("/")
+    page.goto(base + "/")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(base + "/")
+    page.fill("#id-number", identity["id_number"])
+    page.fill("#name", identity["name"])
+    if phone:
+        page.fill("#phone", phone)
+    page.fill("#proof", "dev-pass")
+    page.click("#login-submit")
+    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
+
+
+def _drain(stack: Any) -> None:
+    assert requests.post(f"{stack.base_url}/v1/dev/streams/drain", timeout=60).json()["failures"] == []
+
+
+def _code(stack: Any, headers: dict[str, str]) -> dict[str, Any]:
+    return requests.get(f"{stack.base_url}/v1/me/code", headers=headers, timeout=10).json()
+
+
+def _red_resident(stack: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """A fresh resident whose positive nucleic-acid test came through the partner feed: (identity, headers)."""
+    person = _identity("邓观察")
+    tested = (datetime.now(SHANGHAI) - timedelta(days=15)).isoformat(timespec="seconds")
+    record = {"event_id": f"browser-{uuid.uuid4().hex}", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
+              "occurred_at": tested, "details": {"institution": "广州市第八人民医院"},
+              "person": {"id_type": "ID_CARD", "id_number": person["id_number"], "name": person["name"]}}
+    for _ in range(20):  # the feed's burst may be spent by another test of this session
+        answer = requests.post(f"{stack.base_url}/v1/feeds/health-events", json=[record], timeout=30,
+                               headers={"x-api-key": stack.feed_api_key})
+        if answer.status_code != 429:
+            break
+        time.sleep(0.5)
+    assert answer.status_code == 200, answer.text
+    headers = _api_login(stack, person)
+    _drain(stack)
+    assert _code(stack, headers)["color"] == "RED"
+    return person, headers
+
+
+def _demo(stack: Any, role: str) -> dict[str, str]:
+    return next(p for p in stack.demo["people"] if role in p["roles"])
+
+
+def test_without_a_session_the_page_sends_to_the_login(page: Any, stack: Any) -> None:
+    # GIVEN no login WHEN the medical page opens THEN it asks to log in first and shows no medical screen
+    page.goto(stack.base_url.rstrip("/") + "/medical.html")
+    expect(page.locator("#no-session")).to_be_visible()
+    expect(page.locator("#medical-main")).to_be_hidden()
+
+
+def test_a_resident_without_the_medical_role_is_refused(page: Any, stack: Any) -> None:
+    # GIVEN a resident without the medical role logged in
+    _log_in(page, stack, _identity("郑居民"))
+
+    # THEN the code page offers no medical entry
+    expect(page.locator("[data-testid=open-medical]")).to_be_hidden()
+
+    # WHEN they open the medical page anyway THEN they are told the function needs the role, with no form
+    page.goto(stack.base_url.rstrip("/") + "/medical.html")
+    expect(page.locator("#not-medical")).to_be_visible()
+    expect(page.locator("#not-medical")).to_contain_text("仅限在系统后台开通了权限的医护人员使用")
+    expect(page.locator("#medical-main")).to_be_hidden()
+    expect(page.locator("#open-workbench")).to_be_hidden()
+
+
+def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: Any,
+                                                            screenshot: Callable[[str], None]) -> None:
+    person, resident = _red_resident(stack)
+    qr = _code(stack, resident)["qr"]
+    doctor = _demo(stack, "medical")
+
+    # GIVEN the demo doctor logged in WHEN they open the medical entry of the code page and scan the red code
+    _log_in(page, stack, doctor)
+    page.click("[data-testid=open-medical]")
+    expect(page.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
+    page.fill("#scan-qr", qr)
+    page.click("#scan-submit")
+
+    # THEN the notice is prefilled with the masked holder, their document, the red colour and its reason
+    expect(page.locator("#notice-view")).to_be_visible(timeout=SLOW_MS)
+    expect(page.locator("#subject-name")).to_have_text("邓*察")
+    expect(page.locator("#subject-id")).to_contain_text("居民身份证")
+    expect(page.locator("#subject-color")).to_have_text("红码")
+    expect(page.locator("#subject-reasons [data-testid=reason-tag]")).to_contain_text("核酸检测阳性")
+    assert person["name"] not in page.content() and person["id_number"] not in page.content()
+    screenshot("medical_scan.png")
+
+    # WHEN the doctor fills in the observation and submits, and the network loses the first answer
+    keys: list[str] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server issues the notice...
+            route.abort("connectionreset")  # ...and the page never hears back
+        else:
+            route.fallback()
+
+    page.route("**/v1/medical/notices", lose_first_answer)
+    until = datetime.now(SHANGHAI).date()
+    page.fill("#observation-from", (until - timedelta(days=14)).isoformat())
+    page.fill("#observation-until", until.isoformat())
+    page.fill("#observation-place", "白云区集中隔离医学观察点")
+    page.click("#notice-submit")
+    expect(page.locator("#medical-error")).to_contain_text("网络", timeout=SLOW_MS)
+    page.click("#notice-submit")
+
+    # THEN the retry carries the same key and the notice is shown, issued by the doctor's unit
+    expect(page.locator("#issued-view")).to_be_visible(timeout=SLOW_MS)
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    issued = page.locator("#issued-notice")
+    expect(issued.locator("[data-testid=notice-name]")).to_have_text("邓*察")
+    expect(issued.locator("[data-testid=notice-place]")).to_have_text("白云区集中隔离医学观察点")
+    expect(issued.locator("[data-testid=notice-unit]")).to_have_text("广州市第八人民医院 主治医师")
+    notice_id = issued.get_attribute("data-notice-id")
+    screenshot("medical_notice.png")
+
+    # THEN, once the stream has folded the notice, the resident's code is green
+    _drain(stack)
+    shown = _code(stack, resident)
+    assert shown["color"] == "GREEN" and shown["reasons"] == []
+
+    # WHEN the doctor opens 我的工作台 > 已出具的电子告知书 THEN the notice is listed once
+    page.click("#open-workbench")
+    page.click("[data-testid=open-history]")
+    expect(page.locator("[data-testid=history-item]").first).to_be_visible(timeout=SLOW_MS)
+    expect(page.locator(f"[data-testid=history-item][data-notice-id='{notice_id}']")).to_have_count(1)
+    expect(page.locator("[data-testid=history-item]").first).to_have_attribute("data-notice-id", notice_id)
+    screenshot("medical_history.png")
+
+
+def test_a_system_admin_grants_the_role_and_the_listed_doctor_finds_the_page(page: Any, stack: Any) -> None:
+    admin = _demo(stack, "system_admin")
+    doctor = _identity("冯医生")
+    phone = f"136{random.randint(10000000, 99999999)}"
+
+    # GIVEN the system admin on the page WHEN they paste table 4-1 with a bad phone number
+    _log_in(page, stack, admin)
+    expect(page.locator("[data-testid=open-medical]")).to_have_text("开通医护人员权限")
+    page.click("[data-testid=open-medical]")
+    expect(page.locator("#staff-view")).to_be_visible(timeout=SLOW_MS)
+    header = "序号\t姓名\t联系电话\t单位名称\t职位\n"
+    page.fill("#staff-list", header + f"1\t{doctor['name']}\t12345\t广州市红十字会医院\t住院医师\n")
+    page.click("#staff-submit")
+
+    # THEN the row and field are named and nobody is granted
+    expect(page.locator("[data-testid=staff-problem]")).to_contain_text("第2行：联系电话有误", timeout=SLOW_MS)
+    expect(page.locator("#staff-done")).to_be_hidden()
+
+    # WHEN the list is corrected THEN the doctor is granted, shown masked
+    page.fill("#staff-list", header + f"1\t{doctor['name']}\t{phone}\t广州市红十字会医院\t住院医师\n")
+    page.click("#staff-submit")
+    expect(page.locator("[data-testid=staff-granted-item]")).to_have_text(
+        f"冯*生 · {phone[:3]}****{phone[-4:]} · 广州市红十字会医院 · 住院医师", timeout=SLOW_MS)
+
+    # WHEN the doctor logs in with the listed phone THEN the medical entry leads to the scan screen
+    _log_in(page, stack, doctor, phone=phone)
+    page.click("[data-testid=open-medical]")
+    expect(page.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
+    expect(page.locator("#home-qr")).to_have_attribute("data-qr", stack.base_url.rstrip("/") + "/")
+    expect(page.locator("[data-testid=open-staff]")).to_be_hidden()
