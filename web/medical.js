@@ -303,7 +303,7 @@
         showStaffProblems(rows.map(function (row) {
           var field = String(row.field || "").split(".")[0];
           return "第" + parsed.lines[row.index] + "行：" + (STAFF_FIELDS[field] ? STAFF_FIELDS[field] + "有误" : "内容有误")
-            + "（" + row.problem + "）";
+            + "（" + (row.problem_zh || row.problem) + "）";
         }));
       })
       .then(function () { setBusy($("staff-submit"), false); });

@@ -105,6 +105,7 @@ def test_a_bad_entry_is_named_and_nobody_is_granted(grant, bad, field):
     status, body = grant(good, staff_entry() | bad)
     assert status == 400
     assert [(p["index"], p["field"]) for p in body["error"]["details"]["staff"]] == [(1, field)]
+    assert all(p["problem"] and p["problem_zh"] for p in body["error"]["details"]["staff"])  # the page is in Chinese
     with pytest.raises(AuthItem.DoesNotExist):
         AuthItem.get(grant_key(good["name"], good["phone"]))
 

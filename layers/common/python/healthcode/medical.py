@@ -61,6 +61,11 @@ def grant_key(name: str, phone_e164: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ grants
 
+# Chinese for pydantic's error types on a staff entry (the page shows them under table 4-1's row)
+_PROBLEMS_ZH = {"missing": "必填", "string_too_short": "不能为空", "string_too_long": "过长",
+                "string_type": "应为文字", "extra_forbidden": "不支持的字段", "model_type": "应为一行人员信息"}
+
+
 def grant_staff(who: Caller, raw: list[Any]) -> dict[str, Any]:
     """Store every entry of the list, or none: 400 names the index and field of every bad entry."""
     if not who.has(SYSTEM_ADMIN):
@@ -77,14 +82,16 @@ def grant_staff(who: Caller, raw: list[Any]) -> dict[str, Any]:
             entry = StaffEntry.model_validate(item)
         except ValidationError as exc:
             problems += [{"index": index, "field": ".".join(str(p) for p in e["loc"]) or "entry",
-                          "problem": "unknown field" if e["type"] == "extra_forbidden" else e["msg"]}
+                          "problem": "unknown field" if e["type"] == "extra_forbidden" else e["msg"],
+                          "problem_zh": _PROBLEMS_ZH.get(e["type"], "格式有误")}
                          for e in exc.errors()]
             continue
         try:
             name = clean_name(entry.name)
             phone = normalise_phone(entry.phone)
         except ApiError as exc:
-            problems.append({"index": index, "field": exc.field or "entry", "problem": exc.message})
+            problems.append({"index": index, "field": exc.field or "entry", "problem": exc.message,
+                             "problem_zh": exc.message_zh})
             continue
         key = grant_key(name, phone)
         grants[key] = AuthItem(key=key, value=MEDICAL, data={
