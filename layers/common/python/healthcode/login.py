@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from . import pii, sessions
+from . import pii, ratelimit, sessions
 from .errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
@@ -59,13 +59,14 @@ def become_resident(person: Person, reported_phone: str | None) -> Person:
 
 
 def login(id_type: str, id_number: str, issue_count: str | None, name: str, phone: str | None, method: str,
-          proof: str) -> LoginResult:
+          proof: str, source_ip: str | None = None) -> LoginResult:
     document = parse_document(id_type, id_number, issue_count)
     if method == "WECHAT_PAY" and document.id_type is not IdType.ID_CARD:
         raise ValidationFailed("HK/Macau permit holders log in with face recognition", "港澳居民来往内地通行证请使用人脸识别登录",
                                field="method")
     name = clean_name(name)
     claimed_phone = normalise_phone(phone) if phone else None
+    ratelimit.take(ratelimit.AUTH_LOGIN, source_ip)  # well-formed: counts before the provider is asked
     verified = get_identity_provider().verify(method, document, name, proof, claimed_phone)
     reported_phone = normalise_phone(verified.phone) if verified.phone else None
     person, created = find_or_create(NewPerson(document=document, name=name, phone=reported_phone))
