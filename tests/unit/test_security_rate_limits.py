@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from healthcode import clock
 from healthcode.ratelimit import AUTH_LOGIN, INBOUND_APPLY, LIMITS, Limit, limit_for, window
 
