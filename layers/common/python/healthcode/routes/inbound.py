@@ -77,7 +77,7 @@ def page_url() -> str:
 
 
 @router.post("/v1/inbound/apply", summary="First use: real-name check, phone binding, page link by SMS",
-             tags=["inbound"], responses={429: {"description": "Too many applications from this network (Retry-After)"}})
+             tags=["inbound"])
 def post_apply(body: ApplyRequest) -> ApplyAnswer:
     applied = inbound.apply(body.name, body.country, body.doc_type, body.doc_number, body.issue_count, body.phone,
                             page_url(), source_ip=ratelimit.source_ip(router))
