@@ -247,6 +247,12 @@ class _Handler(ChaliceRequestHandler):
 
     gateway: TemplateGateway
 
+    def parse_request(self) -> bool:
+        """Chalice writes 127.0.0.1 into every event; API Gateway gives `identity.sourceIp` the connection's
+        address (the per-address limits of healthcode.ratelimit count by it). One handler per connection."""
+        self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
+        return super().parse_request()
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
         if isinstance(error, GatewayError):
             return super()._send_error_response(error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 from typing import Any
 
 import pytest
@@ -29,8 +30,14 @@ def lambdas(aws) -> dict[str, Any]:
 
 
 def sample_event(name: str, **changes: Any) -> dict[str, Any]:
-    """A sample from events/, with body/query/headers/authorizer replaced as asked."""
+    """A sample from events/, with body/query/headers/authorizer replaced as asked.
+
+    Each event comes from an address of its own (source_ip= to choose it), so the per-address limits of
+    healthcode.ratelimit never add up across the tests of one session.
+    """
     event = copy.deepcopy(json.loads((EVENTS / name).read_text()))
+    source_ip = changes.pop("source_ip", None) or f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
+    event["requestContext"].setdefault("identity", {})["sourceIp"] = source_ip
     if "body" in changes:
         body = changes.pop("body")
         event["body"] = body if isinstance(body, str) or body is None else json.dumps(body, ensure_ascii=False)

@@ -12,6 +12,7 @@ from .models import DisplayLogEntry, Person
 from .paging import start_key
 from .people import get as get_person
 from .reasons import describe
+from .status import as_of
 from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
@@ -22,27 +23,29 @@ def code_type_for(person: Person) -> CodeType:
 
 
 def show_code(subject: str, shown_by: str) -> dict[str, Any]:
-    """One read of the person, one write of the display log; colour comes from the stored status."""
+    """One read of the person, one write of the display log; colour comes from the stored status as it stands now
+    (`status.as_of`: a period that ran out since the last review no longer counts)."""
     person = get_person(subject)
     moment = clock.now()
+    shown = as_of(person.color, person.reasons, moment)
     code_type = code_type_for(person)
     qr = get_keyring().sign(code_type, person.person_id, int(person.code_version), int(moment.timestamp()))
     DisplayLogEntry(
         person_id=person.person_id,
         at=f"{clock.iso(moment)}#{random.token_hex(3)}",
-        color=person.color,
+        color=shown.color,
         code_type=code_type.value,
         shown_by=shown_by if shown_by != subject else None,
         expires_at=moment + timedelta(days=3),
     ).save()
     return {
         "person_id": person.person_id,
-        "color": person.color,
-        "reasons": describe(person.reasons or []),
+        "color": shown.color,
+        "reasons": describe(shown.reasons),
         "qr": qr,
         "code_type": code_type.value,
         "name_masked": person.name_masked,
-        "updated_at": person.status_updated_at or person.created_at,
+        "updated_at": shown.since or person.status_updated_at or person.created_at,
         "nucleic_acid": person.nucleic_acid,  # FAQ 11: the latest test from 20 April 2020 on, or null
     }
 

@@ -29,6 +29,7 @@ from .models import Person, Relation
 from .paging import start_key
 from .people import NewPerson, find_by_document, find_or_create
 from .reasons import describe
+from .status import as_of
 
 
 class Relationship(str, Enum):
@@ -129,6 +130,7 @@ def _is_member(guardian_id: str, person_id: str) -> bool:
 def member_view(link: Relation, person: Person) -> dict[str, Any]:
     """What the guardian's page shows of a member: masked identity, relation and the code's colour."""
     relation = Relationship(link.relation) if link.relation in Relationship.__members__ else Relationship.OTHER
+    shown = as_of(person.color, person.reasons, clock.now())  # a period that ran out since the last review is over
     return {
         "person_id": person.person_id,
         "relation": relation.value,
@@ -136,8 +138,8 @@ def member_view(link: Relation, person: Person) -> dict[str, Any]:
         "name_masked": person.name_masked,
         "id_type": person.id_type,
         "id_masked": person.id_masked,
-        "color": person.color,
-        "reasons": describe(person.reasons or []),
+        "color": shown.color,
+        "reasons": describe(shown.reasons),
         "added_at": link.created_at,
     }
 

@@ -18,7 +18,7 @@ import phonenumbers
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from . import audit, clock, pii, sessions
+from . import audit, clock, pii, ratelimit, sessions
 from .access import MEMBER
 from .errors import ApiError, Conflict, Forbidden, InvalidIdNumber, NotFound, TooManyRequests, ValidationFailed
 from .idnumbers import IdDocument, IdType, parse_document
@@ -228,16 +228,19 @@ class Application:
 
 
 def apply(name: str, country: str, doc_type: str, doc_number: str, issue_count: str | None, phone: str,
-          page_url: str) -> Application:
+          page_url: str, source_ip: str | None = None) -> Application:
     """First use (首次使用): real-name check, bind the phone, send the page link, open a session.
 
     The session carries the inbound role only: a real-name check proves knowledge of a name and a
-    document number, not who is holding the phone, so it never opens granted roles.
+    document number, not who is holding the phone, so it never opens granted roles. A well-formed request
+    counts against its source address's limit (`ratelimit`) before any document is looked up, so answering
+    DOCUMENT_NOT_FOUND and NAME_MISMATCH apart (the FAQ's two messages) does not let anyone list who entered.
     """
     clean_name(name)
     document = document_of(doc_type, doc_number, issue_count)
     region = country_of(country)
     phone = international_phone(phone)
+    ratelimit.take(ratelimit.INBOUND_APPLY, source_ip)
     person = checked_traveller(document, name)
     bind_phone(person, phone, region)
     link_sent = send_page_link(phone, page_url)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from . import pii, sessions
+from . import pii, ratelimit, sessions
 from .errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
@@ -58,14 +58,34 @@ def become_resident(person: Person, reported_phone: str | None) -> Person:
     raise Conflict("The person was being changed; try again", "请稍后重试")
 
 
+def take_verified_name(person: Person, name: str) -> Person:
+    """The identity provider has just vouched for `name` with this document, so it is the person's name from now on.
+
+    A person first created by a partner feed (a test lab's spelling, a typo, a former name) or by immigration's
+    entry record keeps that name until a verified login says otherwise; this is where it does. Stored as
+    people.build stores it (encrypted + masked), by an update of these two fields alone (a colour written
+    meanwhile is kept; the version attribute makes a concurrent change retry). The same name writes nothing.
+    """
+    for _ in range(3):
+        if pii.decrypt(person.name_enc) == name:
+            return person
+        try:
+            person.update(actions=[Person.name_enc.set(pii.encrypt(name)), Person.name_masked.set(pii.mask_name(name))])
+            return person
+        except UpdateError:
+            person = get_person(person.person_id)
+    raise Conflict("The person was being changed; try again", "请稍后重试")
+
+
 def login(id_type: str, id_number: str, issue_count: str | None, name: str, phone: str | None, method: str,
-          proof: str) -> LoginResult:
+          proof: str, source_ip: str | None = None) -> LoginResult:
     document = parse_document(id_type, id_number, issue_count)
     if method == "WECHAT_PAY" and document.id_type is not IdType.ID_CARD:
         raise ValidationFailed("HK/Macau permit holders log in with face recognition", "港澳居民来往内地通行证请使用人脸识别登录",
                                field="method")
     name = clean_name(name)
     claimed_phone = normalise_phone(phone) if phone else None
+    ratelimit.take(ratelimit.AUTH_LOGIN, source_ip)  # well-formed: counts before the provider is asked
     verified = get_identity_provider().verify(method, document, name, proof, claimed_phone)
     reported_phone = normalise_phone(verified.phone) if verified.phone else None
     person, created = find_or_create(NewPerson(document=document, name=name, phone=reported_phone))
@@ -74,6 +94,8 @@ def login(id_type: str, id_number: str, issue_count: str | None, name: str, phon
     elif not created and reported_phone and person.phone_masked is None:
         set_phone(person, reported_phone)
         person.save()
+    if not created:  # both methods are the provider's real-name check of this name with this document
+        person = take_verified_name(person, name)
     roles = roles_at_login(person, document, name=name, phone=reported_phone)
     token, expires_at = sessions.issue(person.person_id, roles)
     return LoginResult(token=token, person_id=person.person_id, roles=roles, expires_at=expires_at, created=created)

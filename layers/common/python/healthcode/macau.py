@@ -52,6 +52,7 @@ from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from .models import AuthItem, HealthEvent, Person
 from .people import get as get_person
 from .reasons import describe
+from .status import as_of
 from .tokens import CodeType, get_keyring
 
 VALIDITY = timedelta(hours=24)
@@ -154,7 +155,7 @@ class HttpMacauCodeService:
             "reference": person.person_id,
             "name": pii.decrypt(person.name_enc),
             "document": {"type": person.id_type, "number": pii.decrypt(person.id_enc)},
-            "guangdong_code": person.color,
+            "guangdong_code": as_of(person.color, person.reasons, moment).color,
             "latest_negative_test": latest_test["date"] if latest_test else None,
             "applied_at": clock.iso(moment),
             "declaration": declaration,
@@ -239,8 +240,9 @@ def issue(subject_id: str, actor_id: str, declaration: MacauDeclaration) -> dict
     person = get_person(subject_id)
     if person.kind == "INBOUND":
         raise InboundNoMacauCode()
-    if person.color != "GREEN":
-        raise RedCodeNotConvertible(details={"reasons": describe(person.reasons or [])})
+    shown = as_of(person.color, person.reasons, clock.now())  # a period that ran out since the last review is over
+    if shown.color != "GREEN":
+        raise RedCodeNotConvertible(details={"reasons": describe(shown.reasons)})
     if risks:
         raise DeclaredRisk(details={"reasons": [{"code": r, "label": DECLARED_RISKS[r]} for r in risks]},
                            field="declaration")
@@ -282,7 +284,8 @@ def current(subject_id: str, actor_id: str) -> dict[str, Any]:
 
 
 def status_of(person: Person, data: dict[str, Any]) -> str:
-    if person.color != "GREEN" or int(person.code_version) != int(data.get("code_version", -1)):
+    green = as_of(person.color, person.reasons, clock.now()).color == "GREEN"  # ran-out periods are over
+    if not green or int(person.code_version) != int(data.get("code_version", -1)):
         return "REVOKED"
     if clock.now() >= clock.parse(data["valid_until"]):
         return "EXPIRED"
@@ -304,6 +307,6 @@ def view(person: Person, qr: str, data: dict[str, Any]) -> dict[str, Any]:
         "latest_negative_test": data.get("latest_negative_test"),
         "entry_port": port,
         "entry_port_label": PORT_LABELS.get(Port(port)) if port in Port.__members__ else None,
-        "reasons": describe(person.reasons or []) if status == "REVOKED" else [],
+        "reasons": describe(as_of(person.color, person.reasons, clock.now()).reasons) if status == "REVOKED" else [],
     }
 

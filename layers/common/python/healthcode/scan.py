@@ -18,6 +18,7 @@ from .models import Relation
 from .models.declarations import latest_summary
 from .reasons import describe
 from .roles import MEDICAL
+from .status import as_of
 
 INSPECTOR = "inspector"
 GRID_WORKER = "grid_worker"
@@ -42,16 +43,18 @@ def scanner_role(who: Caller) -> str:
 def scan(who: Caller, qr: str) -> dict[str, Any]:
     role = scanner_role(who)
     person, claims = person_from_code(qr)
+    moment = clock.now()
+    shown = as_of(person.color, person.reasons, moment)  # a period that ran out since the last review is over
     answer: dict[str, Any] = {
         "person_id": person.person_id,
         "name_masked": person.name_masked,
         "phone_masked": person.phone_masked,
-        "color": person.color,
-        "reasons": describe(person.reasons or []),
+        "color": shown.color,
+        "reasons": describe(shown.reasons),
         "code_type": claims.type.value,
-        "status_updated_at": person.status_updated_at or person.created_at,
+        "status_updated_at": shown.since or person.status_updated_at or person.created_at,
         "latest_declaration": latest_summary(person.person_id),
-        "scanned_at": clock.iso(clock.now()),
+        "scanned_at": clock.iso(moment),
         "scanned_as": role,
     }
     if role == MEDICAL:  # the release notice is prefilled with the document, masked

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import captcha, otp, pii, sessions
+from . import captcha, otp, pii, ratelimit, sessions
 from .errors import Conflict, NotFound
 from .idnumbers import IdDocument, IdType
 from .inbound import INBOUND_KIND, international_phone
@@ -29,9 +29,11 @@ class SmsLogin:
     expires_at: int
 
 
-def request_code(phone: str, captcha_id: str, captcha_answer: str) -> None:
-    """Check (and use up) the captcha, then send the code; a wrong captcha sends nothing."""
+def request_code(phone: str, captcha_id: str, captcha_answer: str, source_ip: str | None = None) -> None:
+    """Check (and use up) the captcha, then send the code; a wrong captcha sends nothing. A well-formed request
+    counts against its source address's limit first (`ratelimit`), so one network cannot text every phone."""
     phone = international_phone(phone)
+    ratelimit.take(ratelimit.AUTH_SMS_CODE, source_ip)
     captcha.verify(captcha_id, captcha_answer)
     otp.send_code(PURPOSE, phone, CODE_TEXT)
 

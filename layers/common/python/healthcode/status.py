@@ -18,6 +18,8 @@ never matter:
 - HEALTH_CERTIFICATE, ANTIBODY, ENTRY_REGISTRATION, INBOUND_ENTRY, ITINERARY: shown in records, never a colour.
 Periods are half-open: at exactly valid_until the reason is gone.
 
+`as_of(color, reasons, now)`: a stored status seen at a later moment (read paths: reasons that ran out are gone).
+
 `latest_test(facts)`: the nucleic-acid result the code page shows beside the colour (FAQ 11: the latest test
 from 20 April 2020 on; older results are in the records only), as `{result, institution, tested_at}` or None.
 """
@@ -141,7 +143,7 @@ def evaluate(facts: Iterable[Fact], now: datetime) -> Status:
                 continue
             if now < start:
                 boundaries.append(start)
-            elif until is None or now < until:
+            elif running(until, now):
                 add(kind, start, until)
                 if until is not None:
                     boundaries.append(until)
@@ -158,7 +160,40 @@ def evaluate(facts: Iterable[Fact], now: datetime) -> Status:
                 reason["until"] = clock.iso(found[code]["until"])  # type: ignore[arg-type]
             reasons.append(reason)
     future = [moment for moment in boundaries if moment > now]
-    return Status(RED if reasons else GREEN, reasons, min(future) if future else None)
+    return Status(color_of(reasons), reasons, min(future) if future else None)
+
+
+def running(until: datetime | None, now: datetime) -> bool:
+    """A period ending at `until` (None: open-ended) still runs at `now`; half-open, so at `until` it is over."""
+    return until is None or now < until
+
+
+def color_of(reasons: list[dict[str, str]]) -> str:
+    """Any reason makes the code red; none, green."""
+    return RED if reasons else GREEN
+
+
+class Current(NamedTuple):
+    color: str
+    reasons: list[dict[str, str]]
+    since: str | None  # ISO: when the last reason ran out, if one did since the status was stored; else None
+
+
+def as_of(color: str, reasons: list[dict[str, str]] | None, now: datetime) -> Current:
+    """A stored status (`evaluate`'s colour and reasons, as the person item keeps them) as it stands at `now`.
+
+    The scheduled review rewrites a status whose period has run out up to a minute late; meanwhile every read path
+    (showing, scanning, checking a code) sees the reasons whose `until` has passed as gone, by the same rules as
+    `evaluate`: periods are half-open (`running`) and the colour follows the reasons left (`color_of`). Reasons
+    without `until` (a confirmed case, a positive test, ...) end only by a new fact, which the stream handles at
+    once. Nothing is read or written: the stored status stays the review's to rewrite.
+    """
+    reasons = list(reasons or [])
+    left = [reason for reason in reasons if running(clock.parse(reason["until"]) if reason.get("until") else None, now)]
+    if len(left) == len(reasons):
+        return Current(color, reasons, None)
+    ended = max(clock.parse(reason["until"]) for reason in reasons if reason not in left)
+    return Current(color_of(left), left, clock.iso(ended))
 
 
 def latest_test(facts: Iterable[Fact]) -> dict[str, str | None] | None:

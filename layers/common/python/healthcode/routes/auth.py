@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..login import login
+from ..ratelimit import source_ip
 
 router = Router()
 
@@ -33,6 +34,7 @@ class LoginAnswer(BaseModel):
 
 @router.post("/v1/auth/login", summary="Log in with face or WeChat-pay verification", tags=["auth"])
 def post_login(body: LoginRequest) -> LoginAnswer:
-    result = login(body.id_type, body.id_number, body.issue_count, body.name, body.phone, body.method, body.proof)
+    result = login(body.id_type, body.id_number, body.issue_count, body.name, body.phone, body.method, body.proof,
+                   source_ip=source_ip(router))
     return LoginAnswer(token=result.token, person_id=result.person_id, roles=result.roles,
                        expires_at=result.expires_at)

@@ -7,7 +7,7 @@ import base64
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import captcha, otp, sms_login
+from .. import captcha, otp, ratelimit, sms_login
 
 router = Router()
 
@@ -49,6 +49,7 @@ class SmsLoginAnswer(BaseModel):
 @router.post("/v1/auth/captcha", summary="A new image captcha (图片验证码), good for one SMS code request",
              tags=["auth"])
 def post_captcha() -> CaptchaAnswer:
+    ratelimit.take(ratelimit.AUTH_CAPTCHA, ratelimit.source_ip(router))
     captcha_id, png = captcha.create()
     return CaptchaAnswer(captcha_id=captcha_id, image_png_base64=base64.b64encode(png).decode(),
                          expires_in=int(captcha.TTL.total_seconds()))
@@ -56,7 +57,7 @@ def post_captcha() -> CaptchaAnswer:
 
 @router.post("/v1/auth/sms-code", summary="Send a login code by SMS, after the image captcha", tags=["auth"])
 def post_sms_code(body: SmsCodeRequest) -> SmsCodeAnswer:
-    sms_login.request_code(body.phone, body.captcha_id, body.captcha_answer)
+    sms_login.request_code(body.phone, body.captcha_id, body.captcha_answer, ratelimit.source_ip(router))
     return SmsCodeAnswer(sent=True, resend_after=int(otp.RESEND_AFTER.total_seconds()),
                          expires_in=int(otp.CODE_TTL.total_seconds()))
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api, inbound
+from .. import api, inbound, ratelimit
 from ..config import get_config
 from ..roles import INBOUND
 
@@ -80,7 +80,7 @@ def page_url() -> str:
              tags=["inbound"])
 def post_apply(body: ApplyRequest) -> ApplyAnswer:
     applied = inbound.apply(body.name, body.country, body.doc_type, body.doc_number, body.issue_count, body.phone,
-                            page_url())
+                            page_url(), source_ip=ratelimit.source_ip(router))
     return ApplyAnswer(token=applied.token, person_id=applied.person_id, roles=applied.roles,
                        expires_at=applied.expires_at, link_sent=applied.link_sent)
 

@@ -28,6 +28,7 @@ from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary
 from ..reasons import describe
+from ..status import as_of
 from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 from . import VENUE
 
@@ -71,22 +72,25 @@ def _new_check(place_id: str, person: Person, kind: str, inspector_id: str | Non
     today = clock.local_date(moment)
     check_id = str(ULID())
     at = clock.iso(moment)
+    shown = as_of(person.color, person.reasons, moment)  # a period that ran out since the last review is over
     details: dict[str, Any] = {}
-    if person.color == "RED":
-        details["reasons"] = [r["code"] for r in person.reasons or []]
+    if shown.color == "RED":
+        details["reasons"] = [r["code"] for r in shown.reasons]
     if inspector_name_masked:  # carried to the statistics, so the admin's read needs no lookup of inspectors
         details["inspector_name_masked"] = inspector_name_masked
     return Check(
         place_date=f"{place_id}#{today.isoformat()}", sk=f"{at}#{check_id}", check_id=check_id, place_id=place_id,
         kind=kind, person_id=person.person_id, inspector_id=inspector_id, temperature=temperature,
-        color=person.color, code_type=code_type, gender=person.gender or "unknown",
+        color=shown.color, code_type=code_type, gender=person.gender or "unknown",
         age_group=age_group(person.birth_date, today), checked_at=at,
         details=details or None,
     )
 
 
 def _answer(check: Check, person: Person) -> dict[str, Any]:
-    """What the inspector (or the resident) sees: masked name and phone only (FAQ 9), colour and reasons."""
+    """What the inspector (or the resident) sees: masked name and phone only (FAQ 9), colour and reasons
+    (as they stood at the check, the colour the check stored)."""
+    shown = as_of(person.color, person.reasons, clock.parse(check.checked_at))
     return {
         "check_id": check.check_id,
         "place_id": check.place_id,
@@ -96,10 +100,10 @@ def _answer(check: Check, person: Person) -> dict[str, Any]:
         "code_type": check.code_type,
         "name_masked": person.name_masked,
         "phone_masked": person.phone_masked,
-        "color": person.color,
-        "reasons": describe(person.reasons or []),
-        "red": person.color == "RED",
-        "alert": _alert(person.color),
+        "color": shown.color,
+        "reasons": describe(shown.reasons),
+        "red": shown.color == "RED",
+        "alert": _alert(shown.color),
     }
 
 

@@ -1,0 +1,115 @@
+"""Per-caller limits on the public, unauthenticated routes: requests per source IP per window, 429 beyond.
+
+The routes anyone can call without a session either tell whether someone exists (inbound apply: entry record or
+not) or cost something real (an SMS, an identity-provider check, a drawn captcha). Each of them takes one count
+from its limit for the caller's address (`requestContext.identity.sourceIp`, set by API Gateway from the
+connection, not from a header) once the request is well-formed, and before it reads or sends anything:
+
+    inbound-apply   POST /v1/inbound/apply   30 per 10 minutes
+    auth-captcha    POST /v1/auth/captcha    60 per 10 minutes
+    auth-sms-code   POST /v1/auth/sms-code   20 per 10 minutes (each phone has its own limits too, see otp)
+    auth-login      POST /v1/auth/login     100 per 10 minutes
+
+Generous on purpose: many phones share one address behind carrier NAT, and a real user never comes near them.
+The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`.
+
+A fixed window per limit and address: one item in the auth table, `rate#<limit>#<HMAC of the address>#<window
+start>` -> count, expires_at = window end (TTL). One conditional UpdateItem counts and checks at once (no read,
+no scan); refused, it writes nothing and answers 429 TOO_MANY_REQUESTS with Retry-After = the rest of the window.
+The address is stored only as a keyed hash, like phones and document numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from . import clock, pii
+from .errors import TooManyRequests
+from .models import AuthItem
+
+ENV = "RATE_LIMITS"
+
+
+@dataclass(frozen=True)
+class Limit:
+    requests: int
+    window: timedelta
+
+
+INBOUND_APPLY = "inbound-apply"
+AUTH_CAPTCHA = "auth-captcha"
+AUTH_SMS_CODE = "auth-sms-code"
+AUTH_LOGIN = "auth-login"
+
+LIMITS = {
+    INBOUND_APPLY: Limit(30, timedelta(minutes=10)),
+    AUTH_CAPTCHA: Limit(60, timedelta(minutes=10)),
+    AUTH_SMS_CODE: Limit(20, timedelta(minutes=10)),
+    AUTH_LOGIN: Limit(100, timedelta(minutes=10)),
+}
+
+
+def _overrides(text: str) -> dict[str, Limit | None]:
+    """`name=requests/seconds` or `name=off`, comma-separated; malformed entries are ignored (defaults stand)."""
+    found: dict[str, Limit | None] = {}
+    for part in text.split(","):
+        name, _, value = part.strip().partition("=")
+        name, value = name.strip(), value.strip().lower()
+        if name not in LIMITS:
+            continue
+        if value == "off":
+            found[name] = None
+            continue
+        requests, _, seconds = value.partition("/")
+        if requests.isdigit() and seconds.isdigit() and int(requests) > 0 and int(seconds) > 0:
+            found[name] = Limit(int(requests), timedelta(seconds=int(seconds)))
+    return found
+
+
+def limit_for(name: str) -> Limit | None:
+    """The limit in force (None: switched off by RATE_LIMITS)."""
+    overrides = _overrides(os.environ.get(ENV, ""))
+    return overrides[name] if name in overrides else LIMITS[name]
+
+
+def source_ip(router: Any) -> str:
+    """The caller's address as API Gateway saw the connection (never a client-supplied header)."""
+    event = router.current_event
+    return (event.request_context.identity.source_ip or "unknown").strip() or "unknown"
+
+
+def window(limit: Limit, now: datetime) -> tuple[int, datetime]:
+    """(start of the fixed window holding `now` in epoch seconds, its end)."""
+    seconds = int(limit.window.total_seconds())
+    start = int(now.timestamp()) // seconds * seconds
+    return start, datetime.fromtimestamp(start + seconds, clock.SHANGHAI)
+
+
+def take(name: str, address: str | None, now: datetime | None = None) -> None:
+    """Count one request of `address` against limit `name`, or raise 429 (Retry-After) writing nothing.
+
+    `address` None means an internal caller (demo seeding, back-office code), which has no limit.
+    """
+    limit = limit_for(name)
+    if limit is None or address is None:
+        return
+    now = now or clock.now()
+    start, ends = window(limit, now)
+    item = AuthItem(key=f"rate#{name}#{pii.lookup_hash('ip', address)}#{start}")
+    try:
+        item.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(ends)],
+                    condition=AuthItem.count.does_not_exist() | (AuthItem.count < limit.requests))
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        minutes = max(1, round(limit.window.total_seconds() / 60))
+        raise TooManyRequests(math.ceil((ends - now).total_seconds()),
+                              f"Too many requests from your network; try again in a few minutes "
+                              f"(at most {limit.requests} per {minutes} minutes)",
+                              "操作过于频繁，请稍后再试") from None
