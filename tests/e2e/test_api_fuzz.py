@@ -18,11 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,36 +41,11 @@ ROOT = Path(__file__).resolve().parents[2]
 FEED_KEY = "fuzz-feed-key"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def fuzz_stack(tmp_path_factory):
-    """`python -m infra.local` on a free port for this module alone; stopped with SIGTERM at the end."""
-    info = tmp_path_factory.mktemp("fuzz-stack") / "info.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_", "PEOPLE_", "IDENTITY_"))}
-    env.update({"PORT": str(_free_port()), "LOCAL_STACK_INFO": str(info), "FEED_API_KEY": FEED_KEY})
-    log_path = tmp_path_factory.mktemp("fuzz-stack-log") / "stack.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 90
-            while not info.exists():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"local stack did not start; see {log_path}")
-                time.sleep(0.2)
-            details = json.loads(info.read_text())
-            yield SimpleNamespace(base_url=details["base_url"], demo=details["demo"], log=str(log_path))
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def fuzz_stack(stack_spawner, tmp_path_factory):
+    """A local stack for this module alone (its writes stay here), with the partner key FEED_KEY."""
+    with stack_spawner(tmp_path_factory.mktemp("fuzz-stack"), FEED_API_KEY=FEED_KEY) as stack:
+        yield stack
 
 
 def _login(stack: SimpleNamespace, person: dict[str, Any]) -> str:

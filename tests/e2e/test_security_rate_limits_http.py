@@ -35,7 +35,15 @@ def apply(session: requests.Session, stack) -> requests.Response:
         "doc_number": f"Q{random.randrange(10**9, 10**10)}", "phone": f"+86138{random.randrange(10**8):08d}"})
 
 
-def test_an_address_over_its_apply_limit_gets_429_and_another_address_does_not(local_stack):
+@pytest.fixture(scope="module")
+def limited_stack(stack_spawner, tmp_path_factory):
+    """A stack with the default limits on (the shared test stack has them off: all its tests come from 127.0.0.1)."""
+    with stack_spawner(tmp_path_factory.mktemp("limited-stack"), rate_limits=True) as stack:
+        yield stack
+
+
+def test_an_address_over_its_apply_limit_gets_429_and_another_address_does_not(limited_stack):
+    local_stack = limited_stack
     # GIVEN one loopback address that applied 30 times (the default limit) for unknown documents
     crowded = client(f"127.{random.randrange(1, 255)}.{random.randrange(256)}.{random.randrange(1, 255)}")
     codes = [apply(crowded, local_stack).json()["error"]["code"] for _ in range(30)]
