@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from browser_support import SLOW_MS, expect, log_in
 
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
 
 
 def demo_person(stack: Any, name: str) -> dict[str, Any]:
@@ -20,17 +16,6 @@ def demo_person(stack: Any, name: str) -> dict[str, Any]:
     if not found:
         pytest.skip(f"the local stack's demo has no {name}")
     return found[0]
-
-
-def log_in(page: Any, base_url: str, person: dict[str, Any]) -> None:
-    page.goto(base_url.rstrip("/") + "/")
-    page.select_option("#id-type", "ID_CARD")
-    page.fill("#id-number", person["id_number"])
-    page.fill("#name", person["name"])
-    page.check("#method-face")
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
 
 
 def test_the_red_demo_resident_sees_the_positive_test_on_the_code_page(page: Any, stack: Any) -> None:

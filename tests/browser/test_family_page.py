@@ -7,36 +7,16 @@ import io
 import json
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from browser_support import SLOW_MS, expect, fresh_identity, log_in
 
 from infra.local.demo import id_number
 
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
-
-
-def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
-    page.goto(stack.base_url.rstrip("/") + "/")
-    page.fill("#id-number", identity["id_number"])
-    page.fill("#name", identity["name"])
-    if identity.get("phone"):
-        page.fill("#phone", identity["phone"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
-
-
-def fresh_resident(name: str = "周新人") -> dict[str, str]:
-    number = id_number(f"4401001988{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}")
-    return {"id_number": number, "name": name}
 
 
 def test_the_guardian_switches_to_the_childs_code_with_the_arrow_next_to_the_name(
@@ -76,7 +56,7 @@ def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(
     page: Any, stack: Any, screenshot: Callable[[str], None]
 ) -> None:
     # GIVEN a resident with no family members
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
     page.click("[data-testid=open-family]")
     expect(page.locator("#family-empty")).to_be_visible(timeout=SLOW_MS)
 
@@ -110,7 +90,7 @@ def test_a_guardian_adds_a_parent_through_the_form_then_removes_them(
 
 
 def test_a_bad_id_number_is_shown_under_its_field(page: Any, stack: Any) -> None:
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
     page.click("[data-testid=open-family]")
     page.fill("#member-name", "周小妹")
     page.fill("#member-id-number", "440305201503071233")
@@ -121,7 +101,7 @@ def test_a_bad_id_number_is_shown_under_its_field(page: Any, stack: Any) -> None
 
 def test_the_offline_code_is_offered_for_saving(page: Any, stack: Any) -> None:
     # the card is drawn a moment after sign-up: the page asks again by itself (Retry-After) until it is there
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
     page.click("#offline-open")
     expect(page.locator("#offline-image")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#offline-save")).to_have_attribute("download", "离线粤康码.png")
@@ -141,7 +121,7 @@ def test_the_page_asks_again_while_the_offline_code_is_being_drawn(page: Any, st
             route.continue_()
 
     page.route("**/v1/me/code/physical*", physical)
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
 
     # WHEN the resident opens 保存离线粤康码
     page.click("#offline-open")
@@ -156,7 +136,7 @@ def test_a_resident_declares_and_sees_the_declaration_in_the_list(
     page: Any, stack: Any, screenshot: Callable[[str], None]
 ) -> None:
     # GIVEN a resident on the declaration form
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
     page.click("[data-testid=open-declare]")
 
     # WHEN a temperature out of range is submitted THEN the server's message is under the field
@@ -241,7 +221,7 @@ def test_a_green_code_gets_a_macau_code_page_with_a_scannable_qr(
 
 
 def test_a_declared_risk_shows_why_no_macau_code_is_issued(page: Any, stack: Any) -> None:
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
     page.click("[data-testid=open-macau]")
     expect(page.locator("#macau-form")).to_be_visible(timeout=SLOW_MS)
     page.check("[data-testid='m-contact_with_case-true']")
@@ -269,7 +249,7 @@ def test_the_records_page_renders_any_kind_with_chinese_labels(
                       body=json.dumps({"items": items, "next_cursor": None}, ensure_ascii=False))
 
     page.route("**/v1/me/records?*", records)
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("周新人"))
 
     # WHEN they open 我的粤康码信息
     page.click("[data-testid=open-records]")

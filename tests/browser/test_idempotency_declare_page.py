@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import pytest
-
-from infra.local.demo import id_number
+from browser_support import SLOW_MS, expect, fresh_identity, log_in
 
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
-
-
-def log_in(page: Any, stack: Any) -> None:
-    page.goto(stack.base_url.rstrip("/") + "/")
-    page.fill("#id-number", id_number(f"4401001987{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
-                                      f"{random.randint(100, 999)}"))
-    page.fill("#name", "吴重试")
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
 
 
 def test_a_submit_whose_answer_was_lost_is_retried_with_its_key_and_stored_once(page: Any, stack: Any) -> None:
     # GIVEN a resident on the declaration form, on a network that loses the first answer after the server got it
-    log_in(page, stack)
+    log_in(page, stack, fresh_identity("吴重试", "1987"))
     page.click("[data-testid=open-declare]")
     keys: list[str] = []
 

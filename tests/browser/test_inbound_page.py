@@ -10,13 +10,10 @@ from typing import Any
 
 import pytest
 import requests
+from browser_support import SLOW_MS, expect
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
 TIMEOUT = 15
 
 

@@ -7,15 +7,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
+from browser_support import SLOW_MS, expect, log_in
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
 # The first login of a cold local stack starts several handlers; later steps are quick.
-SLOW_MS = 30_000
-
 
 @pytest.fixture(scope="module")
 def demo(stack: Any) -> Mapping[str, str]:
@@ -23,21 +19,6 @@ def demo(stack: Any) -> Mapping[str, str]:
     if not isinstance(identity, Mapping) or not identity.get("id_number") or not identity.get("name"):
         pytest.skip("the local stack exposes no demo identity (.demo with id_number and name)")
     return identity
-
-
-def log_in(page: Any, base_url: str, identity: Mapping[str, str]) -> None:
-    page.goto(base_url.rstrip("/") + "/")
-    page.select_option("#id-type", identity.get("id_type", "ID_CARD"))
-    page.fill("#id-number", identity["id_number"])
-    if identity.get("issue_count"):
-        page.fill("#issue-count", identity["issue_count"])
-    page.fill("#name", identity["name"])
-    if identity.get("phone"):
-        page.fill("#phone", identity["phone"])
-    page.check("#method-face")
-    page.fill("#proof", identity.get("proof", "dev-pass"))
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
 
 
 def drawn_pixels(page: Any) -> dict[str, int]:

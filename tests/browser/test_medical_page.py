@@ -14,43 +14,10 @@ from typing import Any
 
 import pytest
 import requests
+from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in
 from healthcode.clock import SHANGHAI
 
-from infra.local.demo import id_number
-
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
-
-
-def _identity(name: str) -> dict[str, str]:
-    first17 = f"4401061991{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}"
-    return {"id_number": id_number(first17), "name": name}
-
-
-def _api_login(stack: Any, identity: dict[str, str], phone: str | None = None) -> dict[str, str]:
-    body = {"id_type": "ID_CARD", "id_number": identity["id_number"], "name": identity["name"], "method": "FACE",
-            "proof": "dev-pass"} | ({"phone": phone} if phone else {})
-    answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json=body)
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}
-
-
-def _log_in(page: Any, stack: Any, identity: dict[str, str], phone: str | None = None) -> None:
-    base = stack.base_url.rstrip("/")
-    page.goto(base + "/")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(base + "/")
-    page.fill("#id-number", identity["id_number"])
-    page.fill("#name", identity["name"])
-    if phone:
-        page.fill("#phone", phone)
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
 
 
 def _drain(stack: Any) -> None:
@@ -63,7 +30,7 @@ def _code(stack: Any, headers: dict[str, str]) -> dict[str, Any]:
 
 def _red_resident(stack: Any) -> tuple[dict[str, str], dict[str, str]]:
     """A fresh resident whose positive nucleic-acid test came through the partner feed: (identity, headers)."""
-    person = _identity("邓观察")
+    person = fresh_identity("邓观察", "1991")
     tested = (datetime.now(SHANGHAI) - timedelta(days=15)).isoformat(timespec="seconds")
     record = {"event_id": f"browser-{uuid.uuid4().hex}", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
               "occurred_at": tested, "details": {"institution": "广州市第八人民医院"},
@@ -75,7 +42,7 @@ def _red_resident(stack: Any) -> tuple[dict[str, str], dict[str, str]]:
             break
         time.sleep(0.5)
     assert answer.status_code == 200, answer.text
-    headers = _api_login(stack, person)
+    headers = api_login(stack, person)
     _drain(stack)
     assert _code(stack, headers)["color"] == "RED"
     return person, headers
@@ -94,7 +61,7 @@ def test_without_a_session_the_page_sends_to_the_login(page: Any, stack: Any) ->
 
 def test_a_resident_without_the_medical_role_is_refused(page: Any, stack: Any) -> None:
     # GIVEN a resident without the medical role logged in
-    _log_in(page, stack, _identity("郑居民"))
+    log_in(page, stack, fresh_identity("郑居民", "1991"))
 
     # THEN the code page offers no medical entry
     expect(page.locator("[data-testid=open-medical]")).to_be_hidden()
@@ -114,7 +81,7 @@ def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: An
     doctor = _demo(stack, "medical")
 
     # GIVEN the demo doctor logged in WHEN they open the medical entry of the code page and scan the red code
-    _log_in(page, stack, doctor)
+    log_in(page, stack, doctor)
     page.click("[data-testid=open-medical]")
     expect(page.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
     page.fill("#scan-qr", qr)
@@ -178,11 +145,11 @@ def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: An
 
 def test_a_system_admin_grants_the_role_and_the_listed_doctor_finds_the_page(page: Any, stack: Any) -> None:
     admin = _demo(stack, "system_admin")
-    doctor = _identity("冯医生")
+    doctor = fresh_identity("冯医生", "1991")
     phone = f"136{random.randint(10000000, 99999999)}"
 
     # GIVEN the system admin on the page WHEN they paste table 4-1 with a bad phone number
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     expect(page.locator("[data-testid=open-medical]")).to_have_text("开通医护人员权限")
     page.click("[data-testid=open-medical]")
     expect(page.locator("#staff-view")).to_be_visible(timeout=SLOW_MS)
@@ -201,7 +168,7 @@ def test_a_system_admin_grants_the_role_and_the_listed_doctor_finds_the_page(pag
         f"冯*生 · {phone[:3]}****{phone[-4:]} · 广州市红十字会医院 · 住院医师", timeout=SLOW_MS)
 
     # WHEN the doctor logs in with the listed phone THEN the medical entry leads to the scan screen
-    _log_in(page, stack, doctor, phone=phone)
+    log_in(page, stack, {**doctor, "phone": phone})
     page.click("[data-testid=open-medical]")
     expect(page.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#home-qr")).to_have_attribute("data-qr", stack.base_url.rstrip("/") + "/")

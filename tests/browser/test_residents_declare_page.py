@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
-
-from infra.local.demo import id_number
+from browser_support import SLOW_MS, expect, fresh_identity, log_in
 
 pytestmark = pytest.mark.browser
-
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
-
-
-def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
-    page.goto(stack.base_url.rstrip("/") + "/")
-    page.fill("#id-number", identity["id_number"])
-    page.fill("#name", identity["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
-
-
-def fresh_resident() -> dict[str, str]:
-    number = id_number(f"4401001987{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}")
-    return {"id_number": number, "name": "吴申报"}
 
 
 def test_an_org_member_binds_with_the_join_code_then_chooses_the_organization(page: Any, stack: Any) -> None:
     # GIVEN a resident bound to no organization, on the declaration form for organization members
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("吴申报", "1987"))
     page.click("[data-testid=open-declare]")
     page.select_option("#declare-type", "ORG_MEMBER")
     expect(page.locator("#declare-place-none")).to_be_visible(timeout=SLOW_MS)
@@ -53,7 +31,7 @@ def test_an_org_member_binds_with_the_join_code_then_chooses_the_organization(pa
 
 
 def test_a_wrong_join_code_is_shown_under_its_field(page: Any, stack: Any) -> None:
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("吴申报", "1987"))
     page.click("[data-testid=open-declare]")
     page.select_option("#declare-type", "ORG_MEMBER")
     page.fill("#declare-join-code", "NOSUCHCODE")
@@ -63,7 +41,7 @@ def test_a_wrong_join_code_is_shown_under_its_field(page: Any, stack: Any) -> No
 
 def test_the_records_page_shows_a_declarations_type_symptoms_and_questions_in_chinese(page: Any, stack: Any) -> None:
     # GIVEN a resident who declared a cough and a yes to contact with a case
-    log_in(page, stack, fresh_resident())
+    log_in(page, stack, fresh_identity("吴申报", "1987"))
     page.click("[data-testid=open-declare]")
     page.select_option("#declare-type", "SELF_CHECK")
     page.check("[data-testid=d-symptom-cough]")

@@ -1,0 +1,52 @@
+"""What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+import requests
+
+from infra.local.demo import id_number
+
+sync_api = pytest.importorskip("playwright.sync_api")  # the importing test module is skipped without Playwright
+expect = sync_api.expect
+
+SLOW_MS = 30_000  # a page waits at most this long for the local stack (CI machines are slow and shared)
+
+
+def fresh_identity(name: str, born: str = "1988") -> dict[str, str]:
+    """A new resident: a valid Guangzhou ID number of someone born in `born`, with this name."""
+    first17 = f"440100{born}{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}"
+    return {"id_number": id_number(first17), "name": name}
+
+
+def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
+    """Log in on the resident page as a person would (document, name, phone if given, face check) and wait for
+    the code. Whatever session the browser held is dropped first."""
+    base = (stack if isinstance(stack, str) else stack.base_url).rstrip("/")
+    page.goto(base + "/")
+    page.evaluate("sessionStorage.clear()")
+    page.goto(base + "/")
+    page.select_option("#id-type", identity.get("id_type", "ID_CARD"))
+    page.fill("#id-number", identity["id_number"])
+    if identity.get("issue_count"):
+        page.fill("#issue-count", identity["issue_count"])
+    page.fill("#name", identity["name"])
+    if identity.get("phone"):
+        page.fill("#phone", identity["phone"])
+    page.check("#method-face")
+    page.fill("#proof", identity.get("proof", "dev-pass"))
+    page.click("#login-submit")
+    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
+
+
+def api_login(stack: Any, identity: Mapping[str, str], phone: str | None = None) -> dict[str, str]:
+    """The same login over the API: the Authorization header of that person's session."""
+    body = {"id_type": "ID_CARD", "id_number": identity["id_number"], "name": identity["name"], "method": "FACE",
+            "proof": "dev-pass"} | ({"phone": phone} if phone else {})
+    answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json=body)
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
