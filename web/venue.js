@@ -192,6 +192,36 @@
         item.appendChild(unbind);
         list.appendChild(item);
       });
+    }, showError).then(loadRevoked);
+  }
+
+  // The people the admin unbound: the join code refuses them until the admin restores their eligibility; then they
+  // bind again themselves with the join code (the admin never binds anyone without their consent).
+  function loadRevoked() {
+    return call("/v1/venues/" + state.venue.place_id + "/revocations?limit=100").then(function (page) {
+      var list = $("revoked-list");
+      list.textContent = "";
+      $("revoked-empty").hidden = page.items.length > 0;
+      page.items.forEach(function (row) {
+        var item = document.createElement("li");
+        item.className = "family-member";
+        item.setAttribute("data-testid", "revoked");
+        var who = document.createElement("span");
+        who.textContent = row.name_masked + "（" + (row.unbound_at || "").slice(0, 10) + " 解除绑定）";
+        var readmit = document.createElement("button");
+        readmit.type = "button";
+        readmit.className = "btn btn-link inline-btn";
+        readmit.setAttribute("data-testid", "revoked-readmit");
+        readmit.textContent = "恢复绑定资格";
+        readmit.addEventListener("click", function () {
+          if (!window.confirm("确定恢复 " + row.name_masked + " 的绑定资格？恢复后其可再次使用场所申报码绑定本场所。")) return;
+          call("/v1/venues/" + state.venue.place_id + "/revocations/" + encodeURIComponent(row.person_id),
+               { method: "DELETE" }).then(loadRevoked, showError);
+        });
+        item.appendChild(who);
+        item.appendChild(readmit);
+        list.appendChild(item);
+      });
     }, showError);
   }
 

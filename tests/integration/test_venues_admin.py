@@ -296,6 +296,110 @@ def test_only_the_admin_unbinds(lambdas):
     assert status == 403
 
 
+# ---------------------------------------------------------------- readmitting an unbound person
+
+
+def _revocations(lambdas, person, place_id, query=None):
+    return api(lambdas, "GET", f"/v1/venues/{place_id}/revocations", "/v1/venues/{id}/revocations", person,
+               params={"id": place_id}, query=query)
+
+
+def _readmit(lambdas, person, place_id, who):
+    return api(lambdas, "DELETE", f"/v1/venues/{place_id}/revocations/{who}",
+               "/v1/venues/{id}/revocations/{person_id}", person, params={"id": place_id, "person_id": who})
+
+
+def _unbound(lambdas, name="周解绑"):
+    admin, inspector = new_person(lambdas, name="欧阳管理"), new_person(lambdas, name=name)
+    venue = create_venue(lambdas, admin)
+    join(lambdas, inspector, venue["join_code"])
+    assert _unbind(lambdas, admin, venue["place_id"], inspector)[0] == 204
+    return admin, inspector, venue
+
+
+def test_the_admin_sees_whom_they_unbound_masked(lambdas):
+    """GIVEN an inspector the admin unbound WHEN the admin lists the unbound people THEN the inspector is there,
+    masked name only, with when they were unbound."""
+    admin, inspector, venue = _unbound(lambdas)
+    status, body = _revocations(lambdas, admin, venue["place_id"])
+    assert status == 200
+    assert [(r["person_id"], r["name_masked"]) for r in body["items"]] == [(inspector, "周*绑")]
+    assert body["items"][0]["unbound_at"] and body["next_cursor"] is None
+    assert "周解绑" not in str(body)
+
+
+def test_a_readmitted_inspector_binds_again_with_the_join_code(lambdas):
+    """GIVEN an inspector the admin unbound (the join code refuses them) WHEN the admin readmits them
+    THEN they are off the unbound list and bind again with the join code themselves."""
+    admin, inspector, venue = _unbound(lambdas)
+    assert join(lambdas, inspector, venue["join_code"])[0] == 409
+    status, _ = _readmit(lambdas, admin, venue["place_id"], inspector)
+    assert status == 204
+    assert _revocations(lambdas, admin, venue["place_id"])[1]["items"] == []
+    assert join(lambdas, inspector, venue["join_code"])[0] == 201
+    _, members = _members(lambdas, admin, venue["place_id"])
+    assert inspector in [row["person_id"] for row in members["inspectors"]]
+
+
+def test_readmitting_writes_an_audit_entry_on_the_person(lambdas):
+    from healthcode.models import AuditEntry
+
+    admin, inspector, venue = _unbound(lambdas)
+    _readmit(lambdas, admin, venue["place_id"], inspector)
+    entries = [e for e in AuditEntry.query(inspector) if e.action == "VENUE_READMIT"]
+    assert [(e.actor, e.place_id) for e in entries] == [(admin, venue["place_id"])]
+
+
+@pytest.mark.parametrize("who", ["never-unbound", "self-left", "x" * 80])
+def test_readmitting_someone_not_unbound_is_404_naming_person_id(lambdas, who):
+    """GIVEN a person who was never unbound here (a stranger, an inspector who left on their own, a garbage id)
+    WHEN the admin readmits them THEN 404 on person_id."""
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    target = who
+    if who == "never-unbound":
+        target = new_person(lambdas)
+    elif who == "self-left":
+        target = new_person(lambdas)
+        join(lambdas, target, venue["join_code"])
+        api(lambdas, "DELETE", f"/v1/inspector/venues/{venue['place_id']}", "/v1/inspector/venues/{id}", target,
+            params={"id": venue["place_id"]})
+    status, body = _readmit(lambdas, admin, venue["place_id"], target)
+    assert status == 404 and body["error"]["field"] == "person_id"
+
+
+def test_only_the_admin_readmits_or_lists_the_unbound(lambdas):
+    """GIVEN an unbound inspector and another inspector of the venue WHEN the other inspector lists or readmits
+    THEN 403 both, and the join code still refuses the unbound one."""
+    admin, inspector, venue = _unbound(lambdas)
+    colleague = new_person(lambdas)
+    join(lambdas, colleague, venue["join_code"])
+    assert _revocations(lambdas, colleague, venue["place_id"])[0] == 403
+    assert _readmit(lambdas, colleague, venue["place_id"], inspector)[0] == 403
+    assert join(lambdas, inspector, venue["join_code"])[0] == 409
+
+
+def test_unbound_list_pages_with_a_cursor(lambdas):
+    admin = new_person(lambdas)
+    venue = create_venue(lambdas, admin)
+    for _ in range(3):
+        person = new_person(lambdas)
+        join(lambdas, person, venue["join_code"])
+        _unbind(lambdas, admin, venue["place_id"], person)
+    _, first = _revocations(lambdas, admin, venue["place_id"], {"limit": "2"})
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    _, second = _revocations(lambdas, admin, venue["place_id"], {"limit": "2", "cursor": first["next_cursor"]})
+    assert len(second["items"]) == 1
+
+
+@pytest.mark.parametrize("query,field", [({"limit": "0"}, "limit"), ({"limit": "abc"}, "limit"),
+                                         ({"cursor": "not-a-cursor"}, "cursor")])
+def test_bad_unbound_list_parameters_are_400_naming_the_field(lambdas, query, field):
+    admin, _, venue = _unbound(lambdas)
+    status, body = _revocations(lambdas, admin, venue["place_id"], query)
+    assert status == 400 and body["error"]["field"] == field
+
+
 # ---------------------------------------------------------------- admin transfer
 
 

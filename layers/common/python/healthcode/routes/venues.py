@@ -118,6 +118,26 @@ def delete_inspector(id: str, person_id: str) -> Response[None]:
     return Response(status_code=204)
 
 
+@router.get("/v1/venues/<id>/revocations", summary="The people I unbound, whom the join code no longer admits",
+            tags=["venues"])
+def get_revocations(
+    id: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    found = places.revocations(id, _me(), limit, api.decode_cursor(cursor))
+    last_key = found.pop("last_key")
+    return found | {"next_cursor": api.encode_cursor(last_key)}
+
+
+@router.delete("/v1/venues/<id>/revocations/<person_id>",
+               summary="Readmit an unbound person: the join code admits them again (they bind themselves)",
+               tags=["venues"], responses={204: {"description": "Readmitted"}})
+def delete_revocation(id: str, person_id: str) -> Response[None]:
+    places.readmit(id, _me(), person_id)
+    return Response(status_code=204)
+
+
 @router.post("/v1/venues/<id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
              tags=["venues"], status_code=201)
 def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:

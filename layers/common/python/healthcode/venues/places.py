@@ -14,7 +14,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
 from .. import audit, clock, pii
@@ -181,11 +181,20 @@ def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
 
 
 def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
-    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person."""
+    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person.
+
+    The marker keeps the masked name the binding carried, for the admin's list of unbound people (readmit)."""
     place = venue_of_admin(place_id, admin_id)
     now = clock.iso(clock.now())
+    try:
+        name_masked = (Relation.get(inspector_id, f"{VENUE}#{place.place_id}", consistent_read=True).data
+                       or {}).get("name_masked", "")
+    except DoesNotExist:
+        raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
+                       field="person_id") from None
     binding = Relation.make(inspector_id, VENUE, place.place_id, now)
-    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now, data={"by": admin_id})
+    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now,
+                              data={"by": admin_id, "name_masked": name_masked})
     try:
         (Tx().delete("binding", binding, Relation.owner.exists())
              .put("tombstone", tombstone)
@@ -195,6 +204,41 @@ def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
             raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
                            field="person_id") from None
         raise
+
+
+def revocations(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | None) -> dict[str, Any]:
+    """The people the admin unbound (whom the join code no longer admits), masked, in person order: one Query
+    of the relations' inverse index on the venue. Markers left before names rode along are named from the person."""
+    place = venue_of_admin(place_id, admin_id)
+    page = Relation.inverse.query(place.place_id, Relation.inverse_sk.startswith(f"{UNBOUND}#"), limit=limit,
+                                  last_evaluated_key=start_key(cursor, Relation.inverse, place.place_id,
+                                                               prefix=f"{UNBOUND}#"))
+    markers = list(page)
+    unnamed = [m.owner for m in markers if not (m.data or {}).get("name_masked")]
+    names = {p.person_id: p.name_masked for p in Person.batch_get(unnamed, attributes_to_get=["person_id",
+                                                                                                "name_masked"])} \
+        if unnamed else {}
+    items = [{"person_id": m.owner, "name_masked": (m.data or {}).get("name_masked") or names.get(m.owner, ""),
+              "unbound_at": m.created_at} for m in markers]
+    return {"place_id": place.place_id, "items": items, "last_key": page.last_evaluated_key}
+
+
+def readmit(place_id: str, admin_id: str, person_id: str) -> None:
+    """Lift an unbinding: the join code admits this person again, and they bind themselves with it as any inspector
+    does (the admin does not bind anyone without their consent). 404 on the person_id when nothing is to lift.
+    The person's audit trail records who let them back, and where."""
+    place = venue_of_admin(place_id, admin_id)
+    if not person_id or len(person_id) > 64:
+        raise NotFound("This person was not unbound from the venue", "该人员未被解除绑定", field="person_id")
+    try:
+        Relation(owner=person_id, sk=f"{UNBOUND}#{place.place_id}").delete(condition=Relation.owner.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("This person was not unbound from the venue", "该人员未被解除绑定",
+                           field="person_id") from None
+        raise
+    audit.record(person_id, admin_id, "VENUE_READMIT", purpose="venue admin lifts an unbinding (恢复绑定资格)",
+                 place_id=place.place_id)
 
 
 # ---------------------------------------------------------------- admin transfer (更换绑定)
