@@ -192,7 +192,21 @@
         item.appendChild(unbind);
         list.appendChild(item);
       });
-    }, showError).then(loadRevoked);
+    }, showError).then(loadRevoked).then(loadPendingTransfer);
+  }
+
+  // The offer awaiting the successor (one at a time: a new offer voids the previous one), which the admin may
+  // withdraw; the link itself is shown once, when offered.
+  function loadPendingTransfer() {
+    var asked = state.pendingAsked = (state.pendingAsked || 0) + 1;
+    return call("/v1/venues/" + state.venue.place_id + "/admin-transfer").then(function (answer) {
+      if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
+      var pending = answer.pending;
+      $("transfer-pending").hidden = !pending;
+      $("transfer-pending-text").textContent = pending ? "待 " + pending.successor_name_masked + " 确认接任管理员（"
+        + pending.expires_at.slice(0, 10) + " 前有效）" : "";
+      if (!pending) $("transfer-link").hidden = true;
+    }, showError);
   }
 
   // The people the admin unbound: the join code refuses them until the admin restores their eligibility; then they
@@ -386,7 +400,15 @@
         showError(null);
         $("transfer-link").textContent = acceptPathToLink(offer);
         $("transfer-link").hidden = false;
+        loadPendingTransfer();
       }, function (failure) { showError(failure, $("transfer-form")); });
+    });
+    $("transfer-cancel").addEventListener("click", function () {
+      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
+      call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "DELETE" }).then(function () {
+        showError(null);
+        loadPendingTransfer();
+      }, showError);
     });
     $("join-form").addEventListener("submit", function (event) {
       event.preventDefault();

@@ -145,6 +145,19 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=201, content_type="application/json", body=offer)
 
 
+@router.get("/v1/venues/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any",
+            tags=["venues"])
+def get_admin_transfer(id: str) -> dict[str, Any]:
+    return places.pending_transfer(id, _me())
+
+
+@router.delete("/v1/venues/<id>/admin-transfer", summary="Withdraw the pending admin transfer", tags=["venues"],
+               responses={204: {"description": "Withdrawn"}})
+def delete_admin_transfer(id: str) -> Response[None]:
+    places.cancel_transfer(id, _me())
+    return Response(status_code=204)
+
+
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:

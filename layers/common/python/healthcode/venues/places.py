@@ -248,6 +248,54 @@ def _transfer_key(token: str) -> str:
     return f"venue-transfer#{hashlib.sha256(token.encode()).hexdigest()}"
 
 
+def _pending_key(place_id: str) -> str:
+    """The venue's one pending offer: value = the offer's key (the token stays hashed), data = who and when."""
+    return f"venue-transfer-pending#{place_id}"
+
+
+def _read_pending(place_id: str) -> AuthItem | None:
+    """The venue's pending offer pointer, if it has not expired (DynamoDB's TTL deletes lazily)."""
+    try:
+        pending = AuthItem.get(_pending_key(place_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if pending.expires_at is None or pending.expires_at <= clock.now():
+        return None
+    return pending
+
+
+def _pending_view(place_id: str, pending: AuthItem | None) -> dict[str, Any]:
+    shown = None
+    if pending is not None:
+        shown = {"successor_name_masked": pending.data.get("to_name_masked", ""),
+                 "offered_at": pending.data.get("offered_at"),
+                 "expires_at": pending.data.get("expires_at") or clock.iso(pending.expires_at)}
+    return {"place_id": place_id, "pending": shown}
+
+
+def pending_transfer(place_id: str, admin_id: str) -> dict[str, Any]:
+    """GET /v1/venues/{id}/admin-transfer: the offer awaiting the successor (masked name, until when), or null.
+    The token is not shown again (it is stored hashed): an admin who lost the link withdraws and offers anew."""
+    place = venue_of_admin(place_id, admin_id)
+    return _pending_view(place.place_id, _read_pending(place.place_id))
+
+
+def cancel_transfer(place_id: str, admin_id: str) -> None:
+    """DELETE /v1/venues/{id}/admin-transfer: withdraw the pending offer; its token no longer accepts. 404 when none."""
+    place = venue_of_admin(place_id, admin_id)
+    pending = _read_pending(place.place_id)
+    if pending is None:
+        raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id")
+    try:
+        (Tx().delete("offer", AuthItem(key=pending.value))
+             .delete("pending", AuthItem(key=pending.key), AuthItem.value == pending.value)
+             .commit())
+    except Cancelled as cancelled:
+        if cancelled.failed("pending"):  # accepted, withdrawn or replaced meanwhile
+            raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id") from None
+        raise
+
+
 def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
     """The admin names the successor by name and ID number; the successor accepts with the token (TTL 3 days)."""
     place = venue_of_admin(place_id, admin_id)
@@ -269,9 +317,32 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
     except DoesNotExist:
         pass
     token = secrets.token_urlsafe(24)
-    expires = clock.now() + TRANSFER_TTL
-    AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
-             data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(clock.now())}).save()
+    offered_at = clock.now()
+    expires = offered_at + TRANSFER_TTL
+    offer = AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
+                     data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(offered_at)})
+    # One pending offer per venue: a new offer replaces (and voids) the previous one, so only the last person
+    # named can take the venue over; the pointer lets the admin see and withdraw it.
+    try:
+        previous = AuthItem.get(_pending_key(place.place_id), consistent_read=True)
+    except DoesNotExist:
+        previous = None
+    pointer = AuthItem(key=_pending_key(place.place_id), value=offer.key, expires_at=expires,
+                       data={"to": successor.person_id, "to_name_masked": successor.name_masked,
+                             "offered_at": clock.iso(offered_at), "expires_at": clock.iso(expires)})
+    tx = Tx()
+    if previous is not None:
+        tx.delete("previous", AuthItem(key=previous.value))
+        tx.put("pending", pointer, AuthItem.value == previous.value)
+    else:
+        tx.put("pending", pointer, AuthItem.key.does_not_exist())
+    try:
+        tx.put("offer", offer, AuthItem.key.does_not_exist()).commit()
+    except Cancelled as cancelled:
+        if cancelled.failed("pending") or cancelled.conflict:
+            raise Conflict("Another admin transfer was just offered or withdrawn; try again",
+                           "更换管理员的邀请刚刚发生变化，请重试", field="id") from None
+        raise
     # The admin looked the successor up by name and ID number and is shown their masked name: audited.
     audit.record(successor.person_id, admin_id, "VENUE_ADMIN_OFFER", purpose="venue admin transfer (更换绑定)",
                  place_id=place.place_id)
@@ -295,6 +366,7 @@ def accept_transfer(token: str, person_id: str) -> Place:
         raise Conflict("The venue's admin has changed since the offer", "场所管理员已变更，邀请失效", field="token")
     tx = (Tx()
           .delete("offer", offer, AuthItem.key.exists())
+          .delete("pending", AuthItem(key=_pending_key(place.place_id)))
           .delete("old_admin", AuthItem(key=admin_marker(old_admin)), AuthItem.value == place.place_id)
           .put("new_admin", AuthItem(key=admin_marker(person_id), value=place.place_id), AuthItem.key.does_not_exist())
           .update("place_admin", AuthItem(key=place_admin_marker(place.place_id)), [AuthItem.value.set(person_id)],
