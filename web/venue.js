@@ -159,8 +159,8 @@
       stats.inspectors.forEach(function (row) {
         var item = document.createElement("li");
         item.setAttribute("data-testid", "stats-inspector");
-        item.textContent = row.name_masked + "：今日 " + row.today + "（发热 " + row.fever_today + "），累计 "
-          + row.total + "（发热 " + row.fever_total + "）";
+        item.textContent = row.name_masked + (row.bound ? "" : "（已解绑）") + "：今日 " + row.today + "（发热 "
+          + row.fever_today + "），累计 " + row.total + "（发热 " + row.fever_total + "）";
         inspectors.appendChild(item);
       });
     }, showError);
@@ -190,6 +190,50 @@
         });
         item.appendChild(who);
         item.appendChild(unbind);
+        list.appendChild(item);
+      });
+    }, showError).then(loadRevoked).then(loadPendingTransfer);
+  }
+
+  // The offer awaiting the successor (one at a time: a new offer voids the previous one), which the admin may
+  // withdraw; the link itself is shown once, when offered.
+  function loadPendingTransfer() {
+    var asked = state.pendingAsked = (state.pendingAsked || 0) + 1;
+    return call("/v1/venues/" + state.venue.place_id + "/admin-transfer").then(function (answer) {
+      if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
+      var pending = answer.pending;
+      $("transfer-pending").hidden = !pending;
+      $("transfer-pending-text").textContent = pending ? "待 " + pending.successor_name_masked + " 确认接任管理员（"
+        + pending.expires_at.slice(0, 10) + " 前有效）" : "";
+      if (!pending) $("transfer-link").hidden = true;
+    }, showError);
+  }
+
+  // The people the admin unbound: the join code refuses them until the admin restores their eligibility; then they
+  // bind again themselves with the join code (the admin never binds anyone without their consent).
+  function loadRevoked() {
+    return call("/v1/venues/" + state.venue.place_id + "/revocations?limit=100").then(function (page) {
+      var list = $("revoked-list");
+      list.textContent = "";
+      $("revoked-empty").hidden = page.items.length > 0;
+      page.items.forEach(function (row) {
+        var item = document.createElement("li");
+        item.className = "family-member";
+        item.setAttribute("data-testid", "revoked");
+        var who = document.createElement("span");
+        who.textContent = row.name_masked + "（" + (row.unbound_at || "").slice(0, 10) + " 解除绑定）";
+        var readmit = document.createElement("button");
+        readmit.type = "button";
+        readmit.className = "btn btn-link inline-btn";
+        readmit.setAttribute("data-testid", "revoked-readmit");
+        readmit.textContent = "恢复绑定资格";
+        readmit.addEventListener("click", function () {
+          if (!window.confirm("确定恢复 " + row.name_masked + " 的绑定资格？恢复后其可再次使用场所申报码绑定本场所。")) return;
+          call("/v1/venues/" + state.venue.place_id + "/revocations/" + encodeURIComponent(row.person_id),
+               { method: "DELETE" }).then(loadRevoked, showError);
+        });
+        item.appendChild(who);
+        item.appendChild(readmit);
         list.appendChild(item);
       });
     }, showError);
@@ -356,7 +400,15 @@
         showError(null);
         $("transfer-link").textContent = acceptPathToLink(offer);
         $("transfer-link").hidden = false;
+        loadPendingTransfer();
       }, function (failure) { showError(failure, $("transfer-form")); });
+    });
+    $("transfer-cancel").addEventListener("click", function () {
+      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
+      call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "DELETE" }).then(function () {
+        showError(null);
+        loadPendingTransfer();
+      }, showError);
     });
     $("join-form").addEventListener("submit", function (event) {
       event.preventDefault();

@@ -132,8 +132,13 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     run("venues-stats.json")
     run("venues-members.json")
     run("venues-unbind-inspector.json")
+    run("venues-revocations.json")  # the member just unbound
+    run("venues-readmit.json")  # the join code admits them again
     run("venues-edit.json")
-    offer = run("venues-admin-transfer.json")
+    run("venues-admin-transfer.json")
+    run("venues-admin-transfer-pending.json")  # the offer just made
+    run("venues-admin-transfer-cancel.json")  # withdrawn
+    offer = run("venues-admin-transfer.json")  # offered again, to be accepted
     run("venues-admin-transfer-accept.json", _with_token(sample("venues-admin-transfer-accept.json"), offer["token"]))
     run("venues-leave.json")
     assert statuses == [
@@ -141,6 +146,8 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
         ("venues-inspector-venues.json", 200), ("venues-check.json", 400), ("venues-check.json", 201),
         ("venues-quick-code.json", 200), ("venues-quick-checkin.json", 201), ("venues-inspector-stats.json", 200),
         ("venues-stats.json", 200), ("venues-members.json", 200), ("venues-unbind-inspector.json", 204),
-        ("venues-edit.json", 200), ("venues-admin-transfer.json", 201), ("venues-admin-transfer-accept.json", 200),
+        ("venues-revocations.json", 200), ("venues-readmit.json", 204), ("venues-edit.json", 200), ("venues-admin-transfer.json", 201), ("venues-admin-transfer-pending.json", 200),
+        ("venues-admin-transfer-cancel.json", 204), ("venues-admin-transfer.json", 201),
+        ("venues-admin-transfer-accept.json", 200),
         ("venues-leave.json", 204),
     ]

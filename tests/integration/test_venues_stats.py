@@ -262,7 +262,7 @@ def test_statistics_of_a_venue_without_checks_are_zero(lambdas):
     status, shown = stats(lambdas, venue["place_id"], admin)
     assert status == 200
     assert shown["checks_today"] == shown["checks_total"] == 0 and shown["hourly"] == [0] * 24
-    assert shown["inspectors"] == []
+    assert shown["inspectors"] == []  # nobody bound, not even the admin
 
 
 def test_an_inspector_may_not_read_the_admin_statistics(lambdas, scene):
@@ -287,7 +287,29 @@ def test_reading_statistics_never_queries_or_scans_the_checks(lambdas, scene):
     drain(lambdas, scene["place_id"])
     with count_aws_calls() as calls:
         stats(lambdas, scene["place_id"], scene["admin"])
-    assert calls == {"dynamodb.BatchGetItem": 1}  # the venue and its two buckets; the names ride in the total
+    # the venue and its two buckets (the names ride in the total), and the venue's bindings (every bound inspector)
+    assert calls == {"dynamodb.BatchGetItem": 1, "dynamodb.Query": 1}
+
+
+def test_statistics_query_only_the_venues_bindings(lambdas, scene, monkeypatch):
+    """GIVEN a venue with checks WHEN the admin reads the statistics THEN the one Query is of the relations'
+    inverse index for this venue: no Query touches the checks or the stats table."""
+    from botocore.client import BaseClient
+    from healthcode.config import get_config
+
+    _submit(lambdas, scene, 4)
+    drain(lambdas, scene["place_id"])
+    queries = []
+    original = BaseClient._make_api_call
+
+    def spy(self, operation, params):
+        if operation == "Query":
+            queries.append(params)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", spy)
+    stats(lambdas, scene["place_id"], scene["admin"])
+    assert [(q["TableName"], q.get("IndexName")) for q in queries] == [(get_config().relations_table, "inverse")]
 
 
 def test_inspectors_whose_checks_carry_no_name_are_named_from_their_person(lambdas, scene):
@@ -318,3 +340,46 @@ def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
         "scope": {"S": "venue#01JVENUE000000000000000000"}, "bucket": {"S": "total"}})["Item"]
     assert (item["checks"]["N"], item["fever"]["N"], item["quick"]["N"]) == ("3", "1", "1")
     assert item["n#01JINSPECTOR00000000000001"] == {"S": "李*红"}  # the inspector's masked name, for the admin's read
+
+
+def test_an_inspector_bound_without_checks_is_listed_with_zeros(lambdas, scene):
+    """GIVEN a venue whose two inspectors have checked people, and a third inspector bound today who has not
+    WHEN the admin reads the statistics THEN all three are listed, the new one with zero counts."""
+    submitted = _submit(lambdas, scene, 4)
+    drain(lambdas, scene["place_id"])
+    newcomer = new_person(lambdas, name="新来丙")
+    assert join(lambdas, newcomer, scene["venue"]["join_code"])[0] == 201
+    status, shown = stats(lambdas, scene["place_id"], scene["admin"], submitted[-1]["at"][:10])
+    assert status == 200
+    rows = {row["person_id"]: row for row in shown["inspectors"]}
+    assert set(rows) == {*scene["inspectors"], newcomer}
+    assert rows[newcomer] == {"person_id": newcomer, "name_masked": "新*丙", "bound": True, "is_admin": False,
+                              "today": 0, "total": 0, "fever_today": 0, "fever_total": 0}
+
+
+def test_a_venue_without_checks_lists_its_bound_inspectors(lambdas):
+    """GIVEN a new venue whose admin and one inspector are bound WHEN the admin reads the statistics
+    THEN both inspectors are listed with zero counts, the admin marked as such."""
+    admin, inspector = new_person(lambdas, name="场所管理"), new_person(lambdas, name="检测员乙")
+    venue = create_venue(lambdas, admin)
+    join(lambdas, admin, venue["join_code"])
+    join(lambdas, inspector, venue["join_code"])
+    status, shown = stats(lambdas, venue["place_id"], admin)
+    assert status == 200
+    assert sorted((r["name_masked"], r["is_admin"], r["today"], r["total"]) for r in shown["inspectors"]) == [
+        ("场**理", True, 0, 0), ("检**乙", False, 0, 0)]
+
+
+def test_an_unbound_inspector_keeps_their_counts_marked_unbound(lambdas, scene):
+    """GIVEN an inspector who checked people and was then unbound by the admin WHEN the admin reads the
+    statistics THEN their counts remain (the venue's history), marked bound: false."""
+    submitted = _submit(lambdas, scene, 4)
+    drain(lambdas, scene["place_id"])
+    gone = scene["inspectors"][1]
+    status, _ = api(lambdas, "DELETE", f"/v1/venues/{scene['place_id']}/inspectors/{gone}",
+                    "/v1/venues/{id}/inspectors/{person_id}", scene["admin"],
+                    params={"id": scene["place_id"], "person_id": gone})
+    assert status == 204
+    status, shown = stats(lambdas, scene["place_id"], scene["admin"], submitted[-1]["at"][:10])
+    row = next(r for r in shown["inspectors"] if r["person_id"] == gone)
+    assert row["bound"] is False and row["total"] == 2

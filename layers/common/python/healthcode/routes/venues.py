@@ -118,11 +118,44 @@ def delete_inspector(id: str, person_id: str) -> Response[None]:
     return Response(status_code=204)
 
 
+@router.get("/v1/venues/<id>/revocations", summary="The people I unbound, whom the join code no longer admits",
+            tags=["venues"])
+def get_revocations(
+    id: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    found = places.revocations(id, _me(), limit, api.decode_cursor(cursor))
+    last_key = found.pop("last_key")
+    return found | {"next_cursor": api.encode_cursor(last_key)}
+
+
+@router.delete("/v1/venues/<id>/revocations/<person_id>",
+               summary="Readmit an unbound person: the join code admits them again (they bind themselves)",
+               tags=["venues"], responses={204: {"description": "Readmitted"}})
+def delete_revocation(id: str, person_id: str) -> Response[None]:
+    places.readmit(id, _me(), person_id)
+    return Response(status_code=204)
+
+
 @router.post("/v1/venues/<id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
              tags=["venues"], status_code=201)
 def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
     offer = places.offer_transfer(id, _me(), body.name, body.id_type, body.id_number)
     return Response(status_code=201, content_type="application/json", body=offer)
+
+
+@router.get("/v1/venues/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any",
+            tags=["venues"])
+def get_admin_transfer(id: str) -> dict[str, Any]:
+    return places.pending_transfer(id, _me())
+
+
+@router.delete("/v1/venues/<id>/admin-transfer", summary="Withdraw the pending admin transfer", tags=["venues"],
+               responses={204: {"description": "Withdrawn"}})
+def delete_admin_transfer(id: str) -> Response[None]:
+    places.cancel_transfer(id, _me())
+    return Response(status_code=204)
 
 
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",

@@ -14,7 +14,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
 from .. import audit, clock, pii
@@ -181,11 +181,20 @@ def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
 
 
 def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
-    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person."""
+    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person.
+
+    The marker keeps the masked name the binding carried, for the admin's list of unbound people (readmit)."""
     place = venue_of_admin(place_id, admin_id)
     now = clock.iso(clock.now())
+    try:
+        name_masked = (Relation.get(inspector_id, f"{VENUE}#{place.place_id}", consistent_read=True).data
+                       or {}).get("name_masked", "")
+    except DoesNotExist:
+        raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
+                       field="person_id") from None
     binding = Relation.make(inspector_id, VENUE, place.place_id, now)
-    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now, data={"by": admin_id})
+    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now,
+                              data={"by": admin_id, "name_masked": name_masked})
     try:
         (Tx().delete("binding", binding, Relation.owner.exists())
              .put("tombstone", tombstone)
@@ -197,11 +206,94 @@ def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
         raise
 
 
+def revocations(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | None) -> dict[str, Any]:
+    """The people the admin unbound (whom the join code no longer admits), masked, in person order: one Query
+    of the relations' inverse index on the venue. Markers left before names rode along are named from the person."""
+    place = venue_of_admin(place_id, admin_id)
+    page = Relation.inverse.query(place.place_id, Relation.inverse_sk.startswith(f"{UNBOUND}#"), limit=limit,
+                                  last_evaluated_key=start_key(cursor, Relation.inverse, place.place_id,
+                                                               prefix=f"{UNBOUND}#"))
+    markers = list(page)
+    unnamed = [m.owner for m in markers if not (m.data or {}).get("name_masked")]
+    names = {p.person_id: p.name_masked for p in Person.batch_get(unnamed, attributes_to_get=["person_id",
+                                                                                                "name_masked"])} \
+        if unnamed else {}
+    items = [{"person_id": m.owner, "name_masked": (m.data or {}).get("name_masked") or names.get(m.owner, ""),
+              "unbound_at": m.created_at} for m in markers]
+    return {"place_id": place.place_id, "items": items, "last_key": page.last_evaluated_key}
+
+
+def readmit(place_id: str, admin_id: str, person_id: str) -> None:
+    """Lift an unbinding: the join code admits this person again, and they bind themselves with it as any inspector
+    does (the admin does not bind anyone without their consent). 404 on the person_id when nothing is to lift.
+    The person's audit trail records who let them back, and where."""
+    place = venue_of_admin(place_id, admin_id)
+    if not person_id or len(person_id) > 64:
+        raise NotFound("This person was not unbound from the venue", "该人员未被解除绑定", field="person_id")
+    try:
+        Relation(owner=person_id, sk=f"{UNBOUND}#{place.place_id}").delete(condition=Relation.owner.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise NotFound("This person was not unbound from the venue", "该人员未被解除绑定",
+                           field="person_id") from None
+        raise
+    audit.record(person_id, admin_id, "VENUE_READMIT", purpose="venue admin lifts an unbinding (恢复绑定资格)",
+                 place_id=place.place_id)
+
+
 # ---------------------------------------------------------------- admin transfer (更换绑定)
 
 
 def _transfer_key(token: str) -> str:
     return f"venue-transfer#{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+def _pending_key(place_id: str) -> str:
+    """The venue's one pending offer: value = the offer's key (the token stays hashed), data = who and when."""
+    return f"venue-transfer-pending#{place_id}"
+
+
+def _read_pending(place_id: str) -> AuthItem | None:
+    """The venue's pending offer pointer, if it has not expired (DynamoDB's TTL deletes lazily)."""
+    try:
+        pending = AuthItem.get(_pending_key(place_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if pending.expires_at is None or pending.expires_at <= clock.now():
+        return None
+    return pending
+
+
+def _pending_view(place_id: str, pending: AuthItem | None) -> dict[str, Any]:
+    shown = None
+    if pending is not None:
+        shown = {"successor_name_masked": pending.data.get("to_name_masked", ""),
+                 "offered_at": pending.data.get("offered_at"),
+                 "expires_at": pending.data.get("expires_at") or clock.iso(pending.expires_at)}
+    return {"place_id": place_id, "pending": shown}
+
+
+def pending_transfer(place_id: str, admin_id: str) -> dict[str, Any]:
+    """GET /v1/venues/{id}/admin-transfer: the offer awaiting the successor (masked name, until when), or null.
+    The token is not shown again (it is stored hashed): an admin who lost the link withdraws and offers anew."""
+    place = venue_of_admin(place_id, admin_id)
+    return _pending_view(place.place_id, _read_pending(place.place_id))
+
+
+def cancel_transfer(place_id: str, admin_id: str) -> None:
+    """DELETE /v1/venues/{id}/admin-transfer: withdraw the pending offer; its token no longer accepts. 404 when none."""
+    place = venue_of_admin(place_id, admin_id)
+    pending = _read_pending(place.place_id)
+    if pending is None:
+        raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id")
+    try:
+        (Tx().delete("offer", AuthItem(key=pending.value))
+             .delete("pending", AuthItem(key=pending.key), AuthItem.value == pending.value)
+             .commit())
+    except Cancelled as cancelled:
+        if cancelled.failed("pending"):  # accepted, withdrawn or replaced meanwhile
+            raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id") from None
+        raise
 
 
 def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
@@ -225,9 +317,32 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
     except DoesNotExist:
         pass
     token = secrets.token_urlsafe(24)
-    expires = clock.now() + TRANSFER_TTL
-    AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
-             data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(clock.now())}).save()
+    offered_at = clock.now()
+    expires = offered_at + TRANSFER_TTL
+    offer = AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
+                     data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(offered_at)})
+    # One pending offer per venue: a new offer replaces (and voids) the previous one, so only the last person
+    # named can take the venue over; the pointer lets the admin see and withdraw it.
+    try:
+        previous = AuthItem.get(_pending_key(place.place_id), consistent_read=True)
+    except DoesNotExist:
+        previous = None
+    pointer = AuthItem(key=_pending_key(place.place_id), value=offer.key, expires_at=expires,
+                       data={"to": successor.person_id, "to_name_masked": successor.name_masked,
+                             "offered_at": clock.iso(offered_at), "expires_at": clock.iso(expires)})
+    tx = Tx()
+    if previous is not None:
+        tx.delete("previous", AuthItem(key=previous.value))
+        tx.put("pending", pointer, AuthItem.value == previous.value)
+    else:
+        tx.put("pending", pointer, AuthItem.key.does_not_exist())
+    try:
+        tx.put("offer", offer, AuthItem.key.does_not_exist()).commit()
+    except Cancelled as cancelled:
+        if cancelled.failed("pending") or cancelled.conflict:
+            raise Conflict("Another admin transfer was just offered or withdrawn; try again",
+                           "更换管理员的邀请刚刚发生变化，请重试", field="id") from None
+        raise
     # The admin looked the successor up by name and ID number and is shown their masked name: audited.
     audit.record(successor.person_id, admin_id, "VENUE_ADMIN_OFFER", purpose="venue admin transfer (更换绑定)",
                  place_id=place.place_id)
@@ -251,6 +366,7 @@ def accept_transfer(token: str, person_id: str) -> Place:
         raise Conflict("The venue's admin has changed since the offer", "场所管理员已变更，邀请失效", field="token")
     tx = (Tx()
           .delete("offer", offer, AuthItem.key.exists())
+          .delete("pending", AuthItem(key=_pending_key(place.place_id)))
           .delete("old_admin", AuthItem(key=admin_marker(old_admin)), AuthItem.value == place.place_id)
           .put("new_admin", AuthItem(key=admin_marker(person_id), value=place.place_id), AuthItem.key.does_not_exist())
           .update("place_admin", AuthItem(key=place_admin_marker(place.place_id)), [AuthItem.value.set(person_id)],

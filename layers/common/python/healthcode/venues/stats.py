@@ -36,7 +36,7 @@ from .. import clock
 from ..aws import client
 from ..config import get_config
 from ..errors import NotFound
-from ..models import Check, Person, Place
+from ..models import Check, Person, Place, Relation
 from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
 from ..streamstats import numbers as _numbers
 from ..streamstats import parse_day as parse_day  # the statistics routes' date=
@@ -199,11 +199,25 @@ def _masked_names(person_ids: list[str]) -> dict[str, str]:
     return names
 
 
-def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
-    """GET /v1/venues/{id}/stats: one BatchGetItem of the venue and its two buckets, whatever the number of checks.
+def bound_inspectors(place_id: str) -> dict[str, str]:
+    """The venue's inspectors bound now -> their masked names, from the bindings (the relations' inverse index):
+    one Query per 1 MB page, i.e. per some thousands of inspectors."""
+    return {binding.owner: (binding.data or {}).get("name_masked", "")
+            for binding in Relation.inverse.query(place_id, Relation.inverse_sk.startswith(f"{VENUE}#"))}
 
-    Inspectors' masked names ride in the total bucket (`n#<inspector>`); only an inspector whose checks predate
-    that costs one more BatchGetItem of their person items.
+
+def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
+    """GET /v1/venues/{id}/stats: one BatchGetItem of the venue and its two buckets, whatever the number of checks,
+    then (the caller being the admin) one Query of the venue's bindings, so that every bound inspector is listed,
+    with zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
+
+    The roster is read from the bindings themselves (the relations' inverse index), not kept in the total bucket:
+    bindings do not pass through the checks stream, so the bucket would need the join, unbind and leave
+    transactions as further writers of an item the stream's anchored transactions own, and a backfill of every
+    existing binding. The Query's size follows the number of inspectors, never of checks. An inspector who has
+    checks but is no longer bound stays listed (`bound: false`): the counts are the venue's history.
+    Masked names come from the binding, else from the total bucket (`n#<inspector>`); only an inspector known to
+    neither costs one more BatchGetItem of their person items.
     """
     cfg = get_config()
     scope = f"venue#{place_id}"
@@ -228,14 +242,18 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         venue_of_admin(place_id, admin_id)  # raises the 403 with its message
     buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
     total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
-    inspector_ids = sorted({name.split("#")[1] for name in total if name.startswith("i#")})
+    bound = bound_inspectors(place.place_id)
+    counted = {name.split("#")[1] for name in total if name.startswith("i#")}
+    inspector_ids = sorted(counted | set(bound))
     total_item = buckets.get("total") or {}
     names = {pid: total_item[f"n#{pid}"]["S"] for pid in inspector_ids if "S" in total_item.get(f"n#{pid}", {})}
+    names |= {pid: name for pid, name in bound.items() if name}
     unnamed = [pid for pid in inspector_ids if pid not in names]  # checks stored before names rode along
     if unnamed:
         names |= _masked_names(unnamed)
     inspectors = [
-        {"person_id": pid, "name_masked": names.get(pid, ""), "today": today.get(f"i#{pid}#checks", 0),
+        {"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
+         "is_admin": pid == place.admin_id, "today": today.get(f"i#{pid}#checks", 0),
          "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
          "fever_total": total.get(f"i#{pid}#fever", 0)}
         for pid in inspector_ids
