@@ -83,8 +83,9 @@ def administered_place_id(kind: str, person_id: str) -> str | None:
 
 
 def create_with_admin(kind: str, admin_id: str, draw: Callable[[str], Place],
-                      already_admin: type[Conflict]) -> Place:
-    """One transaction: the place `draw(join_code)` builds, both admin markers and the join-code marker.
+                      already_admin: type[Conflict], also: Callable[[Tx, Place], Any] | None = None) -> Place:
+    """One transaction: the place `draw(join_code)` builds, both admin markers and the join-code marker (and
+    whatever `also(tx, place)` adds to it, e.g. a venue's empty roster).
 
     Of racing requests by one admin exactly one wins; the others get `already_admin`. A join-code (or id)
     collision draws again.
@@ -101,6 +102,8 @@ def create_with_admin(kind: str, admin_id: str, draw: Callable[[str], Place],
                    AuthItem.key.does_not_exist())
               .put("join_code", AuthItem(key=join_code_marker(place.join_code), value=place.place_id),
                    AuthItem.key.does_not_exist()))
+        if also is not None:
+            also(tx, place)
         try:
             tx.commit()
             return place

@@ -2,7 +2,8 @@
 
 Submodules: `regions` (9-digit region codes), `places` (the venue, its admin and members), `inspectors`
 (bindings), `checks` (temperature checks and quick check-ins), `quickcode` (the printable 葵花码), `stats`
-(stream aggregation into the stats table and the reads of it), `tx` (transactions that say which item failed).
+(stream aggregation into the stats table and the reads of it), `roster` (the bound inspectors, kept in the
+stats table by the binding transactions), `tx` (transactions that say which item failed).
 """
 
 VENUE = "VENUE"  # Place.kind, Relation kind of an inspector's binding (owner = inspector, target = place_id)

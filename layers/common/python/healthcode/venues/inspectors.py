@@ -1,24 +1,25 @@
 """Inspectors (检测员): bind to venues with the join code, list and leave them.
 
 A binding is the relation `VENUE#<place_id>` owned by the inspector (many venues per inspector, many inspectors
-per venue); the inverse index lists a venue's inspectors. Anyone holding such a relation is an inspector of that
-venue, for checks here and for POST /v1/scan elsewhere.
+per venue); the inverse index lists a venue's inspectors, and the venue's roster in the stats table
+(healthcode.venues.roster) lists them too, written in the same transactions (for the one-read statistics).
+Anyone holding such a relation is an inspector of that venue, for checks here and for POST /v1/scan elsewhere.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.exceptions import DoesNotExist
 
 from .. import clock
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Person, Place, Relation
 from ..paging import start_key
 from ..place_admin import place_by_join_code
-from . import UNBOUND, VENUE
+from . import UNBOUND, VENUE, roster
 from .places import get_venue, normalise_join_code, view
-from .tx import Cancelled, Tx
+from .tx import Cancelled, Tx, commit_retrying
 
 
 class AlreadyBound(Conflict):
@@ -43,20 +44,25 @@ def venue_by_join_code(join_code: str) -> Place:
 
 
 def join(person_id: str, join_code: str) -> dict[str, Any]:
-    """Bind as an inspector. An inspector the admin unbound is refused (JOIN_REVOKED) — except the venue's own
+    """Bind as an inspector (the binding and the venue's roster line in one transaction). An inspector the admin unbound is refused (JOIN_REVOKED) — except the venue's own
     admin, who may always bind as an inspector of their venue (FAQ (三) 11), and whose old tombstone is cleared."""
     place = venue_by_join_code(join_code)
     person = Person.get(person_id)
     binding = Relation.make(person_id, VENUE, place.place_id, clock.iso(clock.now()),
                             data={"name_masked": person.name_masked})
     tombstone = f"{UNBOUND}#{place.place_id}"
-    tx = Tx()
-    if place.admin_id == person_id:
-        tx.delete("tombstone", Relation(owner=person_id, sk=tombstone))
-    else:
-        tx.check("tombstone", Relation, person_id, tombstone, Relation.owner.does_not_exist())
+
+    def build() -> Tx:
+        tx = Tx()
+        if place.admin_id == person_id:
+            tx.delete("tombstone", Relation(owner=person_id, sk=tombstone))
+        else:
+            tx.check("tombstone", Relation, person_id, tombstone, Relation.owner.does_not_exist())
+        return (tx.put("binding", binding, Relation.owner.does_not_exist())
+                  .update("roster", roster.item(place.place_id), roster.bind(person_id, person.name_masked)))
+
     try:
-        tx.put("binding", binding, Relation.owner.does_not_exist()).commit()
+        commit_retrying(build)
     except Cancelled as cancelled:
         if cancelled.failed("tombstone"):
             raise JoinRevoked(field="join_code") from None
@@ -81,10 +87,13 @@ def my_venues(person_id: str, limit: int, cursor: dict[str, Any] | None) -> tupl
 
 
 def leave(person_id: str, place_id: str) -> None:
+    """Unbind oneself: the binding and the roster's line go in one transaction (nothing is written when not bound)."""
     try:
-        Relation.make(person_id, VENUE, place_id, "").delete(condition=Relation.owner.exists())
-    except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
+        commit_retrying(lambda: Tx().delete("binding", Relation.make(person_id, VENUE, place_id, ""),
+                                            Relation.owner.exists())
+                                    .update("roster", roster.item(place_id), roster.unbind(person_id)))
+    except Cancelled as cancelled:
+        if cancelled.failed("binding"):
             raise NotFound("You are not bound to this venue", "您未绑定该场所", field="id") from None
         raise
 

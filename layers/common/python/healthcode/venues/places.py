@@ -32,9 +32,9 @@ from ..place_admin import (
     place_admin_marker,
 )
 from ..place_admin import admin_marker as _admin_marker
-from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES
+from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
 from .regions import parse_region
-from .tx import Cancelled, Tx
+from .tx import Cancelled, Tx, commit_retrying
 
 TRANSFER_TTL = timedelta(days=3)
 
@@ -120,7 +120,9 @@ def create_venue(admin_id: str, region_code: str, address: str, venue_type: str,
             phone_masked=pii.mask_phone(phone), created_at=clock.iso(clock.now()),
         )
 
-    return create_with_admin(VENUE, admin_id, draw, AlreadyAdmin)
+    # the empty roster in the same transaction: a venue created from now on always has a complete one
+    return create_with_admin(VENUE, admin_id, draw, AlreadyAdmin,
+                             also=lambda tx, place: tx.put("roster", roster.empty(place.place_id, place.created_at)))
 
 
 def venue_of(admin_id: str) -> Place:
@@ -181,7 +183,8 @@ def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
 
 
 def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
-    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person.
+    """Remove the binding and leave a marker so the (fixed) join code no longer admits this person; the venue's
+    roster (healthcode.venues.roster) drops them in the same transaction.
 
     The marker keeps the masked name the binding carried, for the admin's list of unbound people (readmit)."""
     place = venue_of_admin(place_id, admin_id)
@@ -196,9 +199,9 @@ def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
     tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now,
                               data={"by": admin_id, "name_masked": name_masked})
     try:
-        (Tx().delete("binding", binding, Relation.owner.exists())
-             .put("tombstone", tombstone)
-             .commit())
+        commit_retrying(lambda: Tx().delete("binding", binding, Relation.owner.exists())
+                                    .put("tombstone", tombstone)
+                                    .update("roster", roster.item(place.place_id), roster.unbind(inspector_id)))
     except Cancelled as cancelled:
         if cancelled.failed("binding"):
             raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",

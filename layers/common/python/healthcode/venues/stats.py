@@ -8,6 +8,8 @@ beforehand and one UpdateItem per bucket suffices):
   one BatchGetItem, with no lookup of the inspectors);
 - `inspector#<person_id>` / `day#<YYYY-MM-DD>#<place_id>` and `inspector#<person_id>` / `total#<place_id>`:
   `checks`, `fever`, `red`.
+The same partition holds `venue#<place_id>` / `roster`, the bound inspectors (healthcode.venues.roster): written
+by the binding transactions, never by this stream, and read with the buckets in the statistics' one BatchGetItem.
 
 Exactly once. All checks of one venue and day share a partition key of the checks table (`<place_id>#<date>`),
 and DynamoDB Streams delivers one partition key's records in order (a parent shard before its children), with
@@ -40,7 +42,7 @@ from ..models import Check, Person, Place, Relation
 from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
 from ..streamstats import numbers as _numbers
 from ..streamstats import parse_day as parse_day  # the statistics routes' date=
-from . import VENUE
+from . import VENUE, roster
 from .checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
 from .places import venue_of_admin
 
@@ -201,30 +203,34 @@ def _masked_names(person_ids: list[str]) -> dict[str, str]:
 
 def bound_inspectors(place_id: str) -> dict[str, str]:
     """The venue's inspectors bound now -> their masked names, from the bindings (the relations' inverse index):
-    one Query per 1 MB page, i.e. per some thousands of inspectors."""
+    one Query per 1 MB page, i.e. per some thousands of inspectors. The statistics' fallback for venues created
+    before the roster (healthcode.venues.roster) existed."""
     return {binding.owner: (binding.data or {}).get("name_masked", "")
             for binding in Relation.inverse.query(place_id, Relation.inverse_sk.startswith(f"{VENUE}#"))}
 
 
 def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
-    """GET /v1/venues/{id}/stats: one BatchGetItem of the venue and its two buckets, whatever the number of checks,
-    then (the caller being the admin) one Query of the venue's bindings, so that every bound inspector is listed,
-    with zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
+    """GET /v1/venues/{id}/stats: ONE BatchGetItem, whatever the number of checks and of inspectors: the venue, its
+    two buckets (`total`, `day#<date>`) and its roster (`roster`), so that every bound inspector is listed, with
+    zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
 
-    The roster is read from the bindings themselves (the relations' inverse index), not kept in the total bucket:
-    bindings do not pass through the checks stream, so the bucket would need the join, unbind and leave
-    transactions as further writers of an item the stream's anchored transactions own, and a backfill of every
-    existing binding. The Query's size follows the number of inspectors, never of checks. An inspector who has
-    checks but is no longer bound stays listed (`bound: false`): the counts are the venue's history.
-    Masked names come from the binding, else from the total bucket (`n#<inspector>`); only an inspector known to
-    neither costs one more BatchGetItem of their person items.
+    The roster is its own item of the stats table (healthcode.venues.roster), not a part of the total bucket: the
+    stream's anchored transactions own the buckets, while the roster is written by the binding transactions (join,
+    leave, the admin's unbind), each in the same transaction as the binding it creates or deletes. A venue created
+    before the roster existed has no complete roster (no `created_at`): for it, and only for it, the bound
+    inspectors are read from the bindings themselves, one more call (`bound_inspectors`, a Query of the relations'
+    inverse index whose size follows the number of inspectors, never of checks). An inspector who has checks but
+    is no longer bound stays listed (`bound: false`): the counts are the venue's history.
+    Masked names come from the roster (or binding), else from the total bucket (`n#<inspector>`); only an
+    inspector known to neither costs one more BatchGetItem of their person items.
     """
     cfg = get_config()
     scope = f"venue#{place_id}"
     answer = client("dynamodb").batch_get_item(RequestItems={
         cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}], "ConsistentRead": True},
         cfg.stats_table: {"Keys": [{"scope": {"S": scope}, "bucket": {"S": "total"}},
-                                   {"scope": {"S": scope}, "bucket": {"S": f"day#{day.isoformat()}"}}],
+                                   {"scope": {"S": scope}, "bucket": {"S": f"day#{day.isoformat()}"}},
+                                   roster.key(place_id)],
                           "ConsistentRead": True},
     })
     if answer.get("UnprocessedKeys"):
@@ -241,8 +247,9 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     if place.admin_id != admin_id:
         venue_of_admin(place_id, admin_id)  # raises the 403 with its message
     buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
+    listed = buckets.pop(roster.BUCKET, None)
+    bound = roster.inspectors(listed) if roster.complete(listed) else bound_inspectors(place.place_id)
     total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
-    bound = bound_inspectors(place.place_id)
     counted = {name.split("#")[1] for name in total if name.startswith("i#")}
     inspector_ids = sorted(counted | set(bound))
     total_item = buckets.get("total") or {}

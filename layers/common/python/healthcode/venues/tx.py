@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -63,3 +66,21 @@ class Tx:
             if not named:
                 raise
             raise Cancelled(named) from error
+
+
+CONFLICT_ATTEMPTS = 5
+
+
+def commit_retrying(build: Callable[[], Tx], attempts: int = CONFLICT_ATTEMPTS) -> None:
+    """Build and commit a transaction, again (rebuilt, after a short random pause) while it is cancelled only by
+    TransactionConflict: concurrent transactions on one shared item (a venue's roster, which every join and
+    unbind updates) conflict in DynamoDB instead of queueing. Being all-or-nothing, a cancelled one wrote nothing."""
+    for attempt in range(attempts):
+        try:
+            build().commit()
+            return
+        except Cancelled as cancelled:
+            if attempt == attempts - 1 or not cancelled.conflict or any(
+                    code == "ConditionalCheckFailed" for code in cancelled.reasons.values()):
+                raise
+        time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
