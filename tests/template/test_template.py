@@ -365,3 +365,13 @@ def test_every_route_has_a_sample_event():
             samples.add((sample["httpMethod"], sample["resource"]))
     missing = [(r.method.upper(), r.path) for r in routes(load_template()) if (r.method.upper(), r.path) not in samples]
     assert missing == []
+
+
+def test_imported_feed_files_and_their_rejects_expire(source: dict):
+    # GIVEN the code bucket, where feed files are moved once imported (healthcode.inbox) WHEN its lifecycle is read
+    # THEN the processed files and the rejects (personal data) expire; the printable cards (codes/) do not
+    from healthcode.inbox import PROCESSED, REJECTS
+
+    rules = source["Resources"]["CodeBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiring = {rule["Prefix"]: rule["ExpirationInDays"] for rule in rules if rule["Status"] == "Enabled"}
+    assert set(expiring) == {PROCESSED, REJECTS} and all(0 < days <= 90 for days in expiring.values())
