@@ -214,3 +214,24 @@ def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock
     # THEN 429, and no person was created
     assert status == 429 and int(headers["retry-after"]) == 600
     assert find_by_document(parse_document("ID_CARD", number, None)) is None
+
+
+def test_sms_logins_beyond_the_limit_are_429_before_the_code_is_checked(lambdas, event, clock, address, monkeypatch):
+    from healthcode.models import AuthItem
+    from healthcode.pii import lookup_hash
+    from healthcode.sms_login import PURPOSE
+
+    def log_in(phone, code):
+        return call(lambdas["AuthFunction"], event("auth-sms-login.json", source_ip=address,
+                                                   body={"phone": phone, "sms_code": code}))
+
+    # GIVEN an SMS-login limit of 3 per 10 minutes used up by one address trying codes across phones
+    monkeypatch.setenv("RATE_LIMITS", "auth-sms-login=3/600")
+    assert [log_in(new_phone(), "000000")[0] for _ in range(3)] == [400, 400, 400]
+
+    # WHEN it tries a phone once more THEN 429 with Retry-After, and that phone's wrong-code count is untouched
+    phone = new_phone()
+    status, body, headers = log_in(phone, "000000")
+    assert status == 429 and body["error"]["code"] == "TOO_MANY_REQUESTS" and int(headers["retry-after"]) == 600
+    with pytest.raises(AuthItem.DoesNotExist):  # no miss was counted against that phone
+        AuthItem.get(f"otp-lock#{PURPOSE}#{lookup_hash('phone', phone)}#attempts")

@@ -9,6 +9,7 @@ connection, not from a header) once the request is well-formed, and before it re
     auth-captcha    POST /v1/auth/captcha    60 per 10 minutes
     auth-sms-code   POST /v1/auth/sms-code   20 per 10 minutes (each phone has its own limits too, see otp)
     auth-login      POST /v1/auth/login     100 per 10 minutes
+    auth-sms-login  POST /v1/auth/sms-login  60 per 10 minutes (each phone also locks after 5 wrong codes, see otp)
 
 Generous on purpose: many phones share one address behind carrier NAT, and a real user never comes near them.
 The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`.
@@ -46,12 +47,14 @@ INBOUND_APPLY = "inbound-apply"
 AUTH_CAPTCHA = "auth-captcha"
 AUTH_SMS_CODE = "auth-sms-code"
 AUTH_LOGIN = "auth-login"
+AUTH_SMS_LOGIN = "auth-sms-login"
 
 LIMITS = {
     INBOUND_APPLY: Limit(30, timedelta(minutes=10)),
     AUTH_CAPTCHA: Limit(60, timedelta(minutes=10)),
     AUTH_SMS_CODE: Limit(20, timedelta(minutes=10)),
     AUTH_LOGIN: Limit(100, timedelta(minutes=10)),
+    AUTH_SMS_LOGIN: Limit(60, timedelta(minutes=10)),
 }
 
 

@@ -61,8 +61,11 @@ def roles_for(person: Person) -> list[str]:
     return roles_at_login(person, IdDocument(IdType(person.id_type), pii.decrypt(person.id_enc), person.issue_count))
 
 
-def login(phone: str, sms_code: str) -> SmsLogin:
+def login(phone: str, sms_code: str, source_ip: str | None = None) -> SmsLogin:
+    """A well-formed attempt counts against its address's limit before the code is checked: one network cannot
+    try codes across many phones (each phone locks on its own after five misses)."""
     phone = international_phone(phone)
+    ratelimit.take(ratelimit.AUTH_SMS_LOGIN, source_ip)
     otp.verify_code(PURPOSE, phone, sms_code)
     person = person_by_phone(phone)
     roles = roles_for(person)

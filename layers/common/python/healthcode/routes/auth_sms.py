@@ -65,6 +65,6 @@ def post_sms_code(body: SmsCodeRequest) -> SmsCodeAnswer:
 @router.post("/v1/auth/sms-login", summary="Log in with phone and SMS code (inbound travellers, PC admins)",
              tags=["auth"])
 def post_sms_login(body: SmsLoginRequest) -> SmsLoginAnswer:
-    result = sms_login.login(body.phone, body.sms_code)
+    result = sms_login.login(body.phone, body.sms_code, ratelimit.source_ip(router))
     return SmsLoginAnswer(token=result.token, person_id=result.person_id, roles=result.roles,
                           expires_at=result.expires_at)
