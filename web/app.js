@@ -987,17 +987,6 @@
     loadDeclarations();
   }
 
-  function newIdempotencyKey() {
-    var c = window.crypto;
-    if (c && typeof c.randomUUID === "function") return c.randomUUID();
-    if (c && typeof c.getRandomValues === "function") {
-      return Array.prototype.map.call(c.getRandomValues(new Uint8Array(16)), function (b) {
-        return (b + 256).toString(16).slice(1);
-      }).join("");
-    }
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  }
-
   function onDeclareSubmit(event) {
     event.preventDefault();
     var form = el.declareForm;
@@ -1026,7 +1015,7 @@
     // the server stores the declaration once; a changed form or a success starts a new submission.
     var sent = JSON.stringify([withMember(""), body]);
     if (!state.declareAttempt || state.declareAttempt.sent !== sent) {
-      state.declareAttempt = { sent: sent, key: newIdempotencyKey() };
+      state.declareAttempt = { sent: sent, key: YKM.newIdempotencyKey() };
     }
     setBusy(el.declareSubmit, true, "提交中…");
     api(withMember("/v1/me/declarations"), { method: "POST", auth: true, body: body,

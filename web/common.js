@@ -199,7 +199,21 @@
     if (input) input.focus();
   }
 
+  // An Idempotency-Key (healthcode.idempotency: 1-128 of A-Z a-z 0-9 . _ : -): one per submission, reused when the
+  // same submission is sent again after a lost answer, so the server stores it once.
+  function newIdempotencyKey() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") return c.randomUUID();
+    if (c && typeof c.getRandomValues === "function") {
+      return Array.prototype.map.call(c.getRandomValues(new Uint8Array(16)), function (b) {
+        return (b + 256).toString(16).slice(1);
+      }).join("");
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+  }
+
   window.YKM = {
+    newIdempotencyKey: newIdempotencyKey,
     formatTime: formatTime,
     loadSession: loadSession,
     saveSession: saveSession,

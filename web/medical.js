@@ -44,17 +44,6 @@
 
   function today() { return YKM.formatTime(new Date()).slice(0, 10); }
 
-  function newKey() {
-    var c = window.crypto;
-    if (c && typeof c.randomUUID === "function") return c.randomUUID();
-    if (c && typeof c.getRandomValues === "function") {
-      return Array.prototype.map.call(c.getRandomValues(new Uint8Array(16)), function (b) {
-        return (b + 256).toString(16).slice(1);
-      }).join("");
-    }
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  }
-
   // ---------------------------------------------------------------- failures
 
   // A lapsed session sends back to the login page; anything else is shown above the screen, its field focused.
@@ -172,7 +161,7 @@
     // One Idempotency-Key per submission: sending the same notice again (after a network failure) reuses it, so
     // the server issues it once; a changed form, another person or a success starts a new submission.
     var sent = JSON.stringify(body);
-    if (!state.attempt || state.attempt.sent !== sent) state.attempt = { sent: sent, key: newKey() };
+    if (!state.attempt || state.attempt.sent !== sent) state.attempt = { sent: sent, key: YKM.newIdempotencyKey() };
     setBusy($("notice-submit"), true, "提交中…");
     api("/v1/medical/notices", { method: "POST", auth: true, body: body,
                                  headers: { "Idempotency-Key": state.attempt.key } })

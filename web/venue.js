@@ -63,11 +63,6 @@
     return body;
   }
 
-  function newKey() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-    return "k-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-
   // ---------------------------------------------------------------- tabs
 
   function showTab(name) {
@@ -303,7 +298,7 @@
   function submitCheck(temperature) {
     var qr = $("check-qr").value.trim();
     if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描粤康码" }), $("check-form"));
-    var key = newKey();
+    var key = YKM.newIdempotencyKey();
     var path = "/v1/venues/" + state.checking.place_id + "/checks"
       + ($("check-with-declaration").checked ? "?with_declaration=true" : "");
     var send = function () {
@@ -431,7 +426,7 @@
     $("checkin-form").addEventListener("submit", function (event) {
       event.preventDefault();
       var qr = $("checkin-qr").value.trim();
-      call("/v1/quick-checkin", { method: "POST", body: { qr: qr }, headers: { "Idempotency-Key": newKey() } })
+      call("/v1/quick-checkin", { method: "POST", body: { qr: qr }, headers: { "Idempotency-Key": YKM.newIdempotencyKey() } })
         .then(function (answer) {
           showError(null);
           var result = $("checkin-result");

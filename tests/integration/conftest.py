@@ -93,3 +93,26 @@ def event():
 @pytest.fixture
 def invoke():
     return call
+
+
+class Clock:
+    """healthcode.clock.now() under the test's control: `.now` is what it answers, `.advance(minutes=...)` moves it."""
+
+    def __init__(self, start) -> None:
+        self.now = start
+
+    def advance(self, **delta: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(aws, monkeypatch) -> Clock:
+    """The product's clock frozen at 10:00:00 today, Shanghai time (on a 10-minute boundary: rate-limit windows
+    start there)."""
+    from healthcode import clock as product_clock
+
+    frozen = Clock(product_clock.now().replace(hour=10, minute=0, second=0, microsecond=0))
+    monkeypatch.setattr(product_clock, "now", lambda: frozen.now)
+    return frozen

@@ -18,23 +18,6 @@ import pytest
 from infra.local.demo import id_number, record_inbound_entry
 
 
-class Clock:
-    def __init__(self, start) -> None:
-        self.now = start
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(aws, monkeypatch):
-    from healthcode import clock as product_clock
-
-    frozen = Clock(product_clock.now().replace(hour=10, minute=0, second=0, microsecond=0))
-    monkeypatch.setattr(product_clock, "now", lambda: frozen.now)
-    return frozen
-
-
 def random_phone() -> str:
     return f"+86139{random.randrange(10**8):08d}"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
 
 import pytest
 
@@ -14,23 +13,6 @@ from infra.local.demo import id_number, record_inbound_entry
 
 NAME = "SMITH JOHN PAUL"
 
-
-class Clock:
-    def __init__(self, start) -> None:
-        self.now = start
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(aws, monkeypatch):
-    from healthcode import clock as product_clock
-
-    # 10:00:00 Shanghai is on a 10-minute boundary, so the window is the whole next 600 s
-    frozen = Clock(product_clock.now().replace(hour=10, minute=0, second=0, microsecond=0))
-    monkeypatch.setattr(product_clock, "now", lambda: frozen.now)
-    return frozen
 
 
 @pytest.fixture
