@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from orgs_support import ORG, api, create_org, join, new_person
-from venues_support import create_venue, serialized_dynamodb
+from venues_support import create_venue, race
 
 
 def _exists(key):
@@ -69,18 +68,8 @@ def test_twenty_racing_creations_by_one_admin_yield_exactly_one_organization(lam
 
     # GIVEN one person WHEN twenty creations of theirs race
     admin = new_person(lambdas)
-    answers, start = [], threading.Barrier(20)
-
-    def attempt(i):
-        start.wait()
-        answers.append(api(lambdas, "POST", "/v1/orgs", "/v1/orgs", admin, ORG | {"name": f"组织{i}"}))
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
-    with serialized_dynamodb():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    answers = race(lambda i: api(lambdas, "POST", "/v1/orgs", "/v1/orgs", admin, ORG | {"name": f"组织{i}"}),
+                   list(range(20)))
 
     # THEN exactly one organization exists, and both markers name it and them
     statuses = sorted(status for status, _ in answers)
@@ -175,17 +164,7 @@ def test_an_edit_in_a_later_week_is_allowed(lambdas):
 def test_racing_edits_in_one_week_apply_once(lambdas):
     admin = new_person(lambdas)
     org = create_org(lambdas, admin)
-    answers, start = [], threading.Barrier(8)
-
-    def attempt(i):
-        start.wait()
-        answers.append(_patch(lambdas, admin, org["place_id"], {"name": f"名称{i}"}))
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = race(lambda i: _patch(lambdas, admin, org["place_id"], {"name": f"名称{i}"}), list(range(8)))
     assert sorted(status for status, _ in answers) == [200] + [409] * 7
 
 

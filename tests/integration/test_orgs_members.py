@@ -4,11 +4,10 @@ the binding; the member count stays exact under races."""
 from __future__ import annotations
 
 import random
-import threading
 
 import pytest
 from orgs_support import api, create_org, declare, join, leave, member_of, my_orgs, new_person, stats
-from venues_support import create_venue
+from venues_support import create_venue, race
 
 
 def _member_count(lambdas, org, admin):
@@ -146,21 +145,14 @@ def test_the_member_count_is_exact_under_racing_binds_and_unbinds(lambdas):
         join(lambdas, person, org["join_code"])
     actions = [("join", p) for p in people[6:] for _ in range(2)] + [("leave", p) for p in people[:6] for _ in range(2)]
     random.Random(7).shuffle(actions)
-    start = threading.Barrier(len(actions))
-    answers = []
 
-    def run(action, person):
-        start.wait()
+    def run(step):
+        action, person = step
         if action == "join":
-            answers.append((action, join(lambdas, person, org["join_code"])[0]))
-        else:
-            answers.append((action, leave(lambdas, person, org["place_id"])[0]))
+            return action, join(lambdas, person, org["join_code"])[0]
+        return action, leave(lambdas, person, org["place_id"])[0]
 
-    threads = [threading.Thread(target=run, args=a) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = race(run, actions)
 
     # THEN each person's second attempt was refused, and the count is the number of bindings: six
     assert sorted(s for a, s in answers if a == "join") == [201] * 6 + [409] * 6

@@ -7,6 +7,7 @@ import random
 
 import pytest
 from orgs_support import create_org, declare, deliver, drain, join, member_of, new_person, stats, stream_records
+from venues_support import ConflictingStats
 
 from infra.template import ROOT
 
@@ -133,26 +134,6 @@ def test_declarations_of_no_organization_and_of_others_are_not_counted(lambdas, 
     _assert_exact(lambdas, scene, submitted)
 
 
-class _FailFor:
-    """Wraps the DynamoDB client: stats transactions of `person`'s anchor fail `times` times with a conflict."""
-
-    def __init__(self, real, person, times=1_000_000):
-        self.real, self.person, self.times = real, person, times
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
-
-    def transact_write_items(self, **kwargs):
-        from botocore.exceptions import ClientError
-
-        keys = [item["Update"]["Key"]["scope"]["S"] for item in kwargs["TransactItems"]]
-        if f"declarant#{self.person}" in keys and self.times > 0:
-            self.times -= 1
-            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                               "CancellationReasons": [{"Code": "TransactionConflict"}]}, "TransactWriteItems")
-        return self.real.transact_write_items(**kwargs)
-
-
 def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, monkeypatch):
     """One member's update fails; Lambda re-delivers from their first record on — including other members' records
     that were applied — and every count ends up exact. (One declarant per transaction here, so that a failure
@@ -164,7 +145,8 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     submitted = _submit(lambdas, scene, 12)
     records = stream_records(set(scene["members"]))
     unlucky = submitted[4]["member"]
-    monkeypatch.setattr(stats_module, "client", lambda service: _FailFor(client(service), unlucky))
+    monkeypatch.setattr(stats_module, "client",
+                        lambda service: ConflictingStats(client(service), f"declarant#{unlucky}"))
     answer = deliver(lambdas, records)
     failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
     assert set(failed) == {r["dynamodb"]["SequenceNumber"] for r in records
@@ -209,7 +191,8 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         assert rounds < 200
         batch = records[position:position + rng.randint(1, 7)]
         unlucky = rng.choice(scene["members"]) if rng.random() < 0.4 else None
-        monkeypatch.setattr(stats_module, "client", (lambda s, u=unlucky: _FailFor(client(s), u, 1)) if unlucky
+        monkeypatch.setattr(stats_module, "client", (lambda s, u=unlucky:
+                                                     ConflictingStats(client(s), f"declarant#{u}", 1)) if unlucky
                             else client)
         try:
             answer = deliver(lambdas, batch)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
-from venues_support import VENUE, api, create_venue, join, new_person, new_traveller, serialized_dynamodb
+from venues_support import VENUE, api, create_venue, join, new_person, new_traveller, race
 
 
 def _exists(key):
@@ -49,18 +48,8 @@ def test_twenty_racing_creations_by_one_admin_yield_exactly_one_venue(lambdas):
     from healthcode.models import AuthItem, Place
 
     admin = new_person(lambdas)
-    answers, start = [], threading.Barrier(20)
-
-    def attempt(i):
-        start.wait()
-        answers.append(api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | {"name": f"场所{i}"}))
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(20)]
-    with serialized_dynamodb():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    answers = race(lambda i: api(lambdas, "POST", "/v1/venues", "/v1/venues", admin, VENUE | {"name": f"场所{i}"}),
+                   list(range(20)))
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201] + [409] * 19, answers
     winner = next(body for status, body in answers if status == 201)
@@ -88,19 +77,10 @@ def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
         tokens[person] = secrets.token_urlsafe(24)
         AuthItem(key=_transfer_key(tokens[person]), value=venue["place_id"], expires_at=clock.now() + TRANSFER_TTL,
                  data={"from": admin, "to": person, "offered_at": clock.iso(clock.now())}).save()
-    answers, start = {}, threading.Barrier(20)
-
-    def accept(person):
-        start.wait()
-        answers[person] = api(lambdas, "POST", f"/v1/venues/admin-transfer/{tokens[person]}/accept",
-                              "/v1/venues/admin-transfer/{token}/accept", person, params={"token": tokens[person]})
-
-    threads = [threading.Thread(target=accept, args=(p,)) for p in successors]
-    with serialized_dynamodb():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    answers = dict(zip(successors, race(
+        lambda person: api(lambdas, "POST", f"/v1/venues/admin-transfer/{tokens[person]}/accept",
+                           "/v1/venues/admin-transfer/{token}/accept", person, params={"token": tokens[person]}),
+        successors), strict=True))
     winners = [p for p, (status, _) in answers.items() if status == 200]
     assert len(winners) == 1, answers
     assert all(status == 409 for p, (status, _) in answers.items() if p not in winners)

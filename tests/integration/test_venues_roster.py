@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from venues_support import api, check, code_of, create_venue, drain, join, new_person, serialized_dynamodb, stats
+from venues_support import api, check, code_of, create_venue, drain, join, new_person, race, stats
 
 
 def _roster(place_id):
@@ -115,18 +113,7 @@ def test_twenty_concurrent_joins_are_all_on_the_roster(lambdas, venue):
     """GIVEN twenty people WHEN they all bind to one venue at once THEN all twenty are on the roster and listed
     by the statistics."""
     people = [new_person(lambdas, name=f"检测员{i}") for i in range(20)]
-    answers, start = [], threading.Barrier(20)
-
-    def attempt(person):
-        start.wait()
-        answers.append(join(lambdas, person, venue["join_code"]))
-
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
-    with serialized_dynamodb():
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    answers = race(lambda person: join(lambdas, person, venue["join_code"]), people)
     assert sorted(status for status, _ in answers) == [201] * 20, answers
     assert set(_listed(venue["place_id"])) == set(people)
     _, shown = stats(lambdas, venue["place_id"], venue["admin"])

@@ -7,7 +7,19 @@ import random
 from collections import Counter
 
 import pytest
-from venues_support import api, check, code_of, create_venue, deliver, drain, join, new_person, stats, stream_records
+from venues_support import (
+    ConflictingStats,
+    api,
+    check,
+    code_of,
+    create_venue,
+    deliver,
+    drain,
+    join,
+    new_person,
+    stats,
+    stream_records,
+)
 
 from infra.template import ROOT
 
@@ -110,27 +122,6 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
     _assert_exact(lambdas, scene, submitted)
 
 
-class _FailFor:
-    """Wraps the DynamoDB client: stats transactions touching `place_id` fail `times` times with a conflict."""
-
-    def __init__(self, real, place_id, times=1_000_000):
-        self.real, self.place_id, self.times = real, place_id, times
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
-
-    def transact_write_items(self, **kwargs):
-        from botocore.exceptions import ClientError
-
-        keys = [item["Update"]["Key"]["scope"]["S"] for item in kwargs["TransactItems"]]
-        if f"venue#{self.place_id}" in keys and self.times > 0:
-            self.times -= 1
-            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                               "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]},
-                              "TransactWriteItems")
-        return self.real.transact_write_items(**kwargs)
-
-
 def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, monkeypatch):
     """Two venues interleaved; the second venue's update fails, Lambda re-delivers from its first record on —
     including records of the first venue that were applied — and every count ends up exact."""
@@ -150,7 +141,8 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     mine = {scene["place_id"], other["place_id"]}
     records = [r for r in stream_records() if r["dynamodb"]["Keys"]["place_date"]["S"].split("#")[0] in mine
                and r not in quick]
-    monkeypatch.setattr(stats_module, "client", lambda service: _FailFor(client(service), other["place_id"]))
+    monkeypatch.setattr(stats_module, "client",
+                        lambda service: ConflictingStats(client(service), f"venue#{other['place_id']}"))
     answer = deliver(lambdas, records)
     failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
     sequences = [r["dynamodb"]["SequenceNumber"] for r in records]
@@ -197,7 +189,8 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         size = rng.randint(1, 7)
         batch = records[position:position + size]
         fail = rng.random() < 0.3
-        monkeypatch.setattr(stats_module, "client", (lambda s: _FailFor(client(s), scene["place_id"], 1)) if fail
+        monkeypatch.setattr(stats_module, "client", (lambda s: ConflictingStats(
+            client(s), f"venue#{scene['place_id']}", 1)) if fail
                             else client)
         try:
             answer = deliver(lambdas, batch)

@@ -6,7 +6,8 @@ import contextlib
 import itertools
 import json
 import random
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from infra.local.demo import id_number
@@ -119,6 +120,47 @@ def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None
     for start in range(0, len(records), batch_size):
         answer = deliver(lambdas, records[start:start + batch_size])
         assert answer == {"batchItemFailures": []}, answer
+
+
+def race(attempt: Callable[[Any], Any], arguments: list[Any]) -> list[Any]:
+    """`attempt(argument)` for every argument, each in its own thread, all released at once; the answers, in the
+    order of the arguments. What the race tests of venues and organizations share."""
+    answers: list[Any] = [None] * len(arguments)
+    start = threading.Barrier(len(arguments))
+
+    def run(index: int, argument: Any) -> None:
+        start.wait()
+        answers[index] = attempt(argument)
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(arguments)]
+    with serialized_dynamodb():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return answers
+
+
+class ConflictingStats:
+    """Wraps a DynamoDB client: the stream-statistics transactions that touch stats scope `scope` (`venue#<id>`,
+    `declarant#<id>`) fail `times` times with a TransactionConflict; everything else goes through."""
+
+    def __init__(self, real: Any, scope: str, times: int = 1_000_000) -> None:
+        self.real, self.scope, self.times = real, scope, times
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def transact_write_items(self, **kwargs: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        scopes = [item["Update"]["Key"]["scope"]["S"] for item in kwargs["TransactItems"]]
+        if self.scope in scopes and self.times > 0:
+            self.times -= 1
+            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                               "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]},
+                              "TransactWriteItems")
+        return self.real.transact_write_items(**kwargs)
 
 
 @contextlib.contextmanager
