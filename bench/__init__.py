@@ -1,1 +1,21 @@
-"""Benchmarks: `make bench` runs every bench/bench_*.py module's run() and prints and stores the rows."""
+"""Benchmarks: `make bench` runs every bench/bench_*.py module's run() and prints and stores the rows.
+
+Importing the package sets up what every benchmark runs in, as the root conftest does for the tests: the repository
+and the layer on sys.path, and an environment for the in-process embedded AWS (us-east-1, fake credentials, no
+endpoint override) with quiet Powertools.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for _path in (ROOT, ROOT / "layers" / "common" / "python"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+os.environ.pop("AWS_ENDPOINT_URL", None)
+for _key, _value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+                     "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
+                     "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"}.items():
+    os.environ.setdefault(_key, _value)

@@ -6,26 +6,14 @@ Run: `.venv/bin/python bench/bench_colour.py` (or `run()` from the bench runner)
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
-import sys
 import time
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, ROOT / "layers" / "common" / "python"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-os.environ.pop("AWS_ENDPOINT_URL", None)
-for _key, _value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-                     "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
-                     "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"}.items():
-    os.environ.setdefault(_key, _value)
+from bench import ROOT  # the package sets up sys.path and the environment
 
 READS = ("GetItem", "BatchGetItem", "Query", "Scan")
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")

@@ -5,26 +5,13 @@ of the handlers on the embedded AWS. Run: `.venv/bin/python bench/bench_inbound.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import statistics
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, ROOT / "layers" / "common" / "python"):
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-# As the root conftest does: the embedded AWS lives in us-east-1, with fake credentials and quiet Powertools.
-os.environ.pop("AWS_ENDPOINT_URL", None)
-for _key, _value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-                     "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
-                     "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"}.items():
-    os.environ.setdefault(_key, _value)
+from bench import ROOT  # the package sets up sys.path and the environment
 
 ROUNDS = 30
 COMPANIONS = 10

@@ -97,17 +97,6 @@ def _read_latency(function: Any, place_id: str, admin: str, reads: int = 300) ->
 
 
 def run() -> list[dict[str, Any]]:
-    import os
-    import sys
-
-    from infra.template import ROOT
-
-    sys.path.insert(0, str(ROOT / "layers" / "common" / "python"))
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    for key, value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-                       "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR",
-                       "POWERTOOLS_METRICS_DISABLED": "true"}.items():
-        os.environ.setdefault(key, value)
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
