@@ -168,26 +168,33 @@
       list.textContent = "";
       $("members-empty").hidden = members.inspectors.length > 0;
       members.inspectors.forEach(function (row) {
-        var item = document.createElement("li");
-        item.className = "family-member";
-        item.setAttribute("data-testid", "member");
-        var who = document.createElement("span");
-        who.textContent = row.name_masked + (row.is_admin ? "（管理员）" : "");
-        var unbind = document.createElement("button");
-        unbind.type = "button";
-        unbind.className = "btn btn-link inline-btn";
-        unbind.setAttribute("data-testid", "member-unbind");
-        unbind.textContent = "解除绑定";
-        unbind.addEventListener("click", function () {
-          if (!window.confirm("确定解除 " + row.name_masked + " 的检测员绑定？解除后其不能再用场所申报码绑定本场所。")) return;
-          call("/v1/venues/" + state.venue.place_id + "/inspectors/" + encodeURIComponent(row.person_id),
-               { method: "DELETE" }).then(loadMembers, showError);
-        });
-        item.appendChild(who);
-        item.appendChild(unbind);
-        list.appendChild(item);
+        list.appendChild(personRow("member", "member-unbind", row.name_masked + (row.is_admin ? "（管理员）" : ""), "解除绑定",
+          "确定解除 " + row.name_masked + " 的检测员绑定？解除后其不能再用场所申报码绑定本场所。", function () {
+            return call("/v1/venues/" + state.venue.place_id + "/inspectors/" + encodeURIComponent(row.person_id),
+                        { method: "DELETE" }).then(loadMembers, showError);
+          }));
       });
     }, showError).then(loadRevoked).then(loadPendingTransfer);
+  }
+
+  // One person in a list (members, unbound people): the label, and one action the admin confirms first.
+  function personRow(testid, buttonTestid, label, actionText, question, act) {
+    var item = document.createElement("li");
+    item.className = "family-member";
+    item.setAttribute("data-testid", testid);
+    var who = document.createElement("span");
+    who.textContent = label;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-link inline-btn";
+    button.setAttribute("data-testid", buttonTestid);
+    button.textContent = actionText;
+    button.addEventListener("click", function () {
+      if (window.confirm(question)) act();
+    });
+    item.appendChild(who);
+    item.appendChild(button);
+    return item;
   }
 
   // The offer awaiting the successor (one at a time: a new offer voids the previous one), which the admin may
@@ -212,24 +219,11 @@
       list.textContent = "";
       $("revoked-empty").hidden = page.items.length > 0;
       page.items.forEach(function (row) {
-        var item = document.createElement("li");
-        item.className = "family-member";
-        item.setAttribute("data-testid", "revoked");
-        var who = document.createElement("span");
-        who.textContent = row.name_masked + "（" + (row.unbound_at || "").slice(0, 10) + " 解除绑定）";
-        var readmit = document.createElement("button");
-        readmit.type = "button";
-        readmit.className = "btn btn-link inline-btn";
-        readmit.setAttribute("data-testid", "revoked-readmit");
-        readmit.textContent = "恢复绑定资格";
-        readmit.addEventListener("click", function () {
-          if (!window.confirm("确定恢复 " + row.name_masked + " 的绑定资格？恢复后其可再次使用场所申报码绑定本场所。")) return;
-          call("/v1/venues/" + state.venue.place_id + "/revocations/" + encodeURIComponent(row.person_id),
-               { method: "DELETE" }).then(loadRevoked, showError);
-        });
-        item.appendChild(who);
-        item.appendChild(readmit);
-        list.appendChild(item);
+        list.appendChild(personRow("revoked", "revoked-readmit", row.name_masked + "（" + (row.unbound_at || "").slice(0, 10) + " 解除绑定）",
+          "恢复绑定资格", "确定恢复 " + row.name_masked + " 的绑定资格？恢复后其可再次使用场所申报码绑定本场所。", function () {
+            return call("/v1/venues/" + state.venue.place_id + "/revocations/" + encodeURIComponent(row.person_id),
+                        { method: "DELETE" }).then(loadRevoked, showError);
+          }));
       });
     }, showError);
   }
