@@ -52,11 +52,17 @@ def test_an_inspector_sees_the_person_masked_with_colour_and_reasons(scan, inspe
 
 
 def test_a_red_persons_reasons_come_with_label_and_guide(scan, inspector, resident):
+    from datetime import timedelta
+
+    from healthcode import clock
     from healthcode.models import Person
 
+    # a contact period running now, whatever today's date (no test may depend on it)
+    now = clock.now()
     Person.get(resident["person_id"]).update(actions=[
-        Person.color.set("RED"), Person.reasons.set([{"code": "CLOSE_CONTACT", "since": "2026-11-20T10:00:00.000+08:00",
-                                                      "until": "2026-12-04T10:00:00.000+08:00"}])])
+        Person.color.set("RED"), Person.reasons.set([{"code": "CLOSE_CONTACT",
+                                                      "since": clock.iso(now - timedelta(days=7)),
+                                                      "until": clock.iso(now + timedelta(days=7))}])])
     status, body = scan(inspector, code_of(resident["person_id"]))
     assert body["color"] == "RED"
     assert body["reasons"][0] | {"code": "CLOSE_CONTACT", "label": "密切接触者"} == body["reasons"][0]

@@ -244,12 +244,16 @@ def test_the_list_and_remove_samples_are_answered_by_their_routes(lambdas, event
 
 
 def test_a_companions_code_shows_the_colour_the_status_engine_stored(lambdas, event, invoke, traveller, companion):
+    from datetime import timedelta
+
+    from healthcode import clock
     from healthcode.models import Person
 
-    # GIVEN a companion whose status the colour engine has set red (home quarantine), as it does for everyone
+    # GIVEN a companion whose status the colour engine has set red (home quarantine, running a week from now)
     add(lambdas, event, invoke, traveller, companion)
+    until = clock.iso(clock.now() + timedelta(days=7))
     Person.get(companion["person_id"]).update(actions=[
-        Person.color.set("RED"), Person.reasons.set([{"code": "HOME_QUARANTINE", "until": "2026-12-10T00:00:00+08:00"}])])
+        Person.color.set("RED"), Person.reasons.set([{"code": "HOME_QUARANTINE", "until": until}])])
 
     # WHEN the traveller switches to the companion's code
     status, code = code_of(lambdas, event, invoke, traveller, member=companion["person_id"])

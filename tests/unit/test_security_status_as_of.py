@@ -9,10 +9,10 @@ from healthcode import clock
 from healthcode.status import GREEN, RED, Fact, as_of, evaluate
 
 T = clock.parse("2026-11-27T10:00:00+08:00")
-QUARANTINE = {"code": "HOME_QUARANTINE", "since": "2026-11-13T10:00:00.000+08:00",
-              "until": "2026-11-27T10:00:00.000+08:00"}
-CONTACT = {"code": "CLOSE_CONTACT", "since": "2026-11-20T10:00:00.000+08:00", "until": "2026-12-04T10:00:00.000+08:00"}
-CONFIRMED = {"code": "CONFIRMED", "since": "2026-11-01T10:00:00.000+08:00"}
+# every date is relative to T: no test may depend on today's date
+QUARANTINE = {"code": "HOME_QUARANTINE", "since": clock.iso(T - timedelta(days=14)), "until": clock.iso(T)}
+CONTACT = {"code": "CLOSE_CONTACT", "since": clock.iso(T - timedelta(days=7)), "until": clock.iso(T + timedelta(days=7))}
+CONFIRMED = {"code": "CONFIRMED", "since": clock.iso(T - timedelta(days=26))}
 
 
 def test_before_the_end_the_stored_status_stands():
