@@ -12,7 +12,6 @@
     RED: { label: "红码", module: "#d8232a", note: "疫情防控重点人群" },
   };
   var CODE_TYPES = { R: "", I: "入境人员粤康码" };
-  var RESULTS = { SUCCESS: "亮码成功" };
   var LOGIN_FIELDS = ["id_type", "id_number", "issue_count", "name", "phone", "method", "proof"];
   var FAILED_DISPLAY = "亮码失败，可能为系统访问高峰等原因，请稍后刷新或在另外的时间段再试。";
 
@@ -189,6 +188,8 @@
     el.codeView.hidden = true;
     hideServiceViews();
     el.loginView.hidden = false;
+    state.view = "login";
+    history.replaceState({ ykmView: "login" }, "", location.pathname + location.search);
     document.body.removeAttribute("data-code-color");
     resetCodeView();
     resetResidents();
@@ -210,6 +211,7 @@
     el.codeView.hidden = false;
     syncRoleServices();
     state.view = "code";
+    history.replaceState({ ykmView: "code" }, "", location.pathname + location.search);
     startTimers();
     refreshCode();
     loadFamily();
@@ -295,8 +297,7 @@
     el.nameMasked.textContent = code.name_masked || "";
     if (!state.member) state.selfName = code.name_masked || "";
     el.codeCard.dataset.member = state.member ? state.member.person_id : "";
-    el.memberRelation.textContent = state.member ? "（" + state.member.relation_label + "）" : "";
-    el.memberRelation.hidden = !state.member;
+    showRelation();
     var typeLabel = CODE_TYPES[code.code_type] || "";
     el.codeType.textContent = typeLabel;
     el.codeType.hidden = !typeLabel;
@@ -308,6 +309,13 @@
     el.codeTest.hidden = false;
     drawQr(code.qr || "", look.module);
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
+  }
+
+  // The switcher names whose code this is: the masked name with the relation (本人, 子女, 父母…), since family
+  // members often share a masked name (张*丰).
+  function showRelation() {
+    el.memberRelation.textContent = "（" + (state.member ? state.member.relation_label : "本人") + "）";
+    el.memberRelation.hidden = false;
   }
 
   function drawQr(text, moduleColor) { drawQrOn(el.qr, text, moduleColor); }
@@ -343,6 +351,7 @@
         state.logCursor = page.next_cursor || null;
         el.displayLogMore.hidden = !state.logCursor;
         el.displayLogEmpty.hidden = el.displayLog.children.length > 0;
+        el.displayLogHead.hidden = !el.displayLog.children.length;
         el.displayLogError.hidden = true;
       })
       .catch(function (failure) {
@@ -353,36 +362,8 @@
       .then(function () { if (more) setBusy(el.displayLogMore, false); });
   }
 
-  function logEntry(item) {
-    var row = document.createElement("li");
-    row.className = "log-entry";
-    row.dataset.color = item.color || "";
-    row.setAttribute("data-testid", "display-log-item");
-
-    var when = document.createElement("time");
-    when.className = "log-time";
-    when.dateTime = item.at || "";
-    when.textContent = formatTime(item.at);
-
-    var colour = document.createElement("span");
-    colour.className = "log-color";
-    colour.textContent = (COLORS[item.color] || { label: item.color || "" }).label;
-
-    var kind = document.createElement("span");
-    kind.className = "log-type";
-    kind.textContent = CODE_TYPES[item.code_type] || "粤康码";
-
-    var result = document.createElement("span");
-    result.className = "log-result";
-    result.dataset.result = item.result || "";
-    result.textContent = RESULTS[item.result] || "亮码失败";
-
-    row.appendChild(when);
-    row.appendChild(colour);
-    row.appendChild(kind);
-    row.appendChild(result);
-    return row;
-  }
+  // FAQ 2: each display with whether it succeeded (成功/失败), as web/records.js draws it.
+  function logEntry(item) { return window.YKM_RECORDS.displayLogEntry(item, "zh"); }
 
   // ---------------------------------------------------------------- residents: shared helpers
 
@@ -398,27 +379,8 @@
     ["household_unwell", "共同居住人员是否有发热、咳嗽等症状"],
   ];
   var MACAU_QUESTIONS = DECLARE_QUESTIONS.slice(0, 3);
-  var RECORD_KINDS = [
-    ["nucleic_acid", "核酸检测记录"], ["antibody", "抗体检测记录"], ["health_certificate", "健康证明"],
-    ["release_notice", "解除医学观察电子告知书"], ["entry_registration", "入粤登记"],
-    ["inbound_entry", "入境情况记录"], ["declaration", "健康申报记录"], ["display", "亮码记录"],
-    ["temperature", "体温检测记录"],
-  ];
-  var FIELD_LABELS = {
-    result: "检测结果", institution: "检测机构", occurred_at: "时间", tested_at: "检测时间", valid_from: "开始时间",
-    valid_until: "有效期至", status: "健康状态", country: "入境国家/地区", doc_number: "证件号码",
-    entry_date: "入境日期", port: "入境口岸", vehicle: "交通工具", temperature: "体温", temperature_c: "体温（°C）",
-    place_name: "场所", place_id: "场所编号", color: "码色", code_type: "码类型", type: "类型",
-    type_label: "申报类型", symptoms: "症状", symptom_labels: "症状", issued_by: "出具人", unit: "出具单位",
-    city: "城市", province: "省份", source: "来源", answers: "申报内容", fever: "是否发热",
-  };
-  var VALUE_LABELS = {
-    NEGATIVE: "阴性", POSITIVE: "阳性", LOW_RISK: "低风险", MEDIUM_RISK: "中风险", HIGH_RISK: "高风险",
-    NORMAL: "正常", FEVER: "发热", GREEN: "绿码", RED: "红码", YELLOW: "黄码", SUCCESS: "亮码成功",
-    R: "粤康码", I: "入境人员粤康码", P: "实体粤康码",
-  };
-  var HIDDEN_RECORD_FIELDS = { kind: true, at: true, person_id: true, declaration_id: true, event_id: true,
-    symptoms: true, answer_labels: true, declared_by_guardian: true, type: true, declared_at: true };
+  var RECORDS = window.YKM_RECORDS; // web/records.js: which fields of a record a person sees, and in which words
+  var RECORD_KINDS = RECORDS.KINDS;
   var MACAU_STATUS = { VALID: "绿码 · 有效", EXPIRED: "已过期，请重新申领", REVOKED: "已失效" };
 
   function withMember(path) {
@@ -536,6 +498,28 @@
     Object.keys(views).forEach(function (name) { if (views[name]) views[name].hidden = true; });
   }
 
+  // Each view is an entry of the browser's history, so the phone's back button returns from a service to the code
+  // instead of leaving the app: opening a service pushes an entry, back (or ‹ 返回) pops it.
+  function openView(name) {
+    if (name === state.view) return;
+    if (name === "code") return backToCode();
+    if (state.view === "code") history.pushState({ ykmView: name }, "", "#" + name);
+    else history.replaceState({ ykmView: name }, "", "#" + name);
+    showView(name);
+  }
+
+  function backToCode() {
+    if (history.state && history.state.ykmView && history.state.ykmView !== "code") history.back();
+    else showView("code");
+  }
+
+  function onPopState(event) {
+    if (!state.session || !el.loginView.hidden) return; // logged out: the login form stays
+    var name = (event.state && event.state.ykmView) || "code";
+    if (name !== "code" && !serviceViews()[name]) name = "code";
+    showView(name);
+  }
+
   function showView(name) {
     closeMemberMenu();
     hideServiceViews();
@@ -622,10 +606,10 @@
       el.memberMenu.appendChild(option);
     });
     el.memberMenu.appendChild(menuOption("＋ 添加家庭成员", "member-option-add", function () {
-      showView("family");
+      openView("family");
       el.memberName.focus();
     }));
-    el.memberMenu.appendChild(menuOption("管理家庭成员", "member-option-manage", function () { showView("family"); }));
+    el.memberMenu.appendChild(menuOption("管理家庭成员", "member-option-manage", function () { openView("family"); }));
   }
 
   function openMemberMenu() {
@@ -652,6 +636,7 @@
     state.logCursor = null;
     state.expandedReasons = {};
     el.nameMasked.textContent = member ? member.name_masked : state.selfName;
+    showRelation();
     if (!el.codeView.hidden) refreshCode();
     else state.refreshDue = true;
   }
@@ -676,7 +661,7 @@
       show.setAttribute("data-testid", "family-show");
       show.addEventListener("click", function () {
         selectMember(member);
-        showView("code");
+        backToCode();
       });
       var remove = make("button", "btn btn-outline small", "解除");
       remove.type = "button";
@@ -870,59 +855,34 @@
       });
   }
 
-  function kindLabel(kind) {
-    for (var i = 0; i < RECORD_KINDS.length; i++) if (RECORD_KINDS[i][0] === kind) return RECORD_KINDS[i][1];
-    return kind || "";
+  function countryName(code) {
+    var regions = window.YKM_REGIONS || [];
+    for (var i = 0; i < regions.length; i++) if (regions[i][0] === code) return regions[i][1];
+    return null;
   }
 
-  function displayValue(key, value) {
-    if (value === null || value === undefined || value === "") return null;
-    if (typeof value === "boolean") return value ? "是" : "否";
-    if (Array.isArray(value)) return value.length ? value.map(function (v) { return displayValue(key, v); }).join("、") : "无";
-    if (typeof value === "object") {
-      return Object.keys(value).map(function (k) { return (FIELD_LABELS[k] || k) + "：" + displayValue(k, value[k]); }).join("；");
-    }
-    var text = String(value);
-    if (/(_at|_from|_until)$/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(text)) return formatTime(text);
-    return VALUE_LABELS[text] || text;
-  }
-
-  // Records of every kind render the same way: the kind and the time, then each field with its Chinese label.
+  // Records of every kind render the same way: the kind and the time, then the fields a person reads, each with its
+  // Chinese label (web/records.js); ids and internal codes are not shown.
   function recordEntry(item, kind) {
+    kind = item.kind || kind;
     var row = make("li", "record");
-    row.dataset.kind = item.kind || kind;
+    row.dataset.kind = kind;
     row.setAttribute("data-testid", "record-item");
     var head = make("div", "record-head");
-    head.appendChild(make("span", "record-kind", kindLabel(item.kind || kind)));
+    head.appendChild(make("span", "record-kind", RECORDS.kindLabel(kind, "zh")));
     var when = make("time", "record-time", formatTime(item.at));
     when.dateTime = item.at || "";
     head.appendChild(when);
     row.appendChild(head);
     var facts = make("dl", "facts");
-    Object.keys(item).forEach(function (key) {
-      if (HIDDEN_RECORD_FIELDS[key]) return;
-      var shown = key === "answers" && item.answer_labels ? answersText(item.answers, item.answer_labels)
-        : displayValue(key, item[key]);
-      if (shown === null) return;
-      facts.appendChild(make("dt", "", FIELD_LABELS[key] || key));
-      var value = make("dd", "", shown);
-      value.dataset.field = key;
+    RECORDS.facts(item, kind, "zh", countryName).forEach(function (fact) {
+      facts.appendChild(make("dt", "", fact[0]));
+      var value = make("dd", "", fact[1]);
+      value.dataset.field = fact[2];
       facts.appendChild(value);
     });
-    if (item.declared_by_guardian) {
-      facts.appendChild(make("dt", "", "申报人"));
-      facts.appendChild(make("dd", "", "监护人代为申报"));
-    }
     row.appendChild(facts);
     return row;
-  }
-
-  // A declaration's answers, each under its question as the form asked it ("14天内是否……：否").
-  function answersText(answers, labels) {
-    var keys = Object.keys(answers || {});
-    if (!keys.length) return null;
-    return keys.map(function (k) { return (labels[k] || FIELD_LABELS[k] || k) + "：" + displayValue(k, answers[k]); })
-      .join("；");
   }
 
   // ---------------------------------------------------------------- 健康申报 (declarations)
@@ -1311,10 +1271,10 @@
       if (!el.memberMenu.hidden && !el.memberMenu.contains(event.target)) closeMemberMenu();
     });
     Array.prototype.forEach.call(document.querySelectorAll(".service[data-view]"), function (button) {
-      button.addEventListener("click", function () { showView(button.dataset.view); });
+      button.addEventListener("click", function () { openView(button.dataset.view); });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
-      button.addEventListener("click", function () { showView("code"); });
+      button.addEventListener("click", backToCode);
     });
     el.offlineOpen.addEventListener("click", openOffline);
     el.offlineReissue.addEventListener("click", reissueOffline);
@@ -1383,7 +1343,7 @@
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
       codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
-      displayLog: $("display-log"), displayLogEmpty: $("display-log-empty"),
+      displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
       logout: $("logout"), medicalOpen: $("medical-open"),
       memberSwitch: $("member-switch"), memberMenu: $("member-menu"), memberRelation: $("member-relation"),
@@ -1402,6 +1362,7 @@
     el.displayLogMore.addEventListener("click", function () { loadDisplayLog(true); });
     el.logout.addEventListener("click", logout);
     document.addEventListener("visibilitychange", onVisibilityChange);
+    window.addEventListener("popstate", onPopState);
 
     syncLoginForm();
     state.session = loadSession();
