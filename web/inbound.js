@@ -1,4 +1,5 @@
-/* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions — in Chinese or English. */
+/* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions, the health records and the
+   display log of oneself or a companion — in Chinese or English. Each view is an entry of the browser's history. */
 (function () {
   "use strict";
 
@@ -10,6 +11,11 @@
   var RESEND_SECONDS = 60;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
   var PERMITS = { TAIWAN_PERMIT: true, HK_MACAU_PERMIT: true };
+  var RECORDS = window.YKM_RECORDS; // web/records.js: which fields of a record a traveller sees, in both languages
+  // The records an inbound traveller has (FAQ (二) 1: no declarations; no 入粤登记, which is for domestic arrivals).
+  var RECORD_KINDS = ["inbound_entry", "nucleic_acid", "antibody", "release_notice", "temperature"];
+  var VIEWS = { apply: "apply-view", "return": "return-view", code: "code-view", records: "records-view", log: "log-view" };
+  var SIGNED_IN_VIEWS = { code: true, records: true, log: true };
 
   // Every text of the page, in both languages (the guide's Language toggle).
   var TEXT = {
@@ -90,6 +96,17 @@
       smsCodeRule: "请输入6位短信验证码",
       network: "网络连接失败，请检查网络后重试",
       failed: "请求失败，请稍后再试",
+      servicesLabel: "粤康码服务",
+      myRecords: "我的粤康码信息",
+      displayLog: "亮码记录",
+      displayLogHeading: "亮码记录（近三天）",
+      back: "‹ 返回",
+      noRecords: "暂无记录",
+      noDisplays: "近三天暂无亮码记录",
+      more: "加载更多",
+      logTime: "亮码时间",
+      logColor: "码色",
+      logStatus: "状态",
     },
     en: {
       title: "Yuekang Code (Inbound)",
@@ -168,6 +185,17 @@
       smsCodeRule: "Enter the 6-digit SMS code",
       network: "Network error; check your connection and try again",
       failed: "Something went wrong; please try again later",
+      servicesLabel: "Services",
+      myRecords: "My health records",
+      displayLog: "Code display log",
+      displayLogHeading: "Code displays (last 3 days)",
+      back: "‹ Back",
+      noRecords: "No records",
+      noDisplays: "No displays in the last three days",
+      more: "Load more",
+      logTime: "Time",
+      logColor: "Colour",
+      logStatus: "Result",
     },
   };
   var $ = function (id) { return document.getElementById(id); };
@@ -186,6 +214,15 @@
     loadingCode: false,
     notice: null,
     returnInfo: null,
+    view: null,
+    refreshDue: false,
+    recordKind: null,
+    recordItems: [],
+    recordCursor: null,
+    recordsLoaded: false,
+    logItems: [],
+    logCursor: null,
+    logLoaded: false,
   };
 
   // ---------------------------------------------------------------- language
@@ -224,6 +261,9 @@
     renderCompanions();
     if (state.code) renderCode(state.code);
     renderCountdown();
+    renderRecordTabs();
+    renderRecords();
+    renderLog();
   }
 
   function toggleLanguage() {
@@ -328,28 +368,58 @@
   }
 
   function showView(name) {
-    el.applyView.hidden = name !== "apply";
-    el.returnView.hidden = name !== "return";
-    el.codeView.hidden = name !== "code";
+    state.view = name;
+    Object.keys(VIEWS).forEach(function (view) { $(VIEWS[view]).hidden = view !== name; });
     document.body.dataset.view = name;
-    if (name !== "code") {
+    if (!SIGNED_IN_VIEWS[name]) {
       stopTimers();
       document.body.removeAttribute("data-code-color");
     }
     if (name === "return" && !state.captchaId) loadCaptcha();
+    if (name === "code" && state.refreshDue) refreshCode();
+    if (name === "records") openRecords(state.recordKind || RECORD_KINDS[0]);
+    if (name === "log") openLog();
     window.scrollTo(0, 0);
+  }
+
+  // The phone's back button steps back through the views: a service returns to the code, the SMS login to the
+  // application form, instead of leaving the page. Opening a view pushes an entry; back (or ‹ 返回) pops it.
+  function openView(name) {
+    if (name === state.view) return;
+    if (name === "code" && history.state && history.state.ykmView === state.view && state.view !== "code") {
+      history.back();
+      return;
+    }
+    history.pushState({ ykmView: name }, "", "#" + name);
+    showView(name);
+  }
+
+  // A view reached without a step of its own (start, login, logout): it replaces the current entry.
+  function settleView(name) {
+    history.replaceState({ ykmView: name }, "", location.pathname + location.search + (name === "code" ? "" : "#" + name));
+    showView(name);
+  }
+
+  function onPopState(event) {
+    var name = (event.state && event.state.ykmView) || (state.session ? "code" : "apply");
+    if (!VIEWS[name]) name = "code";
+    // Signed in, the forms are behind; signed out, the code is: stay on this side of the login.
+    if (state.session && !SIGNED_IN_VIEWS[name]) return settleView("code");
+    if (!state.session && SIGNED_IN_VIEWS[name]) return settleView("return");
+    showView(name);
   }
 
   function notice(message) { say(el.pageNotice, message); }
 
   function sessionEnded() {
+    forgetServices();
     state.session = null;
     state.member = null;
     state.code = null;
     state.companions = [];
     YKM.clearSession(SESSION_KEY);
     notice({ key: "sessionExpired" });
-    showView("return");
+    settleView("return");
   }
 
   function handleAuthFailure(failure) {
@@ -361,8 +431,9 @@
   }
 
   function enterCodeView() {
-    showView("code");
     state.member = null;
+    state.refreshDue = false;
+    settleView("code");
     renderHolder();
     startTimers();
     refreshCode();
@@ -552,6 +623,7 @@
     if (!state.session) return Promise.resolve();
     if (state.loadingCode) return Promise.resolve();
     state.loadingCode = true;
+    state.refreshDue = false;
     setBusy(el.refresh, true, "refreshing");
     var session = state.session;
     var member = state.member;
@@ -608,7 +680,11 @@
     stopTimers();
     tickClock();
     state.clockTimer = setInterval(tickClock, 1000);
-    state.refreshTimer = setInterval(function () { if (!document.hidden) refreshCode(); }, REFRESH_MS);
+    state.refreshTimer = setInterval(function () {
+      // A code not on screen is not shown (nor logged as shown): it refreshes when it is back on screen.
+      if (!document.hidden && !el.codeView.hidden) refreshCode();
+      else state.refreshDue = true;
+    }, REFRESH_MS);
   }
 
   function stopTimers() {
@@ -626,8 +702,10 @@
 
   function renderHolder() {
     var companion = state.member && companionById(state.member);
-    el.codeHolder.textContent = companion ? companion.name : t("self");
-    el.codeHolder.dataset.personId = state.member || (state.session ? state.session.person_id : "");
+    document.querySelectorAll("#code-holder, [data-holder]").forEach(function (node) {
+      node.textContent = companion ? companion.name : t("self");
+      node.dataset.personId = state.member || (state.session ? state.session.person_id : "");
+    });
   }
 
   function renderSwitcher() {
@@ -769,9 +847,162 @@
     if (open) el.companionsPanel.scrollIntoView({ block: "start" });
   }
 
+  // ---------------------------------------------------------------- records (我的粤康码信息) and display log (亮码记录)
+
+  function withMember(path) {
+    if (!state.member) return path;
+    return path + (path.indexOf("?") >= 0 ? "&" : "?") + "member=" + encodeURIComponent(state.member);
+  }
+
+  function countryName(code) {
+    var regions = window.YKM_REGIONS || [];
+    for (var i = 0; i < regions.length; i++) if (regions[i][0] === code) return regionName(regions[i]);
+    return null;
+  }
+
+  function renderRecordTabs() {
+    el.recordsTabs.textContent = "";
+    RECORD_KINDS.forEach(function (kind) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "tab";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("data-testid", "records-tab-" + kind);
+      tab.setAttribute("aria-selected", String(state.recordKind === kind));
+      tab.textContent = RECORDS.kindLabel(kind, state.lang);
+      tab.addEventListener("click", function () { openRecords(kind); });
+      el.recordsTabs.appendChild(tab);
+    });
+  }
+
+  function openRecords(kind) {
+    state.recordKind = kind;
+    state.recordItems = [];
+    state.recordCursor = null;
+    state.recordsLoaded = false;
+    renderRecordTabs();
+    renderRecords();
+    loadRecords(false);
+  }
+
+  // One page of the chosen kind, for oneself or the companion shown (member=); an answer that arrives after the
+  // traveller moved on is dropped.
+  function loadRecords(more) {
+    var kind = state.recordKind;
+    var member = state.member;
+    var session = state.session;
+    var path = withMember("/v1/me/records?kind=" + encodeURIComponent(kind) + "&limit=20");
+    if (more && state.recordCursor) path += "&cursor=" + encodeURIComponent(state.recordCursor);
+    say(el.recordsError, null);
+    return api(path, { auth: true })
+      .then(function (page) {
+        if (state.recordKind !== kind || state.member !== member || state.session !== session) return;
+        state.recordItems = state.recordItems.concat(page.items || []);
+        state.recordCursor = page.next_cursor || null;
+        state.recordsLoaded = true;
+        renderRecords();
+      })
+      .catch(function (failure) {
+        if (state.recordKind !== kind || state.session !== session || handleAuthFailure(failure)) return;
+        say(el.recordsError, { failure: failure });
+      });
+  }
+
+  function renderRecords() {
+    el.recordsList.textContent = "";
+    state.recordItems.forEach(function (item) { el.recordsList.appendChild(recordEntry(item, state.recordKind)); });
+    el.recordsEmpty.hidden = !state.recordsLoaded || state.recordItems.length > 0;
+    el.recordsMore.hidden = !state.recordCursor;
+  }
+
+  // The kind and the time, then the fields a traveller reads under their labels (web/records.js); no ids or codes.
+  function recordEntry(item, kind) {
+    kind = item.kind || kind;
+    var row = document.createElement("li");
+    row.className = "record";
+    row.dataset.kind = kind;
+    row.setAttribute("data-testid", "record-item");
+    var head = document.createElement("div");
+    head.className = "record-head";
+    var label = document.createElement("span");
+    label.className = "record-kind";
+    label.textContent = RECORDS.kindLabel(kind, state.lang);
+    var when = document.createElement("time");
+    when.className = "record-time";
+    when.dateTime = item.at || "";
+    when.textContent = formatTime(item.at);
+    head.appendChild(label);
+    head.appendChild(when);
+    row.appendChild(head);
+    var facts = document.createElement("dl");
+    facts.className = "facts";
+    RECORDS.facts(item, kind, state.lang, countryName).forEach(function (fact) {
+      var term = document.createElement("dt");
+      term.textContent = fact[0];
+      var value = document.createElement("dd");
+      value.textContent = fact[1];
+      value.dataset.field = fact[2];
+      facts.appendChild(term);
+      facts.appendChild(value);
+    });
+    row.appendChild(facts);
+    return row;
+  }
+
+  function openLog() {
+    state.logItems = [];
+    state.logCursor = null;
+    state.logLoaded = false;
+    renderLog();
+    loadLog(false);
+  }
+
+  // FAQ 2: the displays of the last three days, each with whether it succeeded.
+  function loadLog(more) {
+    var member = state.member;
+    var session = state.session;
+    var path = withMember("/v1/me/display-log?limit=20");
+    if (more && state.logCursor) path += "&cursor=" + encodeURIComponent(state.logCursor);
+    say(el.displayLogError, null);
+    return api(path, { auth: true })
+      .then(function (page) {
+        if (state.member !== member || state.session !== session) return;
+        state.logItems = state.logItems.concat(page.items || []);
+        state.logCursor = page.next_cursor || null;
+        state.logLoaded = true;
+        renderLog();
+      })
+      .catch(function (failure) {
+        if (state.session !== session || handleAuthFailure(failure)) return;
+        say(el.displayLogError, { failure: failure });
+      });
+  }
+
+  function renderLog() {
+    el.displayLog.textContent = "";
+    state.logItems.forEach(function (item) { el.displayLog.appendChild(RECORDS.displayLogEntry(item, state.lang)); });
+    el.displayLogHead.hidden = !state.logItems.length;
+    el.displayLogEmpty.hidden = !state.logLoaded || state.logItems.length > 0;
+    el.displayLogMore.hidden = !state.logCursor;
+  }
+
   // ---------------------------------------------------------------- start
 
+  // What was read for the last person leaves the page with them.
+  function forgetServices() {
+    state.recordKind = null;
+    state.recordItems = [];
+    state.recordCursor = null;
+    state.recordsLoaded = false;
+    state.logItems = [];
+    state.logCursor = null;
+    state.logLoaded = false;
+    renderRecords();
+    renderLog();
+  }
+
   function logout() {
+    forgetServices();
     state.session = null;
     state.member = null;
     state.code = null;
@@ -779,7 +1010,7 @@
     YKM.clearSession(SESSION_KEY);
     notice(null);
     toggleSwitcher(false);
-    showView("return");
+    settleView("return");
   }
 
   function init() {
@@ -804,6 +1035,10 @@
       companionDocNumber: $("companion-doc-number"), companionIssueRow: $("companion-issue-count-row"),
       companionIssueCount: $("companion-issue-count"), companionSubmit: $("companion-submit"),
       logout: $("logout"),
+      recordsTabs: $("records-tabs"), recordsList: $("records-list"), recordsEmpty: $("records-empty"),
+      recordsError: $("records-error"), recordsMore: $("records-more"),
+      displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
+      displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
     };
 
     el.langToggle.addEventListener("click", toggleLanguage);
@@ -819,8 +1054,17 @@
         if (event.target.name) fieldError(pair[0], pair[1], event.target.name, null);
       });
     });
-    el.toReturn.addEventListener("click", function () { notice(null); showView("return"); });
-    el.toApply.addEventListener("click", function () { notice(null); showView("apply"); });
+    el.toReturn.addEventListener("click", function () { notice(null); openView("return"); });
+    el.toApply.addEventListener("click", function () { notice(null); openView("apply"); });
+    document.querySelectorAll(".service[data-view]").forEach(function (button) {
+      button.addEventListener("click", function () { openView(button.dataset.view); });
+    });
+    document.querySelectorAll("[data-back]").forEach(function (button) {
+      button.addEventListener("click", function () { openView("code"); });
+    });
+    el.recordsMore.addEventListener("click", function () { loadRecords(true); });
+    el.displayLogMore.addEventListener("click", function () { loadLog(true); });
+    window.addEventListener("popstate", onPopState);
     el.captchaRefresh.addEventListener("click", loadCaptcha);
     el.sendCode.addEventListener("click", onSendCode);
     el.returnForm.addEventListener("submit", onReturnSubmit);
@@ -843,7 +1087,7 @@
     var applied = false;
     try { applied = localStorage.getItem(APPLIED_KEY) === "1"; } catch (e) { applied = false; }
     if (state.session) enterCodeView();
-    else showView(returning || applied ? "return" : "apply");
+    else settleView(returning || applied ? "return" : "apply");
     document.documentElement.dataset.ready = "true";
   }
 
