@@ -44,7 +44,7 @@
       ["port", "入境口岸", "Port of entry"], ["vehicle", "交通工具", "Flight / vehicle"],
     ],
     declaration: [
-      ["type_label", "申报类型", "Type"], ["temperature_c", "体温（°C）", "Temperature (°C)"],
+      ["type_label", "申报类型", "Type"], ["temperature_c", "体温", "Temperature"],
       ["symptom_labels", "症状", "Symptoms"], ["answers", "申报内容", "Answers"],
       ["declared_by_guardian", "申报人", "Declared by"],
     ],

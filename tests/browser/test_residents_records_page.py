@@ -185,3 +185,59 @@ def test_the_pages_back_link_and_the_phones_back_button_agree(page: Any, stack: 
     expect(page.locator("#code-view")).to_be_visible()
     expect(page.locator("#declare-view")).to_be_hidden()
     assert page.evaluate("history.length") <= start + 1
+
+
+# One record of each kind as GET /v1/me/records answers it (layers/common/python/healthcode/records.py).
+API_RECORDS = {
+    "nucleic_acid": {"kind": "nucleic_acid", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-1",
+                     "result": "NEGATIVE", "institution": "广州市第一人民医院"},
+    "antibody": {"kind": "antibody", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-2", "result": "POSITIVE",
+                 "institution": "金域检验"},
+    "health_certificate": {"kind": "health_certificate", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-3",
+                           "status": "HIGH_RISK"},
+    "release_notice": {"kind": "release_notice", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-4",
+                       "notice_id": "01M97AQMXAW0CVY8S5ZPE6CCP0", "issued_by": "赵*生", "unit": "广州市第八人民医院",
+                       "position": "主治医师", "observation_from": "2026-11-06", "observation_until": "2026-11-20",
+                       "observation_place": "集中隔离点", "remarks": None, "source": "feed"},
+    "entry_registration": {"kind": "entry_registration", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-5",
+                           "details": {"from_city": "武汉", "arrival_date": "2026-11-18"}},
+    "inbound_entry": {"kind": "inbound_entry", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-6",
+                      "country": "SG", "doc_type": "PASSPORT", "doc_number": "K****5678", "entry_date": "2026-11-19",
+                      "port": "白云机场", "vehicle": "CZ352"},
+    "declaration": {"kind": "declaration", "at": "2026-11-20T09:30:00.000+08:00",
+                    "declaration_id": "01M97AQMXAW0CVY8S5ZPE6CCP1", "person_id": "01M97AQMXAW0CVY8S5ZPE6CCP2",
+                    "type": "ORG_MEMBER", "type_label": "组织机构成员健康申报", "place_id": "01M97AQMXAW0CVY8S5ZPE6CCP3",
+                    "temperature_c": 37.6, "symptoms": ["cough"], "symptom_labels": ["咳嗽"],
+                    "answers": {"contact_with_case": False, "current_city": "广州市"},
+                    "answer_labels": {"contact_with_case": "14天内是否接触过确诊病例"}, "fever": True,
+                    "declared_at": "2026-11-20T09:30:00.000+08:00", "declared_by_guardian": True},
+    "display": {"kind": "display", "at": "2026-11-20T09:30:00.000+08:00", "color": "RED", "code_type": "R",
+                "result": "SUCCESS"},
+    "temperature": {"kind": "temperature", "at": "2026-11-20T09:30:00.000+08:00", "temperature": "FEVER",
+                    "place_id": "01M97AJDQP474ER6A7HW4G34PN", "check_kind": "VENUE_CHECK", "color": "GREEN",
+                    "place_name": "天河城（演示）"},
+}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_kind_shows_chinese_labels_and_words_and_never_a_key_or_code(page: Any, stack: Any) -> None:
+    # GIVEN one record of every kind, as the API answers them
+    page.route("**/v1/me/records?*", records_answer({kind: [item] for kind, item in API_RECORDS.items()}))
+    log_in(page, stack, fresh_identity("周全类"))
+    page.click("[data-testid=open-records]")
+
+    for kind, item in API_RECORDS.items():
+        # WHEN the kind's tab is opened
+        page.click(f"[data-testid=records-tab-{kind}]")
+        record = page.locator("[data-testid=record-item]")
+        expect(record).to_have_attribute("data-kind", kind, timeout=SLOW_MS)
+
+        # THEN every label is Chinese, and neither a field's key nor an id or internal code is on screen
+        labels = record.locator("dt").all_inner_texts()
+        assert labels and all(CJK.search(label) for label in labels), (kind, labels)
+        text = record.inner_text()
+        keys = set(item) | set(item.get("details") or {}) | set(item.get("answers") or {})
+        codes = {v for v in item.values() if isinstance(v, str) and re.fullmatch(r"[A-Z_]{2,}|[a-z_]+|[A-Z]", v)}
+        assert not [word for word in keys | codes if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text)
+                    and word not in ("at",)], (kind, text)
+        assert not ULID.search(text), (kind, text)
