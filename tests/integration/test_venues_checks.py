@@ -310,7 +310,31 @@ def test_the_printable_quick_code_decodes_to_the_same_code(lambdas, venue):
     assert answer["multiValueHeaders"]["Content-Type"] == ["image/png"]
     image = Image.open(io.BytesIO(base64.b64decode(answer["body"])))
     assert image.size == (1240, 1754)
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [body["qr"]]
+    assert sorted(r.text for r in zxingcpp.read_barcodes(image)) == sorted([body["qr"], body["code_page_url"]])
+
+
+def test_the_poster_also_leads_straight_to_the_code_page(lambdas, venue, monkeypatch):
+    """Guide 4.(二).2.(2).3: below the quick check-in entry, a code that opens the code page, for whoever cannot find
+    theirs: the configured page, else the page beside this API (its Host)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from healthcode.config import get_config
+
+    _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
+    assert body["code_page_url"].endswith("/") and body["code_page_url"].startswith("http")
+    monkeypatch.setenv("CODE_PAGE_URL", "https://ykm.example.gd.gov.cn/")
+    get_config.cache_clear()
+    try:
+        _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
+    finally:
+        monkeypatch.delenv("CODE_PAGE_URL")
+        get_config.cache_clear()
+    poster = Image.open(io.BytesIO(base64.b64decode(body["png_base64"])))
+    found = {r.text for r in zxingcpp.read_barcodes(poster)}
+    assert found == {body["qr"], "https://ykm.example.gd.gov.cn/"}
 
 
 def test_a_stranger_cannot_get_the_quick_code(lambdas, venue):
