@@ -319,9 +319,8 @@ def test_the_poster_also_leads_straight_to_the_code_page(lambdas, venue, monkeyp
     import io
 
     import zxingcpp
-    from PIL import Image
-
     from healthcode.config import get_config
+    from PIL import Image
 
     _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
     assert body["code_page_url"].endswith("/") and body["code_page_url"].startswith("http")
