@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 import requests
+from browser_support import camera_page
 from healthcode.clock import SHANGHAI
 
 from infra.local.demo import id_number
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PageGuard
 
 pytestmark = pytest.mark.browser
 
@@ -337,24 +337,6 @@ def test_a_red_code_check_in_shows_the_guidance(page: Any, stack: Any, screensho
     screenshot("venue_checkin_red.png")
 
 
-def _y4m(path: Path, text: str) -> None:
-    """A few frames of a YUV4MPEG2 (4:2:0) video showing `text` as a QR code: Chromium's fake camera plays it."""
-    import qrcode
-    from PIL import Image
-
-    width, height = 640, 480
-    code = qrcode.make(text, box_size=6, border=4).convert("RGB")
-    side = min(height - 20, code.size[0])
-    frame = Image.new("RGB", (width, height), (255, 255, 255))
-    frame.paste(code.resize((side, side), Image.NEAREST), ((width - side) // 2, (height - side) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    planes = y.tobytes() + cb.resize((width // 2, height // 2)).tobytes() + cr.resize((width // 2, height // 2)).tobytes()
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(5):
-            out.write(b"FRAME\n" + planes)
-
-
 def test_the_inspector_scans_with_the_phone_camera(browser: Any, stack: Any, tmp_path: Path) -> None:
     base = stack.base_url.rstrip("/")
     admin, visitor = _identity("钱管理"), _identity("孙访客")
@@ -362,19 +344,9 @@ def test_the_inspector_scans_with_the_phone_camera(browser: Any, stack: Any, tmp
     venue = _venue(stack, admin_headers, "钱家餐厅")
     _bind(stack, admin_headers, venue)
     visitor_qr = requests.get(f"{base}/v1/me/code", headers=_api_login(stack, visitor), timeout=10).json()["qr"]
-    video = tmp_path / "camera.y4m"
-    _y4m(video, visitor_qr)
 
     # GIVEN a phone whose camera sees the visitor's code (Chromium's fake camera playing a video of it)
-    camera = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + [
-        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
-    try:
-        context = camera.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                     locale="zh-CN", timezone_id="Asia/Shanghai")
-        context.grant_permissions(["camera"], origin=base)
-        guard = PageGuard(base)
-        phone = guard.open(context)
+    with camera_page(browser, base, tmp_path, visitor_qr) as phone:
         _log_in(phone, stack, admin)
         phone.goto(base + "/venue.html#tab=inspector")
         expect(phone.locator("#check-view")).to_be_visible(timeout=SLOW_MS)
@@ -386,10 +358,6 @@ def test_the_inspector_scans_with_the_phone_camera(browser: Any, stack: Any, tmp
         expect(phone.locator("#check-qr")).to_have_value(visitor_qr)
         expect(phone.locator("#check-camera-box")).to_be_hidden()  # the camera is closed again
         assert phone.evaluate("document.querySelector('[data-testid=camera-video]').srcObject") is None
-        context.close()
-        guard.check()
-    finally:
-        camera.close()
 
 
 def test_the_admin_unbinds_and_readmits_an_inspector_on_the_page(page: Any, stack: Any) -> None:
