@@ -69,6 +69,7 @@
 
     function start() {
       box.hidden = false;
+      video.hidden = true; // shown once the camera plays: no black box over a refusal
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof window.jsQR !== "function") {
         status.textContent = "当前浏览器无法使用摄像头，请使用扫码枪或粘贴码内容";
         return;
@@ -78,6 +79,7 @@
       navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (media) {
         stream = media;
         video.srcObject = media;
+        video.hidden = false;
         var playing = video.play();
         if (playing && playing.catch) playing.catch(function () { /* muted inline video: autoplay is allowed */ });
         status.textContent = "请将粤康码置于画面中";
