@@ -239,6 +239,12 @@
     return running.then(function (value) { done(); return value; }, function (error) { done(); throw error; });
   }
 
+  // Enables or disables a button that may be busy: while whileBusy holds it, the state is kept for when it is done.
+  function setDisabled(button, disabled) {
+    if (button.getAttribute("aria-busy") === "true") button.dataset.wasDisabled = disabled ? "1" : "";
+    else button.disabled = disabled;
+  }
+
   // ---------------------------------------------------------------- back after logging in
 
   // A page that needs a session (an invitation link opened before logging in, for one) remembers where it was; the
@@ -258,6 +264,7 @@
 
   window.YKM = {
     whileBusy: whileBusy,
+    setDisabled: setDisabled,
     rememberReturn: rememberReturn,
     takeReturn: takeReturn,
     newIdempotencyKey: newIdempotencyKey,

@@ -204,7 +204,7 @@
     if (state.editRegion && venue.region_code) state.editRegion.set(venue.region_code);
     $("edit-limit").textContent = venue.editable ? "每个自然周仅可修改一次。"
       : "本周已修改过，下次可修改日期：" + venue.next_edit_date;
-    form.querySelector("button[type=submit]").disabled = !venue.editable;
+    YKM.setDisabled(form.querySelector("button[type=submit]"), !venue.editable); // this week's edit is used up
   }
 
   function loadMyVenue() {
@@ -303,8 +303,9 @@
       if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
       var pending = answer.pending;
       $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = pending ? "待 " + pending.successor_name_masked + " 确认接任管理员（"
-        + pending.expires_at.slice(0, 10) + " 前有效）" : "";
+      $("transfer-pending-text").textContent = pending ? "待" + (pending.successor_name_masked
+        ? " " + pending.successor_name_masked + " " : "对方") + "确认接任管理员（"
+        + String(pending.expires_at || "").slice(0, 10) + " 前有效）" : "";
       if (!pending) $("transfer-link").hidden = true;
     }, showError);
   }
@@ -328,8 +329,9 @@
 
   function acceptPathToLink(offer) {
     var link = location.origin + location.pathname + "#accept=" + encodeURIComponent(offer.token);
-    return "已邀请 " + offer.successor_name_masked + " 接任管理员，请将以下链接发送给对方确认（" + offer.expires_at.slice(0, 10)
-      + " 前有效）：" + link;
+    // the offer answers alike whether or not the person is registered: the link works only for the one named
+    return "已邀请" + (offer.successor_name_masked ? " " + offer.successor_name_masked + " " : "对方")
+      + "接任管理员，请将以下链接发送给对方确认（" + String(offer.expires_at || "").slice(0, 10) + " 前有效）：" + link;
   }
 
   // ---------------------------------------------------------------- inspector

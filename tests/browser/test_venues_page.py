@@ -216,6 +216,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
     expect(page.locator("#venue-name")).to_have_text("体育西饭堂", timeout=SLOW_MS)
     expect(page.locator("#venue-region")).to_have_text("广东省广州市天河区（440106003）")
     expect(page.locator("#edit-limit")).to_contain_text("下次可修改日期")
+    expect(page.locator("[data-testid=edit-submit]")).to_be_disabled()  # not re-enabled when its request ends
 
 
 def test_the_successor_logs_in_first_and_accepts_the_named_venue(page: Any, stack: Any,
