@@ -185,6 +185,21 @@
     };
   }
 
+  function townshipName(code) {
+    return loadRegions().then(function (data) {
+      var found = "";
+      data.provinces.forEach(function (province) {
+        province.cities.forEach(function (city) {
+          city.counties.forEach(function (county) {
+            if (county.code !== String(code).slice(0, 6)) return;
+            county.townships.forEach(function (t) { if (county.code + t[0] === code) found = t[1]; });
+          });
+        });
+      });
+      return found;
+    }, function () { return ""; });
+  }
+
   function showVenue(venue) {
     state.venue = venue;
     $("create-form").hidden = true;
@@ -192,6 +207,11 @@
     $("venue-name").textContent = venue.name;
     $("venue-type").textContent = venue.type_label;
     $("venue-region").textContent = (venue.region_name || "") + "（" + venue.region_code + "）";
+    townshipName(venue.region_code).then(function (township) { // the API names the county; the table the township
+      if (township && state.venue === venue) {
+        $("venue-region").textContent = (venue.region_name || "") + township + "（" + venue.region_code + "）";
+      }
+    });
     $("venue-address").textContent = venue.address;
     $("venue-phone").textContent = venue.phone || venue.phone_masked || "";
     $("join-code").textContent = venue.join_code;

@@ -138,7 +138,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
     expect(page.locator("#my-venue")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#venue-name")).to_have_text("体育西食堂")
     expect(page.locator("#venue-type")).to_have_text("餐饮")
-    expect(page.locator("#venue-region")).to_have_text("广东省广州市天河区（440106002）")
+    expect(page.locator("#venue-region")).to_have_text("广东省广州市天河区员村街道（440106002）")
     join_code = page.locator("#join-code").inner_text()
     assert len(join_code) == 12 and join_code.isdigit()
     place_id = requests.get(f"{base}/v1/venues/mine", headers=admin_headers, timeout=10).json()["place_id"]
@@ -214,7 +214,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
     page.fill("#edit-name", "体育西饭堂")
     page.click("[data-testid=edit-submit]")
     expect(page.locator("#venue-name")).to_have_text("体育西饭堂", timeout=SLOW_MS)
-    expect(page.locator("#venue-region")).to_have_text("广东省广州市天河区（440106003）")
+    expect(page.locator("#venue-region")).to_have_text("广东省广州市天河区车陂街道（440106003）")
     expect(page.locator("#edit-limit")).to_contain_text("下次可修改日期")
     expect(page.locator("[data-testid=edit-submit]")).to_be_disabled()  # not re-enabled when its request ends
 
