@@ -413,13 +413,13 @@
     $("check-view").hidden = true;
   }
 
-  // Back to scanning: the preview goes, the code field is emptied and focused for the next person (the scanner gun
-  // types into it).
+  // Back to scanning: the preview goes, the code field is emptied and, where a scanner gun may type into it (not on a
+  // touch screen, where focusing would raise the keyboard over the camera button), focused for the next person.
   function resetScan() {
     state.preview = null;
     $("check-preview").hidden = true;
     $("check-qr").value = "";
-    $("check-qr").focus();
+    if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) $("check-qr").focus();
   }
 
   // Scan -> preview: POST /v1/scan reads the code (masked name and phone, colour, reasons, latest declaration); the
@@ -530,17 +530,20 @@
     }, function () { /* the counts catch up on the next load */ });
   }
 
+  // The printable poster (葵花码 and, below it, the code that leads straight to the code page), to save and print.
   function showQuickCode() {
-    return YKM.whileBusy($("quick-code-show"), function () { return call("/v1/venues/" + state.checking.place_id + "/quick-code?format=png", { binary: true, headers: {
-      Accept: "image/png" } }).then(function (blob) {
-      if (state.quickUrl) URL.revokeObjectURL(state.quickUrl);
-      state.quickUrl = URL.createObjectURL(blob);
-      $("quick-code-image").src = state.quickUrl;
-      $("quick-code-figure").hidden = false;
-      var save = $("quick-code-save");
-      save.href = state.quickUrl;
-      save.hidden = false;
-    }, showError); }, "生成中…");
+    var path = "/v1/venues/" + state.checking.place_id + "/quick-code?format=png";
+    return YKM.whileBusy($("quick-code-show"), function () {
+      return call(path, { binary: true, headers: { Accept: "image/png" } }).then(function (blob) {
+        if (state.quickUrl) URL.revokeObjectURL(state.quickUrl);
+        state.quickUrl = URL.createObjectURL(blob);
+        $("quick-code-image").src = state.quickUrl;
+        $("quick-code-figure").hidden = false;
+        var save = $("quick-code-save");
+        save.href = state.quickUrl;
+        save.hidden = false;
+      }, showError);
+    }, "生成中…");
   }
 
   // ---------------------------------------------------------------- quick check-in and the admin transfer
