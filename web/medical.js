@@ -87,7 +87,8 @@
     $("scan-qr").value = "";
     // For whoever cannot show their code: the resident page, to open and log in on their own phone.
     YKM.drawQr($("home-qr"), location.origin + location.pathname.replace(/[^/]*$/, ""), "#000000");
-    $("scan-qr").focus();
+    // for a scanner gun; on a touch screen the keyboard would cover the camera button
+    if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) $("scan-qr").focus();
   }
 
   // The code from the camera, a hardware scanner's Enter, or the pasted text and 识别粤康码.
