@@ -154,6 +154,8 @@
       .then(function (answer) {
         state.session = saveSession(answer);
         el.proof.value = el.proof.defaultValue;
+        var back = YKM.takeReturn(); // a page that sent here to log in first (a venue invitation link, for one)
+        if (back) return location.assign(back);
         showCodeView();
       })
       .catch(function (failure) {

@@ -212,7 +212,61 @@
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
   }
 
+  // Runs task() (a promise) with `buttons` (one or a list) disabled and aria-busy until it settles, the first one
+  // showing busyText if given: a double click or a second Enter sends nothing more. While any of them is busy a
+  // second call does not run the task and answers null. Answers the task's promise otherwise.
+  function whileBusy(buttons, task, busyText) {
+    var list = [].concat(buttons).filter(Boolean);
+    if (list.some(function (b) { return b.getAttribute("aria-busy") === "true"; })) return null;
+    list.forEach(function (b) {
+      b.dataset.wasDisabled = b.disabled ? "1" : "";
+      b.disabled = true;
+      b.setAttribute("aria-busy", "true");
+    });
+    if (busyText && list[0]) {
+      list[0].dataset.label = list[0].textContent;
+      list[0].textContent = busyText;
+    }
+    var done = function () {
+      list.forEach(function (b) {
+        b.disabled = b.dataset.wasDisabled === "1";
+        b.removeAttribute("aria-busy");
+      });
+      if (busyText && list[0] && list[0].dataset.label) list[0].textContent = list[0].dataset.label;
+    };
+    var running;
+    try { running = Promise.resolve(task()); } catch (e) { running = Promise.reject(e); }
+    return running.then(function (value) { done(); return value; }, function (error) { done(); throw error; });
+  }
+
+  // Enables or disables a button that may be busy: while whileBusy holds it, the state is kept for when it is done.
+  function setDisabled(button, disabled) {
+    if (button.getAttribute("aria-busy") === "true") button.dataset.wasDisabled = disabled ? "1" : "";
+    else button.disabled = disabled;
+  }
+
+  // ---------------------------------------------------------------- back after logging in
+
+  // A page that needs a session (an invitation link opened before logging in, for one) remembers where it was; the
+  // login page goes back there once logged in. Only a page of this site: "name.html" and its #fragment.
+  var RETURN_KEY = "ykm.returnTo";
+  var RETURN_PATH = /^[a-z][a-z0-9-]*\.html(#[A-Za-z0-9=&%._~-]*)?$/;
+
+  function rememberReturn(path) {
+    if (RETURN_PATH.test(path)) sessionStorage.setItem(RETURN_KEY, path);
+  }
+
+  function takeReturn() {
+    var path = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    return path && RETURN_PATH.test(path) ? path : null;
+  }
+
   window.YKM = {
+    whileBusy: whileBusy,
+    setDisabled: setDisabled,
+    rememberReturn: rememberReturn,
+    takeReturn: takeReturn,
     newIdempotencyKey: newIdempotencyKey,
     formatTime: formatTime,
     loadSession: loadSession,

@@ -67,20 +67,11 @@
     }
   }
 
-  function setBusy(button, busy, text) {
-    if (busy) {
-      button.dataset.label = button.textContent;
-      button.textContent = text;
-    } else if (button.dataset.label) {
-      button.textContent = button.dataset.label;
-    }
-    button.disabled = busy;
-  }
-
   // ---------------------------------------------------------------- views
 
   function go(name) {
     if (name === "home") name = state.home;
+    if (name !== "scan" && state.scanner) state.scanner.stop();
     Array.prototype.forEach.call(document.querySelectorAll("[data-view]"), function (view) {
       view.hidden = view.dataset.view !== name;
     });
@@ -96,17 +87,23 @@
     $("scan-qr").value = "";
     // For whoever cannot show their code: the resident page, to open and log in on their own phone.
     YKM.drawQr($("home-qr"), location.origin + location.pathname.replace(/[^/]*$/, ""), "#000000");
-    $("scan-qr").focus();
+    // for a scanner gun; on a touch screen the keyboard would cover the camera button
+    if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) $("scan-qr").focus();
+  }
+
+  // The code from the camera, a hardware scanner's Enter, or the pasted text and 识别粤康码.
+  function readCode(qr) {
+    qr = (qr || "").trim();
+    if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描或粘贴粤康码" }), $("scan-form"));
+    return YKM.whileBusy($("scan-submit"), function () {
+      return api("/v1/scan", { method: "POST", auth: true, body: { qr: qr } })
+        .then(function (answer) { showSubject(qr, answer); }, function (failure) { showError(failure, $("scan-form")); });
+    }, "识别中…");
   }
 
   function onScan(event) {
     event.preventDefault();
-    var qr = $("scan-qr").value.trim();
-    if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描或粘贴粤康码" }), $("scan-form"));
-    setBusy($("scan-submit"), true, "识别中…");
-    api("/v1/scan", { method: "POST", auth: true, body: { qr: qr } })
-      .then(function (answer) { showSubject(qr, answer); }, function (failure) { showError(failure, $("scan-form")); })
-      .then(function () { setBusy($("scan-submit"), false); });
+    readCode($("scan-qr").value);
   }
 
   // ---------------------------------------------------------------- (3) the notice, prefilled from the code
@@ -162,17 +159,17 @@
     // the server issues it once; a changed form, another person or a success starts a new submission.
     var sent = JSON.stringify(body);
     if (!state.attempt || state.attempt.sent !== sent) state.attempt = { sent: sent, key: YKM.newIdempotencyKey() };
-    setBusy($("notice-submit"), true, "提交中…");
-    api("/v1/medical/notices", { method: "POST", auth: true, body: body,
-                                 headers: { "Idempotency-Key": state.attempt.key } })
-      .then(function (notice) {
-        state.attempt = null;
-        var card = $("issued-notice");
-        card.textContent = "";
-        fillNotice(card, notice);
-        go("issued");
-      }, function (failure) { showError(failure, form); })
-      .then(function () { setBusy($("notice-submit"), false); });
+    var key = state.attempt.key;
+    YKM.whileBusy($("notice-submit"), function () {
+      return api("/v1/medical/notices", { method: "POST", auth: true, body: body, headers: { "Idempotency-Key": key } })
+        .then(function (notice) {
+          state.attempt = null;
+          var card = $("issued-notice");
+          card.textContent = "";
+          fillNotice(card, notice);
+          go("issued");
+        }, function (failure) { showError(failure, form); });
+    }, "提交中…");
   }
 
   function fillNotice(card, notice) {
@@ -272,9 +269,8 @@
     if (!parsed.staff.length) {
       return showError(new YKM.ApiFailure(400, { field: "body", message_zh: "请粘贴人员名单" }), $("staff-form"));
     }
-    setBusy($("staff-submit"), true, "提交中…");
-    api("/v1/admin/medical-staff", { method: "POST", auth: true, body: parsed.staff })
-      .then(function (answer) {
+    YKM.whileBusy($("staff-submit"), function () {
+      return api("/v1/admin/medical-staff", { method: "POST", auth: true, body: parsed.staff }).then(function (answer) {
         $("staff-list").value = "";
         $("staff-done-text").textContent = "已为 " + answer.granted + " 名医护人员开通权限，其使用名单上的手机号码登录后即可出具电子告知书。";
         var list = $("staff-granted");
@@ -294,8 +290,8 @@
           return "第" + parsed.lines[row.index] + "行：" + (STAFF_FIELDS[field] ? STAFF_FIELDS[field] + "有误" : "内容有误")
             + "（" + (row.problem_zh || row.problem) + "）";
         }));
-      })
-      .then(function () { setBusy($("staff-submit"), false); });
+      });
+    }, "提交中…");
   }
 
   // ---------------------------------------------------------------- start
@@ -309,6 +305,8 @@
     });
     $("open-workbench").addEventListener("click", function () { go("workbench"); });
     $("scan-form").addEventListener("submit", onScan);
+    state.scanner = YKM.attachScanner({ input: $("scan-qr"), cameraButton: $("scan-camera"),
+                                        cameraBox: $("scan-camera-box"), onCode: readCode });
     $("notice-form").addEventListener("submit", onNoticeSubmit);
     $("history-more").addEventListener("click", function () { loadHistory(true); });
     $("staff-form").addEventListener("submit", onStaffSubmit);

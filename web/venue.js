@@ -1,9 +1,13 @@
 /* 粤康码 H5: public venues (guide 四.(二) and 五, FAQ (三)) on the resident's session (ykm.session, from the login
    page). The venue admin creates the venue, shares the join code (场所申报码), reads the statistics, manages the
-   inspectors, hands the admin role over (the successor confirms with #accept=<token>) and edits once a week; an
-   inspector binds venues, scans codes and submits NORMAL or FEVER (one Idempotency-Key per submission, reused on a
-   retry), shows or prints the venue's 葵花码; a resident checks in with a venue's 葵花码. Visitors are shown masked
-   only: the API never gives a venue more (FAQ 9). */
+   inspectors, hands the admin role over (the successor, shown the venue, confirms with #accept=<token>, kept through
+   the login when they must log in first) and edits once a week; the region is picked province -> city -> county ->
+   township from venue-regions.json. An inspector binds venues, scans a code (camera, hardware scanner + Enter, or
+   paste: scanner.js), sees the masked name, phone, colour and reasons (POST /v1/scan) and, on request, the latest
+   declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and decision, reused on a retry or
+   a second click), and shows or prints the venue's 葵花码; a resident checks in with a venue's 葵花码. Every button
+   that sends is disabled while its request runs (YKM.whileBusy). Visitors are shown masked only: the API never gives
+   a venue more (FAQ 9). */
 (function () {
   "use strict";
 
@@ -15,7 +19,8 @@
   var COLOR_LABELS = { GREEN: "绿码", RED: "红码" };
 
   var session = YKM.loadSession(SESSION_KEY);
-  var state = { venue: null, checking: null, quickUrl: null };
+  var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"; // FAQ 13
+  var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null };
 
   function $(id) { return document.getElementById(id); }
 
@@ -88,6 +93,113 @@
     });
   }
 
+  // ---------------------------------------------------------------- region picker (province, city, county, township)
+
+  var regionsLoaded = null;
+
+  function loadRegions() {
+    if (!regionsLoaded) {
+      regionsLoaded = fetch("venue-regions.json", { cache: "default", credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("regions");
+        return r.json();
+      });
+      regionsLoaded.catch(function () { regionsLoaded = null; });
+    }
+    return regionsLoaded;
+  }
+
+  function option(select, value, text) {
+    var item = document.createElement("option");
+    item.value = value;
+    item.textContent = text;
+    select.appendChild(item);
+  }
+
+  // Four selects in `container` that keep `hidden` (the form's region_code) at the 9-digit code picked, or "" until
+  // a township is picked. Answers {set(code)} to show a venue's region.
+  function regionPicker(container, hidden) {
+    var prefix = container.dataset.regionPicker;
+    var levels = [["province", "省"], ["city", "市"], ["county", "区县"], ["township", "乡镇街道"]];
+    var selects = levels.map(function (level) {
+      var select = document.createElement("select");
+      select.id = prefix + "-region-" + level[0];
+      select.setAttribute("data-testid", prefix + "-" + level[0]);
+      select.setAttribute("aria-label", level[1]);
+      container.appendChild(select);
+      return select;
+    });
+    var data = null;
+    var children = [
+      function () { return data.provinces; },
+      function (province) { return province.cities; },
+      function (city) { return city.counties; },
+      function (county) { return county.townships.map(function (t) { return { code: county.code + t[0], name: t[1] }; }); },
+    ];
+    var picked = [null, null, null, null];
+
+    function fill(level, parent) {
+      var select = selects[level];
+      select.textContent = "";
+      option(select, "", "请选择" + levels[level][1]);
+      var items = parent === undefined ? [] : children[level](parent);
+      items.forEach(function (item) { option(select, item.code, item.name); });
+      select.disabled = items.length === 0;
+      picked[level] = null;
+      if (items.length === 1 && level < 3) { // one province, or a city that is its own county: picked already
+        select.value = items[0].code;
+        choose(level);
+      } else {
+        for (var below = level + 1; below < 4; below++) fill(below);
+      }
+    }
+
+    function choose(level) {
+      var list = level === 0 ? children[0]() : children[level](picked[level - 1]);
+      picked[level] = list.filter(function (item) { return item.code === selects[level].value; })[0] || null;
+      if (level < 3) fill(level + 1, picked[level] || undefined);
+      hidden.value = picked[3] ? picked[3].code : "";
+    }
+
+    selects.forEach(function (select, level) {
+      select.addEventListener("change", function () { choose(level); });
+    });
+
+    return {
+      ready: loadRegions().then(function (loaded) {
+        data = loaded;
+        fill(0, null);
+      }, function () {
+        showError(new YKM.ApiFailure(0, { message_zh: "行政区划加载失败，请刷新页面重试" }));
+      }),
+      set: function (code) {
+        return this.ready.then(function () {
+          if (!data) return;
+          var prefixes = [code.slice(0, 2), code.slice(0, 4), code.slice(0, 6), code];
+          for (var level = 0; level < 4; level++) {
+            selects[level].value = prefixes[level];
+            if (selects[level].value !== prefixes[level]) break;
+            choose(level);
+          }
+        });
+      },
+    };
+  }
+
+  function townshipName(code) {
+    return loadRegions().then(function (data) {
+      var found = "";
+      data.provinces.forEach(function (province) {
+        province.cities.forEach(function (city) {
+          city.counties.forEach(function (county) {
+            if (county.code !== String(code).slice(0, 6)) return;
+            county.townships.forEach(function (t) { if (county.code + t[0] === code) found = t[1]; });
+          });
+        });
+      });
+      return found;
+    }, function () { return ""; });
+  }
+
   function showVenue(venue) {
     state.venue = venue;
     $("create-form").hidden = true;
@@ -95,6 +207,11 @@
     $("venue-name").textContent = venue.name;
     $("venue-type").textContent = venue.type_label;
     $("venue-region").textContent = (venue.region_name || "") + "（" + venue.region_code + "）";
+    townshipName(venue.region_code).then(function (township) { // the API names the county; the table the township
+      if (township && state.venue === venue) {
+        $("venue-region").textContent = (venue.region_name || "") + township + "（" + venue.region_code + "）";
+      }
+    });
     $("venue-address").textContent = venue.address;
     $("venue-phone").textContent = venue.phone || venue.phone_masked || "";
     $("join-code").textContent = venue.join_code;
@@ -104,9 +221,10 @@
       input.value = venue[field] || "";
       input.dataset.original = input.value;
     });
+    if (state.editRegion && venue.region_code) state.editRegion.set(venue.region_code);
     $("edit-limit").textContent = venue.editable ? "每个自然周仅可修改一次。"
       : "本周已修改过，下次可修改日期：" + venue.next_edit_date;
-    form.querySelector("button[type=submit]").disabled = !venue.editable;
+    YKM.setDisabled(form.querySelector("button[type=submit]"), !venue.editable); // this week's edit is used up
   }
 
   function loadMyVenue() {
@@ -190,7 +308,7 @@
     button.setAttribute("data-testid", buttonTestid);
     button.textContent = actionText;
     button.addEventListener("click", function () {
-      if (window.confirm(question)) act();
+      if (window.confirm(question)) YKM.whileBusy(button, act);
     });
     item.appendChild(who);
     item.appendChild(button);
@@ -205,8 +323,9 @@
       if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
       var pending = answer.pending;
       $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = pending ? "待 " + pending.successor_name_masked + " 确认接任管理员（"
-        + pending.expires_at.slice(0, 10) + " 前有效）" : "";
+      $("transfer-pending-text").textContent = pending ? "待" + (pending.successor_name_masked
+        ? " " + pending.successor_name_masked + " " : "对方") + "确认接任管理员（"
+        + String(pending.expires_at || "").slice(0, 10) + " 前有效）" : "";
       if (!pending) $("transfer-link").hidden = true;
     }, showError);
   }
@@ -230,17 +349,15 @@
 
   function acceptPathToLink(offer) {
     var link = location.origin + location.pathname + "#accept=" + encodeURIComponent(offer.token);
-    return "已邀请 " + offer.successor_name_masked + " 接任管理员，请将以下链接发送给对方确认（" + offer.expires_at.slice(0, 10)
-      + " 前有效）：" + link;
+    // the offer answers alike whether or not the person is registered: the link works only for the one named
+    return "已邀请" + (offer.successor_name_masked ? " " + offer.successor_name_masked + " " : "对方")
+      + "接任管理员，请将以下链接发送给对方确认（" + String(offer.expires_at || "").slice(0, 10) + " 前有效）：" + link;
   }
 
   // ---------------------------------------------------------------- inspector
 
   function loadInspector() {
-    call("/v1/inspector/stats").then(function (stats) {
-      $("inspector-today").textContent = stats.today;
-      $("inspector-total").textContent = stats.total;
-    }, showError);
+    loadInspectorStats();
     return call("/v1/inspector/venues?limit=100").then(function (page) {
       var list = $("inspector-venues");
       list.textContent = "";
@@ -264,16 +381,19 @@
         leave.textContent = "解除绑定";
         leave.addEventListener("click", function () {
           if (!window.confirm("确定解除绑定 " + venue.name + "？")) return;
-          call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
-            if (state.checking && state.checking.place_id === venue.place_id) $("check-view").hidden = true;
-            loadInspector();
-          }, showError);
+          YKM.whileBusy(leave, function () {
+            return call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
+              if (state.checking && state.checking.place_id === venue.place_id) closeCheck();
+              loadInspector();
+            }, showError);
+          });
         });
         item.appendChild(name);
         item.appendChild(open);
         item.appendChild(leave);
         list.appendChild(item);
       });
+      if (page.items.length === 1 && !state.checking) openCheck(page.items[0]); // one venue: straight to checking
     }, showError);
   }
 
@@ -281,176 +401,345 @@
     state.checking = venue;
     $("check-view").hidden = false;
     $("check-venue").textContent = venue.name;
-    $("check-result").hidden = true;
+    $("check-done").hidden = true;
     $("quick-code-figure").hidden = true;
     $("quick-code-save").hidden = true;
+    resetScan();
+  }
+
+  function closeCheck() {
+    state.checking = null;
+    if (state.scanner) state.scanner.stop();
+    $("check-view").hidden = true;
+  }
+
+  // Back to scanning: the preview goes, the code field is emptied and, where a scanner gun may type into it (not on a
+  // touch screen, where focusing would raise the keyboard over the camera button), focused for the next person.
+  function resetScan() {
+    state.preview = null;
+    $("check-preview").hidden = true;
     $("check-qr").value = "";
-    $("check-qr").focus();
+    if (!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches)) $("check-qr").focus();
   }
 
-  // One Idempotency-Key per submission: a network failure is retried once with the same key (counted once).
-  function submitCheck(temperature) {
-    var qr = $("check-qr").value.trim();
-    if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描粤康码" }), $("check-form"));
-    var key = YKM.newIdempotencyKey();
-    var path = "/v1/venues/" + state.checking.place_id + "/checks"
-      + ($("check-with-declaration").checked ? "?with_declaration=true" : "");
-    var send = function () {
-      return call(path, { method: "POST", body: { qr: qr, temperature: temperature }, headers: { "Idempotency-Key": key } });
-    };
-    return send().catch(function (failure) {
-      if (failure.status === 0 || failure.status >= 500 || failure.code === "REQUEST_IN_PROGRESS") return send();
-      throw failure;
-    }).then(showCheck, function (failure) { showError(failure, $("check-form")); });
+  // Scan -> preview: POST /v1/scan reads the code (masked name and phone, colour, reasons, latest declaration); the
+  // check is recorded only when the inspector picks 正常 or 发热.
+  function previewCode(qr) {
+    qr = (qr || "").trim();
+    if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描粤康码" }), $("scan-form"));
+    if (state.preview && state.preview.qr === qr && !$("check-preview").hidden) return null; // the same code again
+    return YKM.whileBusy($("check-read"), function () {
+      return call("/v1/scan", { method: "POST", body: { qr: qr } }).then(function (answer) {
+        showPreview(qr, answer);
+      }, function (failure) {
+        $("check-preview").hidden = true;
+        state.preview = null;
+        showError(failure, $("scan-form"));
+      });
+    }, "读取中…");
   }
 
-  function showCheck(answer) {
+  function showPreview(qr, answer) {
     showError(null);
-    var card = $("check-result");
+    $("check-done").hidden = true;
+    // One Idempotency-Key per scanned code and decision: a second click, or a retry after a lost answer, is the same
+    // check (the server records it once); scanning the code again is a new check.
+    state.preview = { qr: qr, answer: answer, keys: {}, viewedDeclaration: false };
+    var card = $("check-preview");
     card.hidden = false;
     card.dataset.color = answer.color;
-    $("check-name").textContent = answer.name_masked;
-    $("check-phone").textContent = answer.phone_masked || "";
-    $("check-color").textContent = (COLOR_LABELS[answer.color] || answer.color) + " · 体温"
-      + (answer.temperature === "FEVER" ? "发热" : "正常");
-    $("check-alert").hidden = !answer.alert;
-    $("check-alert").textContent = answer.alert ? answer.alert.message_zh : "";
+    $("check-name").textContent = answer.name_masked || "";
+    $("check-phone").textContent = answer.phone_masked || "未登记";
+    $("check-color").textContent = COLOR_LABELS[answer.color] || answer.color;
+    $("check-color").className = answer.color === "RED" ? "warn" : "";
+    $("check-alert").hidden = answer.color !== "RED";
+    $("check-alert").textContent = answer.color === "RED" ? RED_ALERT : "";
     YKM.renderReasons($("check-reasons"), $("check-reasons-section"), answer.reasons || [], function (reason) {
       return { label: reason.label, until: "", guide: reason.guide || "", expanded: false };
     });
-    var declaration = answer.latest_declaration;
-    $("check-declaration").hidden = !("latest_declaration" in answer);
+    $("check-declaration").hidden = true;
+    $("check-health").hidden = false;
+    $("check-normal").focus();
+  }
+
+  function showDeclaration() {
+    if (!state.preview) return;
+    state.preview.viewedDeclaration = true;
+    var declaration = state.preview.answer.latest_declaration;
     $("check-declaration").textContent = declaration
       ? "最近一次健康申报：" + YKM.formatTime(declaration.declared_at) + "，" + (declaration.healthy ? "无异常" : "有异常")
         + (declaration.temperature_c ? "，体温 " + declaration.temperature_c + "℃" : "")
         + (declaration.symptoms && declaration.symptoms.length ? "，症状：" + declaration.symptoms.join("、") : "")
       : "暂无健康申报记录";
-    $("check-done").textContent = "已登记 " + YKM.formatTime(answer.checked_at) + "（登记后不可修改，录错请重新扫码登记）";
-    $("check-qr").value = "";
-    $("check-qr").focus();
-    loadInspectorStats();
+    $("check-declaration").hidden = false;
+    $("check-health").hidden = true;
+  }
+
+  function submitCheck(temperature) {
+    var preview = state.preview;
+    if (!preview) return null;
+    var key = preview.keys[temperature] = preview.keys[temperature] || YKM.newIdempotencyKey();
+    var path = "/v1/venues/" + state.checking.place_id + "/checks"
+      + (preview.viewedDeclaration ? "?with_declaration=true" : "");
+    var send = function () {
+      return call(path, { method: "POST", body: { qr: preview.qr, temperature: temperature },
+                          headers: { "Idempotency-Key": key } });
+    };
+    var buttons = [$("check-normal"), $("check-fever"), $("check-cancel")];
+    return YKM.whileBusy(buttons, function () {
+      return send().catch(function (failure) {
+        if (failure.status === 0 || failure.status >= 500 || failure.code === "REQUEST_IN_PROGRESS") return send();
+        throw failure;
+      }).then(checkRecorded, function (failure) { showError(failure); });
+    }, "提交中…");
+  }
+
+  // Recorded: back to scanning for the next person (guide: 将自动返回上一页), with a line saying what was recorded.
+  function checkRecorded(answer) {
+    showError(null);
+    if (!answer.replayed) countCheck(answer.checked_at);
+    var done = $("check-done");
+    done.textContent = "已登记：" + answer.name_masked + " · " + (COLOR_LABELS[answer.color] || answer.color) + " · 体温"
+      + (answer.temperature === "FEVER" ? "发热" : "正常") + " · " + YKM.formatTime(answer.checked_at);
+    done.className = "notice " + (answer.color === "RED" || answer.temperature === "FEVER" ? "" : "ok");
+    done.hidden = false;
+    resetScan();
+  }
+
+  // 今日检测 / 累计: the statistics are folded from the checks' stream a moment after each check, so the page counts
+  // the checks it recorded itself and never shows less than that; a later read catches up with the other devices.
+  function showCounts() {
+    $("inspector-today").textContent = state.counts ? state.counts.today : 0;
+    $("inspector-total").textContent = state.counts ? state.counts.total : 0;
+  }
+
+  function countCheck(checkedAt) {
+    var day = YKM.formatTime(checkedAt).slice(0, 10);
+    if (!state.counts || state.counts.date !== day) state.counts = { date: day, today: 0, total: state.counts ? state.counts.total : 0 };
+    state.counts.today += 1;
+    state.counts.total += 1;
+    showCounts();
   }
 
   function loadInspectorStats() {
-    call("/v1/inspector/stats").then(function (stats) {
-      $("inspector-today").textContent = stats.today;
-      $("inspector-total").textContent = stats.total;
+    return call("/v1/inspector/stats").then(function (stats) {
+      var known = state.counts && state.counts.date === stats.date ? state.counts : { today: 0, total: 0 };
+      state.counts = { date: stats.date, today: Math.max(stats.today, known.today),
+                       total: Math.max(stats.total, state.counts ? state.counts.total : 0) };
+      showCounts();
     }, function () { /* the counts catch up on the next load */ });
   }
 
+  // The printable poster (葵花码 and, below it, the code that leads straight to the code page), to save and print.
   function showQuickCode() {
-    return call("/v1/venues/" + state.checking.place_id + "/quick-code?format=png", { binary: true, headers: {
-      Accept: "image/png" } }).then(function (blob) {
-      if (state.quickUrl) URL.revokeObjectURL(state.quickUrl);
-      state.quickUrl = URL.createObjectURL(blob);
-      $("quick-code-image").src = state.quickUrl;
-      $("quick-code-figure").hidden = false;
-      var save = $("quick-code-save");
-      save.href = state.quickUrl;
-      save.hidden = false;
-    }, showError);
+    var path = "/v1/venues/" + state.checking.place_id + "/quick-code?format=png";
+    return YKM.whileBusy($("quick-code-show"), function () {
+      return call(path, { binary: true, headers: { Accept: "image/png" } }).then(function (blob) {
+        if (state.quickUrl) URL.revokeObjectURL(state.quickUrl);
+        state.quickUrl = URL.createObjectURL(blob);
+        $("quick-code-image").src = state.quickUrl;
+        $("quick-code-figure").hidden = false;
+        var save = $("quick-code-save");
+        save.href = state.quickUrl;
+        save.hidden = false;
+      }, showError);
+    }, "生成中…");
+  }
+
+  // ---------------------------------------------------------------- quick check-in and the admin transfer
+
+  function quickCheckin() {
+    var qr = $("checkin-qr").value.trim();
+    var result = $("checkin-result");
+    result.hidden = true; // the last check-in's box never stands beside this one's answer
+    if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描场所葵花码" }), $("checkin-form"));
+    // One key per scanned 葵花码: a second click is the same check-in.
+    if (!state.checkin || state.checkin.qr !== qr) state.checkin = { qr: qr, key: YKM.newIdempotencyKey() };
+    return YKM.whileBusy($("checkin-submit"), function () {
+      return call("/v1/quick-checkin", { method: "POST", body: { qr: qr },
+                                          headers: { "Idempotency-Key": state.checkin.key } }).then(function (answer) {
+        showError(null);
+        state.checkin = null;
+        var red = answer.color === "RED";
+        result.dataset.color = answer.color;
+        result.className = "notice" + (red ? "" : " ok");
+        $("checkin-text").textContent = red
+          ? "已登记打卡：" + answer.place_name + "，" + YKM.formatTime(answer.checked_at) + "。您的粤康码为红码，请勿进入，"
+            + "请联系场所工作人员，并按下方红码原因的指引处理。"
+          : "打卡成功：" + answer.place_name + "，" + YKM.formatTime(answer.checked_at) + "，"
+            + (COLOR_LABELS[answer.color] || answer.color);
+        YKM.renderReasons($("checkin-reasons"), $("checkin-reasons-section"), red ? answer.reasons || [] : [],
+          function (reason) { return { label: reason.label, until: "", guide: reason.guide || "", expanded: true }; });
+        result.hidden = false;
+        $("checkin-qr").value = "";
+      }, function (failure) { showError(failure, $("checkin-form")); });
+    }, "打卡中…");
+  }
+
+  function acceptToken() {
+    return decodeURIComponent((location.hash.match(/^#accept=([^&]*)/) || [])[1] || "");
+  }
+
+  // The successor is shown which venue they are asked to take over before they confirm.
+  function showOffer() {
+    $("accept-view").hidden = false;
+    return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken())).then(function (offer) {
+      var venue = offer.venue;
+      $("accept-venue-name").textContent = venue.name;
+      $("accept-venue-type").textContent = venue.type_label;
+      $("accept-venue-region").textContent = venue.region_name || venue.region_code;
+      $("accept-venue-address").textContent = venue.address;
+      $("accept-expires").textContent = YKM.formatTime(offer.expires_at).slice(0, 16);
+      $("accept-venue").hidden = false;
+      $("accept-transfer").disabled = false;
+    }, function (failure) {
+      $("accept-venue").hidden = true;
+      $("accept-transfer").disabled = true;
+      showError(failure);
+    });
+  }
+
+  function acceptOffer() {
+    return YKM.whileBusy($("accept-transfer"), function () {
+      return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken()) + "/accept", { method: "POST" })
+        .then(function (venue) {
+          $("accept-view").hidden = true;
+          history.replaceState(null, "", location.pathname);
+          showTab("admin");
+          showVenue(venue);
+        }, showError);
+    }, "确认中…");
   }
 
   // ---------------------------------------------------------------- wiring
 
+  // A form whose submit button is disabled while its request runs: a double click or a second Enter sends once.
+  function onSubmit(form, send, busyText) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      YKM.whileBusy(form.querySelector("button[type=submit]"), send, busyText);
+    });
+  }
+
   function wire() {
     fillTypes($("create-type"));
     fillTypes($("edit-type"));
+    regionPicker(document.querySelector("[data-region-picker=create]"), $("create-region"));
+    state.editRegion = regionPicker(document.querySelector("[data-region-picker=edit]"), $("edit-region"));
     Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
       tab.addEventListener("click", function () { showTab(tab.dataset.tab); });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-admin-open]"), function (button) {
       button.addEventListener("click", function () { openAdminPane(button.dataset.adminOpen); });
     });
-    $("create-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      call("/v1/venues", { method: "POST", body: formData($("create-form")) }).then(function (venue) {
+    onSubmit($("create-form"), function () {
+      var body = formData($("create-form"));
+      if (!body.region_code) {
+        return showError(new YKM.ApiFailure(400, { field: "region_code", message_zh: "请选择所在区域（到乡镇街道）" }),
+                         $("create-form"));
+      }
+      return call("/v1/venues", { method: "POST", body: body }).then(function (venue) {
         showError(null);
         showVenue(venue);
-      }, function (failure) { showError(failure, $("create-form")); });
-    });
-    $("edit-form").addEventListener("submit", function (event) {
-      event.preventDefault();
+      }, function (failure) {
+        // created by an earlier try whose answer was lost: show the venue rather than an error over it
+        if (failure.code === "ALREADY_VENUE_ADMIN") return loadMyVenue();
+        showError(failure, $("create-form"));
+      });
+    }, "创建中…");
+    onSubmit($("edit-form"), function () {
       var changes = formData($("edit-form"), true);
       if (!Object.keys(changes).length) return showError(new YKM.ApiFailure(400, { message_zh: "请填写需要修改的内容" }));
-      call("/v1/venues/" + state.venue.place_id, { method: "PATCH", body: changes }).then(function (venue) {
+      return call("/v1/venues/" + state.venue.place_id, { method: "PATCH", body: changes }).then(function (venue) {
         showError(null);
         showVenue(venue);
       }, function (failure) { showError(failure, $("edit-form")); });
-    });
+    }, "保存中…");
     $("copy-join-code").addEventListener("click", function () {
       if (navigator.clipboard) navigator.clipboard.writeText($("join-code").textContent).catch(function () {});
     });
-    $("transfer-form").addEventListener("submit", function (event) {
-      event.preventDefault();
+    onSubmit($("transfer-form"), function () {
       var body = formData($("transfer-form"));
       body.id_type = "ID_CARD";
-      call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "POST", body: body }).then(function (offer) {
+      return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "POST", body: body }).then(function (offer) {
         showError(null);
         $("transfer-link").textContent = acceptPathToLink(offer);
         $("transfer-link").hidden = false;
         loadPendingTransfer();
       }, function (failure) { showError(failure, $("transfer-form")); });
-    });
+    }, "提交中…");
     $("transfer-cancel").addEventListener("click", function () {
       if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
-      call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "DELETE" }).then(function () {
-        showError(null);
-        loadPendingTransfer();
-      }, showError);
+      YKM.whileBusy($("transfer-cancel"), function () {
+        return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "DELETE" }).then(function () {
+          showError(null);
+          loadPendingTransfer();
+        }, showError);
+      });
     });
-    $("join-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      call("/v1/venues/join", { method: "POST", body: formData($("join-form")) }).then(function () {
+    onSubmit($("join-form"), function () {
+      return call("/v1/venues/join", { method: "POST", body: formData($("join-form")) }).then(function () {
         showError(null);
         $("join-code-input").value = "";
         loadInspector();
       }, function (failure) { showError(failure, $("join-form")); });
-    });
-    var temperature = "NORMAL";
-    Array.prototype.forEach.call(document.querySelectorAll("[data-temperature]"), function (button) {
-      button.addEventListener("click", function () { temperature = button.dataset.temperature; });
-    });
-    $("check-form").addEventListener("submit", function (event) {
+    }, "绑定中…");
+    // Scanning: camera, a hardware scanner's Enter, or a pasted code and 读取粤康码; each leads to the preview.
+    state.scanner = YKM.attachScanner({ input: $("check-qr"), cameraButton: $("check-camera"),
+                                        cameraBox: $("check-camera-box"), onCode: previewCode });
+    $("scan-form").addEventListener("submit", function (event) {
       event.preventDefault();
-      var submitter = event.submitter;
-      submitCheck(submitter && submitter.dataset.temperature ? submitter.dataset.temperature : temperature);
+      previewCode($("check-qr").value);
     });
+    $("check-health").addEventListener("click", showDeclaration);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-temperature]"), function (button) {
+      button.addEventListener("click", function () { submitCheck(button.dataset.temperature); });
+    });
+    $("check-cancel").addEventListener("click", resetScan);
     $("quick-code-show").addEventListener("click", showQuickCode);
     $("checkin-form").addEventListener("submit", function (event) {
       event.preventDefault();
-      var qr = $("checkin-qr").value.trim();
-      call("/v1/quick-checkin", { method: "POST", body: { qr: qr }, headers: { "Idempotency-Key": YKM.newIdempotencyKey() } })
-        .then(function (answer) {
-          showError(null);
-          var result = $("checkin-result");
-          result.textContent = "打卡成功：" + answer.place_name + "，" + YKM.formatTime(answer.checked_at) + "，"
-            + (COLOR_LABELS[answer.color] || answer.color);
-          result.hidden = false;
-          $("checkin-qr").value = "";
-        }, function (failure) { showError(failure, $("checkin-form")); });
+      quickCheckin();
     });
-    $("accept-transfer").addEventListener("click", function () {
-      var token = decodeURIComponent(location.hash.split("accept=")[1] || "");
-      call("/v1/venues/admin-transfer/" + encodeURIComponent(token) + "/accept", { method: "POST" }).then(function (venue) {
-        $("accept-view").hidden = true;
-        history.replaceState(null, "", location.pathname);
-        showTab("admin");
-        showVenue(venue);
-      }, showError);
+    $("accept-transfer").addEventListener("click", acceptOffer);
+  }
+
+  // Where the page opens: the tab asked for (#tab=...), else the admin's venue for its admin, else the inspector's
+  // view for someone bound to a venue, else the admin tab (creating a venue).
+  function landingTab() {
+    var asked = (location.hash.match(/^#tab=(admin|inspector|checkin)$/) || [])[1];
+    if (asked) return Promise.resolve(asked);
+    return call("/v1/venues/mine").then(function () { return "admin"; }, function () {
+      return call("/v1/inspector/venues?limit=1").then(function (page) {
+        return page.items.length ? "inspector" : "admin";
+      }, function () { return "admin"; });
     });
   }
 
   function start() {
+    // An invitation link opened over this page (same document, only the fragment changes): start again from it.
+    window.addEventListener("hashchange", function () {
+      if (location.hash.indexOf("#accept=") === 0) location.reload();
+    });
     if (!session) {
+      if (location.hash.indexOf("#accept=") === 0) {
+        // The invitation link opened before logging in: the login page brings the successor back here.
+        YKM.rememberReturn("venue.html" + location.hash);
+        $("no-session-text").firstChild.textContent = "您收到了接任场所管理员的邀请。请先";
+        $("no-session-text").lastChild.textContent = "，登录后将回到本页确认接任。";
+      }
       $("no-session").hidden = false;
       return;
     }
+    YKM.takeReturn(); // already logged in: a remembered page is stale
     $("venue-main").hidden = false;
     wire();
-    if (location.hash.indexOf("#accept=") === 0) $("accept-view").hidden = false;
-    var tab = (location.hash.match(/^#tab=(admin|inspector|checkin)$/) || [])[1] || "admin";
-    showTab(tab);
+    if (location.hash.indexOf("#accept=") === 0) { // the invitation alone, until it is accepted or a tab is picked
+      Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
+      showOffer();
+      return;
+    }
+    landingTab().then(showTab);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +52,45 @@ def api_login(stack: Any, identity: Mapping[str, str], phone: str | None = None)
     answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json=body)
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def fake_camera_video(path: Path, text: str) -> Path:
+    """A few frames of a YUV4MPEG2 (4:2:0) video showing `text` as a QR code, for Chromium's fake camera."""
+    import qrcode
+    from PIL import Image
+
+    width, height = 640, 480
+    code = qrcode.make(text, box_size=6, border=4).convert("RGB")
+    side = min(height - 20, code.size[0])
+    frame = Image.new("RGB", (width, height), (255, 255, 255))
+    frame.paste(code.resize((side, side), Image.NEAREST), ((width - side) // 2, (height - side) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    planes = y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(5):
+            out.write(b"FRAME\n" + planes)
+    return path
+
+
+@contextlib.contextmanager
+def camera_page(browser: Any, base_url: str, directory: Path, shown: str) -> Iterator[Any]:
+    """A phone page (camera allowed) of a Chromium whose camera sees the QR code of `shown`; like the `page`
+    fixture it may load nothing outside the stack and must raise no page error."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PageGuard
+
+    video = fake_camera_video(directory / "camera.y4m", shown)
+    camera = browser.browser_type.launch(executable_path=str(CHROMIUM), headless=True, args=[
+        *CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        context = camera.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                     locale="zh-CN", timezone_id="Asia/Shanghai")
+        context.grant_permissions(["camera"], origin=base_url.rstrip("/"))
+        guard = PageGuard(base_url)
+        yield guard.open(context)
+        context.close()
+        guard.check()
+    finally:
+        camera.close()

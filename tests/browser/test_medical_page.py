@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, api_login, camera_page, expect, fresh_identity, log_in
 from healthcode.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
@@ -173,3 +173,28 @@ def test_a_system_admin_grants_the_role_and_the_listed_doctor_finds_the_page(pag
     expect(page.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#home-qr")).to_have_attribute("data-qr", stack.base_url.rstrip("/") + "/")
     expect(page.locator("[data-testid=open-staff]")).to_be_hidden()
+
+
+def test_the_doctor_scans_with_the_phone_camera_or_a_scanner_gun(browser: Any, stack: Any, tmp_path: Any) -> None:
+    person, resident = _red_resident(stack)
+    qr = _code(stack, resident)["qr"]
+    base = stack.base_url.rstrip("/")
+
+    # GIVEN the demo doctor on a phone whose camera sees the red resident's code
+    with camera_page(browser, base, tmp_path, qr) as phone:
+        log_in(phone, stack, _demo(stack, "medical"))
+        phone.goto(base + "/medical.html")
+        expect(phone.locator("#scan-view")).to_be_visible(timeout=SLOW_MS)
+
+        # WHEN they tap 摄像头扫码 THEN the code is read from the picture and the notice is prefilled
+        phone.click("[data-testid=scan-camera]")
+        expect(phone.locator("#notice-view")).to_be_visible(timeout=SLOW_MS)
+        expect(phone.locator("#subject-name")).to_have_text("邓*察")
+
+        # WHEN they go back and a scanner gun types the code and Enter THEN the same
+        phone.click("[data-testid=notice-back]")
+        expect(phone.locator("#scan-view")).to_be_visible()
+        phone.locator("#scan-qr").fill(qr)
+        phone.locator("#scan-qr").press("Enter")
+        expect(phone.locator("#notice-view")).to_be_visible(timeout=SLOW_MS)
+        expect(phone.locator("#subject-color")).to_have_text("红码")

@@ -573,3 +573,27 @@ def test_only_the_admin_sees_or_withdraws_the_offer(lambdas):
 def test_an_unknown_token_is_404(lambdas):
     status, body = _accept(lambdas, new_person(lambdas), "no-such-token")
     assert status == 404 and body["error"]["field"] == "token"
+
+
+def _offered(lambdas, person, token):
+    return api(lambdas, "GET", f"/v1/venues/admin-transfer/{token}", "/v1/venues/admin-transfer/{token}", person,
+               params={"token": token})
+
+
+def test_the_named_successor_sees_which_venue_is_offered_before_accepting(lambdas):
+    """GIVEN an offer WHEN the named successor opens it THEN they see the venue's name, type and region (no join
+    code) and until when it holds; anyone else is 403 and an unknown token 404; looking changes nothing."""
+    admin, successor, stranger = new_person(lambdas), new_person(lambdas, name="黄看看"), new_person(lambdas)
+    venue = create_venue(lambdas, admin, name="黄沙水产")
+    _, offer = _offer(lambdas, admin, venue["place_id"], "黄看看", _id_number(successor))
+    status, body = _offered(lambdas, successor, offer["token"])
+    assert status == 200, body
+    assert body["venue"]["name"] == "黄沙水产" and body["venue"]["region_name"] == "广东省广州市天河区"
+    assert body["venue"]["type_label"] and "join_code" not in body["venue"]
+    assert body["expires_at"][:19] == offer["expires_at"][:19]  # the TTL attribute keeps whole seconds
+    assert _offered(lambdas, stranger, offer["token"])[0] == 403
+    status, body = _offered(lambdas, successor, "no-such-token")
+    assert status == 404 and body["error"]["field"] == "token"
+    assert _offered(lambdas, successor, "x" * 65)[0] == 404
+    assert _accept(lambdas, successor, offer["token"])[0] == 200  # still there to accept
+    assert _offered(lambdas, successor, offer["token"])[0] == 404  # used up

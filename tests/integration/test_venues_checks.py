@@ -310,7 +310,30 @@ def test_the_printable_quick_code_decodes_to_the_same_code(lambdas, venue):
     assert answer["multiValueHeaders"]["Content-Type"] == ["image/png"]
     image = Image.open(io.BytesIO(base64.b64decode(answer["body"])))
     assert image.size == (1240, 1754)
-    assert [r.text for r in zxingcpp.read_barcodes(image)] == [body["qr"]]
+    assert sorted(r.text for r in zxingcpp.read_barcodes(image)) == sorted([body["qr"], body["code_page_url"]])
+
+
+def test_the_poster_also_leads_straight_to_the_code_page(lambdas, venue, monkeypatch):
+    """Guide 4.(二).2.(2).3: below the quick check-in entry, a code that opens the code page, for whoever cannot find
+    theirs: the configured page, else the page beside this API (its Host)."""
+    import io
+
+    import zxingcpp
+    from healthcode.config import get_config
+    from PIL import Image
+
+    _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
+    assert body["code_page_url"].endswith("/") and body["code_page_url"].startswith("http")
+    monkeypatch.setenv("CODE_PAGE_URL", "https://ykm.example.gd.gov.cn/")
+    get_config.cache_clear()
+    try:
+        _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
+    finally:
+        monkeypatch.delenv("CODE_PAGE_URL")
+        get_config.cache_clear()
+    poster = Image.open(io.BytesIO(base64.b64decode(body["png_base64"])))
+    found = {r.text for r in zxingcpp.read_barcodes(poster)}
+    assert found == {body["qr"], "https://ykm.example.gd.gov.cn/"}
 
 
 def test_a_stranger_cannot_get_the_quick_code(lambdas, venue):
@@ -358,3 +381,21 @@ def test_a_quick_checkin_for_someone_not_in_my_family_is_404(lambdas, venue):
     _, code = _quick_code(lambdas, venue["inspector"], venue["place_id"])
     status, body = _quick_checkin(lambdas, new_person(lambdas), code["qr"], query={"member": new_person(lambdas)})
     assert status == 404 and body["error"]["field"] == "member"
+
+
+def test_the_inspectors_preview_scan_shows_the_masked_name_and_phone_and_records_no_check(lambdas, venue):
+    """Guide 四.(二).2.(2).3: scanning fills in the masked name and phone and 查看健康信息 the latest declaration; the
+    check is recorded only when the inspector then submits 正常 or 发热 (the page's scan -> preview -> submit)."""
+    from tests.integration.conftest import call, sample_event
+
+    visitor = new_person(lambdas, name="欧阳访客")
+    qr = code_of(lambdas, visitor)
+    status, preview = call(lambdas["ScanFunction"], sample_event("scan-code.json", person_id=venue["inspector"],
+                                                                 body={"qr": qr}))
+    assert status == 200, preview
+    assert preview["name_masked"] == "欧**客" and preview["phone_masked"] == "139****5678"
+    assert preview["color"] == "GREEN" and preview["scanned_as"] == "inspector" and "latest_declaration" in preview
+    assert _checks_of(venue["place_id"]) == []
+    status, recorded = check(lambdas, venue["place_id"], venue["inspector"], qr, "FEVER")
+    assert status == 201 and recorded["name_masked"] == preview["name_masked"]
+    assert len(_checks_of(venue["place_id"])) == 1

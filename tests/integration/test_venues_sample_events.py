@@ -139,6 +139,7 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     run("venues-admin-transfer-pending.json")  # the offer just made
     run("venues-admin-transfer-cancel.json")  # withdrawn
     offer = run("venues-admin-transfer.json")  # offered again, to be accepted
+    run("venues-admin-transfer-offer.json", _with_token(sample("venues-admin-transfer-offer.json"), offer["token"]))
     run("venues-admin-transfer-accept.json", _with_token(sample("venues-admin-transfer-accept.json"), offer["token"]))
     run("venues-leave.json")
     assert statuses == [
@@ -148,6 +149,7 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
         ("venues-stats.json", 200), ("venues-members.json", 200), ("venues-unbind-inspector.json", 204),
         ("venues-revocations.json", 200), ("venues-readmit.json", 204), ("venues-edit.json", 200), ("venues-admin-transfer.json", 201), ("venues-admin-transfer-pending.json", 200),
         ("venues-admin-transfer-cancel.json", 204), ("venues-admin-transfer.json", 201),
+        ("venues-admin-transfer-offer.json", 200),
         ("venues-admin-transfer-accept.json", 200),
         ("venues-leave.json", 204),
     ]

@@ -37,6 +37,7 @@ class Config:
     display_log_days: int = 3
     max_body_bytes: int = 1_048_576
     inbound_page_url: str = ""  # the inbound H5 page texted to travellers; empty: this API's host + /inbound.html
+    code_page_url: str = ""  # the resident code page printed on the 葵花码 poster; empty: this API's host + /
 
 
 @lru_cache(maxsize=1)
@@ -65,4 +66,5 @@ def get_config() -> Config:
         system_admin_ids=_split(env.get("SYSTEM_ADMIN_IDS", "")),
         session_ttl_seconds=int(env.get("SESSION_TTL_SECONDS", str(2 * 3600))),
         inbound_page_url=env.get("INBOUND_PAGE_URL", ""),
+        code_page_url=env.get("CODE_PAGE_URL", ""),
     )

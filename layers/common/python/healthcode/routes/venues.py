@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api
+from ..config import get_config
 from ..inbound import refuse_inbound
 from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from ..venues.regions import parse_region
@@ -158,15 +159,16 @@ def delete_admin_transfer(id: str) -> Response[None]:
     return Response(status_code=204)
 
 
+@router.get("/v1/venues/admin-transfer/<token>", summary="The venue whose admin role is offered to me, before I accept",
+            tags=["venues"])
+def get_offered_transfer(token: str) -> dict[str, Any]:
+    return places.offer_for_successor(token, _me())
+
+
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:
-    successor = _staff()
-    if len(token) > 64:
-        from ..errors import NotFound
-
-        raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
-    return places.view(places.accept_transfer(token, successor), for_admin=True)
+    return places.view(places.accept_transfer(token, _staff()), for_admin=True)
 
 
 # ---------------------------------------------------------------- inspector
@@ -211,9 +213,22 @@ def get_quick_code(id: str, format: Annotated[Literal["json", "png"], Query()] =
     place = inspectors.require_member(id, _me())
     qr = checks.quick_code_text(place)
     region = parse_region(place.region_code).name if place.region_code else None
+    poster = quickcode.poster_png(qr, place.name, region, code_page_url())
     if format == "png":
-        return Response(status_code=200, content_type="image/png", body=quickcode.poster_png(qr, place.name, region),
+        return Response(status_code=200, content_type="image/png", body=poster,
                         headers={"Content-Disposition": f'inline; filename="quick-checkin-{place.place_id}.png"'})
-    return {"place_id": place.place_id, "name": place.name, "qr": qr,
+    return {"place_id": place.place_id, "name": place.name, "qr": qr, "code_page_url": code_page_url(),
             "png_path": f"/v1/venues/{place.place_id}/quick-code?format=png",
-            "png_base64": base64.b64encode(quickcode.poster_png(qr, place.name, region)).decode()}
+            "png_base64": base64.b64encode(poster).decode()}
+
+
+def code_page_url() -> str:
+    """The residents' code page the poster leads to: the configured page, or (local stack) the pages beside this API.
+    Taken from the Host header only when nothing is configured: behind API Gateway that header names the API's own
+    domain, never a value a caller chose."""
+    configured = get_config().code_page_url
+    if configured:
+        return configured
+    headers = {k.lower(): v for k, v in (router.current_event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
+    return f"{scheme}://{headers.get('host', 'localhost')}/"

@@ -353,16 +353,31 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
             "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept"}
 
 
-def accept_transfer(token: str, person_id: str) -> Place:
-    """The successor accepts: markers and the venue are re-pointed in one transaction, the token used up."""
+def _offer_to(token: str, person_id: str) -> AuthItem:
+    """The live offer behind the token, if it names this person: 404 unknown or expired, 403 someone else's."""
     try:
-        offer = AuthItem.get(_transfer_key(token), consistent_read=True)
+        offer = AuthItem.get(_transfer_key(token), consistent_read=True) if len(token) <= 64 else None
     except DoesNotExist:
         offer = None
     if offer is None or offer.expires_at is None or offer.expires_at <= clock.now():
         raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
     if offer.data["to"] != person_id:
         raise Forbidden("This transfer names another person", "该邀请不是发给您的", field="token")
+    return offer
+
+
+def offer_for_successor(token: str, person_id: str) -> dict[str, Any]:
+    """GET /v1/venues/admin-transfer/{token}: what the named successor is asked to take over, before accepting —
+    the venue as anyone bound to it sees it (no join code, phone masked) and until when the offer holds."""
+    offer = _offer_to(token, person_id)
+    place = get_venue(offer.value)
+    return {"venue": view(place, for_admin=False), "offered_at": offer.data.get("offered_at"),
+            "expires_at": clock.iso(offer.expires_at)}
+
+
+def accept_transfer(token: str, person_id: str) -> Place:
+    """The successor accepts: markers and the venue are re-pointed in one transaction, the token used up."""
+    offer = _offer_to(token, person_id)
     place = get_venue(offer.value)
     old_admin = offer.data["from"]
     if place.admin_id != old_admin:

@@ -82,3 +82,9 @@ def parse_region(code: str, field: str = "region_code") -> Region:
         raise ValidationFailed("The last three digits must name a township or street", "请选择到乡镇街道一级",
                                field=field)
     return Region(code=code, province=names[0], prefecture=names[1], county=names[2], township=code[6:])
+
+
+def current_counties(province: str = PROVINCE) -> dict[str, tuple[str, str, str]]:
+    """code6 -> (province, prefecture, county) of every county-level code a venue of the province may name today (the
+    venue page's region picker is generated from this, so it offers exactly what parse_region accepts)."""
+    return {code: names for code, names in _county_level().items() if code.startswith(province)}
