@@ -30,7 +30,8 @@ params=()
 inbound_page=""
 if [ -f "$PARAMS_FILE" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
-    line="${line%%#*}"; line="$(echo "$line" | xargs)"
+    line="${line%%#*}"
+    line="${line#"${line%%[![:space:]]*}"}"; line="${line%"${line##*[![:space:]]}"}"  # trimmed
     [ -n "$line" ] || continue
     case "$line" in
       InboundPageUrl=*) inbound_page="${line#InboundPageUrl=}" ;;
@@ -48,10 +49,12 @@ stack_exists() {
   aws cloudformation describe-stacks --stack-name "$STACK" >/dev/null 2>&1
 }
 
-sam_deploy() {  # sam_deploy <InboundPageUrl>
+sam_deploy() {  # sam_deploy <InboundPageUrl>: one --parameter-overrides string, "Key=Value Key=Value ..."
+  local overrides="InboundPageUrl=$1"
+  local pair
+  for pair in ${params[@]+"${params[@]}"}; do overrides="$overrides $pair"; done
   sam deploy --stack-name "$STACK" --region "$REGION" --resolve-s3 --capabilities CAPABILITY_IAM \
-    --no-confirm-changeset --no-fail-on-empty-changeset \
-    --parameter-overrides "InboundPageUrl=$1" "${params[@]}"
+    --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides "$overrides"
 }
 
 if [ -z "$inbound_page" ] && stack_exists; then
