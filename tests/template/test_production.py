@@ -116,7 +116,11 @@ def _function_alarm(source: dict, function: str, metric: str) -> dict:
 
 
 def test_every_alarm_notifies_the_alarm_topic(source: dict):
+    # GIVEN the alarms WHEN their actions are read THEN each goes to the alarm topic, which CloudWatch can publish to
+    # (not under the AWS-managed alias/aws/sns key, whose policy cannot grant CloudWatch)
     alarms = _alarms(source)
+    for topic in _of_type(source, "AWS::SNS::Topic").values():
+        assert topic["Properties"].get("KmsMasterKeyId") != "alias/aws/sns"
     assert alarms
     topics = set(_of_type(source, "AWS::SNS::Topic"))
     for name, alarm in alarms.items():
@@ -175,19 +179,26 @@ def test_api_5xx_rate_and_code_display_p99_latency_alarms(source: dict):
     assert _method_setting(source, *CODE_DISPLAY)["MetricsEnabled"] is True
 
 
-def test_schedules_run_one_at_a_time_and_send_failures_to_a_destination(source: dict):
-    # GIVEN the scheduled functions WHEN their concurrency and async invoke configs are read
-    # THEN each runs alone (reserved concurrency 1) and a failed tick is recorded in a queue, not retried
+def test_schedules_run_one_at_a_time_and_send_failures_to_a_destination(source: dict, transformed: dict):
+    # GIVEN the scheduled functions WHEN their concurrency and async invoke configs are read (as SAM deploys them)
+    # THEN each runs alone (reserved concurrency 1), a failed tick is recorded in a queue and not retried, and the
+    # function's role may send to that queue (Lambda sends the record with it)
     configs = {next(iter(references(res["Properties"]["FunctionName"]))): res["Properties"]
-               for res in _of_type(source, "AWS::Lambda::EventInvokeConfig").values()}
-    for name, spec in functions(source).items():
-        if not spec.schedules:
-            continue
+               for res in _of_type(transformed, "AWS::Lambda::EventInvokeConfig").values()}
+    scheduled = {name for name, spec in functions(source).items() if spec.schedules}
+    assert scheduled and set(configs) == scheduled
+    for name in scheduled:
         assert source["Resources"][name]["Properties"]["ReservedConcurrentExecutions"] == 1, name
         config = configs[name]
         assert config["Qualifier"] == "$LATEST" and config["MaximumRetryAttempts"] == 0
+        assert config["MaximumEventAgeInSeconds"] <= 120
         destination = config["DestinationConfig"]["OnFailure"]["Destination"]
-        assert _of_type(source, "AWS::SQS::Queue").keys() >= references(destination) == {"ScheduleFailureQueue"}
+        assert references(destination) == {"ScheduleFailureQueue"}
+        role = transformed["Resources"][transformed["Resources"][name]["Properties"]["Role"]["Fn::GetAtt"][0]]
+        statements = [s for policy in role["Properties"]["Policies"]
+                      for s in policy["PolicyDocument"]["Statement"]]
+        assert any("sqs:SendMessage" in json.dumps(s["Action"]) and references(s["Resource"]) == {"ScheduleFailureQueue"}
+                   for s in statements), name
 
 
 def test_every_function_logs_to_a_group_that_expires(source: dict):
@@ -345,6 +356,8 @@ def test_the_distribution_serves_pages_from_s3_and_v1_from_the_api_stage(source:
     assert v1["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"  # Managed-AllViewerExceptHostHeader
     for behaviour in [default, v1]:
         assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SiteSecurityHeaders"}
+    # custom error pages apply to every origin: they would replace the API's JSON errors (a 403 FORBIDDEN, a 404)
+    assert "CustomErrorResponses" not in config
 
 
 def _csp(source: dict) -> dict[str, set[str]]:
