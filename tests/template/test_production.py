@@ -479,6 +479,10 @@ def test_rules_refuse_parameters_that_cannot_work(source: dict, overrides: dict,
     assert _refused(source, **(GOOD | overrides)) == refused
 
 
+def test_sam_hands_the_rules_to_cloudformation(source: dict, transformed: dict):
+    assert transformed["Rules"] == source["Rules"]
+
+
 def test_url_parameters_must_be_urls(source: dict):
     for name in ("IdentityProviderUrl", "ItineraryProviderUrl", "MacauProviderUrl", "InboundPageUrl"):
         pattern = source["Parameters"][name]["AllowedPattern"]
