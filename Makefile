@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run test test-fast test-e2e test-browser browser-deps bench lint clean
+.PHONY: install run test test-fast test-e2e test-browser browser-deps bench lint clean deploy
 
 $(STAMP): requirements.txt layers/common/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ test-fast: install  ## unit + integration + template only
 
 bench: install  ## benchmarks; results go to bench/results and are written up in docs/performance.md
 	$(PY) -m bench
+
+deploy: install  ## after `make build`: sam deploy, keys once, web/ to the site bucket, CloudFront invalidation (README)
+	PY=$(PY) scripts/deploy.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,11 @@
 """The application secret's contents: create them (`init`) and rotate the code-signing key (`rotate`).
 
     python -m infra.keys init   --secret-id <AppSecret ARN>   # after the first `sam deploy`
+    python -m infra.keys init   --secret-id <AppSecret ARN> --if-needed   # the same, a no-op once initialised
     python -m infra.keys rotate --secret-id <AppSecret ARN>   # new kid signs; old public keys still verify
+
+The template creates the secret empty (no value, so no template edit can ever regenerate it); `init` writes
+its first value, and refuses to overwrite one that already has signing keys.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import secrets
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "common" / "python"))
 
@@ -43,17 +48,32 @@ def rotated(secret: dict) -> dict:
     return secret | {"signing_keys": old + [new_signing_key(kid)], "active_kid": kid}
 
 
+def current_value(client: Any, secret_id: str) -> dict:
+    """The secret's value; {} while it has none (as the template creates it: no AWSCURRENT version yet)."""
+    try:
+        answer = client.get_secret_value(SecretId=secret_id)
+    except client.exceptions.ResourceNotFoundException:
+        client.describe_secret(SecretId=secret_id)  # a secret that does not exist at all still fails here
+        return {}
+    return json.loads(answer.get("SecretString") or "{}")
+
+
 def main(argv: list[str] | None = None) -> None:
     import boto3
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["init", "rotate"])
     parser.add_argument("--secret-id", required=True)
+    parser.add_argument("--if-needed", action="store_true",
+                        help="init: do nothing (exit 0) when the secret already holds signing keys")
     args = parser.parse_args(argv)
     client = boto3.client("secretsmanager")
-    current = json.loads(client.get_secret_value(SecretId=args.secret_id)["SecretString"])
+    current = current_value(client, args.secret_id)
     if args.action == "init":
         if current.get("signing_keys"):
+            if args.if_needed:
+                print(f"already initialised, active kid: {current.get('active_kid')}")
+                return
             raise SystemExit("secret already initialised; use rotate")
         value = initial_secret(current.get("session_key"))
     else:

@@ -1,6 +1,6 @@
 """Lambda REQUEST authorizer for the v1 API."""
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
@@ -9,9 +9,11 @@ from healthcode.authorize import decide
 from healthcode.errors import Unauthorized
 
 logger = Logger()
+tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
 def lambda_handler(event: dict, context: object) -> dict:
     request = APIGatewayAuthorizerRequestEvent(event)
     try:

@@ -1,11 +1,13 @@
 """org_stats_stream: the declarations table's stream folded into organization statistics, exactly once."""
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from healthcode.orgs import stats
 
 logger = Logger()
+tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
 def lambda_handler(event: dict, context: object) -> dict:
     return stats.handle(event, context)

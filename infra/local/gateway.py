@@ -142,6 +142,14 @@ class TokenBuckets:
             return allowed
 
 
+def render_gateway_template(template: str, message: str) -> str:
+    """A gateway response body as API Gateway renders it: `$context.error.messageString` becomes the message as a
+    JSON string *with* its quotes (`$context.error.message` is the bare text). A template that quotes the variable
+    again ("$context.error.messageString") renders as invalid JSON in AWS, and here too."""
+    return (template.replace("$context.error.messageString", json.dumps(message, ensure_ascii=False))
+            .replace("$context.error.message", message))
+
+
 class GatewayError(LocalGatewayException):
     def __init__(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
         self.CODE = code
@@ -179,11 +187,12 @@ class TemplateGateway(Chalice):
 
     def gateway_response(self, kind: str, default_status: int, message: str) -> dict[str, Any]:
         """Render the template's GatewayResponses, as API Gateway would for its own rejections."""
-        spec = self.responses.get(kind) or self.responses.get("DEFAULT_4XX") or {}
+        default = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"  # as AWS falls back for its own types
+        spec = self.responses.get(kind) or self.responses.get(default) or {}
         body = (spec.get("ResponseTemplates") or {}).get("application/json")
         if body is None:
             body = json.dumps({"message": message})
-        body = body.replace("$context.error.messageString", json.dumps(message)[1:-1])
+        body = render_gateway_template(body, message)
         status = int(spec.get("StatusCode", default_status))
         return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "multiValueHeaders": {},
                 "body": body}
