@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import boto3
 import pytest
@@ -15,7 +16,9 @@ from infra import keys
 def empty_secret():
     with mock_aws():
         client = boto3.client("secretsmanager", region_name="us-east-1")
-        arn = client.create_secret(Name="yk-app")["ARN"]  # neither SecretString nor GenerateSecretString
+        # a name of its own: within an integration run moto's state is shared, and the app secret exists already
+        name = f"yk-app-{uuid.uuid4().hex}"
+        arn = client.create_secret(Name=name)["ARN"]  # neither SecretString nor GenerateSecretString
         yield client, arn
 
 
