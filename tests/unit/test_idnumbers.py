@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from healthcode.errors import InvalidIdNumber
-from healthcode.idnumbers import IdDocument, IdType, age_on, parse_document
+from healthcode.errors import InvalidIdNumber, IssueCountMismatch
+from healthcode.idnumbers import IdDocument, IdType, age_on, issue_count_to_record, parse_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
@@ -130,7 +130,7 @@ def test_malformed_hk_macau_permit_number_is_rejected(number: str) -> None:
 
 
 @pytest.mark.parametrize("id_type", ["HK_MACAU_PERMIT", "TAIWAN_PERMIT"])
-@pytest.mark.parametrize("issue_count", [None, "", "  ", "3", "003", "ab", "0x", "1 2"])
+@pytest.mark.parametrize("issue_count", [None, "", "  ", "003", "ab", "0x", "1 2", "-1"])
 def test_permit_without_a_two_digit_issue_count_is_rejected(id_type: str, issue_count: str | None) -> None:
     # GIVEN a well-formed permit number but a missing or malformed issue count (FAQ: number plus 2-digit count)
     number = "H12345678" if id_type == "HK_MACAU_PERMIT" else "12345678"
@@ -311,3 +311,44 @@ def test_the_demo_has_an_elderly_guangzhou_resident_who_can_log_in() -> None:
     # WHEN the parent's number is parsed THEN it is a Guangzhou card of someone born by 1960, and accepted
     document = parse_document("ID_CARD", parent["id_number"])
     assert document.number.startswith("4401") and document.birth_date.year <= 1960
+
+
+# --- permit issue counts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("id_type", ["HK_MACAU_PERMIT", "TAIWAN_PERMIT"])
+@pytest.mark.parametrize(("typed", "read"), [("2", "02"), (" 3 ", "03"), ("02", "02"), ("12", "12")])
+def test_a_one_digit_issue_count_is_read_as_two_digits(id_type: str, typed: str, read: str) -> None:
+    # GIVEN a permit whose issue count is typed without its leading zero
+    number = "H12345678" if id_type == "HK_MACAU_PERMIT" else "12345678"
+
+    # WHEN it is parsed THEN the count is the permit's two digits
+    assert parse_document(id_type, number, typed).issue_count == read
+
+
+@pytest.mark.parametrize("renewal_allowed", [True, False])
+@pytest.mark.parametrize(("recorded", "presented"), [("02", "01"), ("10", "09")])
+def test_an_older_card_than_the_record_is_refused(recorded: str, presented: str, renewal_allowed: bool) -> None:
+    # GIVEN a record of issue count `recorded` WHEN a lower count is presented THEN it is refused on issue_count
+    with pytest.raises(IssueCountMismatch) as caught:
+        issue_count_to_record(recorded, presented, renewal_allowed=renewal_allowed)
+    assert (caught.value.status, caught.value.code, caught.value.field) == (400, "ISSUE_COUNT_MISMATCH", "issue_count")
+
+
+def test_a_newer_card_is_refused_where_only_a_name_was_checked() -> None:
+    # GIVEN immigration's record of count 02 WHEN 03 is typed on the inbound page (a name check only) THEN refused
+    with pytest.raises(IssueCountMismatch):
+        issue_count_to_record("02", "03", renewal_allowed=False)
+
+
+def test_a_renewed_card_is_recorded_where_the_card_was_proven() -> None:
+    # GIVEN a record of count 02 WHEN a face login (the provider checked the card) presents 03 THEN 03 is recorded
+    assert issue_count_to_record("02", "03", renewal_allowed=True) == "03"
+
+
+@pytest.mark.parametrize(("recorded", "presented", "to_record"), [("02", "02", None), (None, "02", "02"),
+                                                                   ("02", None, None)])
+def test_the_same_count_or_no_record_is_accepted(recorded: str | None, presented: str | None,
+                                                 to_record: str | None) -> None:
+    # GIVEN the record's own count, or no count on record, or none presented (a feed) WHEN compared THEN accepted
+    assert issue_count_to_record(recorded, presented, renewal_allowed=False) == to_record

@@ -54,6 +54,12 @@ class InvalidIdNumber(ApiError):
     message_zh = "证件号码有误"
 
 
+class IssueCountMismatch(ApiError):
+    code = "ISSUE_COUNT_MISMATCH"
+    message = "The issue count is not the one on record for this permit"
+    message_zh = "签发次数与证件记录不符，请按证件填写2位签发次数"
+
+
 class InvalidCode(ApiError):
     code = "INVALID_CODE"
     message = "Invalid or revoked code"

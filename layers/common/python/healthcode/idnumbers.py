@@ -12,7 +12,7 @@ from stdnum import numdb
 from stdnum.cn import ric
 
 from . import clock
-from .errors import InvalidIdNumber
+from .errors import InvalidIdNumber, IssueCountMismatch
 
 
 class IdType(str, Enum):
@@ -25,7 +25,7 @@ class IdType(str, Enum):
 _HK_MACAU = re.compile(r"^[HM]\d{8}$")
 _TAIWAN = re.compile(r"^\d{8}$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
-_ISSUE_COUNT = re.compile(r"^\d{2}$")
+_ISSUE_COUNT = re.compile(r"^\d{1,2}$")
 _NEEDS_ISSUE_COUNT = {IdType.HK_MACAU_PERMIT, IdType.TAIWAN_PERMIT}
 
 
@@ -88,8 +88,24 @@ def parse_document(id_type: IdType | str, number: str, issue_count: str | None =
         count = (issue_count or "").strip()
         if not _ISSUE_COUNT.match(count):
             raise InvalidIdNumber("issue_count must be the 2-digit issue count", "请填写2位签发次数", field="issue_count")
-        return IdDocument(id_type, cleaned, count)
+        return IdDocument(id_type, cleaned, count.zfill(2))  # "2" as typed is the permit's "02"
     return IdDocument(id_type, cleaned)
+
+
+def issue_count_to_record(recorded: str | None, presented: str | None, *, renewal_allowed: bool) -> str | None:
+    """Compare a permit's issue count with the one on record; answer the count to record (None: keep the record).
+
+    A permit is the same person's whatever its count (IdDocument.key), but a count other than the record's is
+    another card: a lower one is an old card, refused. A higher one is a renewed card, accepted and recorded where
+    the caller proved the card (`renewal_allowed`: the identity provider checked it, or immigration recorded it);
+    where only a name was checked (the inbound page), the count must be the record's. No count on record (a feed
+    sent the number alone): the presented one is recorded.
+    """
+    if presented is None or presented == recorded:
+        return None
+    if recorded is None or (renewal_allowed and int(presented) > int(recorded)):
+        return presented
+    raise IssueCountMismatch(field="issue_count")
 
 
 def _impossible_date_or_region() -> InvalidIdNumber:

@@ -20,12 +20,21 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from . import audit, clock, pii, ratelimit, sessions
 from .access import MEMBER
-from .errors import ApiError, Conflict, Forbidden, InvalidIdNumber, NotFound, TooManyRequests, ValidationFailed
+from .errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    InvalidIdNumber,
+    IssueCountMismatch,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
 from .paging import start_key
-from .people import find_by_document, normalise_phone
+from .people import check_issue_count, find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND
 from .sms import get_sender
@@ -179,7 +188,11 @@ def checked_traveller(document: IdDocument, typed_name: str) -> Person:
     if not names_match(typed_name, pii.decrypt(person.name_enc)):
         count_name_miss(person.person_id, now)
         raise NameMismatch(field="name")
-    return person
+    try:  # only a name was checked: the permit must be the one immigration recorded, not an older or newer card
+        return check_issue_count(person, document, renewal_allowed=False)
+    except IssueCountMismatch:
+        count_name_miss(person.person_id, now)  # a wrong count is a wrong guess at the document, throttled alike
+        raise
 
 
 def _name_keys(person_id: str) -> tuple[str, str]:
