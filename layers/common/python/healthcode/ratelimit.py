@@ -12,6 +12,14 @@ connection, not from a header) once the request is well-formed, and before it re
     auth-sms-login  POST /v1/auth/sms-login  60 per 10 minutes (each phone also locks after 5 wrong codes, see otp)
 
 Generous on purpose: many phones share one address behind carrier NAT, and a real user never comes near them.
+
+Some routes behind a session would let one person try without end what they must not enumerate (is this name and
+ID number registered? which join codes exist?) or send SMS to any number; they count per person (`take_per_person`,
+the session's person id, whatever the address):
+
+    itinerary-sms-code  POST /v1/itinerary/sms-code                  10 per hour (each phone has its own, see otp)
+    venue-admin-offer   POST /v1/venues/{id}/admin-transfer           10 per hour
+    join-code           POST /v1/venues/join, /v1/orgs/join, /v1/grids/join   20 per hour, shared by the three
 The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`.
 
 A fixed window per limit and address: one item in the auth table, `rate#<limit>#<HMAC of the address>#<window
@@ -48,6 +56,9 @@ AUTH_CAPTCHA = "auth-captcha"
 AUTH_SMS_CODE = "auth-sms-code"
 AUTH_LOGIN = "auth-login"
 AUTH_SMS_LOGIN = "auth-sms-login"
+ITINERARY_SMS_CODE = "itinerary-sms-code"
+VENUE_ADMIN_OFFER = "venue-admin-offer"
+JOIN_CODE = "join-code"
 
 LIMITS = {
     INBOUND_APPLY: Limit(30, timedelta(minutes=10)),
@@ -55,6 +66,9 @@ LIMITS = {
     AUTH_SMS_CODE: Limit(20, timedelta(minutes=10)),
     AUTH_LOGIN: Limit(100, timedelta(minutes=10)),
     AUTH_SMS_LOGIN: Limit(60, timedelta(minutes=10)),
+    ITINERARY_SMS_CODE: Limit(10, timedelta(hours=1)),
+    VENUE_ADMIN_OFFER: Limit(10, timedelta(hours=1)),
+    JOIN_CODE: Limit(20, timedelta(hours=1)),
 }
 
 
@@ -99,12 +113,24 @@ def take(name: str, address: str | None, now: datetime | None = None) -> None:
 
     `address` None means an internal caller (demo seeding, back-office code), which has no limit.
     """
+    if address is None:
+        return
+    _count(name, f"{pii.lookup_hash('ip', address)}", now, "Too many requests from your network; try again in a "
+           "few minutes")
+
+
+def take_per_person(name: str, person_id: str, now: datetime | None = None) -> None:
+    """Count one request of the person `person_id` (a session's, an opaque ULID) against limit `name`, or 429."""
+    _count(name, f"person#{person_id}", now, "Too many attempts; try again later")
+
+
+def _count(name: str, who: str, now: datetime | None, message: str) -> None:
     limit = limit_for(name)
-    if limit is None or address is None:
+    if limit is None:
         return
     now = now or clock.now()
     start, ends = window(limit, now)
-    item = AuthItem(key=f"rate#{name}#{pii.lookup_hash('ip', address)}#{start}")
+    item = AuthItem(key=f"rate#{name}#{who}#{start}")
     try:
         item.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(ends)],
                     condition=AuthItem.count.does_not_exist() | (AuthItem.count < limit.requests))
@@ -113,6 +139,5 @@ def take(name: str, address: str | None, now: datetime | None = None) -> None:
             raise
         minutes = max(1, round(limit.window.total_seconds() / 60))
         raise TooManyRequests(math.ceil((ends - now).total_seconds()),
-                              f"Too many requests from your network; try again in a few minutes "
-                              f"(at most {limit.requests} per {minutes} minutes)",
+                              f"{message} (at most {limit.requests} per {minutes} minutes)",
                               "操作过于频繁，请稍后再试") from None
