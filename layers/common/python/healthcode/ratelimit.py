@@ -22,6 +22,10 @@ the session's person id, whatever the address):
     join-code           POST /v1/venues/join, /v1/orgs/join, /v1/grids/join   20 per hour, shared by the three
 The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`.
 
+Attempts at a secret (SMS codes, inbound names) are counted by `reserve_attempt` before the secret is compared:
+one conditional write takes attempt n of the limit, and only a taken attempt compares, so containers racing each
+other compare `limit` answers between them at most (a read-then-write count let 20 containers compare 24 codes).
+
 A fixed window per limit and address: one item in the auth table, `rate#<limit>#<HMAC of the address>#<window
 start>` -> count, expires_at = window end (TTL). One conditional UpdateItem counts and checks at once (no read,
 no scan); refused, it writes nothing and answers 429 TOO_MANY_REQUESTS with Retry-After = the rest of the window.
@@ -36,7 +40,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from . import clock, pii
 from .errors import TooManyRequests
@@ -141,3 +145,41 @@ def _count(name: str, who: str, now: datetime | None, message: str) -> None:
         raise TooManyRequests(math.ceil((ends - now).total_seconds()),
                               f"{message} (at most {limit.requests} per {minutes} minutes)",
                               "操作过于频繁，请稍后再试") from None
+
+
+def reserve_attempt(key: str, limit: int, lasts: timedelta, now: datetime) -> int | None:
+    """Take one of `limit` attempts counted under `key` (the count lives `lasts` after the latest attempt), before
+    anything is compared; the attempt's number (1..limit), or None when all are taken.
+
+    Atomic, never read-then-write: many containers guessing at once get `limit` comparisons between them, no more.
+    A live count below the limit is raised by one conditional UpdateItem (`count < limit`); a missing or expired
+    count is started at 1 by a conditional put. Taken attempts are never given back: once the limit is reached,
+    nobody compares until the count expires (which is also when the lock the caller writes ends).
+    """
+    for _ in range(3):
+        attempts = AuthItem(key=key)
+        try:
+            attempts.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(now + lasts)],
+                            condition=(AuthItem.expires_at > now) & (AuthItem.count < limit))
+            return int(attempts.count)
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        try:
+            AuthItem(key=key, count=1, expires_at=now + lasts).save(
+                condition=AuthItem.key.does_not_exist() | (AuthItem.expires_at <= now))
+            return 1
+        except PutError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            # Live and at the limit, or started by another container a moment ago: the update above decides.
+    return None
+
+
+def release_attempt(key: str) -> None:
+    """Give back an attempt reserved by `reserve_attempt` whose answer was right: only wrong answers count."""
+    try:
+        AuthItem(key=key).update(actions=[AuthItem.count.add(-1)], condition=AuthItem.count > 0)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
