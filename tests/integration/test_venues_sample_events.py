@@ -146,8 +146,8 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
         ("venues-inspector-venues.json", 200), ("venues-check.json", 400), ("venues-check.json", 201),
         ("venues-quick-code.json", 200), ("venues-quick-checkin.json", 201), ("venues-inspector-stats.json", 200),
         ("venues-stats.json", 200), ("venues-members.json", 200), ("venues-unbind-inspector.json", 204),
-        ("venues-revocations.json", 200), ("venues-readmit.json", 204), ("venues-edit.json", 200), ("venues-admin-transfer.json", 201), ("venues-admin-transfer-pending.json", 200),
-        ("venues-admin-transfer-cancel.json", 204), ("venues-admin-transfer.json", 201),
+        ("venues-revocations.json", 200), ("venues-readmit.json", 204), ("venues-edit.json", 200), ("venues-admin-transfer.json", 202), ("venues-admin-transfer-pending.json", 200),
+        ("venues-admin-transfer-cancel.json", 204), ("venues-admin-transfer.json", 202),
         ("venues-admin-transfer-accept.json", 200),
         ("venues-leave.json", 204),
     ]
