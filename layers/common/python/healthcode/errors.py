@@ -129,3 +129,12 @@ class ServiceUnavailable(ApiError):
     code = "UPSTREAM_UNAVAILABLE"
     message = "An upstream service is unavailable"
     message_zh = "上游服务暂不可用"
+
+
+class NotReady(ServiceUnavailable):
+    code = "NOT_READY"
+    message = "The service is starting or not set up yet"
+    message_zh = "服务正在启动或尚未完成初始化，请稍后再试"
+
+    def __init__(self, waiting_for: list[str], retry_after: int = 5) -> None:
+        super().__init__(details={"waiting_for": waiting_for}, headers={"Retry-After": str(retry_after)})
