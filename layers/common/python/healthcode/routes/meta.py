@@ -95,6 +95,9 @@ def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                                     "content": {"application/json": {"schema": ref}}}
             if "204" in responses:  # no content, by definition (Powertools adds an empty JSON one)
                 responses["204"].pop("content", None)
+            for status, answer in responses.items():  # a route's own 5xx (NOT_READY, DISPLAY_FAILED): the model
+                if str(status).startswith("5"):
+                    answer["content"] = {"application/json": {"schema": ref}}
             for status, description in ERRORS.items():
                 if status == "409" and method not in WRITES or status == "415" and "requestBody" not in operation:
                     continue
