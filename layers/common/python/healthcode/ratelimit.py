@@ -1,4 +1,5 @@
-"""Per-caller limits on the public, unauthenticated routes: requests per source IP per window, 429 beyond.
+"""Per-caller limits: requests per source IP (public routes) or per person (some session routes) per window, 429
+beyond; and attempts at a secret reserved before it is compared.
 
 The routes anyone can call without a session either tell whether someone exists (inbound apply: entry record or
 not) or cost something real (an SMS, an identity-provider check, a drawn captcha). Each of them takes one count
@@ -19,15 +20,17 @@ the session's person id, whatever the address):
 
     itinerary-sms-code  POST /v1/itinerary/sms-code                  10 per hour (each phone has its own, see otp)
     venue-admin-offer   POST /v1/venues/{id}/admin-transfer           10 per hour
-    join-code           POST /v1/venues/join, /v1/orgs/join, /v1/grids/join   20 per hour, shared by the three
-The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`.
+    join-code           POST /v1/venues/join, /v1/orgs/join           20 per hour, shared by the two
+
+The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`,
+`join-code=off`.
 
 Attempts at a secret (SMS codes, inbound names) are counted by `reserve_attempt` before the secret is compared:
 one conditional write takes attempt n of the limit, and only a taken attempt compares, so containers racing each
 other compare `limit` answers between them at most (a read-then-write count let 20 containers compare 24 codes).
 
-A fixed window per limit and address: one item in the auth table, `rate#<limit>#<HMAC of the address>#<window
-start>` -> count, expires_at = window end (TTL). One conditional UpdateItem counts and checks at once (no read,
+A fixed window per limit and address (or person): one item in the auth table, `rate#<limit>#<HMAC of the address>#
+<window start>` (`rate#<limit>#person#<person_id>#<window start>`) -> count, expires_at = window end (TTL). One conditional UpdateItem counts and checks at once (no read,
 no scan); refused, it writes nothing and answers 429 TOO_MANY_REQUESTS with Retry-After = the rest of the window.
 The address is stored only as a keyed hash, like phones and document numbers.
 """
