@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import phonenumbers
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from . import audit, clock, pii, ratelimit, sessions
 from .access import MEMBER
@@ -186,11 +186,10 @@ def checked_traveller(document: IdDocument, typed_name: str) -> Person:
     if person is None or person.kind != INBOUND_KIND or not has_entry_record(person.person_id):
         raise DocumentNotFound(field="doc_number")
     now = clock.now()
-    check_name_lock(person.person_id, now)
-    misses_key, lock_key = _name_keys(person.person_id)
+    misses_key = _misses_key(person.person_id)
     attempt = ratelimit.reserve_attempt(misses_key, NAME_MISSES, NAME_LOCK_FOR, now)
-    if attempt is None:  # every attempt of the period is taken by wrong guesses: locked
-        raise _name_locked(int(NAME_LOCK_FOR.total_seconds()))
+    if attempt is None:  # the NAME_MISSES-th wrong guess was made: locked until the misses expire
+        raise _name_locked(ratelimit.seconds_until_free(misses_key, now, NAME_LOCK_FOR))
     try:
         if not names_match(typed_name, pii.decrypt(person.name_enc)):
             raise NameMismatch(field="name")
@@ -199,29 +198,20 @@ def checked_traveller(document: IdDocument, typed_name: str) -> Person:
         person = check_issue_count(person, document, renewal_allowed=False)
     except (NameMismatch, IssueCountMismatch):
         if attempt >= NAME_MISSES:
-            AuthItem(key=lock_key, expires_at=now + NAME_LOCK_FOR).save()
             raise _name_locked(int(NAME_LOCK_FOR.total_seconds())) from None
         raise
     ratelimit.release_attempt(misses_key)
     return person
 
 
-def _name_keys(person_id: str) -> tuple[str, str]:
-    return f"inbound-name-miss#{person_id}", f"inbound-name-lock#{person_id}"
+def _misses_key(person_id: str) -> str:
+    """The document's reserved name checks: its count at NAME_MISSES, live, is the lock (no second item)."""
+    return f"inbound-name-miss#{person_id}"
 
 
 def _name_locked(retry_after: int) -> TooManyRequests:
     return TooManyRequests(retry_after, "Too many wrong names for this document; try again in 15 minutes",
                            "该证件的姓名校验错误次数过多，请15分钟后再试")
-
-
-def check_name_lock(person_id: str, now: datetime) -> None:
-    try:
-        lock = AuthItem.get(_name_keys(person_id)[1], consistent_read=True)
-    except DoesNotExist:
-        return
-    if lock.expires_at is not None and lock.expires_at > now:
-        raise _name_locked(int((lock.expires_at - now).total_seconds()) + 1)
 
 
 # --------------------------------------------------------------------------------------------- applying

@@ -97,12 +97,12 @@ def verify_code(purpose: str, phone: str, code: str, now: datetime | None = None
     """
     now = now or clock.now()
     keys = _keys(purpose, phone)
-    check_not_locked(purpose, phone, now)
     attempts_key = f"{keys['lock']}#attempts"
     attempt = ratelimit.reserve_attempt(attempts_key, MAX_ATTEMPTS, LOCK_FOR, now)
-    if attempt is None:  # every attempt of the period is taken: locked (the lock item may be a moment behind)
-        raise TooManyRequests(int(LOCK_FOR.total_seconds()), "Too many wrong codes; this phone is locked for a while",
-                              "验证码错误次数过多，请稍后再试")
+    if attempt is None:  # the MAX_ATTEMPTS-th wrong code was typed: locked until the attempts expire (the lock item
+        # says the same to send_code; it is written with them)
+        raise TooManyRequests(ratelimit.seconds_until_free(attempts_key, now, LOCK_FOR),
+                              "Too many wrong codes; this phone is locked for a while", "验证码错误次数过多，请稍后再试")
     stored = _live(keys["code"], now)
     if stored is not None and hmac.compare_digest(stored.value or "", _digest(phone, str(code))):
         try:

@@ -186,3 +186,14 @@ def release_attempt(key: str) -> None:
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+def seconds_until_free(key: str, now: datetime, default: timedelta) -> int:
+    """When `reserve_attempt` refused: how long until its attempts expire (Retry-After); read on that path only."""
+    try:
+        attempts = AuthItem.get(key, consistent_read=True)
+    except AuthItem.DoesNotExist:
+        return 1
+    if attempts.expires_at is None:
+        return int(default.total_seconds())
+    return max(1, math.ceil((attempts.expires_at - now).total_seconds()))
