@@ -54,7 +54,7 @@ def show_code(subject: str, shown_by: str) -> dict[str, Any]:
         _log_failure(subject, shown_by, moment, error.code)
         raise DisplayFailed() from error
     except Exception as error:  # noqa: BLE001 - any fault of ours or upstream: the holder sees 亮码失败
-        logger.warning("code display failed", extra={"error": type(error).__name__})
+        logger.warning("code display failed", extra={"error": type(error).__name__}, exc_info=True)
         _log_failure(subject, shown_by, moment, "INTERNAL" if not _is_upstream(error) else "UPSTREAM_UNAVAILABLE")
         raise DisplayFailed() from error
 
