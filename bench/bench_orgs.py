@@ -125,7 +125,7 @@ def run() -> list[dict[str, Any]]:
         with calls_by_table() as seen:
             joined = _api(orgs, "POST", "/v1/orgs/join", "/v1/orgs/join", member, body={"join_code": org.join_code})
         rows.append({"name": "bind with the join code: DynamoDB calls", "value": sum(seen.values()), "unit": "calls",
-                     "target": "key reads + 1 transaction", "note": f"status {joined['statusCode']}; "
+                     "target": "1 counter + key reads + 1 transaction", "note": f"status {joined['statusCode']}; "
                      + _described(seen)})
         with calls_by_table() as seen:
             _api(orgs, "DELETE", f"/v1/me/orgs/{org.place_id}", "/v1/me/orgs/{id}", member, {"id": org.place_id})

@@ -12,7 +12,7 @@
     RED: { label: "红码", module: "#d8232a", note: "疫情防控重点人群" },
   };
   var CODE_TYPES = { R: "", I: "入境人员粤康码" };
-  var LOGIN_FIELDS = ["id_type", "id_number", "issue_count", "name", "phone", "method", "proof"];
+  var LOGIN_FIELDS = ["id_type", "id_number", "issue_count", "name", "phone", "method", "agreement", "proof"];
   var FAILED_DISPLAY = "亮码失败，可能为系统访问高峰等原因，请稍后刷新或在另外的时间段再试。";
 
   var $ = function (id) { return document.getElementById(id); };
@@ -74,6 +74,9 @@
     var permit = isPermit();
     el.issueRow.hidden = !permit;
     el.issueCount.required = permit;
+    // 指引 二.(二).2.(2)：通行证持有人先同意用户协议，再刷脸认证
+    el.agreementRow.hidden = !permit;
+    el.agree.required = permit;
     el.idNumber.placeholder = permit ? "如 H12345678" : "请输入18位身份证号码";
     // 指引 二.(二).2：持港澳居民来往内地通行证人员使用人脸识别登录
     el.methodWechat.disabled = permit;
@@ -130,8 +133,11 @@
   function missingFields(body) {
     var problems = [];
     if (!body.id_number) problems.push(["id_number", "请输入证件号码"]);
-    if (body.id_type === "HK_MACAU_PERMIT" && !/^\d{2}$/.test(body.issue_count || "")) {
+    if (body.id_type === "HK_MACAU_PERMIT" && !/^\d{1,2}$/.test(body.issue_count || "")) {
       problems.push(["issue_count", "请填写2位签发次数"]);
+    }
+    if (body.id_type === "HK_MACAU_PERMIT" && !el.agree.checked) {
+      problems.push(["agreement", "请阅读并同意《粤康码用户服务协议》后再刷脸登录"]);
     }
     if (!body.name) problems.push(["name", "请输入姓名"]);
     if (!body.proof) problems.push(["proof", "请输入认证凭据"]);
@@ -1341,6 +1347,7 @@
       methodFace: $("method-face"), methodWechat: $("method-wechat"),
       methodWechatChoice: $("method-wechat-choice"), methodHint: $("method-hint"),
       proof: $("proof"), loginError: $("login-error"), loginSubmit: $("login-submit"),
+      agreementRow: $("agreement-row"), agree: $("agree"),
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
       codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),

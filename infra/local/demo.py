@@ -76,7 +76,9 @@ def banner(stack: Any) -> str:
 
 DEMO_FAMILY = [
     {"relation": "CHILD", "name": "张小丰", "id_number": id_number("44030520150307123")},
-    {"relation": "PARENT", "name": "张老丰", "id_number": id_number("44040019500101123")},
+    # A Guangzhou (Tianhe) resident born in 1950, before Tianhe's code 440106 existed (1985): the card names where
+    # it was issued, so elderly residents of new districts log in (issue 9).
+    {"relation": "PARENT", "name": "张老丰", "id_number": id_number("44010619500612003")},
 ]
 DEMO_ITINERARY = [("广州市", 1), ("深圳市", 3), ("珠海市", 6)]  # (city, days ago)
 

@@ -157,12 +157,28 @@ class GatewayError(LocalGatewayException):
         self.body = body
 
 
+HEALTH = ("/v1/health", "GET")
+
+
+def starting() -> dict[str, Any]:
+    """The local stack's answer to GET /v1/health while it is still starting: the API's NOT_READY."""
+    body = {"error": {"code": "NOT_READY", "message": "The local stack is starting (seeding demo data)",
+                      "message_zh": "本地环境正在启动（正在写入演示数据），请稍后再试",
+                      "details": {"waiting_for": ["local stack"]}}}
+    return {"statusCode": 503, "headers": {"Content-Type": "application/json", "Retry-After": "1"},
+            "body": json.dumps(body, ensure_ascii=False)}
+
+
 class TemplateGateway(Chalice):
     """A Chalice app whose routes are the template's; calls go to the template's Lambda handlers."""
 
     def __init__(self, routes: list[ApiRoute], functions: dict[str, LoadedFunction], authorizer: LoadedFunction | None,
-                 gateway_responses: dict[str, Any], local_routes: dict[tuple[str, str], LocalRoute]) -> None:
+                 gateway_responses: dict[str, Any], local_routes: dict[tuple[str, str], LocalRoute],
+                 ready: threading.Event | None = None) -> None:
         super().__init__(app_name="yuekang-local")
+        # Set by the local stack once it has started completely (demo data seeded): until then GET /v1/health
+        # answers 503, while every other route already serves (the seeding itself calls some of them).
+        self.ready = ready
         self.functions = functions
         self.authorizer = authorizer
         self.responses = gateway_responses
@@ -201,6 +217,8 @@ class TemplateGateway(Chalice):
         resource = event["requestContext"]["resourcePath"]
         event = proxy_event(event, resource)
         method = event["httpMethod"]
+        if (resource, method) == HEALTH and self.ready is not None and not self.ready.is_set():
+            return to_chalice_response(starting())
         local = self.local_routes.get((resource, method))
         if local is not None:
             return to_chalice_response(local(event))

@@ -48,6 +48,7 @@ class LocalStack:
     functions: dict[str, LoadedFunction] = field(default_factory=dict)
     pollers: list[StreamPoller] = field(default_factory=list)
     demo: dict[str, Any] = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)
 
     @property
     def base_url(self) -> str:
@@ -90,7 +91,7 @@ class LocalStack:
         local_routes.update(self._dev_routes())
         self.gateway = TemplateGateway(routes(self.template), self.functions,
                                        self.functions.get(auth_name) if auth_name else None,
-                                       gateway_responses(self.template), local_routes)
+                                       gateway_responses(self.template), local_routes, self.ready)
         self.server = serve(self.gateway, self.host, self.port)
         self.server_thread = threading.Thread(target=self.server.server.serve_forever, name="gateway", daemon=True)
         self.server_thread.start()
@@ -111,6 +112,7 @@ class LocalStack:
             from .demo import seed
 
             self.demo = seed(self)
+        self.ready.set()  # GET /v1/health answers 503 until here
         return self
 
     def stop(self, grace: float = 5.0) -> None:

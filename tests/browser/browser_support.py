@@ -40,6 +40,8 @@ def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
     if identity.get("phone"):
         page.fill("#phone", identity["phone"])
     page.check("#method-face")
+    if identity.get("id_type") == "HK_MACAU_PERMIT":
+        page.check("#agree")  # 指引 二.(二).2.(2): the user agreement comes before the face check
     page.fill("#proof", identity.get("proof", "dev-pass"))
     page.click("#login-submit")
     page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)

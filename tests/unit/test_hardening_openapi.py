@@ -85,3 +85,17 @@ def test_no_content_means_no_content(document):
 def test_png_answers_are_declared(document, path):
     # GIVEN a route that answers a PNG (or JSON with format=) THEN both media types are declared
     assert set(document["paths"][path]["get"]["responses"]["200"]["content"]) == {"image/png", "application/json"}
+
+
+@pytest.mark.parametrize(("path", "code"), [("/v1/health", "NOT_READY"), ("/v1/me/code", "DISPLAY_FAILED")])
+def test_a_routes_own_503_is_declared_in_the_error_model(document, path, code):
+    # GIVEN a route that answers 503 of its own (not ready; a display that failed) THEN it is documented, as an Error
+    answer = document["paths"][path]["get"]["responses"]["503"]
+    assert code in answer["description"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_a_venue_admin_offer_is_declared_202(document):
+    # GIVEN the admin-transfer offer, answered alike whether or not the successor exists THEN its success is 202
+    responses = document["paths"]["/v1/venues/{id}/admin-transfer"]["post"]["responses"]
+    assert {s for s in responses if s.startswith("2")} == {"202"}

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from healthcode.errors import InvalidIdNumber
-from healthcode.idnumbers import IdDocument, IdType, age_on, parse_document
+from healthcode.errors import InvalidIdNumber, IssueCountMismatch
+from healthcode.idnumbers import IdDocument, IdType, age_on, issue_count_to_record, parse_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import ric
 
 # --- resident ID card -----------------------------------------------------------------------------------------
 
@@ -127,7 +130,7 @@ def test_malformed_hk_macau_permit_number_is_rejected(number: str) -> None:
 
 
 @pytest.mark.parametrize("id_type", ["HK_MACAU_PERMIT", "TAIWAN_PERMIT"])
-@pytest.mark.parametrize("issue_count", [None, "", "  ", "3", "003", "ab", "0x", "1 2"])
+@pytest.mark.parametrize("issue_count", [None, "", "  ", "003", "ab", "0x", "1 2", "-1"])
 def test_permit_without_a_two_digit_issue_count_is_rejected(id_type: str, issue_count: str | None) -> None:
     # GIVEN a well-formed permit number but a missing or malformed issue count (FAQ: number plus 2-digit count)
     number = "H12345678" if id_type == "HK_MACAU_PERMIT" else "12345678"
@@ -218,3 +221,134 @@ def test_age_on_counts_whole_years(birth: date, today: date, age: int) -> None:
 def test_age_on_without_birth_date_is_unknown() -> None:
     # GIVEN a document with no birth date (a passport) WHEN the age is asked THEN it is unknown
     assert age_on(None, date(2024, 1, 1)) is None
+
+
+# --- county codes: where the card was first issued, not where the holder was born ----------------------------
+
+def id_card_number(birth: str, sequence: str, region: str = "440106") -> str:
+    """What the make_id_card fixture builds, callable inside Hypothesis examples (no function-scoped fixture)."""
+    body = f"{region}{birth}{sequence}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+# Guangzhou and Shenzhen districts, each created long after many of its residents were born
+# (天河 1985, 白云 1987, 番禺/花都 2000, 南沙 2005, 从化/增城 2014, 龙华/坪山 2016, 光明 2018 ...).
+GUANGDONG_DISTRICTS_IN_USE = [
+    "440103", "440104", "440105", "440106", "440111", "440112", "440113", "440114", "440115", "440117", "440118",
+    "440303", "440304", "440305", "440306", "440307", "440308", "440309", "440310", "440311",
+]
+# County-level cities merged into districts in 2014 (增城市, 从化市): cards issued there stay valid.
+GUANGDONG_CODES_ABOLISHED_IN_2014 = ["440183", "440184", "440116"]
+
+
+@pytest.mark.parametrize("region", GUANGDONG_DISTRICTS_IN_USE)
+@given(birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31)))
+@settings(max_examples=40, deadline=None)
+def test_any_birth_year_is_accepted_in_a_district_in_use(region: str, birth: date) -> None:
+    # GIVEN a card issued in a Guangdong district in use today, to someone born in any year 1930-2020,
+    # before or after the district's code existed
+    number = id_card_number(birth.strftime("%Y%m%d"), "003", region=region)
+
+    # WHEN it is parsed THEN it is accepted with its birth date
+    assert parse_document("ID_CARD", number).birth_date == birth
+
+
+@pytest.mark.parametrize("region", GUANGDONG_CODES_ABOLISHED_IN_2014)
+@pytest.mark.parametrize("year", [1930, 1950, 1984, 1999, 2010, 2014])
+def test_a_code_abolished_later_is_accepted_for_anyone_born_before_it_ended(region: str, year: int) -> None:
+    # GIVEN a card from 增城市 / 从化市 / 萝岗区 (codes in use until 2014) of someone born by 2014
+    number = id_card_number(f"{year}0612", "003", region=region)
+
+    # WHEN it is parsed THEN it is accepted
+    assert parse_document("ID_CARD", number).number == number
+
+
+@pytest.mark.parametrize(("region", "year"), [("440183", 2015), ("440102", 2006), ("440120", 1990)])
+def test_a_code_abolished_before_the_birth_is_refused(region: str, year: int) -> None:
+    # GIVEN a card whose county code was abolished before its holder was born (no such card can be issued)
+    number = id_card_number(f"{year}0101", "003", region=region)
+
+    # WHEN it is parsed THEN it is refused, naming the field
+    with pytest.raises(InvalidIdNumber) as caught:
+        parse_document("ID_CARD", number)
+    assert caught.value.field == "id_number"
+
+
+@pytest.mark.parametrize("region", ["449999", "990106", "000000"])
+def test_a_county_code_never_in_the_table_is_refused(region: str) -> None:
+    # GIVEN a well-formed number with a correct check digit whose county code GB/T 2260 never held
+    number = id_card_number("19500612", "003", region=region)
+
+    # WHEN it is parsed THEN it is a clear 400 on id_number (not an internal error)
+    with pytest.raises(InvalidIdNumber) as caught:
+        parse_document("ID_CARD", number)
+    assert (caught.value.status, caught.value.field) == (400, "id_number")
+
+
+def test_the_elderly_tianhe_resident_of_the_issue_is_accepted() -> None:
+    # GIVEN the Tianhe resident born in 1950 (Tianhe's code dates from 1985)
+    # WHEN the number is parsed THEN it is accepted
+    assert parse_document("ID_CARD", "440106195006120037").birth_date == date(1950, 6, 12)
+
+
+@given(birth=st.dates(min_value=date(1930, 1, 1), max_value=date(2020, 12, 31)))
+@settings(max_examples=60, deadline=None)
+def test_a_wrong_check_digit_is_still_refused_in_any_birth_year(birth: date) -> None:
+    # GIVEN an elderly-or-not Tianhe resident's number with one wrong check digit
+    number = _wrong_check_digit(id_card_number(birth.strftime("%Y%m%d"), "003"))
+
+    # WHEN it is parsed THEN the check digit is still enforced
+    with pytest.raises(InvalidIdNumber):
+        parse_document("ID_CARD", number)
+
+
+def test_the_demo_has_an_elderly_guangzhou_resident_who_can_log_in() -> None:
+    # GIVEN the local stack's demo family
+    from infra.local.demo import DEMO_FAMILY
+
+    parent = next(member for member in DEMO_FAMILY if member["relation"] == "PARENT")
+
+    # WHEN the parent's number is parsed THEN it is a Guangzhou card of someone born by 1960, and accepted
+    document = parse_document("ID_CARD", parent["id_number"])
+    assert document.number.startswith("4401") and document.birth_date.year <= 1960
+
+
+# --- permit issue counts --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("id_type", ["HK_MACAU_PERMIT", "TAIWAN_PERMIT"])
+@pytest.mark.parametrize(("typed", "read"), [("2", "02"), (" 3 ", "03"), ("02", "02"), ("12", "12")])
+def test_a_one_digit_issue_count_is_read_as_two_digits(id_type: str, typed: str, read: str) -> None:
+    # GIVEN a permit whose issue count is typed without its leading zero
+    number = "H12345678" if id_type == "HK_MACAU_PERMIT" else "12345678"
+
+    # WHEN it is parsed THEN the count is the permit's two digits
+    assert parse_document(id_type, number, typed).issue_count == read
+
+
+@pytest.mark.parametrize("renewal_allowed", [True, False])
+@pytest.mark.parametrize(("recorded", "presented"), [("02", "01"), ("10", "09")])
+def test_an_older_card_than_the_record_is_refused(recorded: str, presented: str, renewal_allowed: bool) -> None:
+    # GIVEN a record of issue count `recorded` WHEN a lower count is presented THEN it is refused on issue_count
+    with pytest.raises(IssueCountMismatch) as caught:
+        issue_count_to_record(recorded, presented, renewal_allowed=renewal_allowed)
+    assert (caught.value.status, caught.value.code, caught.value.field) == (400, "ISSUE_COUNT_MISMATCH", "issue_count")
+
+
+def test_a_newer_card_is_refused_where_only_a_name_was_checked() -> None:
+    # GIVEN immigration's record of count 02 WHEN 03 is typed on the inbound page (a name check only) THEN refused
+    with pytest.raises(IssueCountMismatch):
+        issue_count_to_record("02", "03", renewal_allowed=False)
+
+
+def test_a_renewed_card_is_recorded_where_the_card_was_proven() -> None:
+    # GIVEN a record of count 02 WHEN a face login (the provider checked the card) presents 03 THEN 03 is recorded
+    assert issue_count_to_record("02", "03", renewal_allowed=True) == "03"
+
+
+@pytest.mark.parametrize(("recorded", "presented", "to_record"), [("02", "02", None), (None, "02", "02"),
+                                                                   ("02", None, None)])
+def test_the_same_count_or_no_record_is_accepted(recorded: str | None, presented: str | None,
+                                                 to_record: str | None) -> None:
+    # GIVEN the record's own count, or no count on record, or none presented (a feed) WHEN compared THEN accepted
+    assert issue_count_to_record(recorded, presented, renewal_allowed=False) == to_record

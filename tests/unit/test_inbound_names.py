@@ -109,7 +109,7 @@ def test_dropping_any_word_never_matches(parts: list[str]) -> None:
     ("PASSPORT", "K1234567!", None, "doc_number"),
     ("TAIWAN_PERMIT", "1234567", "01", "doc_number"),
     ("TAIWAN_PERMIT", "01234567", None, "issue_count"),
-    ("TAIWAN_PERMIT", "01234567", "1", "issue_count"),
+    ("TAIWAN_PERMIT", "01234567", "123", "issue_count"),  # "1" is read as "01"
     ("HK_MACAU_PERMIT", "H1234567", "01", "doc_number"),
     ("HK_MACAU_PERMIT", "H12345678", "ab", "issue_count"),
 ])

@@ -59,3 +59,30 @@ def test_policy_evaluation_allows_matching_resources_and_deny_wins():
     assert _policy_allows({"policyDocument": {"Statement": [allow]}}, arn)
     assert not _policy_allows({"policyDocument": {"Statement": [allow, deny]}}, arn)
     assert not _policy_allows({"policyDocument": {"Statement": []}}, arn)
+
+
+def test_health_is_503_until_the_local_stack_has_started_then_the_function_answers():
+    # GIVEN the local gateway of a stack still seeding its demo data
+    import threading
+
+    from infra.local.gateway import TemplateGateway
+
+    ready = threading.Event()
+    health = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{\"status\": \"ok\"}"}
+    gateway = TemplateGateway([], {}, None, {}, {("/v1/health", "GET"): lambda event: health,
+                                                 ("/v1/dev/sms", "GET"): lambda event: health}, ready)
+    event = chalice_event(requestContext={"httpMethod": "GET", "resourcePath": "/v1/health", "path": "/v1/health",
+                                          "identity": {"sourceIp": "127.0.0.1"}}, pathParameters=None)
+
+    # WHEN health is asked before the stack is ready THEN 503 NOT_READY with Retry-After
+    starting = gateway(event, None)
+    assert starting["statusCode"] == 503 and starting["headers"]["Retry-After"] == "1"
+    assert '"NOT_READY"' in starting["body"]
+    # and the other routes already serve (the seeding calls them)
+    other = chalice_event(requestContext={"httpMethod": "GET", "resourcePath": "/v1/dev/sms", "path": "/v1/dev/sms",
+                                          "identity": {"sourceIp": "127.0.0.1"}}, pathParameters=None)
+    assert gateway(other, None)["statusCode"] == 200
+
+    # WHEN the stack is ready THEN health reaches the function
+    ready.set()
+    assert gateway(event, None)["statusCode"] == 200

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets as random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from . import clock
-from .errors import InvalidCode
+from .errors import ApiError, InvalidCode, ServiceUnavailable
 from .models import DisplayLogEntry, Person
 from .paging import start_key
 from .people import get as get_person
@@ -15,6 +17,7 @@ from .reasons import describe
 from .status import as_of
 from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
 
+logger = Logger(child=True)
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
 
 
@@ -22,22 +25,66 @@ def code_type_for(person: Person) -> CodeType:
     return CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
 
 
+class DisplayFailed(ServiceUnavailable):
+    # FAQ 2's words for a display that did not succeed, "可能为系统访问高峰等原因".
+    code = "DISPLAY_FAILED"
+    message = "The code could not be shown just now (the system may be busy); try again later"
+    message_zh = "亮码失败，可能为系统访问高峰等原因，请稍后再试"
+
+
+SUCCESS, FAILED = "SUCCESS", "FAILED"
+RESULT_LABELS = {SUCCESS: "亮码成功", FAILED: "亮码失败"}
+
+
 def show_code(subject: str, shown_by: str) -> dict[str, Any]:
     """One read of the person, one write of the display log; colour comes from the stored status as it stands now
-    (`status.as_of`: a period that ran out since the last review no longer counts)."""
-    person = get_person(subject)
+    (`status.as_of`: a period that ran out since the last review no longer counts).
+
+    A display the server could not complete (the person unreadable, the code not signed, the log not written: a
+    busy table, KMS or Secrets Manager) is logged as FAILED for the person whose code it was (FAQ 2: the display
+    log tells whether each display succeeded) and answered 503 DISPLAY_FAILED. A request that is wrong (no such
+    person) is no display and logs nothing.
+    """
     moment = clock.now()
+    try:
+        return _show(subject, shown_by, moment)
+    except ApiError as error:
+        if error.status < 500:
+            raise
+        _log_failure(subject, shown_by, moment, error.code)
+        raise DisplayFailed() from error
+    except Exception as error:  # noqa: BLE001 - any fault of ours or upstream: the holder sees 亮码失败
+        logger.warning("code display failed", extra={"error": type(error).__name__}, exc_info=True)
+        _log_failure(subject, shown_by, moment, "INTERNAL" if not _is_upstream(error) else "UPSTREAM_UNAVAILABLE")
+        raise DisplayFailed() from error
+
+
+def _is_upstream(error: Exception) -> bool:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return isinstance(error, (BotoCoreError, ClientError))
+
+
+def _entry(subject: str, shown_by: str, moment: datetime, **fields: Any) -> DisplayLogEntry:
+    return DisplayLogEntry(person_id=subject, at=f"{clock.iso(moment)}#{random.token_hex(3)}",
+                           shown_by=shown_by if shown_by != subject else None,
+                           expires_at=moment + timedelta(days=3), **fields)
+
+
+def _log_failure(subject: str, shown_by: str, moment: datetime, failure: str) -> None:
+    """Best effort: when the log itself cannot be written (the table is what failed), there is nothing to add."""
+    try:
+        _entry(subject, shown_by, moment, result=FAILED, failure=failure).save()
+    except Exception:  # noqa: BLE001
+        logger.warning("failed display not logged", exc_info=True)
+
+
+def _show(subject: str, shown_by: str, moment: datetime) -> dict[str, Any]:
+    person = get_person(subject)
     shown = as_of(person.color, person.reasons, moment)
     code_type = code_type_for(person)
     qr = get_keyring().sign(code_type, person.person_id, int(person.code_version), int(moment.timestamp()))
-    DisplayLogEntry(
-        person_id=person.person_id,
-        at=f"{clock.iso(moment)}#{random.token_hex(3)}",
-        color=shown.color,
-        code_type=code_type.value,
-        shown_by=shown_by if shown_by != subject else None,
-        expires_at=moment + timedelta(days=3),
-    ).save()
+    _entry(person.person_id, shown_by, moment, color=shown.color, code_type=code_type.value, result=SUCCESS).save()
     return {
         "person_id": person.person_id,
         "color": shown.color,
@@ -50,8 +97,17 @@ def show_code(subject: str, shown_by: str) -> dict[str, Any]:
     }
 
 
+def log_item(entry: DisplayLogEntry) -> dict[str, Any]:
+    """One display as the display log and the records show it: when, colour and code type (when known), and
+    whether it succeeded (`result`, `ok`, `result_label`; FAQ 2)."""
+    result = entry.result or SUCCESS
+    return {"at": entry.at.split("#")[0], "color": entry.color, "code_type": entry.code_type, "result": result,
+            "ok": result == SUCCESS, "result_label": RESULT_LABELS.get(result, RESULT_LABELS[FAILED])}
+
+
 def display_log(subject: str, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
-    """Displays of the last three days, newest first; the key condition leaves expired items out."""
+    """Displays of the last three days, newest first, failed ones included; the key condition leaves expired items
+    out."""
     since = clock.iso(clock.now() - timedelta(days=3))
     page = DisplayLogEntry.query(
         subject,
@@ -60,11 +116,7 @@ def display_log(subject: str, limit: int, cursor: dict[str, Any] | None) -> tupl
         limit=limit,
         last_evaluated_key=start_key(cursor, DisplayLogEntry, subject, since=since),
     )
-    items = [
-        {"at": entry.at.split("#")[0], "color": entry.color, "code_type": entry.code_type, "result": entry.result}
-        for entry in page
-    ]
-    return items, page.last_evaluated_key
+    return [log_item(entry) for entry in page], page.last_evaluated_key
 
 
 def person_from_code(qr: str, accepted: frozenset[CodeType] | set[CodeType] = PERSON_CODES) -> tuple[Person, CodeClaims]:

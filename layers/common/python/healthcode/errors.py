@@ -54,6 +54,12 @@ class InvalidIdNumber(ApiError):
     message_zh = "证件号码有误"
 
 
+class IssueCountMismatch(ApiError):
+    code = "ISSUE_COUNT_MISMATCH"
+    message = "The issue count is not the one on record for this permit"
+    message_zh = "签发次数与证件记录不符，请按证件填写2位签发次数"
+
+
 class InvalidCode(ApiError):
     code = "INVALID_CODE"
     message = "Invalid or revoked code"
@@ -123,3 +129,12 @@ class ServiceUnavailable(ApiError):
     code = "UPSTREAM_UNAVAILABLE"
     message = "An upstream service is unavailable"
     message_zh = "上游服务暂不可用"
+
+
+class NotReady(ServiceUnavailable):
+    code = "NOT_READY"
+    message = "The service is starting or not set up yet"
+    message_zh = "服务正在启动或尚未完成初始化，请稍后再试"
+
+    def __init__(self, waiting_for: list[str], retry_after: int = 5) -> None:
+        super().__init__(details={"waiting_for": waiting_for}, headers={"Retry-After": str(retry_after)})

@@ -27,7 +27,7 @@ from .idnumbers import age_on, parse_document
 from .login import clean_name
 from .models import Person, Relation
 from .paging import start_key
-from .people import NewPerson, find_by_document, find_or_create
+from .people import NewPerson, check_issue_count, find_by_document, find_or_create
 from .reasons import describe
 from .status import as_of
 
@@ -105,7 +105,9 @@ def add_member(guardian_id: str, new: NewMember) -> dict[str, Any]:
         get_identity_provider().verify(new.method.value, document, name, new.proof, None)
     except IdentityRejected:
         raise MemberNotVerified(field="verification") from None
-    member, _ = find_or_create(NewPerson(document=document, name=name, kind="DEPENDANT"))
+    member, created = find_or_create(NewPerson(document=document, name=name, kind="DEPENDANT"))
+    if not created:
+        member = check_issue_count(member, document, renewal_allowed=True)
     if member.person_id == guardian_id:  # created a moment ago by the guardian's own first login
         raise ValidationFailed("You cannot add yourself as a family member", "不能添加本人为家庭成员", field="id_number")
     now = clock.iso(clock.now())

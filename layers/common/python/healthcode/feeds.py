@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import UpdateError
 
 from . import clock, pii
-from .errors import ApiError, Conflict, Forbidden, Unauthorized, ValidationFailed
-from .idnumbers import IdDocument, IdType, parse_document
+from .errors import ApiError, Conflict, Forbidden, IssueCountMismatch, Unauthorized, ValidationFailed
+from .idnumbers import IdDocument, IdType, issue_count_to_record, parse_document
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person
 from .people import NewPerson, find_or_create, marker_key, normalise_phone
@@ -222,7 +222,7 @@ def _check_record(index: int, raw: Any, now: datetime) -> tuple[ValidRecord | No
     person = record.person
     try:
         parsed = parse_document(person.id_type, person.id_number, person.issue_count or _placeholder(person.id_type))
-        document = IdDocument(parsed.id_type, parsed.number, person.issue_count or None)
+        document = IdDocument(parsed.id_type, parsed.number, parsed.issue_count if person.issue_count else None)
     except ApiError as exc:
         bad(f"person.{exc.field or 'id_number'}", exc.message, exc.code)
     name = person.name
@@ -378,8 +378,10 @@ def _people(records: list[ValidRecord]) -> tuple[dict[str, str], int]:
     return found, created
 
 
-def _set_countries(records: list[ValidRecord], person_of: dict[str, str]) -> None:
-    """An inbound entry tells the traveller's country (shown on their records); kept on the person."""
+def _record_entries(records: list[ValidRecord], person_of: dict[str, str]) -> None:
+    """An inbound entry tells the traveller's country (shown on their records) and, for a permit, the issue count
+    of the card they entered with: kept on the person (a higher count is a renewed card; a lower one is not
+    recorded, the later card stays the record the inbound page compares with)."""
     latest: dict[str, ValidRecord] = {}
     for record in records:
         if record.kind == "INBOUND_ENTRY":
@@ -390,10 +392,17 @@ def _set_countries(records: list[ValidRecord], person_of: dict[str, str]) -> Non
         country = str(record.details["country"])
         for _ in range(3):
             person = Person.get(person_id, consistent_read=True)
-            if person.country == country:
+            actions = [] if person.country == country else [Person.country.set(country)]
+            try:
+                count = issue_count_to_record(person.issue_count, record.document.issue_count, renewal_allowed=True)
+            except IssueCountMismatch:
+                count = None
+            if count is not None:
+                actions.append(Person.issue_count.set(count))
+            if not actions:
                 break
             try:
-                person.update(actions=[Person.country.set(country)])
+                person.update(actions=actions)
                 break
             except UpdateError:
                 continue  # someone else wrote the person meanwhile (status, phone): read again
@@ -454,7 +463,7 @@ def ingest(records: list[ValidRecord], source: str, now: datetime | None = None,
             batch.save(AuthItem(key=f"event#{record.event_id}", value=person_of[record.document.key],
                                 data={"digest": record.digest, "sk": record.sk, "source": source}))
     result.stored = len(to_store)
-    _set_countries([r for r in to_store if r.kind == "INBOUND_ENTRY"], person_of)
+    _record_entries([r for r in to_store if r.kind == "INBOUND_ENTRY"], person_of)
     logger.info("feed records stored", extra={"source": source, "stored": result.stored,
                                                "replayed": result.replayed, "conflicts": len(result.conflicts),
                                                "people_created": result.people_created})

@@ -11,21 +11,30 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import phonenumbers
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from . import audit, clock, pii, ratelimit, sessions
 from .access import MEMBER
-from .errors import ApiError, Conflict, Forbidden, InvalidIdNumber, NotFound, TooManyRequests, ValidationFailed
+from .errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    InvalidIdNumber,
+    IssueCountMismatch,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
 from .paging import start_key
-from .people import find_by_document, normalise_phone
+from .people import check_issue_count, find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND
 from .sms import get_sender
@@ -168,51 +177,41 @@ def checked_traveller(document: IdDocument, typed_name: str) -> Person:
     """The inbound traveller holding this document, if the typed name is theirs.
 
     Unknown document, a resident's document and a traveller without an entry record all answer the same
-    DOCUMENT_NOT_FOUND, so the route tells nothing about who exists. Names are not guessed without end: see
-    NAME_MISSES (429 with Retry-After while the document's check is locked).
+    DOCUMENT_NOT_FOUND, so the route tells nothing about who exists. Names are not guessed without end: each
+    comparison first reserves one of NAME_MISSES attempts for the document (one conditional write, so containers
+    racing each other compare NAME_MISSES names between them, no more); a right name gives its attempt back, the
+    NAME_MISSES-th wrong one locks the check for NAME_LOCK_FOR (429 with Retry-After), even for the right name.
     """
     person = find_by_document(document)
     if person is None or person.kind != INBOUND_KIND or not has_entry_record(person.person_id):
         raise DocumentNotFound(field="doc_number")
     now = clock.now()
-    check_name_lock(person.person_id, now)
-    if not names_match(typed_name, pii.decrypt(person.name_enc)):
-        count_name_miss(person.person_id, now)
-        raise NameMismatch(field="name")
+    misses_key = _misses_key(person.person_id)
+    attempt = ratelimit.reserve_attempt(misses_key, NAME_MISSES, NAME_LOCK_FOR, now)
+    if attempt is None:  # the NAME_MISSES-th wrong guess was made: locked until the misses expire
+        raise _name_locked(ratelimit.seconds_until_free(misses_key, now, NAME_LOCK_FOR))
+    try:
+        if not names_match(typed_name, pii.decrypt(person.name_enc)):
+            raise NameMismatch(field="name")
+        # Only a name was checked: the permit must be the one immigration recorded, not an older or newer card.
+        # A wrong count is a wrong guess at the document, counted like a wrong name.
+        person = check_issue_count(person, document, renewal_allowed=False)
+    except (NameMismatch, IssueCountMismatch):
+        if attempt >= NAME_MISSES:
+            raise _name_locked(int(NAME_LOCK_FOR.total_seconds())) from None
+        raise
+    ratelimit.release_attempt(misses_key)
     return person
 
 
-def _name_keys(person_id: str) -> tuple[str, str]:
-    return f"inbound-name-miss#{person_id}", f"inbound-name-lock#{person_id}"
+def _misses_key(person_id: str) -> str:
+    """The document's reserved name checks: its count at NAME_MISSES, live, is the lock (no second item)."""
+    return f"inbound-name-miss#{person_id}"
 
 
-def check_name_lock(person_id: str, now: datetime) -> None:
-    try:
-        lock = AuthItem.get(_name_keys(person_id)[1], consistent_read=True)
-    except DoesNotExist:
-        return
-    if lock.expires_at is not None and lock.expires_at > now:
-        raise TooManyRequests(int((lock.expires_at - now).total_seconds()) + 1,
-                              "Too many wrong names for this document; try again in 15 minutes",
-                              "该证件的姓名校验错误次数过多，请15分钟后再试")
-
-
-def count_name_miss(person_id: str, now: datetime) -> None:
-    """One more wrong name for this document; the NAME_MISSES-th locks the check (and answers 429 at once)."""
-    misses_key, lock_key = _name_keys(person_id)
-    misses = AuthItem(key=misses_key)
-    try:  # counts only while the last miss is recent; an older run of misses starts again from one
-        misses.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(now + NAME_LOCK_FOR)],
-                      condition=AuthItem.expires_at > now)
-    except UpdateError:
-        misses = AuthItem(key=misses_key, count=1, expires_at=now + NAME_LOCK_FOR)
-        misses.save()
-    if (misses.count or 0) >= NAME_MISSES:
-        AuthItem(key=lock_key, expires_at=now + NAME_LOCK_FOR).save()
-        misses.delete()
-        raise TooManyRequests(int(NAME_LOCK_FOR.total_seconds()),
-                              "Too many wrong names for this document; try again in 15 minutes",
-                              "该证件的姓名校验错误次数过多，请15分钟后再试")
+def _name_locked(retry_after: int) -> TooManyRequests:
+    return TooManyRequests(retry_after, "Too many wrong names for this document; try again in 15 minutes",
+                           "该证件的姓名校验错误次数过多，请15分钟后再试")
 
 
 # --------------------------------------------------------------------------------------------- applying

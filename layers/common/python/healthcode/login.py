@@ -11,7 +11,7 @@ from .errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
 from .models import Person
-from .people import NewPerson, find_or_create, normalise_phone, set_phone
+from .people import NewPerson, check_issue_count, find_or_create, normalise_phone, set_phone
 from .people import get as get_person
 from .roles import roles_at_login
 
@@ -89,6 +89,8 @@ def login(id_type: str, id_number: str, issue_count: str | None, name: str, phon
     verified = get_identity_provider().verify(method, document, name, proof, claimed_phone)
     reported_phone = normalise_phone(verified.phone) if verified.phone else None
     person, created = find_or_create(NewPerson(document=document, name=name, phone=reported_phone))
+    if not created:  # the provider checked this very card: a renewed permit's higher count is recorded
+        person = check_issue_count(person, document, renewal_allowed=True)
     if not created and person.kind == INBOUND_KIND:
         person = become_resident(person, reported_phone)
     elif not created and reported_phone and person.phone_masked is None:

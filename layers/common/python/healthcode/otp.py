@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from . import clock, pii
+from . import clock, pii, ratelimit
 from .errors import TooManyRequests, ValidationFailed
 from .models import AuthItem
 from .sms import get_sender
@@ -90,28 +90,34 @@ def send_code(purpose: str, phone: str, text_template: str = "【粤康码】您
 
 
 def verify_code(purpose: str, phone: str, code: str, now: datetime | None = None) -> None:
-    """Accept the code once, or raise SMS_CODE_INVALID (400) / TOO_MANY_REQUESTS (429, locked)."""
+    """Accept the code once, or raise SMS_CODE_INVALID (400) / TOO_MANY_REQUESTS (429, locked).
+
+    The attempt is reserved first (`reserve_attempt`); only a reserved attempt compares the code, so at most
+    MAX_ATTEMPTS codes are ever compared per phone and lock period, however many requests arrive at once.
+    """
     now = now or clock.now()
     keys = _keys(purpose, phone)
-    check_not_locked(purpose, phone, now)
+    attempts_key = f"{keys['lock']}#attempts"
+    attempt = ratelimit.reserve_attempt(attempts_key, MAX_ATTEMPTS, LOCK_FOR, now)
+    if attempt is None:  # the MAX_ATTEMPTS-th wrong code was typed: locked until the attempts expire (the lock item
+        # says the same to send_code; it is written with them)
+        raise TooManyRequests(ratelimit.seconds_until_free(attempts_key, now, LOCK_FOR),
+                              "Too many wrong codes; this phone is locked for a while", "验证码错误次数过多，请稍后再试")
     stored = _live(keys["code"], now)
     if stored is not None and hmac.compare_digest(stored.value or "", _digest(phone, str(code))):
         try:
             stored.delete(condition=AuthItem.value == stored.value)  # single use, even under a race
         except DeleteError:
             raise SmsCodeInvalid(field="sms_code") from None
+        ratelimit.release_attempt(attempts_key)  # only wrong codes count towards the lock
         return
-    attempts = _live(f"{keys['lock']}#attempts", now)
-    if attempts is None:  # first miss, or the last misses are older than the lock period
-        attempts = AuthItem(key=f"{keys['lock']}#attempts", count=1, expires_at=now + LOCK_FOR)
-        attempts.save()
-    else:
-        attempts.update(actions=[AuthItem.count.add(1), AuthItem.expires_at.set(now + LOCK_FOR)])
-    if attempts.count >= MAX_ATTEMPTS:
+    if attempt >= MAX_ATTEMPTS:
         AuthItem(key=keys["lock"], expires_at=now + LOCK_FOR).save()
-        attempts.delete()
         if stored is not None:
-            stored.delete()
+            try:
+                stored.delete()
+            except DeleteError:
+                pass
         raise TooManyRequests(int(LOCK_FOR.total_seconds()), "Too many wrong codes; this phone is locked for 15 minutes",
                               "验证码错误次数过多，已锁定15分钟")
     raise SmsCodeInvalid(field="sms_code")

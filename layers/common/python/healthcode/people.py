@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
 from . import clock, pii
-from .errors import NotFound, ValidationFailed
-from .idnumbers import IdDocument
+from .errors import Conflict, NotFound, ValidationFailed
+from .idnumbers import IdDocument, issue_count_to_record
 from .models import AuthItem, Person
 
 
@@ -113,3 +113,24 @@ def find_or_create(new: NewPerson) -> tuple[Person, bool]:
             raise
         return winner, False
     return person, True
+
+
+def check_issue_count(person: Person, document: IdDocument, *, renewal_allowed: bool) -> Person:
+    """The person holding `document` (found by its number), once its issue count is the record's, or higher where a
+    renewal may be recorded (`idnumbers.issue_count_to_record`); 400 ISSUE_COUNT_MISMATCH otherwise.
+
+    The new count is written by an update of that field alone, conditional on the count read (a renewal recorded
+    meanwhile is compared again), so a colour or phone written at the same time is kept.
+    """
+    for _ in range(3):
+        count = issue_count_to_record(person.issue_count, document.issue_count, renewal_allowed=renewal_allowed)
+        if count is None:
+            return person
+        condition = (Person.issue_count.does_not_exist() if person.issue_count is None
+                     else Person.issue_count == person.issue_count)
+        try:
+            person.update(actions=[Person.issue_count.set(count)], condition=condition)
+            return person
+        except UpdateError:
+            person = get(person.person_id)
+    raise Conflict("The person was being changed; try again", "请稍后重试")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from . import clock, declarations
+from . import clock, codes, declarations
 from .errors import ValidationFailed
 from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
 from .paging import start_key
@@ -110,8 +110,7 @@ def list_records(subject: str, kind: str, limit: int,
         since = clock.iso(clock.now() - timedelta(days=3))
         results = DisplayLogEntry.query(subject, DisplayLogEntry.at >= since, scan_index_forward=False,
                                         last_evaluated_key=start_key(cursor, DisplayLogEntry, subject, since=since))
-        return _page(results, limit, _keys("person_id", "at"), lambda e: {
-            "kind": kind, "at": e.at.split("#")[0], "color": e.color, "code_type": e.code_type, "result": e.result})
+        return _page(results, limit, _keys("person_id", "at"), lambda e: {"kind": kind} | codes.log_item(e))
     if kind == "temperature":
         results = Check.by_person.query(subject, scan_index_forward=False,
                                         last_evaluated_key=start_key(cursor, Check.by_person, subject),

@@ -17,8 +17,9 @@ class DisplayLogEntry(Model):
 
     person_id = UnicodeAttribute(hash_key=True)
     at = UnicodeAttribute(range_key=True)  # ISO time + "#" + short random suffix
-    color = UnicodeAttribute()
-    code_type = UnicodeAttribute()
-    result = UnicodeAttribute(default="SUCCESS")
+    color = UnicodeAttribute(null=True)  # none when the display failed before the colour was known
+    code_type = UnicodeAttribute(null=True)
+    result = UnicodeAttribute(default="SUCCESS")  # SUCCESS | FAILED (FAQ 2: 亮码成功与否)
+    failure = UnicodeAttribute(null=True)  # FAILED only: what could not be done, e.g. UPSTREAM_UNAVAILABLE
     shown_by = UnicodeAttribute(null=True)  # guardian's person_id when shown for a family member
     expires_at = TTLAttribute()

@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .. import clock
+from .. import clock, ratelimit
 from ..aws import client
 from ..config import get_config
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -51,8 +51,13 @@ def member_view(place: Place, binding: Relation, person_id: str) -> dict[str, An
     return view(place, for_admin=False) | {"bound_at": binding.created_at, "is_admin": place.admin_id == person_id}
 
 
-def join(person_id: str, join_code: str) -> dict[str, Any]:
-    """Bind this person to the organization holding the code: the binding and the member count, atomically."""
+def join(person_id: str, join_code: str, caller_id: str | None = None) -> dict[str, Any]:
+    """Bind this person to the organization holding the code: the binding and the member count, atomically.
+
+    Join codes are not to be guessed without end: each try counts against the caller (a guardian binding a family
+    member counts as themselves), `ratelimit.JOIN_CODE`, shared with the venues' join codes.
+    """
+    ratelimit.take_per_person(ratelimit.JOIN_CODE, caller_id or person_id)
     place = place_by_join_code(join_code, ORG)
     if place is None:
         raise NotFound("No organization has this join code", "组织机构申报码不存在", field="join_code")

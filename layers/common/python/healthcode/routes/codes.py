@@ -18,7 +18,9 @@ router = Router()
 metrics = Metrics()
 
 
-@router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"])
+@router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"],
+            responses={200: {"description": "The code"},
+                       503: {"description": "DISPLAY_FAILED: the display could not be completed (logged as failed)"}})
 def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)

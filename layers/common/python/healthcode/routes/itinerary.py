@@ -28,7 +28,7 @@ class ItineraryRequest(BaseModel):
     sms_code: str = Field(pattern=r"^\d{6}$")
 
 
-@router.post("/v1/itinerary/sms-code", summary="Send an SMS code to my bound phone for the itinerary card",
+@router.post("/v1/itinerary/sms-code", summary="Send an SMS code to a mainland mobile for its itinerary card",
              tags=["itinerary"], status_code=202)
 def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
     who = api.caller(router)
@@ -37,7 +37,7 @@ def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
     return Response(status_code=202, content_type="application/json", body=sent)
 
 
-@router.post("/v1/itinerary", summary="The cities my phone reached or passed in the last 14 days",
+@router.post("/v1/itinerary", summary="The cities the phone (proven by its SMS code) reached or passed in the last 14 days",
              tags=["itinerary"])
 def post_itinerary(body: ItineraryRequest) -> dict[str, Any]:
     who = api.caller(router)

@@ -15,9 +15,28 @@ from ..tokens import get_keyring
 router = Router()
 
 
-@router.get("/v1/health", summary="Liveness", tags=["meta"])
+@router.get("/v1/health", summary="Readiness: 200 once the stack can serve, 503 NOT_READY (Retry-After) before",
+            description="In AWS the stack is ready once `python -m infra.keys init` has put the session, lookup "
+                        "and code-signing keys in the application secret (no code can be shown or verified "
+                        "before); the local stack also answers 503 until its demo data is seeded.",
+            tags=["meta"], responses={200: {"description": "Ready"},
+                                      503: {"description": "NOT_READY: error.details.waiting_for names what"}})
 def get_health() -> dict[str, str]:
+    ready()
     return {"status": "ok"}
+
+
+def ready() -> None:
+    """Raise NOT_READY unless the application secret holds its keys (read once per container when it does)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from ..errors import NotReady
+    from ..secrets import get_secret
+
+    try:
+        get_secret()
+    except (RuntimeError, ValueError, ClientError, BotoCoreError):  # placeholder secret, unreadable or absent
+        raise NotReady(["keys"]) from None
 
 
 @router.get("/v1/keys", summary="Public keys that verify codes offline (RFC 8037 JWK Set)", tags=["meta"])
@@ -76,6 +95,9 @@ def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                                     "content": {"application/json": {"schema": ref}}}
             if "204" in responses:  # no content, by definition (Powertools adds an empty JSON one)
                 responses["204"].pop("content", None)
+            for status, answer in responses.items():  # a route's own 5xx (NOT_READY, DISPLAY_FAILED): the model
+                if str(status).startswith("5"):
+                    answer["content"] = {"application/json": {"schema": ref}}
             for status, description in ERRORS.items():
                 if status == "409" and method not in WRITES or status == "415" and "requestBody" not in operation:
                     continue

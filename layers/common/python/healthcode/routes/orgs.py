@@ -129,7 +129,8 @@ def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
     if INBOUND in who.roles:  # the inbound travellers' code has no declarations (FAQ (二) 1), so no organizations
         raise InboundNoDeclaration()
     subject = access.subject_for(who.person_id, member)
-    return Response(status_code=201, content_type="application/json", body=members.join(subject, body.join_code))
+    joined = members.join(subject, body.join_code, caller_id=who.person_id)
+    return Response(status_code=201, content_type="application/json", body=joined)
 
 
 @router.get("/v1/me/orgs", summary="The organizations I am bound to", tags=["org members"])

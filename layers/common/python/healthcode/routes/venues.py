@@ -140,10 +140,12 @@ def delete_revocation(id: str, person_id: str) -> Response[None]:
 
 
 @router.post("/v1/venues/<id>/admin-transfer", summary="Offer the admin role to another person (更换绑定)",
-             tags=["venues"], status_code=201)
+             description="Recorded and answered alike whether or not anyone holds that name and document number "
+                         "(202): the person named accepts with the link; acceptance checks it is them.",
+             tags=["venues"], status_code=202)
 def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
     offer = places.offer_transfer(id, _me(), body.name, body.id_type, body.id_number)
-    return Response(status_code=201, content_type="application/json", body=offer)
+    return Response(status_code=202, content_type="application/json", body=offer)
 
 
 @router.get("/v1/venues/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any",

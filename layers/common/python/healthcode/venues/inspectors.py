@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import clock
+from .. import clock, ratelimit
 from ..errors import Conflict, Forbidden, NotFound
 from ..models import Person, Place, Relation
 from ..paging import start_key
@@ -46,6 +46,7 @@ def venue_by_join_code(join_code: str) -> Place:
 def join(person_id: str, join_code: str) -> dict[str, Any]:
     """Bind as an inspector (the binding and the venue's roster line in one transaction). An inspector the admin unbound is refused (JOIN_REVOKED) — except the venue's own
     admin, who may always bind as an inspector of their venue (FAQ (三) 11), and whose old tombstone is cleared."""
+    ratelimit.take_per_person(ratelimit.JOIN_CODE, person_id)  # join codes are not to be guessed without end
     place = venue_by_join_code(join_code)
     person = Person.get(person_id)
     binding = Relation.make(person_id, VENUE, place.place_id, clock.iso(clock.now()),

@@ -17,12 +17,12 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
-from .. import audit, clock, pii
+from .. import audit, clock, pii, ratelimit
 from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
 from ..paging import start_key
-from ..people import find_by_document, normalise_phone
+from ..people import normalise_phone
 from ..place_admin import (
     admin_fields,
     clean_text,
@@ -299,31 +299,40 @@ def cancel_transfer(place_id: str, admin_id: str) -> None:
         raise
 
 
+# Who may administer a venue: the WeChat version's holders (guide 一: 内地居民身份证, 港澳居民来往内地通行证); a passport
+# or a Taiwan permit holds the inbound travellers' code, which only shows the code (FAQ (二) 1).
+_ADMIN_DOCUMENTS = (IdType.ID_CARD, IdType.HK_MACAU_PERMIT)
+
+
 def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
-    """The admin names the successor by name and ID number; the successor accepts with the token (TTL 3 days)."""
+    """The admin names the successor by name and document number; the successor accepts with the token (TTL 3 days).
+
+    The offer is recorded whether or not anyone holds that name and number, and the answer is the same either way
+    (202, the typed name masked, the link): nobody is looked up here, so the route tells nobody who is registered.
+    Whether the person accepting is the one named is checked at acceptance, against their own verified document
+    and name (stored here as keyed hashes only). Offers count per admin (`ratelimit.VENUE_ADMIN_OFFER`).
+    """
     place = venue_of_admin(place_id, admin_id)
-    document = parse_document(IdType(id_type), id_number)
-    successor = find_by_document(document)
-    # One answer for "no such user" and "name does not match": the admin learns nothing about the document.
-    if successor is None or pii.decrypt(successor.name_enc) != " ".join(name.split()):
-        raise NotFound("No registered user has this name and ID number; they must log in once first",
-                       "未找到该姓名与证件号码对应的用户，请对方先登录粤康码", field="id_number")
-    if successor.person_id == admin_id:
-        raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
-    if successor.kind == "INBOUND":  # FAQ (二) 1: the inbound travellers' code only shows the code
+    kind = IdType(id_type)
+    if kind not in _ADMIN_DOCUMENTS:
         raise ValidationFailed("An inbound traveller's code cannot administer a venue",
                                "入境人员粤康码目前暂时只有亮码功能，不能担任场所管理员", field="id_type")
-    try:
-        AuthItem.get(admin_marker(successor.person_id), consistent_read=True)
-        raise AlreadyAdmin("The successor already administers a venue", "接任人员已是其他场所的管理员",
-                           field="id_number")
-    except DoesNotExist:
-        pass
+    # The lookup key ignores a permit's issue count, which the offer form does not ask for.
+    document = parse_document(kind, id_number, "01" if kind is IdType.HK_MACAU_PERMIT else None)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed("Give the successor's name", "请填写接任人员姓名", field="name")
+    to_id_hash = pii.lookup_hash("id", document.key)
+    if Person.get(admin_id).id_hash == to_id_hash:
+        raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
+    ratelimit.take_per_person(ratelimit.VENUE_ADMIN_OFFER, admin_id)
     token = secrets.token_urlsafe(24)
     offered_at = clock.now()
     expires = offered_at + TRANSFER_TTL
+    name_masked = pii.mask_name(name)  # of the name the admin typed, never of a stored one
     offer = AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
-                     data={"from": admin_id, "to": successor.person_id, "offered_at": clock.iso(offered_at)})
+                     data={"from": admin_id, "to_id_hash": to_id_hash, "to_name_hash": pii.lookup_hash("name", name),
+                           "offered_at": clock.iso(offered_at)})
     # One pending offer per venue: a new offer replaces (and voids) the previous one, so only the last person
     # named can take the venue over; the pointer lets the admin see and withdraw it.
     try:
@@ -331,8 +340,8 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
     except DoesNotExist:
         previous = None
     pointer = AuthItem(key=_pending_key(place.place_id), value=offer.key, expires_at=expires,
-                       data={"to": successor.person_id, "to_name_masked": successor.name_masked,
-                             "offered_at": clock.iso(offered_at), "expires_at": clock.iso(expires)})
+                       data={"to_name_masked": name_masked, "offered_at": clock.iso(offered_at),
+                             "expires_at": clock.iso(expires)})
     tx = Tx()
     if previous is not None:
         tx.delete("previous", AuthItem(key=previous.value))
@@ -346,11 +355,21 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
             raise Conflict("Another admin transfer was just offered or withdrawn; try again",
                            "更换管理员的邀请刚刚发生变化，请重试", field="id") from None
         raise
-    # The admin looked the successor up by name and ID number and is shown their masked name: audited.
-    audit.record(successor.person_id, admin_id, "VENUE_ADMIN_OFFER", purpose="venue admin transfer (更换绑定)",
-                 place_id=place.place_id)
-    return {"token": token, "place_id": place.place_id, "successor_name_masked": successor.name_masked,
-            "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept"}
+    return {"status": "OFFERED", "token": token, "place_id": place.place_id, "successor_name_masked": name_masked,
+            "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept",
+            "message": "Offer recorded. If this person holds a Yuekang Code, they accept it with the link, "
+                       "logged in as themselves, before it expires.",
+            "message_zh": "已记录更换管理员邀请。如对方已使用粤康码，请将链接发给对方，由其本人登录后在有效期内确认接任。"}
+
+
+def _named_in(offer: AuthItem, person_id: str) -> bool:
+    """Whether the person accepting is the one the offer names: their own document and verified name."""
+    data = offer.data or {}
+    if "to" in data:  # offers made before successors were named by hashes only
+        return data["to"] == person_id
+    person = Person.get(person_id)
+    return (person.id_hash == data.get("to_id_hash")
+            and pii.lookup_hash("name", pii.decrypt(person.name_enc)) == data.get("to_name_hash"))
 
 
 def _offer_to(token: str, person_id: str) -> AuthItem:
@@ -361,7 +380,7 @@ def _offer_to(token: str, person_id: str) -> AuthItem:
         offer = None
     if offer is None or offer.expires_at is None or offer.expires_at <= clock.now():
         raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
-    if offer.data["to"] != person_id:
+    if not _named_in(offer, person_id):
         raise Forbidden("This transfer names another person", "该邀请不是发给您的", field="token")
     return offer
 
