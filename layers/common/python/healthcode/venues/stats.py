@@ -37,6 +37,7 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..aws import client
 from ..config import get_config
+from ..device_keys import ID_PREFIX as DEVICE_ID_PREFIX
 from ..errors import NotFound
 from ..models import Check, Person, Place, Relation
 from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
@@ -260,6 +261,7 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         names |= _masked_names(unnamed)
     inspectors = [
         {"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
+         "device": pid.startswith(DEVICE_ID_PREFIX),  # a scanner device's row: its name in place of a masked one
          "is_admin": pid == place.admin_id, "today": today.get(f"i#{pid}#checks", 0),
          "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
          "fever_total": total.get(f"i#{pid}#fever", 0)}
