@@ -261,12 +261,14 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         names |= _masked_names(unnamed)
     inspectors = [
         {"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
-         "device": pid.startswith(DEVICE_ID_PREFIX),  # a scanner device's row: its name in place of a masked one
          "is_admin": pid == place.admin_id, "today": today.get(f"i#{pid}#checks", 0),
          "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
          "fever_total": total.get(f"i#{pid}#fever", 0)}
         for pid in inspector_ids
     ]
+    for row in inspectors:  # a scanner device's row (healthcode.devices): its name in place of a masked one
+        if row["person_id"].startswith(DEVICE_ID_PREFIX):
+            row["device"] = True
     inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
     updated = [b.get("updated_at", {}).get("S") for b in buckets.values()]
     return {
