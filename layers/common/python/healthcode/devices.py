@@ -40,7 +40,7 @@ import hashlib
 import secrets
 import time
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -168,8 +168,13 @@ def parse_measured_at(text: str, now: datetime) -> datetime:
 
 
 def parse_temperature(value: float | str | Decimal) -> Decimal:
+    """The reading to 0.1 °C, half up (what a sensor displays; 37.25 is 37.3, a fever); 400 outside 30-45 °C or
+    for what is no number (NaN, infinity)."""
     try:
-        celsius = Decimal(str(value)).quantize(Decimal("0.1"))
+        celsius = Decimal(str(value))
+        if not celsius.is_finite():
+            raise ArithmeticError("not a number")
+        celsius = celsius.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     except ArithmeticError:
         raise ValidationFailed("temperature_c: a number of °C", "体温须为数字", field="temperature_c") from None
     low, high = TEMPERATURE_RANGE
