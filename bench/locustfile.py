@@ -8,6 +8,9 @@ Three kinds of users, in the proportions of the real system (many residents, few
   reuses one, as a scanner on a bad network would).
 - Partner: posts batches of negative nucleic-acid results to /v1/feeds/health-events with the partner API key,
   paced under the usage plan's throttle (5 requests/s per key), so that 429 never counts as a failure.
+- Device (only with LOAD_DEVICES=1, so the mix of docs/perf/load.md stays as measured): a scanner device
+  (数字哨兵) the demo venue's admin registers at start, posting checks of residents' codes and ID cards with
+  measured temperatures (POST /v1/device/checks, x-device-key), now and then resending one (counted once).
 
     .venv/bin/locust -f bench/locustfile.py --headless -u 20 -r 5 -t 30s --host http://127.0.0.1:8000
 
@@ -128,3 +131,48 @@ class Partner(HttpUser):
             if answer.status_code != 200:
                 answer.failure(f"{answer.status_code}: {answer.text[:200]}")
 
+
+
+class Device(HttpUser):
+    abstract = os.environ.get("LOAD_DEVICES") != "1"  # opt-in: LOAD_DEVICES=1
+    weight = 2
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        login = self.client.post("/v1/auth/login", json=login_body(DEMO_INSPECTOR), name="POST /v1/auth/login")
+        login.raise_for_status()
+        admin = {"Authorization": f"Bearer {login.json()['token']}"}
+        place_id = self.client.get("/v1/venues/mine", headers=admin, name="GET /v1/venues/mine").json()["place_id"]
+        created = self.client.post(f"/v1/venues/{place_id}/devices", json={"name": "压测哨兵"}, headers=admin,
+                                   name="POST /v1/venues/{id}/devices")
+        created.raise_for_status()
+        self.client.headers["x-device-key"] = created.json()["device_key"]
+        self.people = []
+        for _ in range(3):
+            number = new_id_number()
+            token = self.client.post("/v1/auth/login", name="POST /v1/auth/login",
+                                     json=login_body({"id_number": number, "name": "林小雨"})).json()["token"]
+            qr = self.client.get("/v1/me/code", name="GET /v1/me/code",
+                                 headers={"Authorization": f"Bearer {token}"}).json()["qr"]
+            self.people.append({"qr": qr, "id_card": {"id_number": number, "name": "林小雨"}})
+        self.last: tuple[str, dict[str, object]] | None = None
+
+    def _check(self, key: str, body: dict[str, object], expected: int) -> None:
+        with self.client.post("/v1/device/checks", json=body, headers={"Idempotency-Key": key},
+                              name="POST /v1/device/checks", catch_response=True) as answer:
+            if answer.status_code != expected:
+                answer.failure(f"expected {expected}, got {answer.status_code}: {answer.text[:200]}")
+
+    @task(10)
+    def check(self) -> None:
+        person = random.choice(self.people)
+        body: dict[str, object] = {"temperature_c": round(random.uniform(36.0, 37.6), 1),
+                                   "measured_at": datetime.now(SHANGHAI).isoformat(timespec="milliseconds")}
+        body |= {"qr": person["qr"]} if random.random() < 0.7 else {"id_card": person["id_card"]}
+        self.last = (uuid.uuid4().hex, body)
+        self._check(*self.last, 201)
+
+    @task(1)
+    def resend(self) -> None:  # a queued check sent again: the first answer, counted once
+        if self.last is not None:
+            self._check(*self.last, 200)

@@ -272,7 +272,7 @@
       stats.inspectors.forEach(function (row) {
         var item = document.createElement("li");
         item.setAttribute("data-testid", "stats-inspector");
-        item.textContent = row.name_masked + (row.bound ? "" : "（已解绑）") + "：今日 " + row.today + "（发热 "
+        item.textContent = row.name_masked + (row.device ? "（设备）" : row.bound ? "" : "（已解绑）") + "：今日 " + row.today + "（发热 "
           + row.fever_today + "），累计 " + row.total + "（发热 " + row.fever_total + "）";
         inspectors.appendChild(item);
       });

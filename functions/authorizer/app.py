@@ -24,7 +24,8 @@ def lambda_handler(event: dict, context: object) -> dict:
     policy = APIGatewayAuthorizerResponse.from_route_arn(
         request.method_arn,
         principal_id=principal.principal_id,
-        context={"person_id": principal.principal_id, "kind": principal.kind, "roles": ",".join(principal.roles)},
+        context={"person_id": principal.principal_id, "kind": principal.kind, "roles": ",".join(principal.roles)}
+        | principal.context,
     )
     policy.allow_all_routes()
     return policy.asdict()

@@ -223,6 +223,7 @@ def venue_banner(demo: dict[str, Any]) -> list[str]:
         f"    场所管理员 venue admin: {venue['admin']['name']} {venue['admin']['id_number']} (also an inspector)",
         f"    检测员 inspector:       {venue['inspectors'][1]['name']} {venue['inspectors'][1]['id_number']}",
         "    葵花码 quick check-in PNG: GET /v1/venues/{place_id}/quick-code?format=png (admin or inspector)",
+        "    扫码测温设备 scanner device: python -m infra.device  (same PORT; --offline-at 5 --offline-for 6 --resend-twice)",
     ]
 
 

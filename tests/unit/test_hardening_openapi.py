@@ -26,7 +26,7 @@ def test_no_operation_declares_the_resolvers_422(document):
     # (Powertools' validation 422 is answered as 400 by this API)
     with_422 = {(p, m) for p, m, op in _operations(document) if "422" in op["responses"]}
     assert with_422 == {("/v1/venues/{id}/checks", "post"), ("/v1/quick-checkin", "post"),
-                        ("/v1/me/declarations", "post"), ("/v1/medical/notices", "post")}
+                        ("/v1/me/declarations", "post"), ("/v1/medical/notices", "post"), ("/v1/device/checks", "post")}
     assert "HTTPValidationError" not in document["components"]["schemas"]
 
 
@@ -35,7 +35,8 @@ def test_the_writes_that_take_an_idempotency_key_declare_it(document):
     declared = {(p, m): parameter["required"] for p, m, op in _operations(document)
                 for parameter in op.get("parameters", []) if parameter["name"] == "Idempotency-Key"}
     assert declared == {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-checkin", "post"): False,
-                        ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False}
+                        ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False,
+                        ("/v1/device/checks", "post"): True}
     assert document["paths"]["/v1/me/declarations"]["post"]["responses"]["422"]["content"]["application/json"][
         "schema"] == {"$ref": "#/components/schemas/Error"}
 
@@ -99,3 +100,13 @@ def test_a_venue_admin_offer_is_declared_202(document):
     # GIVEN the admin-transfer offer, answered alike whether or not the successor exists THEN its success is 202
     responses = document["paths"]["/v1/venues/{id}/admin-transfer"]["post"]["responses"]
     assert {s for s in responses if s.startswith("2")} == {"202"}
+
+
+def test_the_device_routes_declare_the_device_key_header(document):
+    # GIVEN the document WHEN the scanner devices' routes are read THEN each names its required x-device-key header
+    device_routes = {(p, m) for p, m, _ in _operations(document) if p.startswith("/v1/device/")}
+    assert device_routes == {("/v1/device/checks", "post"), ("/v1/device/keys", "get")}
+    for path, method in device_routes:
+        headers = {h["name"]: h["required"] for h in document["paths"][path][method]["parameters"]
+                   if h["in"] == "header"}
+        assert headers["x-device-key"] is True

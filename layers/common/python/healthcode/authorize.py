@@ -1,9 +1,10 @@
-"""The REQUEST authorizer's decision: a session JWT for people, a hashed API key for partner feeds."""
+"""The REQUEST authorizer's decision: a session JWT for people, a hashed API key for partner feeds, a hashed
+device key (x-device-key) for a venue's scanner devices on /v1/device/ (healthcode.devices)."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -12,13 +13,15 @@ from .errors import Unauthorized
 from .models import AuthItem
 
 PARTNER_PREFIXES = ("/v1/feeds/",)
+DEVICE_PREFIXES = ("/v1/device/",)
 
 
 @dataclass(frozen=True)
 class Principal:
     principal_id: str
-    kind: str  # "session" | "partner"
+    kind: str  # "session" | "partner" | "device"
     roles: tuple[str, ...]
+    context: dict[str, str] = field(default_factory=dict)  # more for the handler (a device's venue and name)
 
 
 def api_key_hash(key: str) -> str:
@@ -32,6 +35,15 @@ def is_partner_path(path: str) -> bool:
 def decide(path: str, headers: dict[str, str]) -> Principal:
     """Who is calling this path, or Unauthorized (API Gateway answers 401)."""
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    if any(path.startswith(prefix) for prefix in DEVICE_PREFIXES):  # devices only; a session is refused here
+        from .device_keys import authenticate
+
+        key = lowered.get("x-device-key", "")
+        if not key:
+            raise Unauthorized("A device key is required (x-device-key)", "缺少设备密钥")
+        device = authenticate(key)
+        return Principal(principal_id=device.device_id, kind="device", roles=("device",),
+                         context={"place_id": device.place_id, "device_name": device.name})
     if is_partner_path(path):
         key = lowered.get("x-api-key", "")
         if not key or len(key) > 256:

@@ -74,7 +74,8 @@ ERRORS = {
 WRITES = {"post", "put", "patch", "delete"}
 # Writes that honour the Idempotency-Key header (healthcode.idempotency): (path, method) -> header required
 IDEMPOTENT_OPERATIONS = {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-checkin", "post"): False,
-                         ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False}
+                         ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False,
+                         ("/v1/device/checks", "post"): True}
 
 
 def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +94,11 @@ def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
                     "schema": {"type": "string", "pattern": KEY_FORMAT.pattern}})
                 responses["422"] = {"description": "IDEMPOTENCY_KEY_REUSED: this key came with another body",
                                     "content": {"application/json": {"schema": ref}}}
+            if path.startswith("/v1/device/"):  # scanner devices: their key, which the authorizer checks
+                operation.setdefault("parameters", []).append({
+                    "name": "x-device-key", "in": "header", "required": True,
+                    "description": "The device's key (ykd1.<device_id>.<secret>), shown once at registration",
+                    "schema": {"type": "string"}})
             if "204" in responses:  # no content, by definition (Powertools adds an empty JSON one)
                 responses["204"].pop("content", None)
             for status, answer in responses.items():  # a route's own 5xx (NOT_READY, DISPLAY_FAILED): the model

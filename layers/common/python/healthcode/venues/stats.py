@@ -37,6 +37,7 @@ from aws_lambda_powertools import Logger
 from .. import clock
 from ..aws import client
 from ..config import get_config
+from ..device_keys import ID_PREFIX as DEVICE_ID_PREFIX
 from ..errors import NotFound
 from ..models import Check, Person, Place, Relation
 from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
@@ -265,6 +266,9 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
          "fever_total": total.get(f"i#{pid}#fever", 0)}
         for pid in inspector_ids
     ]
+    for row in inspectors:  # a scanner device's row (healthcode.devices): its name in place of a masked one
+        if row["person_id"].startswith(DEVICE_ID_PREFIX):
+            row["device"] = True
     inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
     updated = [b.get("updated_at", {}).get("S") for b in buckets.values()]
     return {

@@ -1,0 +1,21 @@
+"""The devices API function: scanner devices registered by venue admins, and the devices' checks
+(routes from healthcode.routes.devices)."""
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from healthcode import api
+from healthcode import devices as device_checks
+from healthcode.routes import devices
+
+logger = Logger()
+metrics = Metrics()
+tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
+app = api.create_app()
+app.include_router(devices.router)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    device_checks.CHECK_ONCE.register_lambda_context(context)
+    return api.resolve(app, event, context)
