@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .errors import InvalidCode
 from .secrets import AppSecret, get_secret
+from .secrets import reset_cache as reset_secret_cache
 
 PREFIX = "YKM1"
 MAX_QR_LENGTH = 512
@@ -80,6 +82,9 @@ class Keyring:
             raise RuntimeError("active signing key has no private part")
         return cls(secret.active_kid, private, public)
 
+    def knows(self, kid: str) -> bool:
+        return kid in self._public
+
     def sign(self, code_type: CodeType, subject: str, version: int, issued_at: int) -> str:
         payload = json.dumps(
             {"t": code_type.value, "s": subject, "v": version, "iat": issued_at}, separators=(",", ":")
@@ -132,20 +137,53 @@ class Keyring:
 
 _keyring: Keyring | None = None
 _lock = threading.Lock()
+_read_at: float | None = None  # when this container last read the signing keys from the secret (monotonic seconds)
+
+# A code signed with a kid this container has not seen makes it re-read the secret (a key rotated after the
+# container started), at most once per this many seconds: a flood of made-up kids costs one GetSecretValue per
+# interval per container, not one per request.
+KEY_REFRESH_SECONDS = 30.0
+_KID = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_monotonic = time.monotonic  # the clock of the refresh interval (tests replace it)
 
 
 def get_keyring() -> Keyring:
-    global _keyring
+    global _keyring, _read_at
     if _keyring is None:
         with _lock:
             if _keyring is None:
-                _keyring = Keyring.from_secret(get_secret())
+                _keyring, _read_at = Keyring.from_secret(get_secret()), _monotonic()
     return _keyring
 
 
+def _refreshed_for(kid: str) -> Keyring:
+    """The keyring, re-read from the secret if `kid` is unknown to it and the last read is old enough."""
+    global _keyring, _read_at
+    keyring = get_keyring()
+    if keyring.knows(kid) or not 0 < len(kid) <= 64 or not set(kid) <= _KID:
+        return keyring
+    with _lock:
+        if _keyring is not None and _keyring.knows(kid):  # another thread has just re-read it
+            return _keyring
+        now = _monotonic()
+        if _read_at is not None and now - _read_at < KEY_REFRESH_SECONDS:
+            return keyring  # re-read recently: the kid is unknown, the caller rejects the code
+        reset_secret_cache()
+        _read_at = now  # set before the read: a failing Secrets Manager is not called again at once either
+        _keyring = Keyring.from_secret(get_secret())
+        return _keyring
+
+
+def verify(qr: str, accepted: Iterable[CodeType]) -> CodeClaims:
+    """Keyring.verify with key rotation on warm containers: an unknown kid re-reads the keys (rate-limited) first."""
+    parts = qr.strip().split(".") if isinstance(qr, str) and len(qr) <= MAX_QR_LENGTH else []
+    keyring = _refreshed_for(parts[1]) if len(parts) == 4 and parts[0] == PREFIX else get_keyring()
+    return keyring.verify(qr, accepted)
+
+
 def reset_cache() -> None:
-    global _keyring
-    _keyring = None
+    global _keyring, _read_at
+    _keyring, _read_at = None, None
 
 
 def new_signing_key(kid: str) -> dict[str, str]:
