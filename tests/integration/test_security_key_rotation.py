@@ -186,3 +186,43 @@ def test_a_garbage_kid_does_not_read_the_secret(warm, scan, resident):
         answers = [scan(forged(resident["person_id"], kid)) for kid in ("k" * 65, "k<script>")]
     # THEN the codes are invalid without a read of the secret
     assert {status for status, _ in answers} == {400} and secret_reads(calls) == 0
+
+
+def test_after_the_max_age_a_warm_container_signs_with_the_new_key_and_publishes_it(warm, monotonic, secret_id,
+                                                                                     lambdas, event, invoke,
+                                                                                     resident):
+    from infra.local.embedded import count_aws_calls
+
+    # GIVEN a warm container (its keys read one refresh interval ago) and a rotation it has not seen
+    keys_cli(["rotate", "--secret-id", secret_id])
+    new_kid = current_secret(secret_id)["active_kid"]
+    shown = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=resident["person_id"]))[1]
+    published = json.loads(lambdas["MetaFunction"].invoke(event("meta-keys.json"))["body"])
+    assert shown["qr"].split(".")[1] != new_kid and new_kid not in {k["kid"] for k in published["keys"]}
+    # WHEN the keys in hand grow older than the maximum age
+    monotonic.now += warm.KEY_MAX_AGE_SECONDS
+    with count_aws_calls() as calls:
+        shown = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=resident["person_id"]))[1]
+    published = json.loads(lambdas["MetaFunction"].invoke(event("meta-keys.json"))["body"])
+    # THEN the next code is signed with the new key (one read of the secret), and GET /v1/keys lists it
+    assert shown["qr"].split(".")[1] == new_kid and secret_reads(calls) == 1
+    assert new_kid in {k["kid"] for k in published["keys"]}
+
+
+def test_a_secret_that_cannot_be_read_leaves_a_warm_container_its_keys(warm, monotonic, resident, scan,
+                                                                        monkeypatch):
+    from healthcode import clock, secrets
+    from healthcode.tokens import CodeType
+
+    # GIVEN a warm container whose keys are old, and Secrets Manager failing
+    monotonic.now += warm.KEY_MAX_AGE_SECONDS
+
+    def unavailable():
+        raise RuntimeError("Secrets Manager throttled")
+
+    monkeypatch.setattr(secrets, "get_secret", unavailable)
+    monkeypatch.setattr(warm, "get_secret", unavailable)
+    # WHEN a code signed with the keys in hand is scanned THEN it still verifies
+    qr = warm._keyring.sign(CodeType.RESIDENT, resident["person_id"], 1, int(clock.now().timestamp()))
+    status, body = scan(qr)
+    assert status == 200, body
