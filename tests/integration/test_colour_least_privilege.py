@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from infra.template import ROOT
+from infra.template import ROOT, load_template
 
 # The actions of SAM's policy templates (aws-sam-translator's policy_templates.json) and the resources they name:
 # DynamoDB templates grant the table and its indexes, S3 templates the bucket and every object in it.
@@ -765,8 +765,8 @@ def _every_flow_ran(request) -> bool:
     return flows <= selected
 
 
-FUNCTIONS = sorted(name for name, resource in __import__("infra.template", fromlist=["load_template"])
-                   .load_template()["Resources"].items() if resource["Type"] == "AWS::Serverless::Function")
+FUNCTIONS = sorted(name for name, resource in load_template()["Resources"].items()
+                   if resource["Type"] == "AWS::Serverless::Function")
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -780,6 +780,17 @@ def test_every_grant_is_used_by_a_replayed_flow(request, aws, function):
                     if not any(g.allows(action, resource) for action, resource in used)
                     and (function, g.action, g.resources[0]) not in ALLOWED_UNUSED)
     assert unused == [], f"{function} is granted what no flow uses: {unused}"
+
+
+def test_the_allow_list_names_only_grants_that_exist_and_no_flow_uses(request, aws):
+    """A stale entry (the grant is gone, or a flow now uses it) is taken off the list, so the list stays short."""
+    if not _every_flow_ran(request):
+        pytest.skip("needs every flow of this module in the same run")
+    for (function, action, resource), why in ALLOWED_UNUSED.items():
+        matching = [g for g in grants(aws["template"], function) if (g.action, g.resources[0]) == (action, resource)]
+        assert matching, f"{function} is not granted {action} on {resource} any more: drop it from ALLOWED_UNUSED"
+        assert not any(g.allows(a, r) for g in matching for a, r in USED.get(function, set())), \
+            f"a flow uses {function}'s {action} on {resource} now: drop it from ALLOWED_UNUSED ({why})"
 
 
 def test_audit_entries_are_put_only_if_new(request):
