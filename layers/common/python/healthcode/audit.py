@@ -20,4 +20,5 @@ def entry(subject: str, actor: str, action: str, purpose: str | None = None, pla
 
 
 def record(subject: str, actor: str, action: str, purpose: str | None = None, place_id: str | None = None) -> None:
-    entry(subject, actor, action, purpose, place_id).save()
+    """One new entry, never an overwrite: the put is refused if an entry with this key exists (ULIDs never repeat)."""
+    entry(subject, actor, action, purpose, place_id).save(condition=AuditEntry.at.does_not_exist())

@@ -15,7 +15,7 @@ from .paging import start_key
 from .people import get as get_person
 from .reasons import describe
 from .status import as_of
-from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
+from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
 
 logger = Logger(child=True)
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
@@ -125,7 +125,7 @@ def person_from_code(qr: str, accepted: frozenset[CodeType] | set[CodeType] = PE
     Every failure is INVALID_CODE (400) and nothing is written: a forged, tampered, unknown-kid,
     wrongly typed or revoked (re-issued) code never reaches a record.
     """
-    claims = get_keyring().verify(qr, accepted)
+    claims = verify(qr, accepted)
     try:
         person = Person.get(claims.subject)
     except Person.DoesNotExist:

@@ -156,13 +156,10 @@ def _presigner() -> Any:
 
 
 def _stored(s3: Any, bucket: str, key: str) -> bool:
-    try:
-        s3.head_object(Bucket=bucket, Key=key)
-        return True
-    except s3.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
-            return False
-        raise
+    """Is the card there? Asked by listing its exact key: the function may list `codes/` only (s3:prefix), and
+    S3 answers a HEAD of a missing object 403, not 404, to a caller that may not list the bucket."""
+    listed = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1)
+    return any(item["Key"] == key for item in listed.get("Contents", []))
 
 
 def card_of(subject: str, as_url: bool) -> tuple[bytes | None, str | None]:

@@ -10,16 +10,21 @@ import base64
 import binascii
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from aws_lambda_powertools import Logger
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .errors import InvalidCode
 from .secrets import AppSecret, get_secret
+from .secrets import reset_cache as reset_secret_cache
+
+logger = Logger(child=True)
 
 PREFIX = "YKM1"
 MAX_QR_LENGTH = 512
@@ -80,6 +85,9 @@ class Keyring:
             raise RuntimeError("active signing key has no private part")
         return cls(secret.active_kid, private, public)
 
+    def knows(self, kid: str) -> bool:
+        return kid in self._public
+
     def sign(self, code_type: CodeType, subject: str, version: int, issued_at: int) -> str:
         payload = json.dumps(
             {"t": code_type.value, "s": subject, "v": version, "iat": issued_at}, separators=(",", ":")
@@ -132,20 +140,69 @@ class Keyring:
 
 _keyring: Keyring | None = None
 _lock = threading.Lock()
+_read_at: float | None = None  # when this container last read the signing keys from the secret (monotonic seconds)
+
+# A code signed with a kid this container has not seen makes it re-read the secret (a key rotated after the
+# container started), at most once per this many seconds: a flood of made-up kids costs one GetSecretValue per
+# interval per container, not one per request.
+KEY_REFRESH_SECONDS = 30.0
+# And a warm container re-reads the keys once they are this old, so that after `infra.keys rotate` it signs with
+# the new key and publishes it in GET /v1/keys (scanners verifying offline) within minutes, not when recycled.
+KEY_MAX_AGE_SECONDS = 300.0
+_KID = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_monotonic = time.monotonic  # the clock of both intervals (tests replace it)
 
 
-def get_keyring() -> Keyring:
-    global _keyring
+def _reread(now: float) -> Keyring:
+    """Read the keys again (under _lock). If the secret cannot be read, a container that has keys keeps them."""
+    global _keyring, _read_at
+    _read_at = now  # set before the read: a failing Secrets Manager is not called again at once either
     if _keyring is None:
-        with _lock:
-            if _keyring is None:
-                _keyring = Keyring.from_secret(get_secret())
+        _keyring = Keyring.from_secret(get_secret())
+        return _keyring
+    reset_secret_cache()
+    try:
+        _keyring = Keyring.from_secret(get_secret())
+    except Exception:  # noqa: BLE001 - Secrets Manager down or throttled: the keys in hand still verify and sign
+        logger.warning("signing keys not re-read; keeping those in hand", exc_info=True)
     return _keyring
 
 
+def get_keyring() -> Keyring:
+    keyring, read_at = _keyring, _read_at
+    if keyring is None or read_at is None or _monotonic() - read_at >= KEY_MAX_AGE_SECONDS:
+        with _lock:
+            now = _monotonic()
+            if _keyring is None or _read_at is None or now - _read_at >= KEY_MAX_AGE_SECONDS:
+                return _reread(now)
+            return _keyring
+    return keyring
+
+
+def _refreshed_for(kid: str) -> Keyring:
+    """The keyring, re-read from the secret if `kid` is unknown to it and the last read is old enough."""
+    keyring = get_keyring()
+    if keyring.knows(kid) or not 0 < len(kid) <= 64 or not set(kid) <= _KID:
+        return keyring
+    with _lock:
+        if _keyring is not None and _keyring.knows(kid):  # another thread has just re-read it
+            return _keyring
+        now = _monotonic()
+        if _read_at is not None and now - _read_at < KEY_REFRESH_SECONDS:
+            return keyring  # re-read recently: the kid is unknown, the caller rejects the code
+        return _reread(now)
+
+
+def verify(qr: str, accepted: Iterable[CodeType]) -> CodeClaims:
+    """Keyring.verify with key rotation on warm containers: an unknown kid re-reads the keys (rate-limited) first."""
+    parts = qr.strip().split(".") if isinstance(qr, str) and len(qr) <= MAX_QR_LENGTH else []
+    keyring = _refreshed_for(parts[1]) if len(parts) == 4 and parts[0] == PREFIX else get_keyring()
+    return keyring.verify(qr, accepted)
+
+
 def reset_cache() -> None:
-    global _keyring
-    _keyring = None
+    global _keyring, _read_at
+    _keyring, _read_at = None, None
 
 
 def new_signing_key(kid: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary
 from ..reasons import describe
 from ..status import as_of
-from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring
+from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
 from . import VENUE
 
 VENUE_CHECK = "VENUE_CHECK"
@@ -153,7 +153,7 @@ def _write(*items: Any) -> None:
 
 
 def _record_check(request: dict[str, Any]) -> dict[str, Any]:
-    claims = get_keyring().verify(request["qr"], PERSON_CODES)  # forged / tampered / garbage: 400, nothing read
+    claims = verify(request["qr"], PERSON_CODES)  # forged / tampered / garbage: 400, nothing read
     place_id, inspector_id = request["place_id"], request["actor_id"]
     found = _read([claims.subject], bindings=[(inspector_id, f"{VENUE}#{place_id}")])  # DynamoDB call 1
     if not found["bindings"]:
@@ -193,7 +193,7 @@ def quick_code_text(place: Place) -> str:
 
 
 def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
-    claims = get_keyring().verify(request["qr"], {CodeType.QUICK_CHECKIN})
+    claims = verify(request["qr"], {CodeType.QUICK_CHECKIN})
     found = _read([request["subject_id"]], places=[claims.subject])  # DynamoDB call 1
     person = found["people"][0] if found["people"] else None
     place = found["places"][0] if found["places"] else None
@@ -217,7 +217,7 @@ QUICK_CHECKIN_ONCE = Idempotent(_quick_checkin, key_fields=("place_id", "actor_i
 
 def quick_checkin(subject_id: str, actor_id: str, qr: str, idempotency_key: str | None) -> dict[str, Any]:
     """POST /v1/quick-checkin: the resident (or their guardian, member=) scanned the venue's 葵花码; NORMAL."""
-    place_id = get_keyring().verify(qr, {CodeType.QUICK_CHECKIN}).subject  # 400 before anything is stored
+    place_id = verify(qr, {CodeType.QUICK_CHECKIN}).subject  # 400 before anything is stored
     return QUICK_CHECKIN_ONCE({"place_id": place_id, "actor_id": actor_id, "subject_id": subject_id,
                                   "idempotency_key": idempotency_key, "qr": qr, "temperature": "NORMAL",
                                   "member": subject_id})
