@@ -16,7 +16,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run test test-fast test-e2e test-browser browser-deps bench lint build clean
+.PHONY: install run test test-fast test-e2e test-browser browser-deps bench lint runtime-python build clean
 
 # A venv made by another Python (an older default, or the runtime moved) is rebuilt from scratch.
 $(STAMP): requirements.txt layers/common/requirements.txt
@@ -54,13 +54,15 @@ lint: install
 
 # sam build on the runtime's interpreter, no container. aws-sam-cli lives in its own venv: its pins are not the app's.
 $(SAM): requirements-build.txt
-	$(PYTHON) -m venv $(SAM_VENV)
+	$(or $(RUNTIME_PYTHON),$(PYTHON)) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-build.txt
 	touch $(SAM)
 
-build: $(SAM)  ## sam build: functions, and the common layer with its bytecode (layers/common/Makefile), into .aws-sam/
-	@[ -n "$(RUNTIME_PYTHON)" ] || { echo "make build needs python$(RUNTIME) (the Lambda runtime of template.yaml): \
-	  pyenv install $(RUNTIME), or put python$(RUNTIME) on PATH"; exit 1; }
+runtime-python:
+	@[ -n "$(RUNTIME_PYTHON)" ] || { echo "make build needs python$(RUNTIME), the Lambda runtime of template.yaml:" \
+	  "pyenv install $(RUNTIME), or put python$(RUNTIME) on PATH"; exit 1; }
+
+build: runtime-python $(SAM)  ## sam build: functions, and the common layer with its bytecode (layers/common/Makefile), into .aws-sam/
 	PATH="$(dir $(RUNTIME_PYTHON)):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
 
 clean:
