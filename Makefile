@@ -65,5 +65,8 @@ runtime-python:
 build: runtime-python $(SAM)  ## sam build: functions, and the common layer with its bytecode (layers/common/Makefile), into .aws-sam/
 	PATH="$(dir $(RUNTIME_PYTHON)):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --parallel
 
+print-%:  ## the value of a make variable, e.g. `make -s print-RUNTIME_PYTHON`
+	@echo '$($*)'
+
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .hypothesis test-results bench/results

@@ -9,7 +9,9 @@ wheel fails here as it would fail `sam build`; then the built layer is checked f
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from importlib.metadata import distributions
 from pathlib import Path
 
@@ -62,6 +64,22 @@ def test_runtime_is_a_python_with_snapstart_and_wheels_for_the_pins(source: dict
     # python3.11 runs on Amazon Linux 2 (glibc 2.26): pillow 13 has no wheel for it. 3.12+ is Amazon Linux 2023.
     major, minor = map(int, runtime_version(source).split("."))
     assert (major, minor) >= (3, 12)
+
+
+def test_makefile_takes_the_runtime_and_its_python_from_the_template(source: dict):
+    def make(variable: str) -> str:
+        env = {key: value for key, value in os.environ.items() if key != "PYTHON"}  # PYTHON=... overrides
+        done = subprocess.run(["make", "--no-print-directory", "-s", "-C", str(ROOT), f"print-{variable}"],
+                              check=True, capture_output=True, text=True, env=env)
+        return done.stdout.strip()
+
+    assert make("RUNTIME") == runtime_version(source)
+    interpreter = make("RUNTIME_PYTHON")
+    if interpreter:  # the venv, the tests and sam build run on it; absent, the venv falls back to python3
+        version = subprocess.run([interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                 check=True, capture_output=True, text=True).stdout.strip()
+        assert version == runtime_version(source)
+        assert make("PYTHON") == interpreter
 
 
 def test_layer_is_built_by_its_makefile_for_the_template_runtime_and_architecture(source: dict):
@@ -148,6 +166,10 @@ def test_built_layer_holds_every_pin_as_a_wheel_for_the_lambda_platform(built_la
         assert head[:4] == b"\x7fELF" and int.from_bytes(head[18:20], "little") == machine, ext
     assert (built_layer / "healthcode" / "__init__.py").exists()
     assert not (built_layer / "bin").exists()
+    # Lambda's limit for a function and its layers, unzipped, is 250 MB: the fonts layer and the functions fit
+    size = sum(p.stat().st_size for p in built_layer.rglob("*") if p.is_file())
+    fonts = sum(p.stat().st_size for p in (ROOT / "layers" / "fonts").rglob("*") if p.is_file())
+    assert size + fonts < 240 * 1024 * 1024, f"layers take {(size + fonts) / 2**20:.0f} MiB unzipped"
 
 
 @pytest.mark.build
