@@ -11,18 +11,19 @@ RUNTIME_PYTHON := $(strip $(or $(lastword $(wildcard $(PYENV_ROOT)/versions/$(RU
 PYTHON ?= $(or $(RUNTIME_PYTHON),python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: install run test test-fast test-e2e test-browser browser-deps bench lint runtime-python build clean
 
-# A venv made by another Python (an older default, or the runtime moved) is rebuilt from scratch.
+# The stamp names the Python version: a venv made by another one (an older default, or the runtime moved) is
+# rebuilt from scratch.
 $(STAMP): requirements.txt layers/common/requirements.txt
-	@if [ -e $(PY) ] && [ "$$($(PY) -c 'import sys; print(sys.version_info[:2])')" != \
-	     "$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])')" ]; then \
-	  echo "$(VENV) was made by another Python than $(PYTHON): rebuilding it"; rm -rf $(VENV); fi
+	@if [ -e $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; \
+	then echo "$(VENV) was made by another Python than $(PYTHON) ($(PYTHON_VERSION)): rebuilding it"; rm -rf $(VENV); fi
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check "pip<26.3"
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
