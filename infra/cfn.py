@@ -261,7 +261,11 @@ def moto_supported_types() -> set[str]:
     return set(get_model_map())
 
 
-def _placeholder(resource_type: str, logical_id: str) -> str:
+def _placeholder(resource_type: str, logical_id: str, properties: dict[str, Any] | None = None) -> str:
+    target = (properties or {}).get("FunctionName")
+    if resource_type == "AWS::Lambda::Alias" and isinstance(target, dict) and isinstance(target.get("Ref"), str):
+        # what invokes the alias (API integrations, the authorizer, their permissions) invokes the function
+        return "${" + target["Ref"] + ".Arn}"
     fmt = _PLACEHOLDER_ARNS.get(resource_type)
     if fmt is None:
         service, kind = resource_type.split("::")[1:3]
@@ -286,7 +290,8 @@ def moto_adjustments(transformed: dict[str, Any],
        ``supported_types``, default: moto's registry; e.g. AWS::SecretsManager::Secret) are
        dropped and every Ref/GetAtt/${...} of them is replaced by a placeholder ARN. Left in,
        moto would skip them with a warning and resolve their Ref to null (so, for example, the
-       functions' APP_SECRET_ID variable would be null).
+       functions' APP_SECRET_ID variable would be null). An AWS::Lambda::Alias (AutoPublishAlias) is
+       replaced by its function's ARN: what would invoke the alias invokes the function.
 
     Returns (adjusted template, human-readable descriptions of the applied adjustments).
     """
@@ -346,7 +351,7 @@ def moto_adjustments(transformed: dict[str, Any],
     for name in sorted(resources):
         rtype = resources[name].get("Type", "")
         if rtype not in supported:
-            placeholders[name] = _placeholder(rtype, name)
+            placeholders[name] = _placeholder(rtype, name, resources[name].get("Properties"))
             del resources[name]
             notes.append(
                 f"Dropped {rtype} {name}: moto's CloudFormation cannot create this type; its "

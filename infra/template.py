@@ -160,6 +160,8 @@ def authorizer_function(template: dict[str, Any]) -> str | None:
     if not default:
         return None
     arn = auth["Authorizers"][default]["FunctionArn"]
+    if "Ref" in arn:  # !Ref AuthorizerFunction.Alias: the function's AutoPublishAlias (its SnapStart version)
+        return arn["Ref"].split(".", 1)[0]
     return arn["Fn::GetAtt"][0]
 
 

@@ -19,7 +19,9 @@ PARAMS_FILE=${PARAMS_FILE:-deploy.params}
 PY=${PY:-.venv/bin/python}
 PLACEHOLDER_SITE=https://pending.invalid
 
-for tool in aws sam; do
+# sam: the one `make build` installed (.venv-sam), else whatever is on PATH
+SAM=${SAM:-$([ -x .venv-sam/bin/sam ] && echo .venv-sam/bin/sam || echo sam)}
+for tool in aws "$SAM"; do
   command -v "$tool" >/dev/null || { echo "deploy: $tool is not installed (see README, Deploy to AWS)" >&2; exit 1; }
 done
 [ -n "$REGION" ] || { echo "deploy: set AWS_REGION" >&2; exit 1; }
@@ -56,7 +58,7 @@ sam_deploy() {  # sam_deploy <site>: one --parameter-overrides string, "Key=Valu
   local overrides="InboundPageUrl=${inbound_page:-$1/inbound.html} CodePageUrl=${code_page:-$1/}"
   local pair
   for pair in ${params[@]+"${params[@]}"}; do overrides="$overrides $pair"; done
-  sam deploy --stack-name "$STACK" --region "$REGION" --resolve-s3 --capabilities CAPABILITY_IAM \
+  "$SAM" deploy --stack-name "$STACK" --region "$REGION" --resolve-s3 --capabilities CAPABILITY_IAM \
     --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides "$overrides"
 }
 

@@ -34,6 +34,7 @@ from infra.cfn import (  # noqa: E402
     request_authorizers,
     sam_transform,
 )
+from infra.template import authorizer_function  # noqa: E402
 
 REGION = "us-east-1"
 STACK = "yuekang-template-check"
@@ -178,7 +179,10 @@ def test_transform_has_the_request_authorizer(source: dict, transformed: dict):
     authorizers = request_authorizers(transformed)
     assert default in authorizers, f"no REQUEST authorizer {default}: {sorted(authorizers)}"
     found = authorizers[default]
-    function = auth["Authorizers"][default]["FunctionArn"]["Fn::GetAtt"][0]
+    function = authorizer_function(source)
+    alias = source["Resources"][function]["Properties"].get("AutoPublishAlias")
+    if alias:  # the function's published alias (SnapStart), see test_build
+        function = f"{function}Alias{alias}"
     assert function in references(found["uri"])
     reauthorize = auth["Authorizers"][default].get("Identity", {}).get("ReauthorizeEvery")
     if reauthorize is not None:
