@@ -564,6 +564,22 @@ def sns_sms(monkeypatch):
     return sent
 
 
+@pytest.fixture
+def failing_sms(monkeypatch, sns_sms):
+    """fail(phone): from now on an SMS to that phone fails at the gateway (an SNS outage or throttling)."""
+    from healthcode import sms
+
+    send, failing = sms.DevSms.send, set()
+
+    def flaky(self: Any, phone: str, text: str) -> None:
+        if phone in failing:
+            raise ConnectionError("SMS gateway unavailable")
+        send(self, phone, text)
+
+    monkeypatch.setattr(sms.DevSms, "send", flaky)
+    return failing.add
+
+
 def sms_code(sent: list[str]) -> str:
     import re
 
@@ -577,7 +593,7 @@ def random_phone() -> str:
 
 
 def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_are_granted(
-        run_as, lambdas, event, sns_sms):
+        run_as, lambdas, event, sns_sms, failing_sms):
     import random
 
     from healthcode.captcha import dev_answer
@@ -598,6 +614,14 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
     assert status_of(misses[-1]) == 429, misses[-1]
     applied = run_as("InboundFunction", event("inbound-apply.json", body={
         "name": "SMITH JOHN PAUL", "country": "US", "doc_type": "PASSPORT", "doc_number": number, "phone": phone}))
+    # the page link cannot be sent: the traveller still gets their code, and the resend window is taken back
+    unsent_number, unsent_phone = f"R{random.randrange(10**9, 10**10)}", random_phone()
+    record_inbound_entry("PASSPORT", unsent_number, "SMITH ANNA", "US")
+    failing_sms(unsent_phone)
+    unsent = run_as("InboundFunction", event("inbound-apply.json", body={
+        "name": "SMITH ANNA", "country": "US", "doc_type": "PASSPORT", "doc_number": unsent_number,
+        "phone": unsent_phone}))
+    assert status_of(unsent) == 200 and json.loads(unsent["body"])["link_sent"] is False, unsent
     # a companion: added, listed (audited), removed
     companion_number = f"R{random.randrange(10**9, 10**10)}"
     companion = record_inbound_entry("PASSPORT", companion_number, "SMITH EMMA", "US").person_id
@@ -785,7 +809,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     assert drained == {"batchItemFailures": []}
     answers.append(check(lambdas, place, inspector, visitor_code))  # no longer bound: refused, not remembered
     assert [status for status, _ in answers] == [200, 200, 201, 200, 200, 201, 200, 201, 201, 201, 200, 200, 200, 204,
-                                                 200, 204, 201, 204, 201, 200, 204, 201, 200, 403], [s for s, _ in answers]
+                                                 200, 204, 201, 204, 202, 200, 204, 202, 200, 403], [s for s, _ in answers]
     assert run_as.missing == {}
 
 
@@ -817,6 +841,59 @@ def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_
                 my_orgs(lambdas, member, {"member": child})]
     assert drained == {"batchItemFailures": []} and report["statusCode"] == 200
     assert [status for status, _ in answers] == [200, 200, 201, 200, 201, 200, 200, 204, 200], [s for s, _ in answers]
+    assert run_as.missing == {}
+
+
+# ------------------------------------------------------------------------------------------------ scanner devices
+
+def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorizer_are_granted(run_as, lambdas):
+    """The admin registers, lists and revokes a device; the device, through the authorizer (x-device-key), checks a
+    code, a known and an unknown ID card, a code of nobody (refused: its Idempotency-Key record is deleted), a retry,
+    and reads its keys; a revoked or a wrong key is refused by the authorizer."""
+    import random
+
+    from devices_support import device_check, device_keys, listing, register, revoke
+    from healthcode import clock
+    from healthcode.idnumbers import parse_document
+    from healthcode.people import NewPerson, find_or_create
+    from venues_support import code_of, create_venue, new_person
+
+    from infra.local.demo import id_number
+
+    def card_number() -> str:
+        return id_number(f"440100{random.randint(1940, 1960)}0{random.randint(1, 9)}{random.randint(10, 28)}"
+                         f"{random.randint(100, 999)}")
+
+    admin = new_person(lambdas, "王店长")
+    place = create_venue(lambdas, admin)["place_id"]
+    registered = register(lambdas, admin, place, "北门哨兵")
+    assert registered[0] == 201, registered
+    key = registered[1]["device_key"]
+    while True:  # a person known by ID number only (as a feed or a login writes them)
+        known = card_number()
+        if find_or_create(NewPerson(parse_document("ID_CARD", known), "李阿婆", "+8613912345678"))[1]:
+            break
+
+    def measured(body: dict[str, Any]) -> dict[str, Any]:
+        from datetime import timedelta
+
+        return body | {"temperature_c": 36.5, "measured_at": clock.iso(clock.now() - timedelta(seconds=5))}
+
+    by_code = measured({"qr": code_of(lambdas, new_person(lambdas, "访客丁"))})
+    answers = [
+        listing(lambdas, admin, place),
+        device_check(lambdas, key, by_code, "lp-device-code"),
+        device_check(lambdas, key, by_code, "lp-device-code"),  # a retry: the first answer again
+        device_check(lambdas, key, measured({"id_card": {"id_number": known, "name": "李阿婆"}})),
+        device_check(lambdas, key, measured({"id_card": {"id_number": card_number(), "name": "某人"}})),  # unknown
+        device_check(lambdas, key, measured({"qr": signed_code(str(uuid.uuid4()))})),  # a code of nobody: 400
+        device_keys(lambdas, key),
+        revoke(lambdas, admin, place, registered[1]["device_id"]),
+        device_keys(lambdas, key),  # revoked: the authorizer refuses it
+        device_keys(lambdas, key[:-1] + ("A" if key[-1] != "A" else "B")),  # a wrong key
+    ]
+    assert [status for status, _ in answers] == [200, 201, 200, 201, 201, 400, 200, 200, 401, 401], answers
+    assert [answers[i][1]["recorded"] for i in (1, 3, 4)] == [True, True, False]
     assert run_as.missing == {}
 
 
