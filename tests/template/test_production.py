@@ -510,5 +510,5 @@ def test_make_deploy_runs_the_deploy_script():
     target = re.search(r"^deploy:.*\n((?:\t.*\n)+)", makefile, re.M)
     assert target and "scripts/deploy.sh" in target.group(1)
     script = (ROOT / "scripts/deploy.sh").read_text()
-    for step in ("sam deploy", "aws s3 sync", "infra.keys init", "--if-needed", "create-invalidation"):
+    for step in ("\"$SAM\" deploy", "aws s3 sync", "infra.keys init", "--if-needed", "create-invalidation"):
         assert step in script, step
