@@ -10,6 +10,11 @@
 # first deploy the site's URL does not exist yet: the stack is deployed once with a placeholder that can never
 # resolve (https://pending.invalid/...), then again with the URL CloudFront gave it. Between the two nothing can
 # be issued: the keys are written only after the second.
+#
+# OriginVerifySecret (template.yaml: CloudFront's X-Origin-Verify, which lets the functions believe the viewer's
+# address) is generated here, 32 random bytes in hex, on the first deploy of a stack that does not have it yet;
+# later deploys do not pass it, so `sam deploy` keeps the stack's previous value (UsePreviousValue). It is never
+# printed (NoEcho). To rotate it, set OriginVerifySecret=<32-128 of A-Z a-z 0-9 _ -> in PARAMS_FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +37,7 @@ export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
 params=()
 inbound_page=""
 code_page=""
+origin_verify_given=""
 if [ -f "$PARAMS_FILE" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%%#*}"
@@ -40,6 +46,7 @@ if [ -f "$PARAMS_FILE" ]; then
     case "$line" in
       InboundPageUrl=*) inbound_page="${line#InboundPageUrl=}" ;;
       CodePageUrl=*) code_page="${line#CodePageUrl=}" ;;
+      OriginVerifySecret=*) origin_verify_given=1; params+=("$line") ;;
       *) params+=("$line") ;;
     esac
   done < "$PARAMS_FILE"
@@ -61,6 +68,16 @@ sam_deploy() {  # sam_deploy <site>: one --parameter-overrides string, "Key=Valu
   "$SAM" deploy --stack-name "$STACK" --region "$REGION" --resolve-s3 --capabilities CAPABILITY_IAM \
     --no-confirm-changeset --no-fail-on-empty-changeset --parameter-overrides "$overrides"
 }
+
+stack_has_parameter() {  # stack_has_parameter <ParameterKey>: the deployed stack already takes it
+  [ "$(aws cloudformation describe-stacks --stack-name "$STACK" \
+    --query "Stacks[0].Parameters[?ParameterKey=='$1'].ParameterKey" --output text 2>/dev/null)" = "$1" ]
+}
+
+if [ -z "$origin_verify_given" ] && ! stack_has_parameter OriginVerifySecret; then
+  echo "deploy: generating OriginVerifySecret (kept by the stack from now on)"
+  params+=("OriginVerifySecret=$(head -c 32 /dev/urandom | od -An -v -tx1 | tr -d ' \n')")
+fi
 
 if { [ -z "$inbound_page" ] || [ -z "$code_page" ]; } && ! stack_exists; then
   echo "deploy: first deploy of $STACK: once with a placeholder site URL for the pages, then with the site's own"

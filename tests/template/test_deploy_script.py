@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,9 +34,14 @@ if "{name}" == "sam" and args[:1] == ["deploy"]:
 if "{name}" == "aws" and args[:2] == ["cloudformation", "describe-stacks"]:
     if not (state / "deployed").exists():
         sys.exit(255)
-    if "--query" in args:
-        key = re.search(r"OutputKey=='(\w+)'", args[args.index("--query") + 1]).group(1)
+    query = args[args.index("--query") + 1] if "--query" in args else ""
+    if "OutputKey==" in query:
+        key = re.search(r"OutputKey=='(\w+)'", query).group(1)
         print(json.loads((state / "outputs.json").read_text())[key])
+    elif "ParameterKey==" in query:
+        key = re.search(r"ParameterKey=='(\w+)'", query).group(1)
+        taken = (state / "parameters").read_text().split() if (state / "parameters").exists() else []
+        print(key if key in taken else "")
 if "{name}" == "curl":
     print("{}")
 '''
@@ -110,17 +116,29 @@ def test_a_first_deploy_deploys_twice_then_keys_pages_and_invalidation(checkout:
         f"invalidate {OUTPUTS['DistributionId']}",
     ]
     first, second = [c for c in calls if c[:2] == ["sam", "deploy"]]
+    secret = _origin_verify(first)
     assert _overrides(first) == ("InboundPageUrl=https://pending.invalid/inbound.html "
                                  "CodePageUrl=https://pending.invalid/ "
-                                 "IdentityProviderUrl=https://id.example AlarmEmail=ops@example.org")
+                                 "IdentityProviderUrl=https://id.example AlarmEmail=ops@example.org "
+                                 f"OriginVerifySecret={secret}")
     assert _overrides(second) == (f"InboundPageUrl={OUTPUTS['SiteUrl']}/inbound.html CodePageUrl={OUTPUTS['SiteUrl']}/ "
-                                  "IdentityProviderUrl=https://id.example AlarmEmail=ops@example.org")
+                                  "IdentityProviderUrl=https://id.example AlarmEmail=ops@example.org "
+                                  f"OriginVerifySecret={secret}")
+    assert secret not in done.stdout + done.stderr
     assert all(c[c.index("--stack-name") + 1] == "yk-test" for c in (first, second))
     assert any(c[0] == "curl" and c[-1] == f"{OUTPUTS['SiteUrl']}/v1/health" for c in calls)
 
 
+def _origin_verify(call: list[str]) -> str:
+    """The OriginVerifySecret a sam deploy call passes: 32 random bytes in hex (template.yaml's AllowedPattern)."""
+    found = re.search(r"(?:^| )OriginVerifySecret=(\S*)", _overrides(call))
+    assert found and re.fullmatch(r"[0-9a-f]{64}", found.group(1)), _overrides(call)
+    return found.group(1)
+
+
 def test_a_later_deploy_deploys_once_with_the_sites_inbound_page(checkout: Path):
     (checkout.parent / "state/deployed").touch()
+    (checkout.parent / "state/parameters").write_text("OriginVerifySecret\n")  # kept by sam: UsePreviousValue
     done, calls = deploy(checkout)
     assert done.returncode == 0, done.stderr
     deploys = [c for c in calls if c[:2] == ["sam", "deploy"]]
@@ -133,10 +151,23 @@ def test_a_later_deploy_deploys_once_with_the_sites_inbound_page(checkout: Path)
 def test_an_inbound_page_url_of_its_own_is_used_as_given(checkout: Path):
     # GIVEN a custom domain's page in the parameters WHEN the first deploy runs THEN one pass, with that URL
     done, calls = deploy(checkout, "InboundPageUrl=https://ykm.example.cn/inbound.html\n"
-                                   "CodePageUrl=https://ykm.example.cn/\n")
+                                   "CodePageUrl=https://ykm.example.cn/\nOriginVerifySecret=" + "r" * 40 + "\n")
     assert done.returncode == 0, done.stderr
     assert [_overrides(c) for c in calls if c[:2] == ["sam", "deploy"]] == [
-        "InboundPageUrl=https://ykm.example.cn/inbound.html CodePageUrl=https://ykm.example.cn/"]
+        "InboundPageUrl=https://ykm.example.cn/inbound.html CodePageUrl=https://ykm.example.cn/ "
+        "OriginVerifySecret=" + "r" * 40]
+
+
+def test_a_stack_deployed_before_origin_verify_gets_one_generated(checkout: Path):
+    # GIVEN a stack without the OriginVerifySecret parameter (UsePreviousValue would fail there) WHEN deployed
+    # THEN one is generated; each generation is new (never a constant of the script)
+    (checkout.parent / "state/deployed").touch()
+    done, calls = deploy(checkout)
+    assert done.returncode == 0, done.stderr
+    (deployed,) = [c for c in calls if c[:2] == ["sam", "deploy"]]
+    (checkout.parent / "state/calls.jsonl").unlink()
+    again = [c for c in deploy(checkout)[1] if c[:2] == ["sam", "deploy"]]
+    assert _origin_verify(deployed) != _origin_verify(again[0])
 
 
 def test_a_stale_or_missing_build_deploys_nothing(checkout: Path):

@@ -360,6 +360,37 @@ def test_the_distribution_serves_pages_from_s3_and_v1_from_the_api_stage(source:
     assert "CustomErrorResponses" not in config
 
 
+# The managed origin request policies that forward CloudFront-Viewer-Address (the viewer's ip:port) with every viewer
+# header (Authorization among them) but not Host (API Gateway answers 403 to a request for another host).
+FORWARDS_VIEWER_ADDRESS_NOT_HOST = {"b689b0a8-53d0-40ab-baf2-68738e2966ac": "Managed-AllViewerExceptHostHeader"}
+FORWARDS_HOST = {"216adef6-5c7f-47e4-b989-5492eafa07d3": "Managed-AllViewer",
+                 "33f36d7e-f396-46d9-90e0-52428a34d9dc": "Managed-AllViewerAndCloudFrontHeaders-2022-06"}
+
+
+def test_v1_forwards_the_viewer_address_and_proves_it_came_through_cloudfront(source: dict):
+    # GIVEN the /v1/* behaviour WHEN its origin request policy and its origin are read THEN CloudFront-Viewer-Address
+    # reaches the API (and Host does not), and the origin gets X-Origin-Verify = the NoEcho parameter the functions
+    # compare it with (ORIGIN_VERIFY_SECRET), never a value written in the template
+    config = source["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (v1,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert v1["OriginRequestPolicyId"] in FORWARDS_VIEWER_ADDRESS_NOT_HOST
+    assert v1["OriginRequestPolicyId"] not in FORWARDS_HOST
+    (api,) = [o for o in config["Origins"] if o["Id"] == v1["TargetOriginId"]]
+    condition, headers, otherwise = api["OriginCustomHeaders"]["Fn::If"]
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert source["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "OriginVerifySecret"}, ""]}]}
+    assert headers == [{"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}]
+    parameter = source["Parameters"]["OriginVerifySecret"]
+    assert parameter["NoEcho"] is True and parameter["Default"] == ""
+    assert re.fullmatch(parameter["AllowedPattern"], "") and not re.fullmatch(parameter["AllowedPattern"], "short")
+    env = source["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}
+    # the header names the functions read are the ones the template sets and the policy forwards
+    from healthcode import viewer
+    assert (viewer.ENV, viewer.ORIGIN_VERIFY, viewer.VIEWER_ADDRESS) == (
+        "ORIGIN_VERIFY_SECRET", "x-origin-verify", "cloudfront-viewer-address")
+
+
 def _csp(source: dict) -> dict[str, set[str]]:
     config = source["Resources"]["SiteSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
     text = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
@@ -460,7 +491,8 @@ def _refused(source: dict, **overrides: str) -> list[str]:
 
 
 GOOD = {"IdentityProvider": "http", "IdentityProviderUrl": "https://id.example", "SmsProvider": "sns",
-        "InboundPageUrl": "https://site.example/inbound.html", "CodePageUrl": "https://site.example/"}
+        "InboundPageUrl": "https://site.example/inbound.html", "CodePageUrl": "https://site.example/",
+        "OriginVerifySecret": "x" * 43}
 
 
 @pytest.mark.parametrize(("overrides", "refused"), [
@@ -472,6 +504,7 @@ GOOD = {"IdentityProvider": "http", "IdentityProviderUrl": "https://id.example",
     ({"MacauProvider": "http", "MacauProviderUrl": "https://mo.example"}, []),
     ({"InboundPageUrl": ""}, ["InboundPageUrlIsRequired"]),
     ({"CodePageUrl": ""}, ["CodePageUrlIsRequired"]),
+    ({"OriginVerifySecret": ""}, ["OriginVerifySecretIsRequired"]),
     ({"IdentityProvider": "dev", "IdentityProviderUrl": ""}, ["ProductionRefusesDevProviders"]),
     ({"SmsProvider": "dev"}, ["ProductionRefusesDevProviders"]),
     ({"SmsProvider": "dev", "IdentityProvider": "dev", "Environment": "staging"}, []),

@@ -4,7 +4,8 @@ beyond; and attempts at a secret reserved before it is compared.
 The routes anyone can call without a session either tell whether someone exists (inbound apply: entry record or
 not) or cost something real (an SMS, an identity-provider check, a drawn captcha). Each of them takes one count
 from its limit for the caller's address (`requestContext.identity.sourceIp`, set by API Gateway from the
-connection, not from a header) once the request is well-formed, and before it reads or sends anything:
+connection; behind CloudFront, CloudFront's `CloudFront-Viewer-Address` when the request proves it came through
+CloudFront, see viewer) once the request is well-formed, and before it reads or sends anything:
 
     inbound-apply   POST /v1/inbound/apply   30 per 10 minutes
     auth-captcha    POST /v1/auth/captcha    60 per 10 minutes
@@ -45,7 +46,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from . import clock, pii
+from . import clock, pii, viewer
 from .errors import TooManyRequests
 from .models import AuthItem
 
@@ -103,9 +104,9 @@ def limit_for(name: str) -> Limit | None:
 
 
 def source_ip(router: Any) -> str:
-    """The caller's address as API Gateway saw the connection (never a client-supplied header)."""
+    """The caller's address: the connection's, or CloudFront's viewer address when trusted (viewer.client_address)."""
     event = router.current_event
-    return (event.request_context.identity.source_ip or "unknown").strip() or "unknown"
+    return viewer.client_address(event.headers, event.request_context.identity.source_ip, event.multi_value_headers)
 
 
 def window(limit: Limit, now: datetime) -> tuple[int, datetime]:
