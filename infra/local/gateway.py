@@ -185,8 +185,10 @@ class TemplateGateway(Chalice):
             body = json.dumps({"message": message})
         body = body.replace("$context.error.messageString", json.dumps(message)[1:-1])
         status = int(spec.get("StatusCode", default_status))
-        return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "multiValueHeaders": {},
-                "body": body}
+        headers = {"Content-Type": "application/json"}
+        for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            headers[name] = str(value).strip("'")  # a static value is quoted, as API Gateway writes it
+        return {"statusCode": status, "headers": headers, "multiValueHeaders": {}, "body": body}
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         resource = event["requestContext"]["resourcePath"]
