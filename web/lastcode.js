@@ -6,7 +6,7 @@
    One localStorage entry ("ykm.lastCodes") holds, per viewer (the logged-in person) and subject (oneself or a
    family member / companion), what the page needs to draw the code again: the signed QR string, the colour,
    the reasons, the name as masked by the server, the code type, the latest test and the server's time (the
-   QR's signed iat). About 0.5-2 KB a person. Logging out removes the entry.
+   QR's signed iat). About 0.5-1.2 KB a person. Logging out removes the entry.
 
    The bound: a stored code is drawn as it was for up to FRESH_MS (24 h) after the server issued it, labelled
    离线显示 · 更新于 <time>; older, it is drawn grey with a warning that the colour may have changed; after
