@@ -201,6 +201,39 @@
     resetResidents();
     el.loginNotice.textContent = notice || "";
     el.loginNotice.hidden = !notice;
+    syncStoredCode();
+  }
+
+  // The login page, when this phone still keeps a code (nobody logged out): the service may be down and the session
+  // gone (an installed page opened anew), so the last own code can be shown, labelled offline, without logging in.
+  function offlineLabel(stored, loggedOut) {
+    return "离线显示 · 更新于 " + formatTime(stored.servedAt) + (stored.stale
+      ? " · 已超过24小时未能更新，健康状态可能已变化，请联网后刷新"
+      : loggedOut ? " · 网络或服务繁忙，恢复后请登录刷新" : " · 网络或服务繁忙，恢复后自动刷新");
+  }
+
+  function syncStoredCode() {
+    var stored = LAST.latestOwn();
+    el.storedCode.hidden = !stored;
+    el.storedCodeCard.hidden = true;
+    el.storedCodeShow.setAttribute("aria-expanded", "false");
+    YKM.drawQr(el.storedCodeQr, "", "#000000");
+  }
+
+  function showStoredCode() {
+    var stored = LAST.latestOwn();
+    if (!stored) return syncStoredCode();
+    var code = stored.code;
+    var look = COLORS[code.color] || { label: String(code.color || ""), module: "#000000" };
+    el.storedCodeCard.dataset.color = code.color || "";
+    el.storedCodeCard.dataset.stale = stored.stale ? "true" : "";
+    el.storedCodeName.textContent = code.name_masked || "";
+    el.storedCodeOffline.textContent = offlineLabel(stored, true);
+    el.storedCodeColor.dataset.color = code.color || "";
+    el.storedCodeColor.textContent = stored.stale ? look.label + "（待更新）" : look.label;
+    el.storedCodeCard.hidden = false;
+    el.storedCodeShow.setAttribute("aria-expanded", "true");
+    YKM.drawQr(el.storedCodeQr, code.qr, stored.stale ? STALE_MODULE : look.module);
   }
 
   // The medical staff's page (medical.html) is offered to sessions holding the medical role, and to system admins
@@ -333,8 +366,7 @@
     el.codeCard.dataset.color = code.color || "";
     el.codeCard.dataset.offline = offline ? "true" : "";
     el.codeCard.dataset.stale = stale ? "true" : "";
-    el.codeOffline.textContent = offline ? "离线显示 · 更新于 " + formatTime(offline.servedAt) + (stale
-      ? " · 已超过24小时未能更新，健康状态可能已变化，请联网后刷新" : " · 网络或服务繁忙，恢复后自动刷新") : "";
+    el.codeOffline.textContent = offline ? offlineLabel(offline) : "";
     el.codeOffline.hidden = !offline;
     document.body.dataset.codeColor = stale ? "" : code.color || "";
     el.codeColor.dataset.color = code.color || "";
@@ -1391,7 +1423,10 @@
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
       codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
-      codeOffline: $("code-offline"),
+      codeOffline: $("code-offline"), storedCode: $("stored-code"), storedCodeShow: $("stored-code-show"),
+      storedCodeCard: $("stored-code-card"), storedCodeName: $("stored-code-name"),
+      storedCodeOffline: $("stored-code-offline"), storedCodeQr: $("stored-code-qr"),
+      storedCodeColor: $("stored-code-color"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
@@ -1411,12 +1446,14 @@
     el.refresh.addEventListener("click", function () { refreshCode(); });
     el.displayLogMore.addEventListener("click", function () { loadDisplayLog(true); });
     el.logout.addEventListener("click", logout);
+    el.storedCodeShow.addEventListener("click", showStoredCode);
     document.addEventListener("visibilitychange", onVisibilityChange);
     window.addEventListener("popstate", onPopState);
 
     syncLoginForm();
     state.session = loadSession();
     if (state.session) showCodeView();
+    else syncStoredCode();
     document.documentElement.dataset.ready = "true";
   }
 

@@ -95,6 +95,15 @@
     return { code: kept, servedAt: kept.served_at, stale: age > FRESH_MS };
   }
 
+  // The phone's own code last shown (the "self" entry of whoever viewed last), as load() answers it, or null: for
+  // the login page when the service is down and the session is gone (an installed page opened anew).
+  function latestOwn(now) {
+    var all = readAll();
+    var viewer = Object.keys(all).filter(function (v) { return all[v] && all[v].self; })
+      .sort(function (a, b) { return all[b].self.served_at - all[a].self.served_at; })[0];
+    return viewer ? load(viewer, null, now) : null;
+  }
+
   // Logging out: every stored code of this phone goes.
   function clear() {
     try { localStorage.removeItem(KEY); } catch (e) { /* nothing stored */ }
@@ -121,6 +130,7 @@
     issuedAt: issuedAt,
     save: save,
     load: load,
+    latestOwn: latestOwn,
     clear: clear,
     isOutage: isOutage,
     retryDelay: retryDelay,

@@ -133,6 +133,29 @@ def test_logging_out_removes_the_stored_codes(page: Any, stack: Any) -> None:
     page.click("#logout")
     expect(page.locator("#login-view")).to_be_visible()
     assert page.evaluate(f"localStorage.getItem('{STORE}')") is None
+    expect(page.locator("#stored-code")).to_be_hidden()  # and the login page offers none
+
+
+def test_without_a_session_the_login_page_shows_the_stored_code_offline(page: Any, stack: Any) -> None:
+    # GIVEN a resident who saw their code and did not log out; the page is opened anew (an installed app
+    # relaunched: no session) while the service is down
+    log_in(page, stack.base_url, fresh_identity("严重开"))
+    shown = page.get_attribute("#code-qr", "data-qr")
+    page.evaluate("sessionStorage.clear()")
+    page.route("**/v1/**", lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    # WHEN they cannot log in and ask for the code kept on the phone
+    expect(page.locator("#login-view")).to_be_visible()
+    page.click("#stored-code-show")
+    # THEN their last code is drawn, labelled offline with its time, and it scans to the same signed string
+    expect(page.locator("#stored-code-offline")).to_contain_text("离线显示 · 更新于 ")
+    expect(page.locator("#stored-code-color")).to_have_text("绿码")
+    assert page.get_attribute("#stored-code-qr", "data-qr") == shown
+    zxingcpp = pytest.importorskip("zxingcpp")
+    image = pytest.importorskip("PIL.Image")
+    found = zxingcpp.read_barcodes(image.open(io.BytesIO(page.locator("#stored-code-qr").screenshot())),
+                                   formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [barcode.text for barcode in found] == [shown]
 
 
 def test_the_retry_waits_are_fully_jittered_capped_and_honour_retry_after(page: Any, stack: Any) -> None:
