@@ -5,6 +5,8 @@
   "use strict";
 
   var YKM = window.YKM; // web/common.js, shared with the inbound page
+  var LAST = window.YKM_LAST; // web/lastcode.js: the last code shown, for when the service cannot be reached
+  var STALE_MODULE = "#9aa0a6"; // a stored code past its bound is drawn grey: its colour may have changed
   var SESSION_KEY = "ykm.session";
   var REFRESH_MS = 60 * 1000;
   var COLORS = {
@@ -30,6 +32,8 @@
     selfName: "",
     family: [],
     refreshAgain: false,
+    retryTimer: null, // the next attempt after a failed display (backoff with full jitter)
+    retryAttempt: 0,
     view: "code",
     declareAttempt: null, // {sent, key}: the declaration being submitted, until it succeeds
   };
@@ -203,6 +207,39 @@
     resetResidents();
     el.loginNotice.textContent = notice || "";
     el.loginNotice.hidden = !notice;
+    syncStoredCode();
+  }
+
+  // The login page, when this phone still keeps a code (nobody logged out): the service may be down and the session
+  // gone (an installed page opened anew), so the last own code can be shown, labelled offline, without logging in.
+  function offlineLabel(stored, loggedOut) {
+    return "离线显示 · 更新于 " + formatTime(stored.servedAt) + (stored.stale
+      ? " · 已超过24小时未能更新，健康状态可能已变化，请联网后刷新"
+      : loggedOut ? " · 网络或服务繁忙，恢复后请登录刷新" : " · 网络或服务繁忙，恢复后自动刷新");
+  }
+
+  function syncStoredCode() {
+    var stored = LAST.latestOwn();
+    el.storedCode.hidden = !stored;
+    el.storedCodeCard.hidden = true;
+    el.storedCodeShow.setAttribute("aria-expanded", "false");
+    YKM.drawQr(el.storedCodeQr, "", "#000000");
+  }
+
+  function showStoredCode() {
+    var stored = LAST.latestOwn();
+    if (!stored) return syncStoredCode();
+    var code = stored.code;
+    var look = COLORS[code.color] || { label: String(code.color || ""), module: "#000000" };
+    el.storedCodeCard.dataset.color = code.color || "";
+    el.storedCodeCard.dataset.stale = stored.stale ? "true" : "";
+    el.storedCodeName.textContent = code.name_masked || "";
+    el.storedCodeOffline.textContent = offlineLabel(stored, true);
+    el.storedCodeColor.dataset.color = code.color || "";
+    el.storedCodeColor.textContent = stored.stale ? look.label + "（待更新）" : look.label;
+    el.storedCodeCard.hidden = false;
+    el.storedCodeShow.setAttribute("aria-expanded", "true");
+    YKM.drawQr(el.storedCodeQr, code.qr, stored.stale ? STALE_MODULE : look.module);
   }
 
   // The medical staff's page (medical.html) is offered to sessions holding the medical role, and to system admins
@@ -236,6 +273,10 @@
     el.codeTest.textContent = "";
     el.codeTest.hidden = true;
     el.codeError.hidden = true;
+    el.codeOffline.textContent = "";
+    el.codeOffline.hidden = true;
+    el.codeCard.dataset.offline = "";
+    el.codeCard.dataset.stale = "";
     el.reasons.textContent = "";
     el.reasonsSection.hidden = true;
     el.displayLog.textContent = "";
@@ -272,17 +313,31 @@
     setBusy(el.refresh, true, "刷新中…");
     var session = state.session;
     var member = state.member;
-    return api(withMember("/v1/me/code"), { auth: true })
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+    return api(withMember("/v1/me/code"), { auth: true, timeoutMs: LAST.TIMEOUT_MS })
       .then(function (code) {
         if (state.session !== session || state.member !== member) return; // logged out or switched meanwhile
+        LAST.save(session.person_id, member && member.person_id, code);
+        state.retryAttempt = 0;
         renderCode(code);
         el.codeError.hidden = true;
       })
       .catch(function (failure) {
         if (state.session !== session || handleAuthFailure(failure)) return;
-        // FAQ 2: a failed display says so; the last good code stays with its update time.
-        el.codeError.textContent = FAILED_DISPLAY + (failure.status ? "（" + failure.messageZh + "）" : "");
-        el.codeError.hidden = false;
+        if (state.member !== member) return;
+        var stored = LAST.isOutage(failure) ? LAST.load(session.person_id, member && member.person_id) : null;
+        if (stored) {
+          renderCode(stored.code, stored); // not a blank 亮码失败: the code last shown, labelled with its time
+          el.codeError.hidden = true;
+        } else {
+          // FAQ 2: a failed display says so; the last good code stays with its update time, unless it is someone
+          // else's (a family member was just chosen): then no code is better than the wrong person's.
+          if ((el.codeCard.dataset.member || "") !== (member ? member.person_id : "")) drawQr("", "#000000");
+          el.codeError.textContent = FAILED_DISPLAY + (failure.status ? "（" + failure.messageZh + "）" : "");
+          el.codeError.hidden = false;
+        }
+        if (LAST.isOutage(failure)) scheduleRetry(failure);
       })
       .then(function () {
         state.loadingCode = false;
@@ -295,12 +350,33 @@
       });
   }
 
-  function renderCode(code) {
+  // After a display that failed for want of the service (network, timeout, 429, 5xx) the page asks again after a
+  // backoff with full jitter, at least Retry-After; the minute's refresh goes on as well.
+  function scheduleRetry(failure) {
+    var delay = LAST.retryDelay(state.retryAttempt, failure.retryAfter);
+    state.retryAttempt += 1;
+    clearTimeout(state.retryTimer);
+    state.retryTimer = setTimeout(function () {
+      state.retryTimer = null;
+      if (!state.session) return;
+      if (document.hidden || el.codeView.hidden) state.refreshDue = true;
+      else refreshCode();
+    }, delay);
+  }
+
+  // Draws a code: the server's answer, or (offline given: {servedAt, stale} from web/lastcode.js) the code last
+  // shown, labelled 离线显示 with the server's time, and grey with a warning once past the bound.
+  function renderCode(code, offline) {
+    var stale = !!(offline && offline.stale);
     var look = COLORS[code.color] || { label: String(code.color || ""), module: "#000000" };
     el.codeCard.dataset.color = code.color || "";
-    document.body.dataset.codeColor = code.color || "";
+    el.codeCard.dataset.offline = offline ? "true" : "";
+    el.codeCard.dataset.stale = stale ? "true" : "";
+    el.codeOffline.textContent = offline ? offlineLabel(offline) : "";
+    el.codeOffline.hidden = !offline;
+    document.body.dataset.codeColor = stale ? "" : code.color || "";
     el.codeColor.dataset.color = code.color || "";
-    el.codeColor.textContent = look.label;
+    el.codeColor.textContent = stale ? look.label + "（待更新）" : look.label;
     el.codeColor.title = look.note || "";
     el.nameMasked.textContent = code.name_masked || "";
     if (!state.member) state.selfName = code.name_masked || "";
@@ -315,7 +391,7 @@
     el.codeTest.textContent = test ? "最近一次核酸检测：" + ({ NEGATIVE: "阴性", POSITIVE: "阳性" }[test.result] || test.result) +
       "（" + formatTime(test.tested_at) + (test.institution ? "，" + test.institution : "") + "）" : "暂无核酸检测记录";
     el.codeTest.hidden = false;
-    drawQr(code.qr || "", look.module);
+    drawQr(code.qr || "", stale ? STALE_MODULE : look.module);
     renderReasons(code.color === "RED" ? code.reasons || [] : []);
   }
 
@@ -1321,7 +1397,9 @@
   function stopTimers() {
     clearInterval(state.clockTimer);
     clearInterval(state.refreshTimer);
-    state.clockTimer = state.refreshTimer = null;
+    clearTimeout(state.retryTimer);
+    state.clockTimer = state.refreshTimer = state.retryTimer = null;
+    state.retryAttempt = 0;
     state.refreshDue = false;
   }
 
@@ -1332,6 +1410,7 @@
   // ---------------------------------------------------------------- start
 
   function logout() {
+    LAST.clear(); // the codes kept for an outage leave the phone with the session
     el.form.reset();
     clearErrors();
     syncLoginForm();
@@ -1351,6 +1430,10 @@
       codeView: $("code-view"), codeCard: $("code-card"), nameMasked: $("name-masked"),
       codeType: $("code-type"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
       codeUpdated: $("code-updated"), codeTest: $("code-test"), codeError: $("code-error"),
+      codeOffline: $("code-offline"), storedCode: $("stored-code"), storedCodeShow: $("stored-code-show"),
+      storedCodeCard: $("stored-code-card"), storedCodeName: $("stored-code-name"),
+      storedCodeOffline: $("stored-code-offline"), storedCodeQr: $("stored-code-qr"),
+      storedCodeColor: $("stored-code-color"),
       reasonsSection: $("reasons-section"), reasons: $("reasons"), refresh: $("refresh"),
       displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
@@ -1370,12 +1453,14 @@
     el.refresh.addEventListener("click", function () { refreshCode(); });
     el.displayLogMore.addEventListener("click", function () { loadDisplayLog(true); });
     el.logout.addEventListener("click", logout);
+    el.storedCodeShow.addEventListener("click", showStoredCode);
     document.addEventListener("visibilitychange", onVisibilityChange);
     window.addEventListener("popstate", onPopState);
 
     syncLoginForm();
     state.session = loadSession();
     if (state.session) showCodeView();
+    else syncStoredCode();
     document.documentElement.dataset.ready = "true";
   }
 

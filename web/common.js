@@ -67,8 +67,9 @@
     this.retryAfter = retryAfter || 0;
   }
 
-  // A page's `api(path, {method, body, auth, headers})`: JSON in and out, the answer's data or an ApiFailure.
-  // settings.token(): the session token sent for {auth: true}; headers: extra request headers (Idempotency-Key).
+  // A page's `api(path, {method, body, auth, headers, timeoutMs})`: JSON in and out, the answer's data or an
+  // ApiFailure. settings.token(): the session token sent for {auth: true}; headers: extra request headers
+  // (Idempotency-Key); timeoutMs: give up after that long (an ApiFailure of status 0, code TIMEOUT).
   // settings.zhTexts {failed, network, badBody}: the Chinese texts of a page that shows failure.messageZh as it is;
   // with them a successful answer without JSON is a failure too. Without them (a page that words failures itself)
   // messageZh is only what the server said, and such an answer is null.
@@ -83,14 +84,24 @@
       if (options.body !== undefined) headers["Content-Type"] = "application/json";
       if (options.auth) headers.Authorization = "Bearer " + settings.token();
       Object.keys(options.headers || {}).forEach(function (name) { headers[name] = options.headers[name]; });
+      var controller = options.timeoutMs && typeof AbortController === "function" ? new AbortController() : null;
+      var timedOut = false;
+      var timer = controller ? setTimeout(function () { timedOut = true; controller.abort(); }, options.timeoutMs) : null;
+      var settle = function () { if (timer) clearTimeout(timer); };
       return fetch(path, {
         method: options.method || "GET",
         headers: headers,
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
         credentials: "same-origin",
         cache: "no-store",
+        signal: controller ? controller.signal : undefined,
       }).then(function (response) {
-        return response.text().then(function (text) {
+        var body = response.text().then(null, function () {
+          settle(); // the answer broke off (or timed out) halfway
+          throw failure(0, { code: timedOut ? "TIMEOUT" : "NETWORK", message_zh: texts ? texts.network : undefined });
+        });
+        return body.then(function (text) {
+          settle();
           var data = null;
           try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
           if (!response.ok) {
@@ -102,7 +113,8 @@
           return data;
         });
       }, function () {
-        throw failure(0, { code: "NETWORK", message_zh: texts ? texts.network : undefined });
+        settle();
+        throw failure(0, { code: timedOut ? "TIMEOUT" : "NETWORK", message_zh: texts ? texts.network : undefined });
       });
     };
   }

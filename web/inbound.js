@@ -10,6 +10,8 @@
   var REFRESH_MS = 60 * 1000;
   var RESEND_SECONDS = 60;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
+  var STALE_MODULE = "#9aa0a6"; // a stored code past its bound (web/lastcode.js) is drawn grey
+  var LAST = window.YKM_LAST;
   var PERMITS = { TAIWAN_PERMIT: true, HK_MACAU_PERMIT: true };
   var RECORDS = window.YKM_RECORDS; // web/records.js: which fields of a record a traveller sees, in both languages
   // The records an inbound traveller has (FAQ (二) 1: no declarations; no 入粤登记, which is for domestic arrivals).
@@ -75,6 +77,8 @@
       refresh: "刷新",
       refreshing: "刷新中…",
       failedDisplay: "亮码失败，可能为系统访问高峰等原因，请稍后刷新或在另外的时间段再试。",
+      offlineShown: "离线显示 · 更新于 {time} · 网络或服务繁忙，恢复后自动刷新",
+      offlineStale: "离线显示 · 更新于 {time} · 已超过24小时未能更新，健康状态可能已变化，请联网后刷新",
       myCompanions: "我的同行人员信息",
       companionEmpty: "暂无同行人员",
       addCompanion: "添加同行人员",
@@ -164,6 +168,9 @@
       refresh: "Refresh",
       refreshing: "Refreshing…",
       failedDisplay: "The code could not be shown, perhaps because the system is busy. Please refresh later.",
+      offlineShown: "Offline · updated {time} · the service cannot be reached; the code refreshes once it is back",
+      offlineStale: "Offline · updated {time} · over 24 hours old: the health status may have changed; " +
+        "connect and refresh",
       myCompanions: "My companions",
       companionEmpty: "No companions yet",
       addCompanion: "Add a companion",
@@ -259,7 +266,7 @@
     renderHolder();
     renderSwitcher();
     renderCompanions();
-    if (state.code) renderCode(state.code);
+    if (state.code) renderCode(state.code, state.offline);
     renderCountdown();
     renderRecordTabs();
     renderRecords();
@@ -416,6 +423,7 @@
     state.session = null;
     state.member = null;
     state.code = null;
+    state.offline = null;
     state.companions = [];
     YKM.clearSession(SESSION_KEY);
     notice({ key: "sessionExpired" });
@@ -628,10 +636,15 @@
     var session = state.session;
     var member = state.member;
     var path = "/v1/me/code" + (member ? "?member=" + encodeURIComponent(member) : "");
-    return api(path, { auth: true })
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+    return api(path, { auth: true, timeoutMs: LAST.TIMEOUT_MS })
       .then(function (code) {
         if (state.session !== session || state.member !== member) return;
+        LAST.save(session.person_id, member, code);
+        state.retryAttempt = 0;
         state.code = code;
+        state.offline = null;
         renderCode(code);
         say(el.codeError, null);
       })
@@ -641,7 +654,17 @@
           switchTo(null);
           return;
         }
-        say(el.codeError, { key: "failedDisplay" });
+        if (state.member !== member) return;
+        var stored = LAST.isOutage(failure) ? LAST.load(session.person_id, member) : null;
+        if (stored) { // not a blank: the code last shown, labelled with the server's time
+          state.code = stored.code;
+          state.offline = stored;
+          renderCode(stored.code, stored);
+          say(el.codeError, null);
+        } else {
+          say(el.codeError, { key: "failedDisplay" });
+        }
+        if (LAST.isOutage(failure)) scheduleRetry(failure);
       })
       .then(function () {
         state.loadingCode = false;
@@ -649,15 +672,36 @@
       });
   }
 
-  function renderCode(code) {
+  // After a display that failed for want of the service, ask again after a backoff with full jitter (at least
+  // Retry-After); the minute's refresh goes on as well.
+  function scheduleRetry(failure) {
+    var delay = LAST.retryDelay(state.retryAttempt || 0, failure.retryAfter);
+    state.retryAttempt = (state.retryAttempt || 0) + 1;
+    clearTimeout(state.retryTimer);
+    state.retryTimer = setTimeout(function () {
+      state.retryTimer = null;
+      if (!state.session) return;
+      if (!document.hidden && !el.codeView.hidden) refreshCode();
+      else state.refreshDue = true;
+    }, delay);
+  }
+
+  // The server's answer, or (offline: {servedAt, stale} from web/lastcode.js) the code last shown, labelled with
+  // the server's time, grey with a warning once past the bound.
+  function renderCode(code, offline) {
     var color = code.color || "";
-    el.codeCard.dataset.color = color;
+    var stale = !!(offline && offline.stale);
+    el.codeCard.dataset.offline = offline ? "true" : "";
+    el.codeCard.dataset.stale = stale ? "true" : "";
+    say(el.codeOffline, offline ? { key: stale ? "offlineStale" : "offlineShown",
+      vars: { time: formatTime(offline.servedAt) } } : null);
     el.codeColor.dataset.color = color;
-    document.body.dataset.codeColor = color;
+    el.codeCard.dataset.color = color;
+    document.body.dataset.codeColor = stale ? "" : color;
     el.codeColor.textContent = TEXT[state.lang][color] || color;
     el.nameMasked.textContent = code.name_masked || "";
     el.codeUpdated.textContent = code.updated_at ? t("updated", { time: formatTime(code.updated_at) }) : "";
-    YKM.drawQr(el.qr, code.qr || "", MODULE_COLORS[color] || "#000000");
+    YKM.drawQr(el.qr, code.qr || "", stale ? STALE_MODULE : MODULE_COLORS[color] || "#000000");
     el.qr.dataset.personId = code.person_id || "";
     renderReasons(color === "RED" ? code.reasons || [] : []);
   }
@@ -690,6 +734,9 @@
   function stopTimers() {
     clearInterval(state.clockTimer);
     clearInterval(state.refreshTimer);
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+    state.retryAttempt = 0;
     state.clockTimer = state.refreshTimer = null;
   }
 
@@ -742,6 +789,7 @@
     notice(null);
     state.member = member || null;
     state.code = null;
+    state.offline = null;
     el.qr.removeAttribute("data-qr");
     renderHolder();
     renderSwitcher();
@@ -1002,10 +1050,14 @@
   }
 
   function logout() {
+    LAST.clear(); // the codes kept for an outage leave the phone with the session
+    clearTimeout(state.retryTimer);
+    state.offline = null;
     forgetServices();
     state.session = null;
     state.member = null;
     state.code = null;
+    state.offline = null;
     state.companions = [];
     YKM.clearSession(SESSION_KEY);
     notice(null);
@@ -1027,7 +1079,7 @@
       codeView: $("code-view"), codeHolder: $("code-holder"), switchOpen: $("switch-open"), switcher: $("switcher"),
       switchList: $("switch-list"), switchEmpty: $("switch-empty"), codeCard: $("code-card"),
       nameMasked: $("name-masked"), clock: $("code-clock"), qr: $("code-qr"), codeColor: $("code-color"),
-      codeUpdated: $("code-updated"), codeError: $("code-error"), reasonsSection: $("reasons-section"),
+      codeUpdated: $("code-updated"), codeError: $("code-error"), codeOffline: $("code-offline"), reasonsSection: $("reasons-section"),
       reasons: $("reasons"), refresh: $("refresh"), companionsOpen: $("companions-open"),
       companionsPanel: $("companions-panel"), companionList: $("companion-list"), companionEmpty: $("companion-empty"),
       companionListError: $("companion-list-error"), companionForm: $("companion-form"),

@@ -20,7 +20,10 @@
 
   var session = YKM.loadSession(SESSION_KEY);
   var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"; // FAQ 13
-  var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null };
+  var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null,
+                flushing: false, flushTimer: null, flushAttempt: 0 };
+  var SCAN = window.YKM_SCAN; // web/venue-offline.js: the kept keys, offline verification and the queue of checks
+  var SCAN_TIMEOUT_MS = 5000; // an inspector at a gate waits no longer for the server before checking offline
 
   function $(id) { return document.getElementById(id); }
 
@@ -31,10 +34,14 @@
     var headers = Object.assign({ Accept: "application/json", Authorization: "Bearer " + session.token },
                                 options.headers || {});
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    var controller = options.timeoutMs && typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, options.timeoutMs) : null;
     return fetch(path, {
       method: options.method || "GET", headers: headers, cache: "no-store", credentials: "same-origin",
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: controller ? controller.signal : undefined,
     }).then(function (response) {
+      clearTimeout(timer);
       if (response.ok && options.binary) return response.blob();
       return response.text().then(function (text) {
         var data = null;
@@ -44,10 +51,18 @@
           throw new YKM.ApiFailure(response.status, (data && data.error) || {}, retry, "操作失败，请稍后再试");
         }
         return data;
+      }, function () {
+        throw new YKM.ApiFailure(0, { code: "NETWORK", message_zh: "网络异常，请检查网络后重试" }, 0, "网络异常");
       });
     }, function () {
+      clearTimeout(timer);
       throw new YKM.ApiFailure(0, { code: "NETWORK", message_zh: "网络异常，请检查网络后重试" }, 0, "网络异常");
     });
+  }
+
+  // No answer from the service (network, timeout) or the service overloaded (429, 5xx): the offline case.
+  function isOutage(failure) {
+    return !failure || !failure.status || failure.status === 429 || failure.status >= 500;
   }
 
   function showError(failure, form) {
@@ -358,43 +373,54 @@
 
   function loadInspector() {
     loadInspectorStats();
+    SCAN.refreshKeys();
+    flushQueue();
     return call("/v1/inspector/venues?limit=100").then(function (page) {
-      var list = $("inspector-venues");
-      list.textContent = "";
-      $("inspector-empty").hidden = page.items.length > 0;
-      page.items.forEach(function (venue) {
-        var item = document.createElement("li");
-        item.className = "family-member";
-        item.setAttribute("data-testid", "inspector-venue");
-        var name = document.createElement("span");
-        name.textContent = venue.name + " · " + venue.type_label;
-        var open = document.createElement("button");
-        open.type = "button";
-        open.className = "btn btn-light inline-btn";
-        open.setAttribute("data-testid", "inspector-venue-open");
-        open.textContent = "进入检测";
-        open.addEventListener("click", function () { openCheck(venue); });
-        var leave = document.createElement("button");
-        leave.type = "button";
-        leave.className = "btn btn-link inline-btn";
-        leave.setAttribute("data-testid", "inspector-venue-leave");
-        leave.textContent = "解除绑定";
-        leave.addEventListener("click", function () {
-          if (!window.confirm("确定解除绑定 " + venue.name + "？")) return;
-          YKM.whileBusy(leave, function () {
-            return call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
-              if (state.checking && state.checking.place_id === venue.place_id) closeCheck();
-              loadInspector();
-            }, showError);
-          });
+      SCAN.rememberVenues(session.person_id, page.items);
+      showInspectorVenues(page);
+    }, function (failure) {
+      var kept = SCAN.keptVenues(session.person_id);
+      if (!isOutage(failure) || !kept.length) return showError(failure);
+      showInspectorVenues({ items: kept }); // offline: the venues this phone was bound to, to check and queue
+    });
+  }
+
+  function showInspectorVenues(page) {
+    var list = $("inspector-venues");
+    list.textContent = "";
+    $("inspector-empty").hidden = page.items.length > 0;
+    page.items.forEach(function (venue) {
+      var item = document.createElement("li");
+      item.className = "family-member";
+      item.setAttribute("data-testid", "inspector-venue");
+      var name = document.createElement("span");
+      name.textContent = venue.name + " · " + venue.type_label;
+      var open = document.createElement("button");
+      open.type = "button";
+      open.className = "btn btn-light inline-btn";
+      open.setAttribute("data-testid", "inspector-venue-open");
+      open.textContent = "进入检测";
+      open.addEventListener("click", function () { openCheck(venue); });
+      var leave = document.createElement("button");
+      leave.type = "button";
+      leave.className = "btn btn-link inline-btn";
+      leave.setAttribute("data-testid", "inspector-venue-leave");
+      leave.textContent = "解除绑定";
+      leave.addEventListener("click", function () {
+        if (!window.confirm("确定解除绑定 " + venue.name + "？")) return;
+        YKM.whileBusy(leave, function () {
+          return call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
+            if (state.checking && state.checking.place_id === venue.place_id) closeCheck();
+            loadInspector();
+          }, showError);
         });
-        item.appendChild(name);
-        item.appendChild(open);
-        item.appendChild(leave);
-        list.appendChild(item);
       });
-      if (page.items.length === 1 && !state.checking) openCheck(page.items[0]); // one venue: straight to checking
-    }, showError);
+      item.appendChild(name);
+      item.appendChild(open);
+      item.appendChild(leave);
+      list.appendChild(item);
+    });
+    if (page.items.length === 1 && !state.checking) openCheck(page.items[0]); // one venue: straight to checking
   }
 
   function openCheck(venue) {
@@ -429,18 +455,49 @@
     if (!qr) return showError(new YKM.ApiFailure(400, { field: "qr", message_zh: "请先扫描粤康码" }), $("scan-form"));
     if (state.preview && state.preview.qr === qr && !$("check-preview").hidden) return null; // the same code again
     return YKM.whileBusy($("check-read"), function () {
-      return call("/v1/scan", { method: "POST", body: { qr: qr } }).then(function (answer) {
+      return call("/v1/scan", { method: "POST", body: { qr: qr }, timeoutMs: SCAN_TIMEOUT_MS }).then(function (answer) {
         showPreview(qr, answer);
       }, function (failure) {
         $("check-preview").hidden = true;
         state.preview = null;
+        if (isOutage(failure)) return previewOffline(qr);
         showError(failure, $("scan-form"));
       });
     }, "读取中…");
   }
 
+  // The service cannot be reached: the signature is verified here against the kept keys; what needs the server (the
+  // colour, a revoked code, the name) is said to be unknown, and the check is queued (submitCheck).
+  function previewOffline(qr) {
+    return SCAN.verify(qr).then(function (verified) {
+      if (!verified.valid) {
+        return showError(new YKM.ApiFailure(400, { field: "qr", code: "OFFLINE_INVALID",
+          message_zh: "离线核验未通过：" + verified.problem }), $("scan-form"));
+      }
+      showError(null);
+      $("check-done").hidden = true;
+      state.preview = { qr: qr, answer: null, keys: {}, viewedDeclaration: false, offline: verified };
+      var card = $("check-preview");
+      card.hidden = false;
+      card.dataset.color = "";
+      card.dataset.offline = "true";
+      $("check-name").textContent = "离线核验：签名有效 · " + verified.typeLabel;
+      $("check-phone").textContent = "离线无法查询";
+      $("check-color").textContent = "颜色未知（离线）";
+      $("check-color").className = "warn";
+      $("check-alert").hidden = false;
+      $("check-alert").textContent = "网络或服务暂不可用：本码为本系统签发（" + YKM.formatTime(verified.issuedAt) +
+        "），但颜色、是否已作废须联网查询，请同时查看对方手机上的码颜色。登记将保存在本机，联网后自动提交。";
+      YKM.renderReasons($("check-reasons"), $("check-reasons-section"), [], function () { return {}; });
+      $("check-declaration").hidden = true;
+      $("check-health").hidden = true;
+      $("check-normal").focus();
+    });
+  }
+
   function showPreview(qr, answer) {
     showError(null);
+    $("check-preview").dataset.offline = "";
     $("check-done").hidden = true;
     // One Idempotency-Key per scanned code and decision: a second click, or a retry after a lost answer, is the same
     // check (the server records it once); scanning the code again is a new check.
@@ -459,6 +516,7 @@
     });
     $("check-declaration").hidden = true;
     $("check-health").hidden = false;
+    $("check-alert").hidden = answer.color !== "RED";
     $("check-normal").focus();
   }
 
@@ -486,12 +544,75 @@
                           headers: { "Idempotency-Key": key } });
     };
     var buttons = [$("check-normal"), $("check-fever"), $("check-cancel")];
+    var queued = { key: key, viewer: session.person_id, place_id: state.checking.place_id,
+                   venue_name: state.checking.name, qr: preview.qr, temperature: temperature,
+                   with_declaration: !!preview.viewedDeclaration, queued_at: Date.now() };
+    if (preview.offline) return checkQueued(queued);
     return YKM.whileBusy(buttons, function () {
       return send().catch(function (failure) {
         if (failure.status === 0 || failure.status >= 500 || failure.code === "REQUEST_IN_PROGRESS") return send();
         throw failure;
-      }).then(checkRecorded, function (failure) { showError(failure); });
+      }).then(checkRecorded, function (failure) {
+        if (isOutage(failure)) return checkQueued(queued); // the same key: if the first send did land, it counts once
+        showError(failure);
+      });
     }, "提交中…");
+  }
+
+  // Kept on the phone with its Idempotency-Key, to send when the network is back.
+  function checkQueued(item) {
+    if (!SCAN.enqueue(item)) {
+      showError(new YKM.ApiFailure(0, { code: "QUEUE_FULL", message_zh: "本机待提交的检测已满，请联网后再登记" }));
+      return;
+    }
+    showError(null);
+    var done = $("check-done");
+    done.textContent = "已离线保存：体温" + (item.temperature === "FEVER" ? "发热" : "正常") + " · " +
+      YKM.formatTime(item.queued_at) + "（联网后自动提交）";
+    done.className = "notice";
+    done.hidden = false;
+    showQueue();
+    scheduleFlush();
+    resetScan();
+  }
+
+  function showQueue(note) {
+    var count = SCAN.queue(session.person_id).length;
+    var box = $("check-queue");
+    box.dataset.count = String(count);
+    box.textContent = (count ? "待提交的离线检测：" + count + " 条（联网后自动提交）" : "离线检测已全部提交") +
+      (note ? " · " + note : "");
+    box.hidden = !count && !note;
+  }
+
+  // Sends the queued checks (one at a time, each with its Idempotency-Key); what stays is tried again after a backoff
+  // with full jitter, and at once when the phone says it is online again.
+  function flushQueue() {
+    if (state.flushing || !SCAN.queue(session.person_id).length) return Promise.resolve();
+    state.flushing = true;
+    clearTimeout(state.flushTimer);
+    return SCAN.flush(session.person_id, function (item) {
+      return call("/v1/venues/" + item.place_id + "/checks" + (item.with_declaration ? "?with_declaration=true" : ""),
+                  { method: "POST", body: { qr: item.qr, temperature: item.temperature },
+                    headers: { "Idempotency-Key": item.key }, timeoutMs: SCAN_TIMEOUT_MS });
+    }).then(function (result) {
+      state.flushing = false;
+      // a queued check was never counted here, even one whose first answer was lost (replayed now): count each once
+      result.recorded.forEach(function (answer) { if (answer.checked_at) countCheck(answer.checked_at); });
+      var note = result.refused.length ? result.refused.length + " 条被拒绝（" +
+        result.refused.map(function (r) { return r.failure.messageZh || r.failure.message; }).join("；") + "）" : "";
+      showQueue(note);
+      if (result.left) scheduleFlush(result.failure);
+      else state.flushAttempt = 0;
+    });
+  }
+
+  function scheduleFlush(failure) {
+    var ceiling = Math.min(60000, 2000 * Math.pow(2, state.flushAttempt));
+    var delay = Math.max(Math.floor(Math.random() * ceiling), ((failure && failure.retryAfter) || 0) * 1000, 500);
+    state.flushAttempt += 1;
+    clearTimeout(state.flushTimer);
+    state.flushTimer = setTimeout(flushQueue, delay);
   }
 
   // Recorded: back to scanning for the next person (guide: 将自动返回上一页), with a line saying what was recorded.
@@ -702,6 +823,8 @@
       quickCheckin();
     });
     $("accept-transfer").addEventListener("click", acceptOffer);
+    window.addEventListener("online", function () { state.flushAttempt = 0; flushQueue(); });
+    showQueue();
   }
 
   // Where the page opens: the tab asked for (#tab=...), else the admin's venue for its admin, else the inspector's
@@ -712,7 +835,9 @@
     return call("/v1/venues/mine").then(function () { return "admin"; }, function () {
       return call("/v1/inspector/venues?limit=1").then(function (page) {
         return page.items.length ? "inspector" : "admin";
-      }, function () { return "admin"; });
+      }, function (failure) { // offline: an inspector's phone opens on its kept venues
+        return isOutage(failure) && SCAN.keptVenues(session.person_id).length ? "inspector" : "admin";
+      });
     });
   }
 

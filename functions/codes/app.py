@@ -1,13 +1,14 @@
 """The codes API function: routes from healthcode.routes.codes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode import api, shedding
 from healthcode.routes import codes
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
 metrics = Metrics()
 app = api.create_app()
+app.use(middlewares=[shedding.shed_load])  # 429/503 with Retry-After, not a timeout, under overload
 app.include_router(codes.router)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import os
 import threading
 import time
 import uuid
@@ -184,6 +185,13 @@ class TemplateGateway(Chalice):
         self.responses = gateway_responses
         self.local_routes = local_routes
         self.buckets = TokenBuckets()
+        # LOCAL_MAX_WAITING=N: a function with N requests already at it (running or waiting) answers THROTTLED (429) at once, as
+        # API Gateway's throttle and Lambda's concurrency limit do, instead of queueing without bound (the local
+        # stack runs each function one event at a time). Unset: no limit (tests rely on queueing).
+        limit = os.environ.get("LOCAL_MAX_WAITING", "").strip()
+        self.max_waiting = int(limit) if limit else None
+        self.waiting: dict[str, int] = {}
+        self.waiting_lock = threading.Lock()
         # A Lambda container handles one event at a time; the local stack runs every function in one process, in
         # the gateway's threads. Powertools keeps the request being resolved in state that assumes the former: the
         # event in class attributes shared by every resolver (made per thread by load_function) and the
@@ -210,8 +218,10 @@ class TemplateGateway(Chalice):
             body = json.dumps({"message": message})
         body = render_gateway_template(body, message)
         status = int(spec.get("StatusCode", default_status))
-        return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "multiValueHeaders": {},
-                "body": body}
+        headers = {"Content-Type": "application/json"}
+        for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items():
+            headers[name] = str(value).strip("'")  # a static value is quoted, as API Gateway writes it
+        return {"statusCode": status, "headers": headers, "multiValueHeaders": {}, "body": body}
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         resource = event["requestContext"]["resourcePath"]
@@ -245,6 +255,11 @@ class TemplateGateway(Chalice):
             if route.throttle and not self.buckets.take((api_key, resource, method), *route.throttle):
                 return self.gateway_response("THROTTLED", 429, "Too Many Requests")
         function = self.functions[route.function]
+        if self.max_waiting is not None:
+            with self.waiting_lock:
+                if self.waiting.get(route.function, 0) >= self.max_waiting:
+                    return self.gateway_response("THROTTLED", 429, "Too Many Requests")
+                self.waiting[route.function] = self.waiting.get(route.function, 0) + 1
         try:
             return to_chalice_response(function.invoke(event))
         except Exception:  # noqa: BLE001 - a crashed Lambda is a 502 at the gateway
@@ -252,6 +267,10 @@ class TemplateGateway(Chalice):
 
             logging.getLogger("infra.local").exception("function %s failed", route.function)
             return self.gateway_response("DEFAULT_5XX", 502, "Internal server error")
+        finally:
+            if self.max_waiting is not None:
+                with self.waiting_lock:
+                    self.waiting[route.function] -= 1
 
 
 def static_route(web_root: Path = WEB_ROOT) -> LocalRoute:

@@ -88,7 +88,7 @@ def camera_page(browser: Any, base_url: str, directory: Path, shown: str) -> Ite
         f"--use-file-for-fake-video-capture={video}"])
     try:
         context = camera.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                     locale="zh-CN", timezone_id="Asia/Shanghai")
+                                     locale="zh-CN", timezone_id="Asia/Shanghai", service_workers="block")
         context.grant_permissions(["camera"], origin=base_url.rstrip("/"))
         guard = PageGuard(base_url)
         yield guard.open(context)

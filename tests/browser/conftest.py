@@ -77,8 +77,11 @@ class PageGuard:
 def page(browser: Any, stack: Any) -> Iterator[Any]:
     """A phone-sized page, in Chinese on Beijing time, that may load nothing but the stack itself (no CDN, no outside
     calls) and raises no page errors; confirmation dialogs are accepted."""
+    # Service workers blocked: Playwright's routes do not see what a worker fetches (web/sw.js serves the shell);
+    # the offline tests (test_offline_*.py) open contexts of their own that allow them.
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai")
+                                  has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  service_workers="block")
     guard = PageGuard(stack.base_url)
     opened = guard.open(context)
     opened.on("dialog", lambda dialog: dialog.accept())

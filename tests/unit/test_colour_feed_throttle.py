@@ -90,6 +90,7 @@ def test_the_throttled_answer_is_the_templates_gateway_response():
     answer = gateway(_request("key-1"), None)
     assert answer["statusCode"] == 429
     assert '"TOO_MANY_REQUESTS"' in answer["body"]
+    assert answer["headers"]["Retry-After"] == "5"  # the phone's page waits at least this long (issue 13)
 
 
 def test_the_function_sees_the_api_key_in_the_identity():
