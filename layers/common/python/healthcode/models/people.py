@@ -43,7 +43,7 @@ class ByIdHash(GlobalSecondaryIndex):
 # The person's attributes in `by_document`: the colour and its reasons (with their since/until, which `as_of` reads),
 # the masked name shown to the device, the kind (code type), gender and birth date (the check's statistics).
 # A write amplification: a people write that changes one of these (a colour change, a creation) writes the index
-# item too, one write unit for an index item under 1 KB; writes of other attributes (phone, review, version) do not.
+# item too, one write unit for an index item under 1 KB; writes of other attributes only (phone, review) do not.
 DEVICE_ANSWER = ["color", "reasons", "name_masked", "kind", "gender", "birth_date"]
 
 
