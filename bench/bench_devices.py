@@ -81,6 +81,7 @@ def run() -> list[dict[str, Any]]:
             answer, seen = send(body, f"bench-{label.replace(' ', '-')}")
             assert answer["statusCode"] == 201, answer
             own, idempotency, note = _summary(seen)
+            assert own <= 3, (label, note)  # issue 14: device key, person, check (an ID card's person by one Query)
             rows.append({"name": f"device check, {label}: DynamoDB calls beyond the idempotency record", "value": own,
                          "unit": "calls", "target": "<= 3 (device key, person, check)",
                          "note": f"{note} (authorizer's device key included; check + audit entry in one "

@@ -289,6 +289,79 @@ def test_an_id_card_no_one_knows_is_unknown_stop_and_nothing_is_stored(lambdas, 
     assert find_by_document(parse_document("ID_CARD", number)) is None  # no person created on a reader's word
 
 
+def _dynamodb_calls(monkeypatch):
+    """(operation, table, index) of every DynamoDB call from now on, the idempotency record's left out."""
+    from botocore.client import BaseClient
+    from healthcode.config import get_config
+
+    calls = []
+    original = BaseClient._make_api_call
+
+    def spy(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            tables = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {})))
+            if tables != get_config().idempotency_table:
+                calls.append((operation, tables, params.get("IndexName")))
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", spy)
+    return calls
+
+
+@pytest.mark.parametrize("source", ["qr", "id_card"])
+def test_a_device_check_costs_at_most_three_dynamodb_calls_beyond_the_idempotency_record(lambdas, device,
+                                                                                          monkeypatch, source):
+    """Issue 14's number: device key, person, check - for an ID card too: the person and their status come from
+    one Query of `by_document` by the number's keyed hash, not from the marker and then the person."""
+    from healthcode.config import get_config
+
+    person, number = _resident_with_card(lambdas)
+    body = _body(code_of(lambdas, person)) if source == "qr" else _body(id_card={"id_number": number,
+                                                                                 "name": "李阿婆"})
+    calls = _dynamodb_calls(monkeypatch)
+    status, answer = device_check(lambdas, device["device_key"], body)
+    assert status == 201 and answer["recorded"] is True and answer["name_masked"] == "李*婆", answer
+    cfg = get_config()
+    person_read = (("GetItem", cfg.people_table, None) if source == "qr" else
+                   ("Query", cfg.people_table, "by_document"))
+    assert calls == [("GetItem", cfg.auth_table, None), person_read,
+                     ("BatchWriteItem", ",".join(sorted((cfg.audit_table, cfg.checks_table))), None)]
+
+
+def test_an_id_card_is_answered_from_the_colour_as_it_is_now(lambdas, device):
+    """No copy of the status to go stale: a colour change shows in the next ID-card answer."""
+    from healthcode.models import Person
+
+    person, number = _resident_with_card(lambdas, "陈伯", 1950)
+    card = {"id_number": number, "name": "陈伯"}
+    assert device_check(lambdas, device["device_key"], _body(id_card=card))[1]["color"] == "GREEN"
+    Person.get(person).update(actions=[
+        Person.color.set("RED"), Person.reasons.set([{"code": "CONFIRMED", "since": _iso(_now() - timedelta(hours=1))}])])
+    status, answer = device_check(lambdas, device["device_key"], _body(id_card=card))
+    assert status == 201 and (answer["decision"], answer["color"]) == ("STOP", "RED")
+    assert [r["code"] for r in answer["reasons"]] == ["CONFIRMED"]
+    [_, red] = sorted(_checks(device["place_id"]), key=lambda c: c.sk)
+    assert red.color == "RED" and red.details["reasons"] == ["CONFIRMED"]
+
+
+def test_the_document_index_holds_no_personal_data_but_the_masked_name(lambdas):
+    """What one Query of `by_document` returns: the keys (person id, keyed hash) and the status fields, never an
+    encrypted identifier, a phone or a name in clear."""
+    import boto3
+    from healthcode.config import get_config
+    from healthcode.models import Person
+    from healthcode.models.people import DEVICE_ANSWER
+
+    person, _ = _resident_with_card(lambdas, "周婆婆", 1945)
+    hashed = Person.get(person, consistent_read=True).id_hash
+    [item] = boto3.client("dynamodb", region_name="us-east-1").query(TableName=get_config().people_table, IndexName="by_document",
+                                      KeyConditionExpression="id_hash = :h",
+                                      ExpressionAttributeValues={":h": {"S": hashed}})["Items"]
+    assert set(item) <= {"person_id", "id_hash", *DEVICE_ANSWER}
+    assert item["person_id"]["S"] == person and item["name_masked"]["S"] == "周*婆"
+    assert "周婆婆" not in json.dumps(item, ensure_ascii=False) and "13912345678" not in json.dumps(item)
+
+
 def test_a_retry_with_the_same_key_is_answered_once_and_stored_once(lambdas, device):
     body = _body(code_of(lambdas, new_person(lambdas)))
     first = device_check(lambdas, device["device_key"], body, "same-key-1")

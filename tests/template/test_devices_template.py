@@ -37,3 +37,17 @@ def test_the_device_routes_are_served_by_the_devices_function_behind_the_authori
     routes = {(e["Properties"]["Path"], e["Properties"]["Method"]) for e in events if e["Type"] == "Api"}
     assert routes == DEVICE_ROUTES
     assert all((e["Properties"].get("Auth") or {}).get("Authorizer") != "NONE" for e in events)
+
+
+def test_the_people_index_of_id_card_reads_projects_the_model_s_status_fields_and_no_personal_data():
+    # GIVEN the people table's by_document index (a device's ID-card read: one Query answers with the status)
+    from healthcode.models.people import DEVICE_ANSWER, Person
+
+    people = resources_of(load_template(), "AWS::DynamoDB::Table")["PeopleTable"]["Properties"]
+    index = next(g for g in people["GlobalSecondaryIndexes"] if g["IndexName"] == "by_document")
+    # THEN it is keyed by the document's keyed hash and projects exactly what the model declares
+    assert index["KeySchema"] == [{"AttributeName": "id_hash", "KeyType": "HASH"}]
+    assert index["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": DEVICE_ANSWER}
+    assert Person.by_document.Meta.projection.non_key_attributes == DEVICE_ANSWER
+    # AND nothing encrypted, no phone, no other identifier rides along (the masked name is what a device shows)
+    assert not [a for a in DEVICE_ANSWER if a.endswith(("_enc", "_hash")) or "phone" in a or a.startswith("id_")]

@@ -25,8 +25,11 @@ cut off from Friday evening to Monday morning (a weekend, the usual long outage 
 room to spare; older readings no longer help anyone trace today's contacts, and a device whose clock is days off
 should be noticed, not trusted. A measurement more than 2 minutes in the future (clock skew allowed) is refused.
 
-An ID card of a person the system does not know: the number is looked up by its keyed hash (the same marker a
-login or a feed writes, `person#<hmac>`), never stored. Feeds create the person of every document they carry,
+An ID card: the number is looked up by its keyed hash, never stored, in the people's GSI `by_document` (keyed by
+that hash, projecting only the status, masked name, kind, gender and birth date): one Query finds the person with
+their current status, where going through the document's marker (`person#<hmac>`) would take a second read.
+The index is current without any copy to keep in step (eventually consistent, like the person read of a code).
+An ID card of a person the system does not know: feeds create the person of every document they carry,
 so a person with fed facts (a test result, a quarantine) is known before ever logging in, and is answered from
 those facts. A number with no person at all is answered `color: UNKNOWN`, decision STOP (the gate cannot say
 the visitor is green; a person at the gate looks at their paper proof or registers them), and nothing is stored
@@ -55,7 +58,7 @@ from .errors import Conflict, Forbidden, InvalidIdNumber, NotFound, ServiceUnava
 from .idempotency import Idempotent
 from .idnumbers import parse_document
 from .models import AuthItem, Check, Person, Place, Relation
-from .people import marker_key
+from .people import id_hash, status_by_document
 from .reasons import describe
 from .status import as_of
 from .tokens import PERSON_CODES, get_keyring
@@ -185,13 +188,13 @@ def parse_temperature(value: float | str | Decimal) -> Decimal:
 
 
 def id_card_lookup(id_number: str) -> str:
-    """The ID number's lookup marker (keyed hash), or 400 naming id_card.id_number; the number itself goes no
-    further than this function."""
+    """The ID number's keyed hash (the key of the people's `by_document`), or 400 naming id_card.id_number; the
+    number itself goes no further than this function."""
     try:
         document = parse_document("ID_CARD", id_number)
     except InvalidIdNumber as error:
         raise InvalidIdNumber(error.message, error.message_zh, field="id_card.id_number") from None
-    return marker_key(document)
+    return id_hash(document)
 
 
 def _check_id(device_id: str, idempotency_key: str, measured: datetime) -> str:
@@ -242,11 +245,10 @@ def _record(request: dict[str, Any]) -> dict[str, Any]:
         person = check_holder(claims, found)
         code_type, source = claims.type.value, "QR"
     else:
-        try:
-            marker = AuthItem.get(request["id_lookup"], consistent_read=True)  # the document's marker
-            person = Person.get(str(marker.value))  # DynamoDB call: the person
-        except DoesNotExist:
+        by_card = status_by_document(request["id_lookup"])  # DynamoDB call: the person, by the number's hash
+        if by_card is None:
             return _unknown(temperature)
+        person = by_card
         code_type, source = code_type_for(person).value, "ID_CARD"
     shown = as_of(person.color, person.reasons, clock.now())
     check_id = _check_id(device_id, request["idempotency_key"], measured)

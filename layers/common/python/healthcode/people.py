@@ -38,8 +38,20 @@ def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN"
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def id_hash(document: IdDocument) -> str:
+    """The document's keyed hash: the people item's `id_hash` (GSI `by_document`) and its marker's key."""
+    return pii.lookup_hash("id", document.key)
+
+
 def marker_key(document: IdDocument) -> str:
-    return f"person#{pii.lookup_hash('id', document.key)}"
+    return f"person#{id_hash(document)}"
+
+
+def status_by_document(hashed: str) -> Person | None:
+    """The person holding the document of this keyed hash, with only what `by_document` projects (the colour and
+    its reasons, the masked name, kind, gender, birth date): ONE Query, eventually consistent. Read-only: the
+    partial item must never be saved."""
+    return next(iter(Person.by_document.query(hashed, limit=1)), None)
 
 
 def find_by_document(document: IdDocument) -> Person | None:
@@ -67,7 +79,7 @@ def build(new: NewPerson) -> Person:
         person_id=str(ULID()),
         kind=new.kind,
         id_type=doc.id_type.value,
-        id_hash=pii.lookup_hash("id", doc.key),
+        id_hash=id_hash(doc),
         id_enc=pii.encrypt(doc.number),
         id_masked=pii.mask_id(doc.number),
         issue_count=doc.issue_count,

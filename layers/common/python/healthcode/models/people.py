@@ -3,7 +3,15 @@
 Access patterns:
 - get by person_id (every code display, scan, recompute);
 - find by document: GetItem on the identity marker in the auth table (`person#<id_hash>`), whose
-  conditional put also keeps one person per document; GSI `by_id_hash` for back-office lookups;
+  conditional put also keeps one person per document (a login, a feed, a family member);
+- a scanner device's ID-card read (issue 14): GSI `by_document` (id_hash), projecting only what the device's answer
+  and the check it records need (DEVICE_ANSWER), so ONE Query answers with the person's current status and no
+  second read is needed. The index is kept current by DynamoDB itself - no copy of the status anywhere that could
+  go stale - and, like any GSI, is eventually consistent (a change shows there within about a second). It holds
+  no encrypted field, no phone and no identifier but the keyed hash and the person id; people items are created
+  with their marker in one transaction, so a hash has at most one person;
+- GSI `by_id_hash` (KEYS_ONLY): queried by nothing any more, superseded by `by_document` (same key); to be
+  dropped by a later deploy (CloudFormation creates or deletes one GSI per table per stack update);
 - find by phone: GSI `by_phone_hash` (inbound re-login, PC admin login);
 - people whose status must be re-evaluated: sparse GSI `by_next_review` (review_shard, next_review_at),
   present only while a time-bound reason (quarantine, contact) is running.
@@ -18,7 +26,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from .base import table_meta
@@ -28,6 +36,21 @@ class ByIdHash(GlobalSecondaryIndex):
     class Meta:
         index_name = "by_id_hash"
         projection = KeysOnlyProjection()
+
+    id_hash = UnicodeAttribute(hash_key=True)
+
+
+# The person's attributes in `by_document`: the colour and its reasons (with their since/until, which `as_of` reads),
+# the masked name shown to the device, the kind (code type), gender and birth date (the check's statistics).
+# A write amplification: a people write that changes one of these (a colour change, a creation) writes the index
+# item too, one write unit for an index item under 1 KB; writes of other attributes only (phone, review) do not.
+DEVICE_ANSWER = ["color", "reasons", "name_masked", "kind", "gender", "birth_date"]
+
+
+class ByDocument(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_document"
+        projection = IncludeProjection(DEVICE_ANSWER)
 
     id_hash = UnicodeAttribute(hash_key=True)
 
@@ -78,5 +101,6 @@ class Person(Model):
     version = VersionAttribute()
 
     by_id_hash = ByIdHash()
+    by_document = ByDocument()
     by_phone_hash = ByPhoneHash()
     by_next_review = ByNextReview()
