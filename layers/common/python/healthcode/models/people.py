@@ -10,8 +10,6 @@ Access patterns:
   go stale - and, like any GSI, is eventually consistent (a change shows there within about a second). It holds
   no encrypted field, no phone and no identifier but the keyed hash and the person id; people items are created
   with their marker in one transaction, so a hash has at most one person;
-- GSI `by_id_hash` (KEYS_ONLY): queried by nothing any more, superseded by `by_document` (same key); to be
-  dropped by a later deploy (CloudFormation creates or deletes one GSI per table per stack update);
 - find by phone: GSI `by_phone_hash` (inbound re-login, PC admin login);
 - people whose status must be re-evaluated: sparse GSI `by_next_review` (review_shard, next_review_at),
   present only while a time-bound reason (quarantine, contact) is running.
@@ -30,15 +28,6 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyPr
 from pynamodb.models import Model
 
 from .base import table_meta
-
-
-class ByIdHash(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_id_hash"
-        projection = KeysOnlyProjection()
-
-    id_hash = UnicodeAttribute(hash_key=True)
-
 
 # The person's attributes in `by_document`: the colour and its reasons (with their since/until, which `as_of` reads),
 # the masked name shown to the device, the kind (code type), gender and birth date (the check's statistics).
@@ -100,7 +89,6 @@ class Person(Model):
     created_at = UnicodeAttribute()
     version = VersionAttribute()
 
-    by_id_hash = ByIdHash()
     by_document = ByDocument()
     by_phone_hash = ByPhoneHash()
     by_next_review = ByNextReview()
