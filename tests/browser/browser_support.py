@@ -1,15 +1,20 @@
-"""What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in."""
+"""What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in, a red
+resident, a venue, the inbound page's application."""
 
 from __future__ import annotations
 
 import contextlib
 import random
+import time
+import uuid
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from healthcode.clock import SHANGHAI
 
 from infra.local.demo import id_number
 
@@ -54,6 +59,54 @@ def api_login(stack: Any, identity: Mapping[str, str], phone: str | None = None)
     answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json=body)
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+def drain(stack: Any) -> None:
+    """Deliver what the local stack's streams hold, now."""
+    assert requests.post(f"{stack.base_url}/v1/dev/streams/drain", timeout=60).json()["failures"] == []
+
+
+def red_resident(stack: Any, name: str, born: str = "1988", phone: str | None = None,
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+    """A fresh resident whose positive nucleic-acid test came through the partner feed: (identity, headers)."""
+    person = fresh_identity(name, born)
+    tested = (datetime.now(SHANGHAI) - timedelta(days=15)).isoformat(timespec="seconds")
+    record = {"event_id": f"browser-{uuid.uuid4().hex}", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
+              "occurred_at": tested, "details": {"institution": "广州市第八人民医院"},
+              "person": {"id_type": "ID_CARD", "id_number": person["id_number"], "name": person["name"]}}
+    for _ in range(20):  # the feed's burst may be spent by another test of this session
+        answer = requests.post(f"{stack.base_url}/v1/feeds/health-events", json=[record], timeout=30,
+                               headers={"x-api-key": stack.feed_api_key})
+        if answer.status_code != 429:
+            break
+        time.sleep(0.5)
+    assert answer.status_code == 200, answer.text
+    headers = api_login(stack, person, phone)
+    drain(stack)
+    assert requests.get(f"{stack.base_url}/v1/me/code", headers=headers, timeout=10).json()["color"] == "RED"
+    return person, headers
+
+
+def create_venue(stack: Any, headers: Mapping[str, str], name: str) -> dict[str, Any]:
+    """A new office venue in Tianhe created over the API by the person of `headers`."""
+    created = requests.post(f"{stack.base_url}/v1/venues", headers=dict(headers), timeout=10, json={
+        "region_code": "440106001", "address": "天河北路9号", "type": "OFFICE", "name": name,
+        "phone": "+8613800138000"})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def fill_inbound_apply(page: Any, who: Mapping[str, Any], phone: str, name: str | None = None) -> None:
+    """Apply on the inbound page as the traveller `who` (a demo entry record), under `name` if given."""
+    page.fill("#apply-name", who["name"] if name is None else name)
+    page.select_option("#apply-country", who["country"])
+    page.select_option("#apply-doc-type", who["doc_type"])
+    page.fill("#apply-doc-number", who["doc_number"])
+    if who.get("issue_count"):
+        page.fill("#apply-issue-count", who["issue_count"])
+    page.select_option("#apply-dial", "CN")
+    page.fill("#apply-phone", phone)
+    page.click("#apply-submit")
 
 
 def fake_camera_video(path: Path, text: str) -> Path:

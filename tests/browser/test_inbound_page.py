@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, expect
+from browser_support import SLOW_MS, expect, fill_inbound_apply
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,6 @@ def open_page(page: Any, stack: Any, query: str = "") -> None:
     page.wait_for_selector("html[data-ready=true]")
 
 
-def fill_apply(page: Any, who: dict[str, Any], name: str, phone: str) -> None:
-    page.fill("#apply-name", name)
-    page.select_option("#apply-country", who["country"])
-    page.select_option("#apply-doc-type", who["doc_type"])
-    page.fill("#apply-doc-number", who["doc_number"])
-    if who.get("issue_count"):
-        page.fill("#apply-issue-count", who["issue_count"])
-    page.select_option("#apply-dial", "CN")
-    page.fill("#apply-phone", phone)
-    page.click("#apply-submit")
-
-
 def without_companion(stack: Any, traveller: dict[str, Any], companion: dict[str, Any]) -> None:
     """Start from a traveller without this companion, whatever another test on this stack added."""
     applied = requests.post(f"{stack.base_url}/v1/inbound/apply", timeout=TIMEOUT, json={
@@ -67,7 +55,7 @@ def test_traveller_applies_adds_a_companion_and_switches_in_both_languages(
     expect(page.locator("#apply-heading")).to_have_text("基本信息")
 
     # WHEN John applies, typing his name in lower case with the given names first
-    fill_apply(page, john, "john paul smith", new_phone())
+    fill_inbound_apply(page, john, new_phone(), "john paul smith")
 
     # THEN his green inbound code is drawn, and the SMS link is announced
     page.wait_for_selector("#code-qr[data-qr]", timeout=SLOW_MS)
@@ -130,7 +118,7 @@ def test_a_wrong_name_shows_the_guides_message_in_the_chosen_language(page, stac
     expect(page.locator("#apply-heading")).to_have_text("Basic information")
 
     # WHEN a name that is not on the passport is typed
-    fill_apply(page, travellers["john"], "JOHN SMITH PAUL", new_phone())
+    fill_inbound_apply(page, travellers["john"], new_phone(), "JOHN SMITH PAUL")
 
     # THEN the server's English message shows under the name, with the FAQ's tips
     expect(page.locator("#apply-error-name")).to_have_text("Full name unmatched with passport information(1590640002)",

@@ -6,46 +6,20 @@ role from a pasted list of table 4-1 and the listed doctor then finds the page."
 from __future__ import annotations
 
 import random
-import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, api_login, camera_page, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, camera_page, drain, expect, fresh_identity, log_in, red_resident
 from healthcode.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
 
 
-def _drain(stack: Any) -> None:
-    assert requests.post(f"{stack.base_url}/v1/dev/streams/drain", timeout=60).json()["failures"] == []
-
-
 def _code(stack: Any, headers: dict[str, str]) -> dict[str, Any]:
     return requests.get(f"{stack.base_url}/v1/me/code", headers=headers, timeout=10).json()
-
-
-def _red_resident(stack: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """A fresh resident whose positive nucleic-acid test came through the partner feed: (identity, headers)."""
-    person = fresh_identity("邓观察", "1991")
-    tested = (datetime.now(SHANGHAI) - timedelta(days=15)).isoformat(timespec="seconds")
-    record = {"event_id": f"browser-{uuid.uuid4().hex}", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
-              "occurred_at": tested, "details": {"institution": "广州市第八人民医院"},
-              "person": {"id_type": "ID_CARD", "id_number": person["id_number"], "name": person["name"]}}
-    for _ in range(20):  # the feed's burst may be spent by another test of this session
-        answer = requests.post(f"{stack.base_url}/v1/feeds/health-events", json=[record], timeout=30,
-                               headers={"x-api-key": stack.feed_api_key})
-        if answer.status_code != 429:
-            break
-        time.sleep(0.5)
-    assert answer.status_code == 200, answer.text
-    headers = api_login(stack, person)
-    _drain(stack)
-    assert _code(stack, headers)["color"] == "RED"
-    return person, headers
 
 
 def _demo(stack: Any, role: str) -> dict[str, str]:
@@ -76,7 +50,7 @@ def test_a_resident_without_the_medical_role_is_refused(page: Any, stack: Any) -
 
 def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: Any,
                                                             screenshot: Callable[[str], None]) -> None:
-    person, resident = _red_resident(stack)
+    person, resident = red_resident(stack, "邓观察", "1991")
     qr = _code(stack, resident)["qr"]
     doctor = _demo(stack, "medical")
 
@@ -130,7 +104,7 @@ def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: An
     screenshot("medical_notice.png")
 
     # THEN, once the stream has folded the notice, the resident's code is green
-    _drain(stack)
+    drain(stack)
     shown = _code(stack, resident)
     assert shown["color"] == "GREEN" and shown["reasons"] == []
 
@@ -176,7 +150,7 @@ def test_a_system_admin_grants_the_role_and_the_listed_doctor_finds_the_page(pag
 
 
 def test_the_doctor_scans_with_the_phone_camera_or_a_scanner_gun(browser: Any, stack: Any, tmp_path: Any) -> None:
-    person, resident = _red_resident(stack)
+    person, resident = red_resident(stack, "邓观察", "1991")
     qr = _code(stack, resident)["qr"]
     base = stack.base_url.rstrip("/")
 

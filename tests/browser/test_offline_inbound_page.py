@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 import pytest
-from browser_support import SLOW_MS, expect
+from browser_support import SLOW_MS, expect, fill_inbound_apply
 
 pytestmark = pytest.mark.browser
 
@@ -20,15 +20,7 @@ def test_the_inbound_page_shows_the_last_code_offline_in_both_languages(page: An
     who = inbound[-1]
     page.goto(f"{stack.base_url.rstrip('/')}/inbound.html")
     page.wait_for_selector("html[data-ready=true]")
-    page.fill("#apply-name", who["name"])
-    page.select_option("#apply-country", who["country"])
-    page.select_option("#apply-doc-type", who["doc_type"])
-    page.fill("#apply-doc-number", who["doc_number"])
-    if who.get("issue_count"):
-        page.fill("#apply-issue-count", who["issue_count"])
-    page.select_option("#apply-dial", "CN")
-    page.fill("#apply-phone", f"137{random.randrange(10**8):08d}")
-    page.click("#apply-submit")
+    fill_inbound_apply(page, who, f"137{random.randrange(10**8):08d}")
     page.wait_for_selector("#code-qr[data-qr]", timeout=SLOW_MS)
     shown = page.get_attribute("#code-qr", "data-qr")
     # WHEN the code route cannot be reached and the page is reloaded
@@ -66,15 +58,7 @@ def test_the_installed_inbound_page_reloads_without_a_network_and_draws_the_last
         page.wait_for_selector("html[data-ready=true]")
         manifest = page.evaluate("fetch('inbound-manifest.json').then((r) => r.json())")
         assert manifest["start_url"] == "./inbound.html" and manifest["display"] == "standalone"
-        page.fill("#apply-name", who["name"])
-        page.select_option("#apply-country", who["country"])
-        page.select_option("#apply-doc-type", who["doc_type"])
-        page.fill("#apply-doc-number", who["doc_number"])
-        if who.get("issue_count"):
-            page.fill("#apply-issue-count", who["issue_count"])
-        page.select_option("#apply-dial", "CN")
-        page.fill("#apply-phone", f"137{random.randrange(10**8):08d}")
-        page.click("#apply-submit")
+        fill_inbound_apply(page, who, f"137{random.randrange(10**8):08d}")
         page.wait_for_selector("#code-qr[data-qr]", timeout=SLOW_MS)
         page.reload()  # now under the worker, with a fresh code
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=SLOW_MS)

@@ -8,17 +8,9 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, api_login, create_venue, expect, fresh_identity, log_in
 
 pytestmark = pytest.mark.browser
-
-
-def _venue(stack: Any, headers: dict[str, str], name: str) -> dict[str, Any]:
-    created = requests.post(f"{stack.base_url}/v1/venues", headers=headers, timeout=10, json={
-        "region_code": "440106001", "address": "天河北路9号", "type": "OFFICE", "name": name,
-        "phone": "+8613800138000"})
-    assert created.status_code == 201, created.text
-    return created.json()
 
 
 def _code(stack: Any, identity: dict[str, str]) -> str:
@@ -49,7 +41,7 @@ def test_chromium_verifies_ed25519_with_webcrypto(page: Any, stack: Any) -> None
 def test_checks_queued_offline_are_sent_on_reconnecting_and_counted_once(page: Any, stack: Any) -> None:
     admin, inspector = fresh_identity("冼管理"), fresh_identity("冼检测")
     admin_headers = api_login(stack, admin)
-    venue = _venue(stack, admin_headers, "冼家商场")
+    venue = create_venue(stack, admin_headers, "冼家商场")
     joined = requests.post(f"{stack.base_url}/v1/venues/join", headers=api_login(stack, inspector), timeout=10,
                            json={"join_code": venue["join_code"]})
     assert joined.status_code == 201, joined.text

@@ -6,17 +6,13 @@ the resident's quick check-in (a red code is told what to do)."""
 from __future__ import annotations
 
 import random
-import time
-import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from browser_support import camera_page
-from healthcode.clock import SHANGHAI
+from browser_support import camera_page, create_venue, drain, red_resident
 
 from infra.local.demo import id_number
 
@@ -65,47 +61,14 @@ def _pick_region(page: Any, form: str, city: str, county: str, township: str) ->
     page.select_option(f"[data-testid={form}-township]", township)
 
 
-def _venue(stack: Any, headers: dict[str, str], name: str) -> dict[str, Any]:
-    created = requests.post(f"{stack.base_url}/v1/venues", headers=headers, timeout=10, json={
-        "region_code": "440106001", "address": "天河北路9号", "type": "OFFICE", "name": name,
-        "phone": "+8613800138000"})
-    assert created.status_code == 201, created.text
-    return created.json()
-
-
 def _bind(stack: Any, headers: dict[str, str], venue: dict[str, Any]) -> None:
     joined = requests.post(f"{stack.base_url}/v1/venues/join", headers=headers, timeout=10,
                            json={"join_code": venue["join_code"]})
     assert joined.status_code == 201, joined.text
 
 
-def _drain(stack: Any) -> None:
-    assert requests.post(f"{stack.base_url}/v1/dev/streams/drain", timeout=60).json()["failures"] == []
-
-
 def _stats(stack: Any, headers: dict[str, str], place_id: str) -> dict[str, Any]:
     return requests.get(f"{stack.base_url}/v1/venues/{place_id}/stats", headers=headers, timeout=10).json()
-
-
-def _red_resident(stack: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """A fresh resident whose positive nucleic-acid test came through the partner feed: (identity, headers)."""
-    person = _identity("邓红码")
-    tested = (datetime.now(SHANGHAI) - timedelta(days=15)).isoformat(timespec="seconds")
-    record = {"event_id": f"venue-page-{uuid.uuid4().hex}", "kind": "NUCLEIC_ACID", "result": "POSITIVE",
-              "occurred_at": tested, "details": {"institution": "广州市第八人民医院"},
-              "person": {"id_type": "ID_CARD", "id_number": person["id_number"],
-                                                "name": person["name"]}}
-    for _ in range(20):  # the feed's burst may be spent by another test of this session
-        answer = requests.post(f"{stack.base_url}/v1/feeds/health-events", json=[record], timeout=30,
-                               headers={"x-api-key": stack.feed_api_key})
-        if answer.status_code != 429:
-            break
-        time.sleep(0.5)
-    assert answer.status_code == 200, answer.text
-    headers = _api_login(stack, person)
-    _drain(stack)
-    assert requests.get(f"{stack.base_url}/v1/me/code", headers=headers, timeout=10).json()["color"] == "RED"
-    return person, headers
 
 
 def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[[str], None]) -> None:
@@ -159,7 +122,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
     expect(page.locator("#check-phone")).to_have_text("137****5678")
     expect(page.locator("#check-color")).to_have_text("绿码")
     expect(page.locator("#check-declaration")).to_be_hidden()
-    _drain(stack)
+    drain(stack)
     assert _stats(stack, admin_headers, place_id)["checks_total"] == 0
 
     # WHEN the inspector looks at the health information THEN the latest declaration (none) is shown
@@ -196,7 +159,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
     expect(page.locator("#checkin-result")).to_be_hidden()
 
     # THEN, once the stream is folded, the admin's statistics count both, the fever and the inspector
-    _drain(stack)
+    drain(stack)
     page.click("[data-testid=tab-admin]")
     expect(page.locator("#my-venue")).to_be_visible(timeout=SLOW_MS)
     page.click("[data-testid=open-stats]")
@@ -225,7 +188,7 @@ def test_the_successor_logs_in_first_and_accepts_the_named_venue(page: Any, stac
     admin, successor = _identity("卢管理"), _identity("韩接任")
     admin_headers = _api_login(stack, admin)
     _api_login(stack, successor)  # registered: the successor has logged in once
-    venue = _venue(stack, admin_headers, "体育东饭堂")
+    venue = create_venue(stack, admin_headers, "体育东饭堂")
 
     # GIVEN the admin offers the role in 成员管理 and copies the link
     _log_in(page, stack, admin)
@@ -295,7 +258,7 @@ def test_double_clicks_record_one_check_and_create_one_venue(page: Any, stack: A
     page.dblclick("[data-testid=check-fever]")
     expect(page.locator("#check-done")).to_contain_text("体温发热", timeout=SLOW_MS)
     expect(page.locator("#inspector-today")).to_have_text("1")
-    _drain(stack)
+    drain(stack)
     assert _stats(stack, admin_headers, venue["place_id"])["checks_total"] == 1
     assert len(set(keys)) == 1 and keys[0]  # whatever was sent went under one key
 
@@ -303,7 +266,7 @@ def test_double_clicks_record_one_check_and_create_one_venue(page: Any, stack: A
 def test_an_inspector_opening_public_venues_lands_on_checking(page: Any, stack: Any) -> None:
     base = stack.base_url.rstrip("/")
     admin, inspector = _identity("甘管理"), _identity("甘检测")
-    venue = _venue(stack, _api_login(stack, admin), "甘家超市")
+    venue = create_venue(stack, _api_login(stack, admin), "甘家超市")
     _bind(stack, _api_login(stack, inspector), venue)
 
     # GIVEN an inspector (no venue of their own) WHEN they open 公共场所 THEN they land on the checking screen
@@ -319,10 +282,10 @@ def test_an_inspector_opening_public_venues_lands_on_checking(page: Any, stack: 
 def test_a_red_code_check_in_shows_the_guidance(page: Any, stack: Any, screenshot: Callable[[str], None]) -> None:
     base = stack.base_url.rstrip("/")
     admin_headers = _api_login(stack, _identity("马管理"))
-    venue = _venue(stack, admin_headers, "马家茶楼")
+    venue = create_venue(stack, admin_headers, "马家茶楼")
     quick_qr = requests.get(f"{base}/v1/venues/{venue['place_id']}/quick-code", headers=admin_headers,
                             timeout=10).json()["qr"]
-    red, _ = _red_resident(stack)
+    red, _ = red_resident(stack, "邓红码", "1989", "+8613712345678")
 
     # GIVEN a resident with a red code WHEN they check in with the venue's 葵花码
     _log_in(page, stack, red)
@@ -342,7 +305,7 @@ def test_the_inspector_scans_with_the_phone_camera(browser: Any, stack: Any, tmp
     base = stack.base_url.rstrip("/")
     admin, visitor = _identity("钱管理"), _identity("孙访客")
     admin_headers = _api_login(stack, admin)
-    venue = _venue(stack, admin_headers, "钱家餐厅")
+    venue = create_venue(stack, admin_headers, "钱家餐厅")
     _bind(stack, admin_headers, venue)
     visitor_qr = requests.get(f"{base}/v1/me/code", headers=_api_login(stack, visitor), timeout=10).json()["qr"]
 

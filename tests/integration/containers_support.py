@@ -5,35 +5,23 @@ The local gateway runs one event per function at a time, which hides read-then-w
 
 from __future__ import annotations
 
-import importlib.util
+import dataclasses
 import itertools
-import os
-import sys
 from typing import Any
 
-from infra.local.lambdas import LAYER_PATH, LoadedFunction, isolate_request_state, resolved_environment
-from infra.template import ROOT
+from infra.local.lambdas import LoadedFunction, load_function
 
 _loaded = itertools.count()
 
 
 def containers(aws: dict[str, Any], logical_id: str, count: int) -> list[LoadedFunction]:
-    """`count` containers of the function `logical_id`, each with the handler module loaded separately."""
+    """`count` containers of the function `logical_id`, each with the handler module loaded separately.
+
+    infra.local's loader names the module after the logical id, so each container loads under an id of its own
+    (the same environment: it is the function's) and is then handed the function's own spec."""
     spec, resolver = aws["specs"][logical_id], aws["resolver"]
-    if str(LAYER_PATH) not in sys.path:
-        sys.path.insert(0, str(LAYER_PATH))
-    isolate_request_state()
-    env = resolved_environment(spec, resolver)
-    os.environ.update(env)
-    module_name, _, attr = spec.handler.rpartition(".")
-    path = ROOT / spec.code_uri / f"{module_name.replace('.', '/')}.py"
     loaded = []
     for _ in range(count):
-        unique = f"yk_container_{spec.logical_id}_{next(_loaded)}"
-        module_spec = importlib.util.spec_from_file_location(unique, path)
-        assert module_spec and module_spec.loader
-        module = importlib.util.module_from_spec(module_spec)
-        sys.modules[unique] = module
-        module_spec.loader.exec_module(module)
-        loaded.append(LoadedFunction(spec, getattr(module, attr), env))
+        alone = load_function(dataclasses.replace(spec, logical_id=f"{logical_id}_container_{next(_loaded)}"), resolver)
+        loaded.append(LoadedFunction(spec, alone.handler, alone.environment))
     return loaded

@@ -26,26 +26,11 @@ from urllib.parse import unquote
 import pytest
 
 from infra.template import ROOT, load_template
+from tests.template.iam import TEMPLATES as TEMPLATE_ACTIONS
+from tests.template.iam import listed, named, sub_text
 
-# The actions of SAM's policy templates (aws-sam-translator's policy_templates.json) and the resources they name:
-# DynamoDB templates grant the table and its indexes, S3 templates the bucket and every object in it.
-TEMPLATE_ACTIONS = {
-    "DynamoDBReadPolicy": ("TableName", {"dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query",
-                                        "dynamodb:BatchGetItem", "dynamodb:DescribeTable"}),
-    "DynamoDBWritePolicy": ("TableName", {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}),
-    "DynamoDBCrudPolicy": ("TableName", {"dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem",
-                                        "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem",
-                                        "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem",
-                                        "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"}),
-    "S3ReadPolicy": ("BucketName", {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
-                                    "s3:GetLifecycleConfiguration"}),
-    "S3CrudPolicy": ("BucketName", {"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion",
-                                    "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration",
-                                    "s3:PutLifecycleConfiguration", "s3:DeleteObject"}),
-    "AWSSecretsManagerGetSecretValuePolicy": ("SecretArn", {"secretsmanager:GetSecretValue"}),
-    "KMSDecryptPolicy": ("KeyId", {"kms:Decrypt"}),
-    "SQSSendMessagePolicy": ("QueueName", {"sqs:SendMessage"}),
-}
+# The actions of SAM's policy templates; DynamoDB templates grant the table and its indexes, S3 templates the
+# bucket and every object in it.
 TEMPLATE_SUFFIXES = {"DynamoDB": ("", "/index/*"), "S3": ("?prefix=*", "/*")}
 DYNAMODB_SINGLE = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "DescribeTable"}
 TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
@@ -72,16 +57,11 @@ class Grant:
 
 def _logical(value: Any, resources: dict[str, Any]) -> str:
     """The logical id a Ref / GetAtt names, or the logical path a Sub of an ARN names ("CodeBucket/inbox/*")."""
-    if isinstance(value, dict) and "Ref" in value:
-        return value["Ref"]
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        target = value["Fn::GetAtt"]
-        return (target.split(".") if isinstance(target, str) else target)[0]
-    if isinstance(value, dict) and "Fn::Sub" in value:
-        text = value["Fn::Sub"] if isinstance(value["Fn::Sub"], str) else value["Fn::Sub"][0]
+    text = sub_text(value)
+    if text is not None:
         text = re.sub(r"^arn:\$\{AWS::Partition\}:s3:::", "", text)
         return re.sub(r"\$\{(\w+)(?:\.Arn)?\}", lambda m: m.group(1) if m.group(1) in resources else m.group(0), text)
-    return str(value)
+    return named(value) or str(value)
 
 
 def grants(template: dict[str, Any], function: str) -> list[Grant]:
@@ -92,9 +72,7 @@ def grants(template: dict[str, Any], function: str) -> list[Grant]:
         for name, args in policy.items():
             if name == "Statement":
                 for statement in args:
-                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-                    written = statement["Resource"] if isinstance(statement["Resource"], list) \
-                        else [statement["Resource"]]
+                    actions, written = listed(statement["Action"]), listed(statement["Resource"])
                     prefixes = statement.get("Condition", {}).get("StringLike", {}).get("s3:prefix")
                     for resource in written:
                         logical = "*" if resource == "*" else _logical(resource, resources)
@@ -648,38 +626,23 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
 def macau_service(monkeypatch):
     """provider("http" | "local"): MacauProvider as deployed with either value; `http` talks to a Macau health code
     service on loopback that issues a 12-hour code."""
-    import threading
     from datetime import timedelta
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from healthcode import clock, macau
+    from macau_support import macau_server
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server naming
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            until = clock.now().replace(microsecond=0) + timedelta(hours=12)
-            raw = json.dumps({"qr": "MO-HEALTH-CODE-LP", "valid_until": until.isoformat()}).encode()
-            self.send_response(201)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    monkeypatch.setenv("MACAU_PROVIDER_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        until = clock.now().replace(microsecond=0) + timedelta(hours=12)
+        return 201, {"qr": "MO-HEALTH-CODE-LP", "valid_until": until.isoformat()}
 
     def provider(name: str) -> None:
         monkeypatch.setenv("MACAU_PROVIDER", name)
         macau.get_macau_code_service.cache_clear()
 
-    yield provider
-    macau.get_macau_code_service.cache_clear()
-    server.shutdown()
-    server.server_close()
+    with macau_server(answer) as url:
+        monkeypatch.setenv("MACAU_PROVIDER_URL", url)
+        yield provider
+        macau.get_macau_code_service.cache_clear()
 
 
 def test_family_declarations_itinerary_and_macau_need_only_what_they_are_granted(run_as, lambdas, event, invoke,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from macau_support import macau_server
 
 DECLARATION = {"entry_port": "HENGQIN", "temperature_c": 36.5, "symptoms": [], "contact_with_case": False,
                "visited_risk_area": False, "returned_from_abroad": False, "confirmed": True}
@@ -21,29 +19,16 @@ def macau_service(monkeypatch: pytest.MonkeyPatch):
     seen: list[dict[str, Any]] = []
     reply: dict[str, Any] = {"status": 201, "body": {}}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server naming
-            seen.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
-            raw = json.dumps(reply["body"]).encode()
-            self.send_response(reply["status"])
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+    def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        seen.append(sent)
+        return reply["status"], reply["body"]
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    monkeypatch.setenv("MACAU_PROVIDER", "http")
-    monkeypatch.setenv("MACAU_PROVIDER_URL", f"http://127.0.0.1:{server.server_address[1]}")
-    macau.get_macau_code_service.cache_clear()
-    yield seen, reply
-    macau.get_macau_code_service.cache_clear()
-    server.shutdown()
-    server.server_close()
+    with macau_server(answer) as url:
+        monkeypatch.setenv("MACAU_PROVIDER", "http")
+        monkeypatch.setenv("MACAU_PROVIDER_URL", url)
+        macau.get_macau_code_service.cache_clear()
+        yield seen, reply
+        macau.get_macau_code_service.cache_clear()
 
 
 def apply(lambdas, event, invoke, person_id):

@@ -21,10 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from infra.cfn import TEMPLATE, load_template, references, sam_transform  # noqa: E402
-from infra.template import functions, gateway_responses  # noqa: E402
-
-REGION = "us-east-1"
+from infra.cfn import references  # noqa: E402
+from infra.template import functions, gateway_responses, resources_of  # noqa: E402
 
 #: Routes whose every accepted request sends an SMS (auth and itinerary codes, the inbound page link).
 SMS_ROUTES = {("/v1/auth/sms-code", "POST"), ("/v1/itinerary/sms-code", "POST"), ("/v1/inbound/apply", "POST")}
@@ -32,20 +30,6 @@ SMS_ROUTES = {("/v1/auth/sms-code", "POST"), ("/v1/itinerary/sms-code", "POST"),
 PERSONAL_TABLES = {"PeopleTable", "HealthEventsTable", "RelationsTable", "PlacesTable", "DeclarationsTable",
                    "ChecksTable", "AuditTable"}
 CODE_DISPLAY = ("/v1/me/code", "GET")
-
-
-@pytest.fixture(scope="module")
-def source() -> dict:
-    return load_template(TEMPLATE)
-
-
-@pytest.fixture(scope="module")
-def transformed(source: dict) -> dict:
-    return sam_transform(source, region=REGION)
-
-
-def _of_type(template: dict, rtype: str) -> dict[str, dict]:
-    return {name: res for name, res in template["Resources"].items() if res["Type"] == rtype}
 
 
 def _param(source: dict, value: Any) -> Any:
@@ -56,7 +40,7 @@ def _param(source: dict, value: Any) -> Any:
 
 
 def _api(source: dict) -> dict:
-    return next(iter(_of_type(source, "AWS::Serverless::Api").values()))["Properties"]
+    return next(iter(resources_of(source, "AWS::Serverless::Api").values()))["Properties"]
 
 
 def _method_setting(source: dict, path: str, method: str) -> dict:
@@ -71,14 +55,14 @@ def _method_setting(source: dict, path: str, method: str) -> dict:
 def test_tables_key_and_secret_survive_a_stack_delete_and_a_replacement(source: dict, transformed: dict):
     # GIVEN every table, the PII key and the app secret WHEN their policies are read, before and after SAM's transform
     # THEN a stack delete or a replacing edit leaves them in place, and a table refuses to be deleted at all
-    kept = (set(_of_type(source, "AWS::DynamoDB::Table")) | set(_of_type(source, "AWS::KMS::Key"))
-            | set(_of_type(source, "AWS::SecretsManager::Secret")))
+    kept = (set(resources_of(source, "AWS::DynamoDB::Table")) | set(resources_of(source, "AWS::KMS::Key"))
+            | set(resources_of(source, "AWS::SecretsManager::Secret")))
     assert {"PeopleTable", "AuditTable", "PiiKey", "AppSecret"} <= kept
     for template in (source, transformed):
         for name in kept:
             res = template["Resources"][name]
             assert (res.get("DeletionPolicy"), res.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
-    for name, table in _of_type(source, "AWS::DynamoDB::Table").items():
+    for name, table in resources_of(source, "AWS::DynamoDB::Table").items():
         assert table["Properties"].get("DeletionProtectionEnabled") is True, name
     assert source["Resources"]["PiiKey"]["Properties"]["PendingWindowInDays"] == 30
 
@@ -86,7 +70,7 @@ def test_tables_key_and_secret_survive_a_stack_delete_and_a_replacement(source: 
 def test_tables_with_personal_or_health_data_are_recoverable_to_a_point_in_time(source: dict):
     # GIVEN the tables WHEN their point-in-time recovery is read THEN every table with personal or health data has it,
     # and only tables whose every item expires (TTL: display log, auth, idempotency) go without
-    tables = {name: res["Properties"] for name, res in _of_type(source, "AWS::DynamoDB::Table").items()}
+    tables = {name: res["Properties"] for name, res in resources_of(source, "AWS::DynamoDB::Table").items()}
     pitr = {name for name, props in tables.items()
             if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled") is True}
     assert PERSONAL_TABLES <= pitr
@@ -105,7 +89,7 @@ def test_the_app_secret_value_is_never_in_the_template(source: dict):
 # --------------------------------------------------------------------------- see failures
 
 def _alarms(source: dict) -> dict[str, dict]:
-    return {name: res["Properties"] for name, res in _of_type(source, "AWS::CloudWatch::Alarm").items()}
+    return {name: res["Properties"] for name, res in resources_of(source, "AWS::CloudWatch::Alarm").items()}
 
 
 def _function_alarm(source: dict, function: str, metric: str) -> dict:
@@ -119,13 +103,13 @@ def test_every_alarm_notifies_the_alarm_topic(source: dict):
     # GIVEN the alarms WHEN their actions are read THEN each goes to the alarm topic, which CloudWatch can publish to
     # (not under the AWS-managed alias/aws/sns key, whose policy cannot grant CloudWatch)
     alarms = _alarms(source)
-    for topic in _of_type(source, "AWS::SNS::Topic").values():
+    for topic in resources_of(source, "AWS::SNS::Topic").values():
         assert topic["Properties"].get("KmsMasterKeyId") != "alias/aws/sns"
     assert alarms
-    topics = set(_of_type(source, "AWS::SNS::Topic"))
+    topics = set(resources_of(source, "AWS::SNS::Topic"))
     for name, alarm in alarms.items():
         assert alarm["AlarmActions"] and references(alarm["AlarmActions"]) <= topics, name
-    subscription = next(iter(_of_type(source, "AWS::SNS::Subscription").values()))
+    subscription = next(iter(resources_of(source, "AWS::SNS::Subscription").values()))
     assert subscription["Condition"] == "HasAlarmEmail"
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
 
@@ -184,7 +168,7 @@ def test_schedules_run_one_at_a_time_and_send_failures_to_a_destination(source: 
     # THEN each runs alone (reserved concurrency 1), a failed tick is recorded in a queue and not retried, and the
     # function's role may send to that queue (Lambda sends the record with it)
     configs = {next(iter(references(res["Properties"]["FunctionName"]))): res["Properties"]
-               for res in _of_type(transformed, "AWS::Lambda::EventInvokeConfig").values()}
+               for res in resources_of(transformed, "AWS::Lambda::EventInvokeConfig").values()}
     scheduled = {name for name, spec in functions(source).items() if spec.schedules}
     assert scheduled and set(configs) == scheduled
     for name in scheduled:
@@ -203,8 +187,8 @@ def test_schedules_run_one_at_a_time_and_send_failures_to_a_destination(source: 
 
 def test_every_function_logs_to_a_group_that_expires(source: dict):
     # GIVEN every function WHEN the log groups are read THEN /aws/lambda/<function> is declared with a retention
-    groups = {res["Properties"]["LogGroupName"]["Fn::Sub"]: res for res in _of_type(source, "AWS::Logs::LogGroup").values()}
-    for name in _of_type(source, "AWS::Serverless::Function"):
+    groups = {res["Properties"]["LogGroupName"]["Fn::Sub"]: res for res in resources_of(source, "AWS::Logs::LogGroup").values()}
+    for name in resources_of(source, "AWS::Serverless::Function"):
         group = groups.get(f"/aws/lambda/${{{name}}}")
         assert group is not None, name
         assert 1 <= int(_param(source, group["Properties"]["RetentionInDays"])) <= 90, name
@@ -214,16 +198,16 @@ def test_every_function_logs_to_a_group_that_expires(source: dict):
 def test_tracing_is_active_on_the_functions_and_the_api(source: dict, transformed: dict):
     assert source["Globals"]["Function"]["Tracing"] == "Active"
     assert _api(source)["TracingEnabled"] is True
-    for name, fn in _of_type(transformed, "AWS::Lambda::Function").items():
+    for name, fn in resources_of(transformed, "AWS::Lambda::Function").items():
         assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}, name
-    stage = next(iter(_of_type(transformed, "AWS::ApiGateway::Stage").values()))
+    stage = next(iter(resources_of(transformed, "AWS::ApiGateway::Stage").values()))
     assert stage["Properties"]["TracingEnabled"] is True
 
 
 def test_every_handler_is_traced_by_powertools_without_its_answer(source: dict):
     # GIVEN each function's app.py WHEN its handler's decorators are read THEN the Powertools Tracer captures it,
     # without the response (answers carry personal data); the layer pins the X-Ray SDK the Tracer needs
-    for name, res in _of_type(source, "AWS::Serverless::Function").items():
+    for name, res in resources_of(source, "AWS::Serverless::Function").items():
         tree = ast.parse((ROOT / res["Properties"]["CodeUri"] / "app.py").read_text())
         handler = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "lambda_handler")
         traced = [d for d in handler.decorator_list if "tracer.capture_lambda_handler" in ast.unparse(d)]
@@ -252,7 +236,7 @@ def test_the_stage_is_throttled_above_the_january_2022_peak(source: dict, transf
     default = _method_setting(source, "/*", "*")
     assert int(_param(source, default["ThrottlingRateLimit"])) >= 23_000
     assert int(_param(source, default["ThrottlingBurstLimit"])) >= 23_000
-    stage = next(iter(_of_type(transformed, "AWS::ApiGateway::Stage").values()))
+    stage = next(iter(resources_of(transformed, "AWS::ApiGateway::Stage").values()))
     assert stage["Properties"]["MethodSettings"] == _api(source)["MethodSettings"]
 
 

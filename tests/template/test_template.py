@@ -28,37 +28,21 @@ from infra.cfn import (  # noqa: E402
     TEMPLATE,
     code_locations,
     lint,
-    load_template,
     moto_adjustments,
     references,
     request_authorizers,
-    sam_transform,
 )
-from infra.template import authorizer_function  # noqa: E402
+from infra.template import authorizer_function, resources_of  # noqa: E402
 
-REGION = "us-east-1"
+REGION = "us-east-1"  # as in conftest.py
 STACK = "yuekang-template-check"
 
 
 # --------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def source() -> dict:
-    return load_template(TEMPLATE)
-
-
-@pytest.fixture(scope="module")
-def transformed(source: dict) -> dict:
-    return sam_transform(source, region=REGION)
-
-
-def _of_type(template: dict, rtype: str) -> dict[str, dict]:
-    return {name: res for name, res in template["Resources"].items() if res["Type"] == rtype}
-
-
-@pytest.fixture(scope="module")
 def source_tables(source: dict) -> dict[str, dict]:
-    tables = {name: res["Properties"] for name, res in _of_type(source, "AWS::DynamoDB::Table").items()}
+    tables = {name: res["Properties"] for name, res in resources_of(source, "AWS::DynamoDB::Table").items()}
     assert tables, "template.yaml declares no DynamoDB tables"
     return tables
 
@@ -127,8 +111,8 @@ def test_transform_removes_all_serverless_types(transformed: dict):
 
 
 def test_transform_has_the_rest_api(source: dict, transformed: dict):
-    apis = _of_type(source, "AWS::Serverless::Api")
-    rest_apis = _of_type(transformed, "AWS::ApiGateway::RestApi")
+    apis = resources_of(source, "AWS::Serverless::Api")
+    rest_apis = resources_of(transformed, "AWS::ApiGateway::RestApi")
     assert set(apis) <= set(rest_apis)
     for name, api in apis.items():
         body = rest_apis[name]["Properties"]["Body"]
@@ -139,15 +123,15 @@ def test_transform_has_the_rest_api(source: dict, transformed: dict):
         assert set(api["Properties"].get("GatewayResponses", {})) <= set(responses)
         stage = api["Properties"]["StageName"]
         assert any(r["Properties"].get("StageName") == stage
-                   for r in _of_type(transformed, "AWS::ApiGateway::Stage").values())
-        assert _of_type(transformed, "AWS::ApiGateway::Deployment")
+                   for r in resources_of(transformed, "AWS::ApiGateway::Stage").values())
+        assert resources_of(transformed, "AWS::ApiGateway::Deployment")
 
 
 def test_transform_has_a_lambda_function_per_function(source: dict, transformed: dict):
-    functions = _of_type(source, "AWS::Serverless::Function")
-    lambdas = _of_type(transformed, "AWS::Lambda::Function")
+    functions = resources_of(source, "AWS::Serverless::Function")
+    lambdas = resources_of(transformed, "AWS::Lambda::Function")
     assert functions and set(functions) == set(lambdas)
-    layers = set(_of_type(transformed, "AWS::Lambda::LayerVersion"))
+    layers = set(resources_of(transformed, "AWS::Lambda::LayerVersion"))
     fn_globals = source.get("Globals", {}).get("Function", {})
     for name, fn in lambdas.items():
         props = fn["Properties"]
@@ -163,17 +147,17 @@ def test_transform_has_a_lambda_function_per_function(source: dict, transformed:
 
 def test_transform_routes_match_the_events(source: dict, transformed: dict):
     expected = set()
-    for fn in _of_type(source, "AWS::Serverless::Function").values():
+    for fn in resources_of(source, "AWS::Serverless::Function").values():
         for event in fn["Properties"].get("Events", {}).values():
             if event["Type"] == "Api":
                 expected.add((event["Properties"]["Path"], event["Properties"]["Method"].lower()))
-    body = next(iter(_of_type(transformed, "AWS::ApiGateway::RestApi").values()))["Properties"]["Body"]
+    body = next(iter(resources_of(transformed, "AWS::ApiGateway::RestApi").values()))["Properties"]["Body"]
     actual = {(path, method) for path, ops in body["paths"].items() for method in ops}
     assert actual == expected
 
 
 def test_transform_has_the_request_authorizer(source: dict, transformed: dict):
-    api = next(iter(_of_type(source, "AWS::Serverless::Api").values()))
+    api = next(iter(resources_of(source, "AWS::Serverless::Api").values()))
     auth = api["Properties"]["Auth"]
     default = auth["DefaultAuthorizer"]
     authorizers = request_authorizers(transformed)
@@ -190,15 +174,15 @@ def test_transform_has_the_request_authorizer(source: dict, transformed: dict):
     # API Gateway may invoke the authorizer function
     assert any(p["Properties"]["Principal"] == "apigateway.amazonaws.com" and function in references(p["Properties"])
                and "authorizers" in json.dumps(p["Properties"]["SourceArn"])
-               for p in _of_type(transformed, "AWS::Lambda::Permission").values())
+               for p in resources_of(transformed, "AWS::Lambda::Permission").values())
 
 
 def test_routes_are_authorized_unless_opted_out(source: dict, transformed: dict):
-    api = next(iter(_of_type(source, "AWS::Serverless::Api").values()))
+    api = next(iter(resources_of(source, "AWS::Serverless::Api").values()))
     default = api["Properties"]["Auth"]["DefaultAuthorizer"]
-    body = next(iter(_of_type(transformed, "AWS::ApiGateway::RestApi").values()))["Properties"]["Body"]
+    body = next(iter(resources_of(transformed, "AWS::ApiGateway::RestApi").values()))["Properties"]["Body"]
     public, keyed = set(), set()
-    for fn in _of_type(source, "AWS::Serverless::Function").values():
+    for fn in resources_of(source, "AWS::Serverless::Function").values():
         for event in fn["Properties"].get("Events", {}).values():
             if event["Type"] == "Api" and (event["Properties"].get("Auth") or {}).get("Authorizer") == "NONE":
                 public.add((event["Properties"]["Path"], event["Properties"]["Method"].lower()))
@@ -214,8 +198,8 @@ def test_routes_are_authorized_unless_opted_out(source: dict, transformed: dict)
 
 
 def test_transform_has_the_layer(source: dict, transformed: dict):
-    layers = _of_type(source, "AWS::Serverless::LayerVersion")
-    versions = _of_type(transformed, "AWS::Lambda::LayerVersion")
+    layers = resources_of(source, "AWS::Serverless::LayerVersion")
+    versions = resources_of(transformed, "AWS::Lambda::LayerVersion")
     assert layers and len(versions) == len(layers)
     names = {v["Properties"].get("LayerName") for v in versions.values()}
     assert {layer["Properties"].get("LayerName") for layer in layers.values()} == names
@@ -224,7 +208,7 @@ def test_transform_has_the_layer(source: dict, transformed: dict):
 
 
 def test_transform_keeps_the_tables_and_their_streams(source_tables: dict, transformed: dict):
-    out = {name: res["Properties"] for name, res in _of_type(transformed, "AWS::DynamoDB::Table").items()}
+    out = {name: res["Properties"] for name, res in resources_of(transformed, "AWS::DynamoDB::Table").items()}
     assert out == source_tables
     streams = {name: props["StreamSpecification"]["StreamViewType"]
                for name, props in out.items() if "StreamSpecification" in props}
@@ -238,7 +222,7 @@ def test_transform_keeps_the_tables_and_their_streams(source_tables: dict, trans
 
 
 def test_stream_event_sources_read_tables_with_streams(source: dict, source_tables: dict):
-    for name, fn in _of_type(source, "AWS::Serverless::Function").items():
+    for name, fn in resources_of(source, "AWS::Serverless::Function").items():
         for event_name, event in fn["Properties"].get("Events", {}).items():
             if event["Type"] == "DynamoDB":
                 table = event["Properties"]["Stream"]["Fn::GetAtt"][0]
@@ -253,8 +237,8 @@ def test_moto_adjustments_are_reported_and_pure(transformed: dict):
     assert json.dumps(transformed, sort_keys=True) == before, "moto_adjustments modified its input"
     for line in notes:
         print(f"moto adjustment: {line}")
-    assert not _of_type(adjusted, "AWS::ApiGateway::Deployment")
-    assert not _of_type(adjusted, "AWS::ApiGateway::Stage")
+    assert not resources_of(adjusted, "AWS::ApiGateway::Deployment")
+    assert not resources_of(adjusted, "AWS::ApiGateway::Stage")
     gone = set(transformed["Resources"]) - set(adjusted["Resources"])
     assert all(any(name in line for line in notes) for name in gone), "a dropped resource is not reported"
     still_referenced = gone & (references(adjusted["Resources"]) | references(adjusted.get("Outputs", {})))
@@ -262,7 +246,7 @@ def test_moto_adjustments_are_reported_and_pure(transformed: dict):
     # what the checks care about is never dropped
     for rtype in ("AWS::DynamoDB::Table", "AWS::Lambda::Function", "AWS::ApiGateway::RestApi",
                   "AWS::Lambda::LayerVersion"):
-        assert set(_of_type(adjusted, rtype)) == set(_of_type(transformed, rtype)), rtype
+        assert set(resources_of(adjusted, rtype)) == set(resources_of(transformed, rtype)), rtype
 
 
 def test_moto_adjustments_cascade_and_placeholders():
@@ -315,7 +299,7 @@ def test_moto_stack_has_the_functions_wired_to_the_tables(moto_stack, source: di
     resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
                  session.client("cloudformation").list_stack_resources(StackName=STACK)["StackResourceSummaries"]}
     lam = session.client("lambda")
-    for name in _of_type(source, "AWS::Serverless::Function"):
+    for name in resources_of(source, "AWS::Serverless::Function"):
         env = lam.get_function_configuration(FunctionName=resources[name])["Environment"]["Variables"]
         assert env["PEOPLE_TABLE"] == resources["PeopleTable"]
         assert all(value is not None for value in env.values()), env
