@@ -42,7 +42,7 @@ browser-deps:  ## Debian's chromium for the browser tests (they skip when it can
 
 test: install browser-deps  ## lint, then the whole suite: unit, integration, template, e2e, browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup
+	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 test-fast: install  ## unit + integration + template only (no layer build either)
 	$(PY) -m pytest -q -m "not e2e and not browser and not slow and not build"

@@ -863,7 +863,8 @@ def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorize
 # ------------------------------------------------------------------------------------------------ by use
 
 def _every_flow_ran(request) -> bool:
-    """The unused-grant checks mean something only after every flow of this module ran in this session."""
+    """The unused-grant checks mean something only after every flow of this module ran in this process: `make test`
+    distributes by file (-n 2 --dist loadfile), so the whole module runs on one worker, in order."""
     module = request.module
     flows = {name for name in dir(module) if name.startswith("test_") and "_need" in name}
     selected = {item.originalname for item in request.session.items if getattr(item, "module", None) is module}

@@ -271,11 +271,12 @@ def test_the_latest_declaration_is_shown_on_request_only(lambdas, venue):
 
 
 def test_checks_cannot_be_edited_or_deleted():
-    """FAQ 12: the template has no route that changes or removes a check."""
+    """FAQ 12: the template has no route that changes or removes a check (an inspector's or a scanner device's)."""
     from infra.template import load_template, routes
 
     check_routes = [r for r in routes(load_template()) if "/checks" in r.path]
-    assert [(r.path, r.method.upper()) for r in check_routes] == [("/v1/venues/{id}/checks", "POST")]
+    assert sorted((r.path, r.method.upper()) for r in check_routes) == [("/v1/device/checks", "POST"),
+                                                                        ("/v1/venues/{id}/checks", "POST")]
 
 
 # ---------------------------------------------------------------- quick check-in (葵花码)

@@ -148,7 +148,6 @@ def built_layer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("layer-build")  # one build per run under `make test` (-n 2 --dist loadgroup)
 def test_built_layer_holds_every_pin_as_a_wheel_for_the_lambda_platform(built_layer: Path):
     installed = {_canonical(d.metadata["Name"]): d for d in distributions(path=[str(built_layer)])}
     for name, spec in _pins(LAYER_DIR / "requirements.txt").items():
@@ -173,7 +172,6 @@ def test_built_layer_holds_every_pin_as_a_wheel_for_the_lambda_platform(built_la
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("layer-build")
 def test_built_layer_has_unchecked_hash_bytecode_of_the_runtime_version(built_layer: Path):
     report = bytecode_report(built_layer)
     assert report["tag"] == f"cpython-{runtime_version().replace('.', '')}"
