@@ -1,7 +1,7 @@
 """The auth API function: routes from healthcode.routes.auth and healthcode.routes.auth_sms."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import auth, auth_sms
 
 logger = Logger()

@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerResponse,
 )
 from healthcode.authorize import decide
-from healthcode.errors import Unauthorized
+from healthcode.core.errors import Unauthorized
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,7 +1,7 @@
 """The inbound travellers API function: routes from healthcode.routes.inbound."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import inbound
 
 logger = Logger()

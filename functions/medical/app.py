@@ -1,7 +1,7 @@
 """The medical API function: routes from healthcode.routes.medical."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.medical import NOTICE_ONCE
 from healthcode.routes import medical
 

@@ -1,7 +1,7 @@
 """The meta API function: routes from healthcode.routes.meta."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import meta
 
 logger = Logger()

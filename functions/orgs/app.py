@@ -1,7 +1,7 @@
 """The organizations API function: routes from healthcode.routes.orgs (admins, members, statistics, reports)."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import orgs
 
 logger = Logger()

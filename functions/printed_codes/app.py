@@ -1,7 +1,7 @@
 """The printed-codes API function: routes from healthcode.routes.printed_codes."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import printed_codes
 
 logger = Logger()

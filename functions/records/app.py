@@ -1,7 +1,7 @@
 """The records API function: routes from healthcode.routes.records."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import records
 
 logger = Logger()

@@ -1,7 +1,7 @@
 """The venues API function: routes from healthcode.routes.venues (admins, inspectors, statistics, quick code)."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import venues
 
 logger = Logger()

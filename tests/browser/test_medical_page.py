@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 from browser_support import SLOW_MS, api_login, camera_page, expect, fresh_identity, log_in
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
 

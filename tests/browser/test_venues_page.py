@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 from browser_support import camera_page
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 
 from infra.local.demo import id_number
 

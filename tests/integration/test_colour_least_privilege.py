@@ -187,7 +187,8 @@ def recorded() -> Any:
 
 def forget_cached_keys() -> None:
     """As in a fresh container: the secret, the keyring and the KMS data key are fetched again on first use."""
-    from healthcode import pii, printed_codes, secrets, tokens
+    from healthcode import printed_codes, tokens
+    from healthcode.core import pii, secrets
 
     printed_codes._presigner.cache_clear()
     secrets.reset_cache()
@@ -294,14 +295,14 @@ def new_person(lambdas, event, invoke, name: str = "陈大文", phone: str | Non
 
 
 def add_member(guardian: str, member: str) -> None:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     Relation.make(guardian, "MEMBER", member, clock.iso(clock.now()), relation="CHILD").save()
 
 
 def signed_code(person_id: str, code_type: str = "R") -> str:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
@@ -317,7 +318,7 @@ def feed_event(event, records: list[dict[str, Any]]) -> dict[str, Any]:
 def positive_test(number: str) -> dict[str, Any]:
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     return {"event_id": f"lp-{uuid.uuid4().hex}", "person": {"id_type": "ID_CARD", "id_number": number,
                                                             "name": "林测试"},
@@ -381,7 +382,7 @@ def test_meta_needs_only_what_it_is_granted(run_as, event):
 def inbound_entry(passport: str) -> dict[str, Any]:
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     entered = clock.now() - timedelta(days=1)
     return {"event_id": f"lp-{uuid.uuid4().hex}", "kind": "INBOUND_ENTRY", "occurred_at": clock.iso(entered),
@@ -408,8 +409,8 @@ def test_feeds_need_only_what_they_are_granted(run_as, event):
 def test_the_inbox_import_needs_only_what_it_is_granted(run_as, event):
     import random
 
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     from infra.local.demo import id_number
 
@@ -454,7 +455,7 @@ def test_the_status_stream_and_the_review_need_only_what_they_are_granted(run_as
                                                                           first_write_conflicts):
     from datetime import timedelta
 
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
     from healthcode.models import HealthEvent
 
     person_id = new_person(lambdas, event, invoke)
@@ -628,7 +629,8 @@ def macau_service(monkeypatch):
     from datetime import timedelta
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from healthcode import clock, macau
+    from healthcode import macau
+    from healthcode.core import clock
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - the http.server naming
@@ -749,7 +751,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     drained = deliver_checks(lambdas, stream_records(place))
     checked = run_as("RecordsFunction", event("records-list.json", person_id=visitor, query={"kind": "temperature"}))
     assert status_of(checked) == 200 and json.loads(checked["body"])["items"], checked
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Person, Relation
     from healthcode.venues import UNBOUND
 
@@ -769,7 +771,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
         api(lambdas, "DELETE", f"/v1/inspector/venues/{place}", "/v1/inspector/venues/{id}", inspector,
             params={"id": place}),
     ]
-    from healthcode.pii import decrypt
+    from healthcode.core.pii import decrypt
 
     offer = {"name": "黄接任", "id_number": decrypt(Person.get(successor).id_enc)}
     transfer = f"/v1/venues/{place}/admin-transfer"
@@ -792,7 +794,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
 # ------------------------------------------------------------------------------------------------ organizations
 
 def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_as, lambdas):
-    from healthcode import clock
+    from healthcode.core import clock
     from orgs_support import api, create_org, declarations_of, declare, join, leave, my_orgs, new_person, raw, stats
     from orgs_support import deliver as deliver_declarations
     from orgs_support import stream_records as declaration_records

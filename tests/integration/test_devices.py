@@ -28,19 +28,19 @@ def device(lambdas, venue):
 
 
 def _now():
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.now()
 
 
 def _iso(moment):
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(moment)
 
 
 def _checks(place_id, days=(0, 1, 2, 3)):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Check
 
     today = clock.local_date(clock.now())
@@ -242,7 +242,7 @@ def test_an_id_card_of_a_known_person_is_answered_from_their_status_and_never_st
     [stored] = _checks(device["place_id"])
     assert stored.person_id == person and stored.details["source"] == "ID_CARD" and stored.age_group == "60+"
     import boto3
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     cfg = get_config()
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
@@ -367,7 +367,7 @@ def test_device_checks_count_per_device_day_and_hour_exactly_also_when_queued_an
                                                                                             clock):
     """An inspector and a device check; the device then goes offline, queues checks measured over two days and
     sends them twice when back: each lands in the day and hour it was measured, counted once."""
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
 
     place_id = venue["place_id"]
     inspector = venue["admin"]
@@ -415,7 +415,7 @@ def test_a_resend_after_the_idempotency_record_expired_is_still_counted_once(lam
     """The check's key comes from (device, Idempotency-Key, measured_at): a re-send days later rewrites the same
     item, which the statistics do not count again."""
     import boto3
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
     table = get_config().idempotency_table
@@ -434,7 +434,7 @@ def test_a_resend_after_the_idempotency_record_expired_is_still_counted_once(lam
     assert again[0] == 201 and again[1]["check_id"] == first[1]["check_id"]
     drain(lambdas, venue["place_id"])
     assert len(_checks(venue["place_id"])) == 1
-    from healthcode import clock
+    from healthcode.core import clock
 
     day = clock.local_date(_now() - timedelta(hours=30)).isoformat()
     _, counted = stats(lambdas, venue["place_id"], venue["admin"], day)

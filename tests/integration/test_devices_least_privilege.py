@@ -15,7 +15,7 @@ from tests.integration.test_devices import _resident_with_card, _unknown_number
 
 
 def _device_event(name, device, body=None, key="lp-1"):
-    from healthcode import clock
+    from healthcode.core import clock
 
     event = sample(name)
     event["requestContext"]["authorizer"] = {"person_id": device["device_id"], "kind": "device", "roles": "device",

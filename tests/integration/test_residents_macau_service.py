@@ -54,7 +54,7 @@ def apply(lambdas, event, invoke, person_id):
 def test_the_macau_service_issues_the_code_shown_on_its_page(lambdas, event, invoke, resident, macau_service):
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     seen, reply = macau_service
     until = (clock.now().replace(microsecond=0) + timedelta(hours=12)).isoformat()

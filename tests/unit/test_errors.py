@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from healthcode import errors
+from healthcode.core import errors
 
 
 def test_body_has_code_and_both_messages_only() -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from healthcode import declarations
-from healthcode.errors import ValidationFailed
+from healthcode.core.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(("given", "kept"), [

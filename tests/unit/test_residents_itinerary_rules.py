@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode.errors import ServiceUnavailable
+from healthcode.core.errors import ServiceUnavailable
 from healthcode.itinerary import (
     CityVisit,
     FeedItineraryProvider,

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode import clock, macau
-from healthcode.errors import ServiceUnavailable
+from healthcode import macau
+from healthcode.core import clock
+from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
 
 if TYPE_CHECKING:

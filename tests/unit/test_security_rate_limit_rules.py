@@ -1,12 +1,12 @@
-"""The limits of healthcode.ratelimit: defaults, RATE_LIMITS overrides, and the fixed windows they count in."""
+"""The limits of healthcode.core.ratelimit: defaults, RATE_LIMITS overrides, and the fixed windows they count in."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
-from healthcode import clock
-from healthcode.ratelimit import AUTH_LOGIN, INBOUND_APPLY, LIMITS, Limit, limit_for, window
+from healthcode.core import clock
+from healthcode.core.ratelimit import AUTH_LOGIN, INBOUND_APPLY, LIMITS, Limit, limit_for, window
 
 
 def test_without_overrides_the_defaults_apply(monkeypatch):

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError
 
-from . import clock, pii
-from .config import get_config
-from .errors import ValidationFailed
+from .core import clock, pii
+from .core.config import get_config
+from .core.errors import ValidationFailed
 from .models import AuthItem
 
 # No 0/O, 1/I/L: characters a traveller could confuse on a small screen.

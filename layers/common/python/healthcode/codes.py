@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from . import clock
-from .errors import ApiError, InvalidCode, ServiceUnavailable
+from .core import clock
+from .core.errors import ApiError, InvalidCode, ServiceUnavailable
+from .core.paging import start_key
 from .models import DisplayLogEntry, Person
-from .paging import start_key
 from .people import get as get_person
 from .reasons import describe
 from .status import as_of

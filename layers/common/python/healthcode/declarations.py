@@ -17,11 +17,11 @@ from typing import Any
 
 from ulid import ULID
 
-from . import clock
-from .errors import Forbidden, ValidationFailed
-from .idempotency import Idempotent
+from .core import clock
+from .core.errors import Forbidden, ValidationFailed
+from .core.idempotency import Idempotent
+from .core.paging import start_key
 from .models import Declaration, Relation
-from .paging import start_key
 from .roles import INBOUND
 
 

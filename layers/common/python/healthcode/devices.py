@@ -46,13 +46,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from . import audit, clock
-from .aws import client
 from .codes import check_holder, code_type_for
+from .core import audit, clock
+from .core.aws import client
+from .core.errors import Conflict, Forbidden, InvalidIdNumber, NotFound, ServiceUnavailable, ValidationFailed
+from .core.idempotency import Idempotent
 from .declarations import FEVER_FROM
 from .device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key, key_hash
-from .errors import Conflict, Forbidden, InvalidIdNumber, NotFound, ServiceUnavailable, ValidationFailed
-from .idempotency import Idempotent
 from .idnumbers import parse_document
 from .models import AuthItem, Check, Person, Place, Relation
 from .people import marker_key

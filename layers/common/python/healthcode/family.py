@@ -19,14 +19,14 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError
 
-from . import audit, clock
 from .access import MEMBER
-from .errors import Conflict, IdentityRejected, NotFound, ValidationFailed
+from .core import audit, clock
+from .core.errors import Conflict, IdentityRejected, NotFound, ValidationFailed
+from .core.paging import start_key
 from .identity import get_identity_provider
 from .idnumbers import age_on, parse_document
 from .login import clean_name
 from .models import Person, Relation
-from .paging import start_key
 from .people import NewPerson, check_issue_count, find_by_document, find_or_create
 from .reasons import describe
 from .status import as_of

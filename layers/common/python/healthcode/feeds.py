@@ -25,8 +25,8 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import UpdateError
 
-from . import clock, pii
-from .errors import ApiError, Conflict, Forbidden, IssueCountMismatch, Unauthorized, ValidationFailed
+from .core import clock, pii
+from .core.errors import ApiError, Conflict, Forbidden, IssueCountMismatch, Unauthorized, ValidationFailed
 from .idnumbers import IdDocument, IdType, issue_count_to_record, parse_document
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person

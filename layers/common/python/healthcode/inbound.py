@@ -18,9 +18,10 @@ import phonenumbers
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PutError, UpdateError
 
-from . import audit, clock, pii, ratelimit, sessions
+from . import sessions
 from .access import MEMBER
-from .errors import (
+from .core import audit, clock, pii, ratelimit
+from .core.errors import (
     ApiError,
     Conflict,
     Forbidden,
@@ -30,10 +31,10 @@ from .errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from .core.paging import start_key
 from .idnumbers import IdDocument, IdType, parse_document
 from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
-from .paging import start_key
 from .people import check_issue_count, find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND

@@ -35,8 +35,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from . import clock, otp, pii, ratelimit
-from .errors import ServiceUnavailable, ValidationFailed
+from . import otp
+from .core import clock, pii, ratelimit
+from .core.errors import ServiceUnavailable, ValidationFailed
 from .models import HealthEvent, Person
 
 PERIOD_DAYS = 14

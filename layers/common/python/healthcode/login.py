@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from . import pii, ratelimit, sessions
-from .errors import Conflict, ValidationFailed
+from . import sessions
+from .core import pii, ratelimit
+from .core.errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
 from .models import Person

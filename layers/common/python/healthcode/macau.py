@@ -46,9 +46,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from . import audit, clock, pii
+from .core import audit, clock, pii
+from .core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from .declarations import is_fever, symptoms, temperature
-from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from .models import AuthItem, HealthEvent, Person
 from .people import get as get_person
 from .reasons import describe

@@ -23,14 +23,14 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from . import audit, clock, pii
-from .api import Caller
 from .codes import person_from_code
-from .errors import ApiError, Forbidden, ValidationFailed
-from .idempotency import Idempotent
+from .core import audit, clock, pii
+from .core.caller import Caller
+from .core.errors import ApiError, Forbidden, ValidationFailed
+from .core.idempotency import Idempotent
+from .core.paging import start_key
 from .login import clean_name
 from .models import AuthItem, HealthEvent, Person, Relation
-from .paging import start_key
 from .people import normalise_phone
 from .roles import MEDICAL, SYSTEM_ADMIN
 

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from . import clock, pii, ratelimit
-from .errors import TooManyRequests, ValidationFailed
+from .core import clock, pii, ratelimit
+from .core.errors import TooManyRequests, ValidationFailed
 from .models import AuthItem
 from .sms import get_sender
 

@@ -10,8 +10,8 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from . import clock, pii
-from .errors import Conflict, NotFound, ValidationFailed
+from .core import clock, pii
+from .core.errors import Conflict, NotFound, ValidationFailed
 from .idnumbers import IdDocument, issue_count_to_record
 from .models import AuthItem, Person
 

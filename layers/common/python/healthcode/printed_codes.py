@@ -17,10 +17,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
-from . import clock
-from .aws import client
-from .config import get_config
-from .errors import ApiError
+from .core import clock
+from .core.aws import client
+from .core.config import get_config
+from .core.errors import ApiError
 from .fonts import cjk_font
 from .models import Person
 from .people import get as get_person

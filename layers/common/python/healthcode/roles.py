@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .config import get_config
+from .core.config import get_config
 from .idnumbers import IdDocument
 from .models import Person, Relation
 

@@ -15,8 +15,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from .. import clock, pii
-from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core import clock, pii
+from ..core.errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..models import Place
 from ..people import get as get_person
 from ..people import normalise_phone

@@ -14,10 +14,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .. import clock, ratelimit
-from ..aws import client
-from ..config import get_config
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..core import clock, ratelimit
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import Conflict, NotFound, ValidationFailed
 from ..models import Place, Relation
 from ..people import get as get_person
 from ..place_admin import place_by_join_code

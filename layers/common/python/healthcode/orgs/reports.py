@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from .. import audit, declarations
-from ..errors import ApiError, ValidationFailed
+from .. import declarations
+from ..core import audit
+from ..core.errors import ApiError, ValidationFailed
 from ..models import AuditEntry, Declaration, Person, Place
 from .admin import org_of_admin
 

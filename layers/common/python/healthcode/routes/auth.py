@@ -7,8 +7,8 @@ from typing import Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..core.ratelimit import source_ip
 from ..login import login
-from ..ratelimit import source_ip
 
 router = Router()
 

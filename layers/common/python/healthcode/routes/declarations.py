@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api, audit, declarations, idempotency
+from .. import access, declarations
+from ..core import api, audit, idempotency
 
 router = Router()
 

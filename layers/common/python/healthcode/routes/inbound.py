@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api, inbound, ratelimit
-from ..config import get_config
+from .. import inbound
+from ..core import api, ratelimit
+from ..core.config import get_config
 from ..roles import INBOUND
 
 router = Router()

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .. import access, api, macau
+from .. import access, macau
+from ..core import api
 from ..declarations import Symptom
 from ..roles import INBOUND
 

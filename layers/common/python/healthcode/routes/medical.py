@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from .. import api, idempotency, medical
+from .. import medical
+from ..core import api, idempotency
 
 router = Router()
 

@@ -6,7 +6,7 @@ inspector, or a code that does not resolve (forged, tampered, revoked), writes n
 shown only on request, is one more Query. Plain batch writes, not a transaction: the check's key is new (a ULID)
 so it needs no condition, and the checks and audit tables are the hottest ones (moto's transactions, in the
 local stack, are not safe against concurrent writers to the same tables either). Device retries carry an
-Idempotency-Key: `healthcode.idempotency` (key = venue + inspector + Idempotency-Key) answers a retry with the
+Idempotency-Key: `healthcode.core.idempotency` (key = venue + inspector + Idempotency-Key) answers a retry with the
 first answer, and the check is stored once.
 """
 
@@ -18,12 +18,12 @@ from typing import Any
 
 from ulid import ULID
 
-from .. import audit, clock
-from ..aws import client
 from ..codes import check_holder, code_type_for
-from ..config import get_config
-from ..errors import ApiError, InvalidCode, NotFound, ServiceUnavailable
-from ..idempotency import Idempotent
+from ..core import audit, clock
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import ApiError, InvalidCode, NotFound, ServiceUnavailable
+from ..core.idempotency import Idempotent
 from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary

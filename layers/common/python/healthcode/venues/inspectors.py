@@ -12,10 +12,10 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import clock, ratelimit
-from ..errors import Conflict, Forbidden, NotFound
+from ..core import clock, ratelimit
+from ..core.errors import Conflict, Forbidden, NotFound
+from ..core.paging import start_key
 from ..models import Person, Place, Relation
-from ..paging import start_key
 from ..place_admin import place_by_join_code
 from . import UNBOUND, VENUE, roster
 from .places import get_venue, normalise_join_code, view

@@ -17,11 +17,11 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
-from .. import audit, clock, pii, ratelimit
-from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core import audit, clock, pii, ratelimit
+from ..core.errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core.paging import start_key
 from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
-from ..paging import start_key
 from ..people import normalise_phone
 from ..place_admin import (
     admin_fields,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from .caller import Caller
 from .config import get_config
 from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
 
@@ -160,15 +160,6 @@ def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any,
             return _proxy_error(checked)
         event = checked
     return app.resolve(event, context)
-
-
-@dataclass(frozen=True)
-class Caller:
-    person_id: str
-    roles: frozenset[str]
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
 
 
 def caller(app: APIGatewayRestResolver) -> Caller:

@@ -45,9 +45,9 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from ..models import AuthItem
 from . import clock, pii
 from .errors import TooManyRequests
-from .models import AuthItem
 
 ENV = "RATE_LIMITS"
 
