@@ -62,7 +62,7 @@ def test_every_key_field_is_part_of_the_scope(aws, key):
 
 
 def test_another_payload_under_the_same_key_is_422_naming_the_header(aws, key):
-    from healthcode.core.idempotency import IdempotencyKeyReused
+    from healthcode.core.errors import IdempotencyKeyReused
 
     calls = []
     use = registered(counting(calls), key_fields=("actor_id", "idempotency_key"), payload_fields=("n",))
@@ -73,7 +73,7 @@ def test_another_payload_under_the_same_key_is_422_naming_the_header(aws, key):
 
 
 def test_a_call_while_the_first_still_runs_is_409_with_retry_after(aws, key):
-    from healthcode.core.idempotency import RequestInProgress
+    from healthcode.core.errors import RequestInProgress
 
     seen = []
 

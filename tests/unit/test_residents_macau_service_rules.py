@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from healthcode import macau
-from healthcode.core import clock
+from healthcode.core import clock, errors
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
 
@@ -74,7 +74,7 @@ def test_the_code_and_validity_of_the_answer_are_returned(holder: Person, fake_i
 
 def test_a_refusal_is_a_conflict_with_the_services_reason(holder: Person, fake_identity_service: FakeIdentityService):
     fake_identity_service.answer(409, {"reason": "持有人不符合通关条件"})
-    with pytest.raises(macau.MacauRefused) as refused:
+    with pytest.raises(errors.MacauRefused) as refused:
         service_for(fake_identity_service).issue(holder, DECLARED, None, MOMENT)
     assert refused.value.status == 409 and refused.value.details == {"reason": "持有人不符合通关条件"}
 

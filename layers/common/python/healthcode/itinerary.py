@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from . import otp
 from .core import clock, pii, ratelimit
-from .core.errors import ServiceUnavailable, ValidationFailed
+from .core.errors import NotAMainlandMobile, ServiceUnavailable
 from .models import HealthEvent, Person
 
 PERIOD_DAYS = 14
@@ -57,12 +57,6 @@ class ItineraryProvider(Protocol):
     def cities(self, phone: str, first_day: date, last_day: date) -> list[CityVisit]:
         """Every city the phone reached or passed between the two days (inclusive); repeats allowed."""
         ...
-
-
-class NotAMainlandMobile(ValidationFailed):
-    code = "NOT_A_MAINLAND_MOBILE"
-    message = "The itinerary card covers mainland China mobile numbers (+86) only"
-    message_zh = "行程卡仅支持中国大陆手机号码"
 
 
 def period(today: date) -> tuple[date, date]:

@@ -47,7 +47,14 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from .core import audit, clock, pii
-from .core.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
+from .core.errors import (
+    DeclaredRisk,
+    InboundNoMacauCode,
+    MacauRefused,
+    NotFound,
+    RedCodeNotConvertible,
+    ServiceUnavailable,
+)
 from .declarations import is_fever, symptoms, temperature
 from .models import AuthItem, HealthEvent, Person
 from .people import get as get_person
@@ -86,24 +93,6 @@ DECLARED_RISKS = {
 }
 
 
-class RedCodeNotConvertible(Conflict):
-    code = "RED_CODE_NOT_CONVERTIBLE"
-    message = "A red code does not convert into a Macau health code"
-    message_zh = "您的粤康码为红码，不能转换澳门健康码"
-
-
-class DeclaredRisk(Conflict):
-    code = "DECLARED_RISK"
-    message = "The declaration reports a health risk; no Macau health code is issued"
-    message_zh = "您申报的健康状况存在风险，暂不能申领澳门健康码"
-
-
-class InboundNoMacauCode(Forbidden):
-    code = "INBOUND_NO_MACAU_CODE"
-    message = "The Macau health code is for Guangdong residents"
-    message_zh = "申领澳门健康码仅适用于省内居民"
-
-
 @dataclass(frozen=True)
 class MacauDeclaration:
     entry_port: Port
@@ -112,12 +101,6 @@ class MacauDeclaration:
     returned_from_abroad: bool
     temperature_c: float | None = None
     symptoms: list[str] = field(default_factory=list)
-
-
-class MacauRefused(Conflict):
-    code = "MACAU_REFUSED"
-    message = "The Macau health code service refused the application"
-    message_zh = "澳门健康码系统未通过申领"
 
 
 @dataclass(frozen=True)

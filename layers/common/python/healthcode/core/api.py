@@ -16,19 +16,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from .caller import Caller
 from .config import get_config
-from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
+from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed
 
 logger = Logger()
 JSON = "application/json"
-
-
-class UnsupportedMediaType(ApiError):
-    """A body that is not JSON: every body this API reads is JSON."""
-
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    message = "Send the body as JSON (Content-Type: application/json)"
-    message_zh = "请求内容须为JSON格式"
 
 
 def _error_response(error: ApiError) -> Response:

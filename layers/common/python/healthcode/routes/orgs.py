@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import access
 from ..core import api
-from ..core.errors import Forbidden, ValidationFailed
-from ..declarations import INBOUND, InboundNoDeclaration
+from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from ..declarations import INBOUND
 from ..orgs import ORG_LEVELS, admin, members, reports, stats
 from ..streamstats import parse_day
 

@@ -22,7 +22,7 @@ from ..codes import check_holder, code_type_for
 from ..core import audit, clock
 from ..core.aws import client
 from ..core.config import get_config
-from ..core.errors import ApiError, InvalidCode, NotFound, ServiceUnavailable
+from ..core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
 from ..core.idempotency import Idempotent
 from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
@@ -36,13 +36,6 @@ VENUE_CHECK = "VENUE_CHECK"
 QUICK_CHECKIN = "QUICK_CHECKIN"
 TEMPERATURES = ("NORMAL", "FEVER")
 AGE_GROUPS = ("0-17", "18-39", "40-59", "60+", "unknown")
-
-
-class NotBound(ApiError):
-    status = 403
-    code = "NOT_BOUND"
-    message = "You are not an inspector of this venue"
-    message_zh = "您未绑定该场所，不能登记体温"
 
 
 def age_group(birth_date: str | None, on: date) -> str:
