@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from healthcode.core.config import get_config
 
 from infra.template import ROOT, load_template
 
@@ -649,9 +650,11 @@ def macau_service(monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     monkeypatch.setenv("MACAU_PROVIDER_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    get_config.cache_clear()  # config is read once; the test changed the environment
 
     def provider(name: str) -> None:
         monkeypatch.setenv("MACAU_PROVIDER", name)
+        get_config.cache_clear()  # config is read once; the test changed the environment
         macau.get_macau_code_service.cache_clear()
 
     yield provider

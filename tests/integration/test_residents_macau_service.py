@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from healthcode.core.config import get_config
 
 DECLARATION = {"entry_port": "HENGQIN", "temperature_c": 36.5, "symptoms": [], "contact_with_case": False,
                "visited_risk_area": False, "returned_from_abroad": False, "confirmed": True}
@@ -39,6 +40,7 @@ def macau_service(monkeypatch: pytest.MonkeyPatch):
     thread.start()
     monkeypatch.setenv("MACAU_PROVIDER", "http")
     monkeypatch.setenv("MACAU_PROVIDER_URL", f"http://127.0.0.1:{server.server_address[1]}")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     macau.get_macau_code_service.cache_clear()
     yield seen, reply
     macau.get_macau_code_service.cache_clear()

@@ -8,6 +8,7 @@ import json
 import random
 
 import pytest
+from healthcode.core.config import get_config
 
 from infra.local.demo import id_number, record_inbound_entry
 
@@ -133,6 +134,7 @@ def test_malformed_applies_do_not_count(lambdas, event, clock, address, bad):
 def test_the_limit_can_be_set_by_the_environment(lambdas, event, clock, address, monkeypatch):
     # GIVEN RATE_LIMITS allowing 2 applies per minute WHEN an address applies 3 times THEN the third is 429
     monkeypatch.setenv("RATE_LIMITS", "inbound-apply=2/60")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert use_up(lambdas, event, address, 3) == ["DOCUMENT_NOT_FOUND"] * 2 + ["TOO_MANY_REQUESTS"]
 
 
@@ -187,6 +189,7 @@ def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock
 
     # GIVEN a login limit of 2 per 10 minutes (RATE_LIMITS; the default is generous) used up by one address
     monkeypatch.setenv("RATE_LIMITS", "auth-login=2/600")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert [log_in(new_id_card())[0] for _ in range(2)] == [200, 200]
 
     # WHEN the address logs in as a new person
@@ -209,6 +212,7 @@ def test_sms_logins_beyond_the_limit_are_429_before_the_code_is_checked(lambdas,
 
     # GIVEN an SMS-login limit of 3 per 10 minutes used up by one address trying codes across phones
     monkeypatch.setenv("RATE_LIMITS", "auth-sms-login=3/600")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert [log_in(new_phone(), "000000")[0] for _ in range(3)] == [400, 400, 400]
 
     # WHEN it tries a phone once more THEN 429 with Retry-After, and that phone's wrong-code count is untouched

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from healthcode import macau
 from healthcode.core import clock, errors
+from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
 
@@ -34,10 +35,12 @@ def service_for(fake: FakeIdentityService, timeout: float = 1.0) -> macau.HttpMa
 def test_local_signing_is_the_default_and_http_is_chosen_by_configuration(monkeypatch: pytest.MonkeyPatch):
     macau.get_macau_code_service.cache_clear()
     monkeypatch.delenv("MACAU_PROVIDER", raising=False)
+    get_config.cache_clear()
     assert isinstance(macau.get_macau_code_service(), macau.LocalMacauCodeService)
     macau.get_macau_code_service.cache_clear()
     monkeypatch.setenv("MACAU_PROVIDER", "http")
     monkeypatch.setenv("MACAU_PROVIDER_URL", "http://127.0.0.1:1")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert isinstance(macau.get_macau_code_service(), macau.HttpMacauCodeService)
     macau.get_macau_code_service.cache_clear()
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from typing import Any, Protocol
 
 from . import otp
 from .core import clock, pii, ratelimit
+from .core.config import get_config
 from .core.errors import NotAMainlandMobile, ServiceUnavailable
 from .models import HealthEvent, Person
 
@@ -129,8 +129,9 @@ class HttpItineraryProvider:
 
 @lru_cache(maxsize=1)
 def get_itinerary_provider() -> ItineraryProvider:
-    if os.environ.get("ITINERARY_PROVIDER", "feeds") == "http":
-        return HttpItineraryProvider(os.environ.get("ITINERARY_PROVIDER_URL", ""))
+    cfg = get_config()
+    if cfg.itinerary_provider == "http":
+        return HttpItineraryProvider(cfg.itinerary_provider_url)
     return FeedItineraryProvider()
 
 

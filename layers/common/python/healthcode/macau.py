@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from .core import audit, clock, pii
+from .core.config import get_config
 from .core.errors import (
     DeclaredRisk,
     InboundNoMacauCode,
@@ -182,8 +182,9 @@ def _issued(answer: Any, moment: datetime) -> MacauIssued:
 
 @lru_cache(maxsize=1)
 def get_macau_code_service() -> MacauCodeService:
-    if os.environ.get("MACAU_PROVIDER", "local") == "http":
-        return HttpMacauCodeService(os.environ.get("MACAU_PROVIDER_URL", ""))
+    cfg = get_config()
+    if cfg.macau_provider == "http":
+        return HttpMacauCodeService(cfg.macau_provider_url)
     return LocalMacauCodeService()
 
 

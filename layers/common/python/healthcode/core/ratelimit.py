@@ -38,7 +38,6 @@ The address is stored only as a keyed hash, like phones and document numbers.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,9 +46,8 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from ..models import AuthItem
 from . import clock, pii
+from .config import get_config
 from .errors import TooManyRequests
-
-ENV = "RATE_LIMITS"
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def _overrides(text: str) -> dict[str, Limit | None]:
 
 def limit_for(name: str) -> Limit | None:
     """The limit in force (None: switched off by RATE_LIMITS)."""
-    overrides = _overrides(os.environ.get(ENV, ""))
+    overrides = _overrides(get_config().rate_limits)
     return overrides[name] if name in overrides else LIMITS[name]
 
 
