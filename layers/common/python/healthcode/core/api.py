@@ -80,6 +80,7 @@ def load_json_body(text: str) -> Any:
 
 def create_app() -> APIGatewayRestResolver:
     """A REST resolver with request validation, and every failure answered in the one error model."""
+    get_config()  # at cold start: a missing environment variable fails here, named, not on the first request
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=load_json_body)
 
     @app.exception_handler(ApiError)
