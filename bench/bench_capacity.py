@@ -153,7 +153,7 @@ def run() -> list[dict[str, Any]]:
         display["requestContext"]["authorizer"].update({"person_id": person_id, "principalId": person_id})
         rows += measure("GET /v1/me/code", memory["CodesFunction"], lambda: fns["CodesFunction"].invoke(display))
 
-        from healthcode import clock
+        from healthcode.core import clock
         from healthcode.models import Relation
         from healthcode.tokens import CodeType, get_keyring
 

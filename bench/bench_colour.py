@@ -36,7 +36,7 @@ def _people(count: int) -> list[str]:
 
 
 def _facts(person_ids: list[str], result: str = "POSITIVE") -> list[Any]:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
 
     items = []
@@ -139,7 +139,7 @@ def _card_rendering() -> list[dict[str, Any]]:
 
 
 def _feed_of_500(functions: dict[str, Any]) -> list[dict[str, Any]]:
-    from healthcode import clock
+    from healthcode.core import clock
 
     from infra.local.embedded import count_aws_calls
 
@@ -177,7 +177,7 @@ def _feed_of_500(functions: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _review_job(functions: dict[str, Any]) -> list[dict[str, Any]]:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
     from healthcode.recompute import recompute_person
 

@@ -46,7 +46,7 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
-        from healthcode import clock
+        from healthcode.core import clock
         from healthcode.devices import register
         from healthcode.tokens import CodeType, get_keyring
         from healthcode.venues import places

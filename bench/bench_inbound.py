@@ -20,7 +20,7 @@ COMPANIONS = 10
 def _event(name: str, body: Any = None, person_id: str | None = None, method: str | None = None) -> dict[str, Any]:
     event = json.loads((ROOT / "events" / name).read_text())
     event["body"] = json.dumps(body) if body is not None else None
-    # a caller (address) per request: measured is the route, not healthcode.ratelimit refusing the bench's rounds
+    # a caller (address) per request: measured is the route, not healthcode.core.ratelimit refusing the bench's rounds
     event["requestContext"]["identity"]["sourceIp"] = f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
     if person_id:
         event["requestContext"]["authorizer"] = {"person_id": person_id, "kind": "session", "roles": "inbound",

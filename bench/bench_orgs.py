@@ -64,7 +64,7 @@ def _person(name: str, seq: int) -> str:
 
 def _records(place_id: str, count: int, members: int, first_sequence: int) -> list[dict[str, Any]]:
     """Stream records of `count` declarations by `members` members (as Lambda delivers them), ending now."""
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Declaration
 
     start = clock.now() - timedelta(seconds=count)
@@ -172,7 +172,7 @@ def run() -> list[dict[str, Any]]:
         third = org_admin.create_org(_person("戊管理", 109), "五十人", "天河北路3号", "COUNTY")
         records = _records(third.place_id, 100, 50, 3 * 10**20)
         written: list[list[tuple[str, str]]] = []
-        from healthcode.aws import client
+        from healthcode.core.aws import client
         from healthcode.orgs import stats as org_stats
 
         class Recording:

@@ -64,7 +64,7 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         fns = load_all(aws)
-        from healthcode import clock
+        from healthcode.core import clock
         from healthcode.models import HealthEvent
 
         def login(phone: str | None = None) -> str:

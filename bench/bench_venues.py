@@ -59,7 +59,7 @@ def _person(name: str, year: int, seq: int) -> str:
 def _records(place_id: str, count: int, first_sequence: int, inspectors: list[str],
              spacing: int = 9) -> list[dict[str, Any]]:
     """Stream records of `count` checks (as Lambda delivers them) ending now, spread over sexes, ages and hours."""
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Check
 
     start = clock.now() - timedelta(seconds=spacing * count)
@@ -202,8 +202,8 @@ def run() -> list[dict[str, Any]]:
                              + ", ".join(f"{k} x{v // 21}" for k, v in crowd_calls.items())})
 
         # the same venue as one created before the roster existed (no roster item): the bindings are queried
-        from healthcode.aws import client
-        from healthcode.config import get_config
+        from healthcode.core.aws import client
+        from healthcode.core.config import get_config
 
         client("dynamodb").delete_item(TableName=get_config().stats_table, Key={
             "scope": {"S": f"venue#{crowd.place_id}"}, "bucket": {"S": "roster"}})

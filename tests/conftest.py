@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 
 # Test stacks serve many tests from one address (127.0.0.1): the per-address limits of the public routes
-# (healthcode.ratelimit) are off unless asked for; the tests of the limits start a stack with them on.
+# (healthcode.core.ratelimit) are off unless asked for; the tests of the limits start a stack with them on.
 LIMITS_OFF = "auth-login=off,auth-sms-login=off,auth-captcha=off,auth-sms-code=off,inbound-apply=off"
 
 

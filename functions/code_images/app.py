@@ -14,7 +14,7 @@ def record_handler(record: DynamoDBRecord) -> str | None:
     return on_person_change(record.event_name.name, record.dynamodb.old_image, record.dynamodb.new_image)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path="Records[0].eventID")
 @tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
 def lambda_handler(event: dict, context: object) -> dict:
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,7 +1,8 @@
 """The codes API function: routes from healthcode.routes.codes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api, shedding
+from healthcode import shedding
+from healthcode.core import api
 from healthcode.routes import codes
 
 logger = Logger()

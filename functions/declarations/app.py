@@ -1,7 +1,7 @@
 """The declarations API function: routes from healthcode.routes.declarations."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.declarations import DECLARE_ONCE
 from healthcode.routes import declarations
 

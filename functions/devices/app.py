@@ -2,8 +2,8 @@
 (routes from healthcode.routes.devices)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
 from healthcode import devices as device_checks
+from healthcode.core import api
 from healthcode.routes import devices
 
 logger = Logger()

@@ -1,7 +1,7 @@
 """The family API function: routes from healthcode.routes.family."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import family
 
 logger = Logger()

@@ -1,7 +1,7 @@
 """The feeds API function: routes from healthcode.routes.feeds."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.feeds import MAX_BODY_BYTES
 from healthcode.routes import feeds
 

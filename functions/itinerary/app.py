@@ -1,7 +1,7 @@
 """The itinerary API function: routes from healthcode.routes.itinerary."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import itinerary
 
 logger = Logger()

@@ -1,7 +1,7 @@
 """The macau API function: routes from healthcode.routes.macau."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import macau
 
 logger = Logger()

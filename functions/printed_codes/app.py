@@ -1,16 +1,18 @@
 """The printed-codes API function: routes from healthcode.routes.printed_codes."""
 
-from aws_lambda_powertools import Logger, Tracer
-from healthcode import api
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from healthcode.core import api
 from healthcode.routes import printed_codes
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
+metrics = Metrics()
 app = api.create_app()
 app.include_router(printed_codes.router)
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
+@metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     return api.resolve(app, event, context)

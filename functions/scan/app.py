@@ -1,7 +1,8 @@
 """The scan API function: routes from healthcode.routes.scan."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api, shedding
+from healthcode import shedding
+from healthcode.core import api
 from healthcode.routes import scan
 
 logger = Logger()

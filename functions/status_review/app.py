@@ -7,7 +7,7 @@ logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path="id")
 @tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
 def lambda_handler(event: dict, context: object) -> dict:
     return review_due(time_left=lambda: context.get_remaining_time_in_millis() / 1000)

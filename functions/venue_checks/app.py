@@ -1,7 +1,7 @@
 """The venue checks API function: routes from healthcode.routes.venue_checks (checks, quick check-in)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import api
+from healthcode.core import api
 from healthcode.routes import venue_checks
 from healthcode.venues import checks
 

@@ -104,7 +104,7 @@ def _seed_resident_facts(person_id: str) -> None:
     """Feed facts as a partner would deliver them: where the phone was (ITINERARY) and a negative test."""
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
 
     now = clock.now()
@@ -153,7 +153,7 @@ def record_inbound_entry(doc_type: str, doc_number: str, name: str, country: str
     the INBOUND person (name as on the document) and the entry fact in their health events."""
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.idnumbers import parse_document
     from healthcode.models import HealthEvent
     from healthcode.people import NewPerson, find_or_create
@@ -240,8 +240,8 @@ COLOUR_DEMO_PEOPLE = [
 def seed_colour_engine(stack: Any, demo: dict[str, Any]) -> None:
     """A medic on the admins' list, and a resident whose positive test arrives through the real feed route."""
     import requests
-    from healthcode import clock
-    from healthcode.api import Caller
+    from healthcode.core import clock
+    from healthcode.core.caller import Caller
     from healthcode.login import login
     from healthcode.medical import grant_staff
 

@@ -36,7 +36,7 @@ def embedded_aws(system_admin_ids: str = "") -> Iterator[dict[str, Any]]:
         env = {k: str(resolver.resolve(v)) for k, v in next(iter(specs.values())).environment.items()}
         for key, value in env.items():
             os.environ[key] = value
-        from healthcode.config import get_config
+        from healthcode.core.config import get_config
 
         get_config.cache_clear()
         yield {"template": template, "session": session, "physical": physical, "resolver": resolver, "specs": specs}

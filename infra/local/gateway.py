@@ -295,7 +295,7 @@ class _Handler(ChaliceRequestHandler):
 
     def parse_request(self) -> bool:
         """Chalice writes 127.0.0.1 into every event; API Gateway gives `identity.sourceIp` the connection's
-        address (the per-address limits of healthcode.ratelimit count by it). One handler per connection."""
+        address (the per-address limits of healthcode.core.ratelimit count by it). One handler per connection."""
         self.local_gateway.event_converter.LOCAL_SOURCE_IP = self.client_address[0]
         return super().parse_request()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 
 from infra.local.demo import id_number
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 from browser_support import SLOW_MS, camera_page, drain, expect, fresh_identity, log_in, red_resident
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
 

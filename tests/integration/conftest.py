@@ -33,7 +33,7 @@ def sample_event(name: str, **changes: Any) -> dict[str, Any]:
     """A sample from events/, with body/query/headers/authorizer replaced as asked.
 
     Each event comes from an address of its own (source_ip= to choose it), so the per-address limits of
-    healthcode.ratelimit never add up across the tests of one session.
+    healthcode.core.ratelimit never add up across the tests of one session.
     """
     event = copy.deepcopy(json.loads((EVENTS / name).read_text()))
     source_ip = changes.pop("source_ip", None) or f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
@@ -96,7 +96,7 @@ def invoke():
 
 
 class Clock:
-    """healthcode.clock.now() under the test's control: `.now` is what it answers, `.advance(minutes=...)` moves it."""
+    """healthcode.core.clock.now() under the test's control: `.now` is what it answers, `.advance(minutes=...)` moves it."""
 
     def __init__(self, start) -> None:
         self.now = start
@@ -111,7 +111,7 @@ class Clock:
 def clock(aws, monkeypatch) -> Clock:
     """The product's clock frozen at 10:00:00 today, Shanghai time (on a 10-minute boundary: rate-limit windows
     start there)."""
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
 
     frozen = Clock(product_clock.now().replace(hour=10, minute=0, second=0, microsecond=0))
     monkeypatch.setattr(product_clock, "now", lambda: frozen.now)

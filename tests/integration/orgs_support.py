@@ -82,7 +82,7 @@ def member_of(lambdas: dict[str, Any], org: dict[str, Any], name: str = "林小�
 
 def stream_records(people: set[str] | None = None) -> list[dict[str, Any]]:
     """The declarations table's stream records (moto's shard) as Lambda delivers them; optionally these people's."""
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 

@@ -43,7 +43,7 @@ def test_personal_data_is_stored_encrypted_and_masked(lambdas, event, invoke):
     assert VALID not in raw and "李小红" not in raw and "13812345678" not in raw
     assert person.name_masked == "李*红"
     assert person.phone_masked == "138****5678"
-    from healthcode import pii
+    from healthcode.core import pii
 
     assert pii.decrypt(person.id_enc) == VALID
 

@@ -28,7 +28,7 @@ def test_code_display_is_logged_and_listed_newest_first(lambdas, event, invoke, 
 
 
 def test_display_log_leaves_out_entries_older_than_three_days(lambdas, event, invoke, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import DisplayLogEntry
 
     old = clock.now() - timedelta(days=3, minutes=1)

@@ -10,7 +10,7 @@ def family(lambdas, event, invoke):
     """(guardian, member): two logged-in residents, the second added as the first's family member."""
     import random
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     from infra.local.demo import id_number

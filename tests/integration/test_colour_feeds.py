@@ -18,7 +18,7 @@ def new_id_card() -> str:
 
 
 def ago(**delta) -> str:
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(clock.now() - timedelta(**delta))
 
@@ -76,7 +76,7 @@ def test_a_replayed_record_is_accepted_and_stored_once(feed):
 
 
 def test_a_replay_written_with_another_time_zone_is_still_a_replay(feed):
-    from healthcode import clock
+    from healthcode.core import clock
 
     sent = record()
     feed([sent])

@@ -13,7 +13,7 @@ from infra.local.demo import id_number
 
 
 def ago(**delta) -> str:
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(clock.now() - timedelta(**delta))
 
@@ -31,13 +31,13 @@ def new_id_card():
 
 
 def s3():
-    from healthcode.aws import client
+    from healthcode.core.aws import client
 
     return client("s3")
 
 
 def bucket():
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     return get_config().code_bucket
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from healthcode.core.config import get_config
 
 from infra.template import ROOT, load_template
 from tests.template.iam import TEMPLATES as TEMPLATE_ACTIONS
@@ -165,7 +166,8 @@ def recorded() -> Any:
 
 def forget_cached_keys() -> None:
     """As in a fresh container: the secret, the keyring and the KMS data key are fetched again on first use."""
-    from healthcode import pii, printed_codes, secrets, tokens
+    from healthcode import printed_codes, tokens
+    from healthcode.core import pii, secrets
 
     printed_codes._presigner.cache_clear()
     secrets.reset_cache()
@@ -272,14 +274,14 @@ def new_person(lambdas, event, invoke, name: str = "陈大文", phone: str | Non
 
 
 def add_member(guardian: str, member: str) -> None:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     Relation.make(guardian, "MEMBER", member, clock.iso(clock.now()), relation="CHILD").save()
 
 
 def signed_code(person_id: str, code_type: str = "R") -> str:
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
@@ -295,7 +297,7 @@ def feed_event(event, records: list[dict[str, Any]]) -> dict[str, Any]:
 def positive_test(number: str) -> dict[str, Any]:
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     return {"event_id": f"lp-{uuid.uuid4().hex}", "person": {"id_type": "ID_CARD", "id_number": number,
                                                             "name": "林测试"},
@@ -359,7 +361,7 @@ def test_meta_needs_only_what_it_is_granted(run_as, event):
 def inbound_entry(passport: str) -> dict[str, Any]:
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     entered = clock.now() - timedelta(days=1)
     return {"event_id": f"lp-{uuid.uuid4().hex}", "kind": "INBOUND_ENTRY", "occurred_at": clock.iso(entered),
@@ -386,8 +388,8 @@ def test_feeds_need_only_what_they_are_granted(run_as, event):
 def test_the_inbox_import_needs_only_what_it_is_granted(run_as, event):
     import random
 
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     from infra.local.demo import id_number
 
@@ -432,7 +434,7 @@ def test_the_status_stream_and_the_review_need_only_what_they_are_granted(run_as
                                                                           first_write_conflicts):
     from datetime import timedelta
 
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
     from healthcode.models import HealthEvent
 
     person_id = new_person(lambdas, event, invoke)
@@ -628,7 +630,8 @@ def macau_service(monkeypatch):
     service on loopback that issues a 12-hour code."""
     from datetime import timedelta
 
-    from healthcode import clock, macau
+    from healthcode import macau
+    from healthcode.core import clock
     from macau_support import macau_server
 
     def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -637,6 +640,7 @@ def macau_service(monkeypatch):
 
     def provider(name: str) -> None:
         monkeypatch.setenv("MACAU_PROVIDER", name)
+        get_config.cache_clear()  # config is read once; the test changed the environment
         macau.get_macau_code_service.cache_clear()
 
     with macau_server(answer) as url:
@@ -736,7 +740,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     drained = deliver_checks(lambdas, stream_records(place))
     checked = run_as("RecordsFunction", event("records-list.json", person_id=visitor, query={"kind": "temperature"}))
     assert status_of(checked) == 200 and json.loads(checked["body"])["items"], checked
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Person, Relation
     from healthcode.venues import UNBOUND
 
@@ -756,7 +760,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
         api(lambdas, "DELETE", f"/v1/inspector/venues/{place}", "/v1/inspector/venues/{id}", inspector,
             params={"id": place}),
     ]
-    from healthcode.pii import decrypt
+    from healthcode.core.pii import decrypt
 
     offer = {"name": "黄接任", "id_number": decrypt(Person.get(successor).id_enc)}
     transfer = f"/v1/venues/{place}/admin-transfer"
@@ -779,7 +783,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
 # ------------------------------------------------------------------------------------------------ organizations
 
 def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_as, lambdas):
-    from healthcode import clock
+    from healthcode.core import clock
     from orgs_support import api, create_org, declarations_of, declare, join, leave, my_orgs, new_person, raw, stats
     from orgs_support import deliver as deliver_declarations
     from orgs_support import stream_records as declaration_records
@@ -816,7 +820,7 @@ def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorize
     import random
 
     from devices_support import device_check, device_keys, listing, register, revoke
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.idnumbers import parse_document
     from healthcode.people import NewPerson, find_or_create
     from venues_support import code_of, create_venue, new_person

@@ -64,7 +64,7 @@ def staff_entry(**changes):
 
 
 def code_of(person_id, code_type="R"):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
@@ -152,7 +152,7 @@ def test_a_medic_issues_a_release_notice_prefilled_from_the_code(call, medic, re
 def test_the_notice_becomes_a_release_fact_that_turns_the_code_green(call, medic, resident, lambdas):
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent, Person
     from healthcode.recompute import recompute_person
 

@@ -42,15 +42,15 @@ def with_changes(person, **changes):
 
 
 def stored_card(person_id, version):
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     return client("s3").get_object(Bucket=get_config().code_bucket, Key=f"codes/{person_id}/v{version}.png")["Body"].read()
 
 
 def card_exists(person_id, version):
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     listed = client("s3").list_objects_v2(Bucket=get_config().code_bucket, Prefix=f"codes/{person_id}/v{version}.png")
     return listed.get("KeyCount", 0) > 0
@@ -89,8 +89,8 @@ def test_a_new_person_gets_a_printable_card_with_a_signed_p_code(rendered):
 
 
 def test_a_colour_change_renders_the_card_again(render, rendered):
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     client("s3").delete_object(Bucket=get_config().code_bucket, Key=f"codes/{rendered.person_id}/v1.png")
     render(people_record(rendered, with_changes(rendered, color="RED")))
@@ -180,7 +180,7 @@ def test_a_reissue_bumps_the_code_version(lambdas, event, invoke, rendered):
 
 def test_after_a_reissue_the_old_printed_code_is_revoked(lambdas, event, invoke, rendered):
     from healthcode.codes import person_from_code
-    from healthcode.errors import InvalidCode
+    from healthcode.core.errors import InvalidCode
 
     old_qr = decode(stored_card(rendered.person_id, 1))
     invoke(lambdas["PrintedCodesFunction"], event("printed-codes-reissue.json", person_id=rendered.person_id))
@@ -189,7 +189,7 @@ def test_after_a_reissue_the_old_printed_code_is_revoked(lambdas, event, invoke,
 
 
 def test_a_guardian_reads_a_members_card_and_it_is_audited(lambdas, event, invoke, rendered):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import AuditEntry, Relation
 
     guardian = str(uuid.uuid4())

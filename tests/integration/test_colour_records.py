@@ -10,7 +10,7 @@ import pytest
 
 
 def ago(**delta) -> str:
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(clock.now() - timedelta(**delta))
 
@@ -111,7 +111,7 @@ def test_displays_of_the_last_three_days(lambdas, event, invoke, records, reside
 
 
 def test_temperature_checks_from_venues(records, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Check, Place
 
     place_id = f"venue-{uuid.uuid4().hex[:8]}"
@@ -141,7 +141,7 @@ def test_records_page_with_a_cursor(lambdas, event, invoke, records, resident):
 
 
 def test_a_cursor_of_another_person_is_refused(lambdas, event, invoke, records, resident):
-    from healthcode import api
+    from healthcode.core import api
 
     cursor = api.encode_cursor({"person_id": {"S": "01JSOMEBODYELSE00000000000"}, "sk": {"S": "x"}})
     status, body = records(resident["person_id"], "nucleic_acid", cursor=cursor)
@@ -149,7 +149,7 @@ def test_a_cursor_of_another_person_is_refused(lambdas, event, invoke, records, 
 
 
 def test_a_guardian_reads_a_members_records_and_it_is_audited(records, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import AuditEntry, Relation
 
     guardian = str(uuid.uuid4())

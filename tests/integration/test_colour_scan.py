@@ -8,14 +8,14 @@ import pytest
 
 
 def bind(person_id, kind):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     Relation.make(person_id, kind, f"place-{uuid.uuid4().hex[:8]}", clock.iso(clock.now())).save()
 
 
 def code_of(person_id, code_type="R", version=1):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, version, int(clock.now().timestamp()))
@@ -54,7 +54,7 @@ def test_an_inspector_sees_the_person_masked_with_colour_and_reasons(scan, inspe
 def test_a_red_persons_reasons_come_with_label_and_guide(scan, inspector, resident):
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Person
 
     # a contact period running now, whatever today's date (no test may depend on it)
@@ -69,7 +69,7 @@ def test_a_red_persons_reasons_come_with_label_and_guide(scan, inspector, reside
 
 
 def test_the_latest_declaration_is_shown(scan, inspector, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Declaration
 
     for temperature in (36.5, 38.2):

@@ -12,7 +12,7 @@ _sequence = itertools.count(10**20)
 
 
 def add_fact(person_id, kind, at=None, **fields):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
 
     at = at or clock.now() - timedelta(hours=1)
@@ -82,7 +82,7 @@ def test_the_code_shows_the_reason_with_label_and_guide(deliver, resident, lambd
 
 
 def test_a_release_notice_turns_it_green_again(deliver, resident):
-    from healthcode import clock
+    from healthcode.core import clock
 
     first = add_fact(resident["person_id"], "SUSPECTED", at=clock.now() - timedelta(days=1))
     deliver([stream_record(first)])
@@ -191,7 +191,7 @@ def test_a_version_conflict_is_retried_with_fresh_facts(resident):
 
 
 def test_a_running_quarantine_sets_the_review_time_at_its_end(deliver, resident):
-    from healthcode import clock
+    from healthcode.core import clock
 
     end = clock.now() + timedelta(days=7)
     deliver([stream_record(add_fact(resident["person_id"], "HOME_QUARANTINE", valid_from=clock.now() - timedelta(
@@ -202,7 +202,7 @@ def test_a_running_quarantine_sets_the_review_time_at_its_end(deliver, resident)
 
 
 def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.recompute import review_due
 
     end = clock.now() + timedelta(days=7)
@@ -216,7 +216,7 @@ def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver
 
 
 def test_a_future_quarantine_turns_red_when_it_starts(deliver, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.recompute import review_due
 
     start = clock.now() + timedelta(days=1)
@@ -229,7 +229,7 @@ def test_a_future_quarantine_turns_red_when_it_starts(deliver, resident):
 
 
 def test_the_scheduled_handler_reviews_whoever_is_due_without_a_scan(lambdas, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Person
 
     from infra.local.embedded import count_aws_calls
@@ -260,7 +260,7 @@ def _new_person():
 
 
 def test_the_code_page_shows_the_latest_nucleic_acid_test(deliver, resident, lambdas, event, invoke):
-    from healthcode import clock
+    from healthcode.core import clock
 
     older = add_fact(resident["person_id"], "NUCLEIC_ACID", at=clock.now() - timedelta(days=3), result="NEGATIVE",
                      details={"institution": "甲医院"})

@@ -28,19 +28,19 @@ def device(lambdas, venue):
 
 
 def _now():
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.now()
 
 
 def _iso(moment):
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(moment)
 
 
 def _checks(place_id, days=(0, 1, 2, 3)):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Check
 
     today = clock.local_date(clock.now())
@@ -242,7 +242,7 @@ def test_an_id_card_of_a_known_person_is_answered_from_their_status_and_never_st
     [stored] = _checks(device["place_id"])
     assert stored.person_id == person and stored.details["source"] == "ID_CARD" and stored.age_group == "60+"
     import boto3
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     cfg = get_config()
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
@@ -292,7 +292,7 @@ def test_an_id_card_no_one_knows_is_unknown_stop_and_nothing_is_stored(lambdas, 
 def _dynamodb_calls(monkeypatch):
     """(operation, table, index) of every DynamoDB call from now on, the idempotency record's left out."""
     from botocore.client import BaseClient
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     calls = []
     original = BaseClient._make_api_call
@@ -313,7 +313,7 @@ def test_a_device_check_costs_at_most_three_dynamodb_calls_beyond_the_idempotenc
                                                                                           monkeypatch, source):
     """Issue 14's number: device key, person, check - for an ID card too: the person and their status come from
     one Query of `by_document` by the number's keyed hash, not from the marker and then the person."""
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     person, number = _resident_with_card(lambdas)
     body = _body(code_of(lambdas, person)) if source == "qr" else _body(id_card={"id_number": number,
@@ -348,7 +348,7 @@ def test_the_document_index_holds_no_personal_data_but_the_masked_name(lambdas):
     """What one Query of `by_document` returns: the keys (person id, keyed hash) and the status fields, never an
     encrypted identifier, a phone or a name in clear."""
     import boto3
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
     from healthcode.models import Person
     from healthcode.models.people import DEVICE_ANSWER
 
@@ -440,7 +440,7 @@ def test_device_checks_count_per_device_day_and_hour_exactly_also_when_queued_an
                                                                                             clock):
     """An inspector and a device check; the device then goes offline, queues checks measured over two days and
     sends them twice when back: each lands in the day and hour it was measured, counted once."""
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
 
     place_id = venue["place_id"]
     inspector = venue["admin"]
@@ -488,7 +488,7 @@ def test_a_resend_after_the_idempotency_record_expired_is_still_counted_once(lam
     """The check's key comes from (device, Idempotency-Key, measured_at): a re-send days later rewrites the same
     item, which the statistics do not count again."""
     import boto3
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
     table = get_config().idempotency_table
@@ -507,7 +507,7 @@ def test_a_resend_after_the_idempotency_record_expired_is_still_counted_once(lam
     assert again[0] == 201 and again[1]["check_id"] == first[1]["check_id"]
     drain(lambdas, venue["place_id"])
     assert len(_checks(venue["place_id"])) == 1
-    from healthcode import clock
+    from healthcode.core import clock
 
     day = clock.local_date(_now() - timedelta(hours=30)).isoformat()
     _, counted = stats(lambdas, venue["place_id"], venue["admin"], day)

@@ -1,4 +1,4 @@
-"""healthcode.idempotency.Idempotent on the embedded idempotency table: replays, reuse, in-progress, failures."""
+"""healthcode.core.idempotency.Idempotent on the embedded idempotency table: replays, reuse, in-progress, failures."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Context:
 
 def registered(function, **settings):
     """An Idempotent with a Lambda context registered before its first use, as the handlers do."""
-    from healthcode.idempotency import Idempotent
+    from healthcode.core.idempotency import Idempotent
 
     use = Idempotent(function, **settings)
     use.register_lambda_context(Context())
@@ -62,7 +62,7 @@ def test_every_key_field_is_part_of_the_scope(aws, key):
 
 
 def test_another_payload_under_the_same_key_is_422_naming_the_header(aws, key):
-    from healthcode.idempotency import IdempotencyKeyReused
+    from healthcode.core.errors import IdempotencyKeyReused
 
     calls = []
     use = registered(counting(calls), key_fields=("actor_id", "idempotency_key"), payload_fields=("n",))
@@ -73,7 +73,7 @@ def test_another_payload_under_the_same_key_is_422_naming_the_header(aws, key):
 
 
 def test_a_call_while_the_first_still_runs_is_409_with_retry_after(aws, key):
-    from healthcode.idempotency import RequestInProgress
+    from healthcode.core.errors import RequestInProgress
 
     seen = []
 
@@ -91,7 +91,7 @@ def test_a_call_while_the_first_still_runs_is_409_with_retry_after(aws, key):
 
 
 def test_a_failure_is_not_remembered_so_a_retry_runs_again(aws, key):
-    from healthcode.errors import ValidationFailed
+    from healthcode.core.errors import ValidationFailed
     calls = []
 
     def flaky(request):

@@ -46,7 +46,7 @@ def test_an_elderly_parent_is_added_as_a_family_member(lambdas, event, invoke, r
 
 def test_a_feed_batch_with_elderly_people_is_stored_whole(lambdas, event, invoke):
     # GIVEN a partner batch of test results, two of them of people born before their district's code existed
-    from healthcode import clock
+    from healthcode.core import clock
 
     numbers = [elderly("440106", 1948), elderly("440309", 1955), elderly("440305", 1990)]
     records = [{"event_id": f"t-{uuid.uuid4().hex}", "person": {"id_type": "ID_CARD", "id_number": n, "name": "林测试"},

@@ -114,7 +114,7 @@ def test_a_face_login_with_a_renewed_permit_records_its_count(lambdas, event, in
 
 def test_an_entry_record_of_a_renewed_permit_updates_the_count(lambdas, event, invoke):
     # GIVEN a traveller recorded with issue count 02
-    from healthcode import clock
+    from healthcode.core import clock
 
     number = new_number("TAIWAN_PERMIT")
     person = record_inbound_entry("TAIWAN_PERMIT", number, NAME, "TW", issue_count="02")

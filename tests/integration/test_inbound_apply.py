@@ -67,7 +67,7 @@ def test_traveller_with_an_entry_record_gets_an_inbound_session(lambdas, event, 
 
 
 def test_applying_binds_the_phone_encrypted_and_texts_the_page_link(lambdas, event, invoke, traveller):
-    from healthcode import pii
+    from healthcode.core import pii
 
     # GIVEN a traveller WHEN they apply with their phone
     body = apply_body(traveller)
@@ -85,7 +85,7 @@ def test_applying_binds_the_phone_encrypted_and_texts_the_page_link(lambdas, eve
 
 
 def test_the_configured_page_url_is_the_one_texted(lambdas, event, invoke, traveller, monkeypatch):
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
 
     # GIVEN the page is hosted elsewhere and configured
     configured = replace(get_config(), inbound_page_url="https://h5.example.gov.cn/ykm/inbound.html")
@@ -114,7 +114,7 @@ def test_applying_again_within_the_window_sends_no_second_link(lambdas, event, i
 
 
 def test_applying_with_a_new_phone_moves_the_binding(lambdas, event, invoke, traveller):
-    from healthcode import pii
+    from healthcode.core import pii
 
     # GIVEN a traveller who applied with one phone
     first = apply_body(traveller)

@@ -87,8 +87,8 @@ def test_a_resident_still_creates_a_venue(lambdas):
 
 
 def test_a_venue_cannot_be_offered_to_a_traveller(lambdas, traveller, venue):
+    from healthcode.core.pii import decrypt
     from healthcode.models import AuthItem, Person, Place
-    from healthcode.pii import decrypt
 
     # GIVEN a venue admin who names an inbound traveller (name and passport) as successor
     person = Person.get(traveller)

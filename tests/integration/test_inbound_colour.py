@@ -17,13 +17,13 @@ _sequence = itertools.count(5 * 10**20)
 
 
 def ago(**delta) -> str:
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(clock.now() - timedelta(**delta))
 
 
 def ahead(**delta) -> str:
-    from healthcode import clock
+    from healthcode.core import clock
 
     return clock.iso(clock.now() + timedelta(**delta))
 

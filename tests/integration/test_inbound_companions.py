@@ -246,7 +246,7 @@ def test_the_list_and_remove_samples_are_answered_by_their_routes(lambdas, event
 def test_a_companions_code_shows_the_colour_the_status_engine_stored(lambdas, event, invoke, traveller, companion):
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Person
 
     # GIVEN a companion whose status the colour engine has set red (home quarantine, running a week from now)

@@ -94,7 +94,7 @@ def test_the_phone_bound_on_the_inbound_page_does_not_carry_over(lambdas, event,
 
 
 def test_the_wechat_accounts_phone_replaces_the_pages(lambdas, event, invoke, permit):
-    from healthcode.pii import decrypt
+    from healthcode.core.pii import decrypt
 
     # GIVEN a phone bound on the inbound page WHEN the WeChat login reports the account's own phone
     assert apply(lambdas, event, invoke, permit, new_phone())[0] == 200

@@ -1,6 +1,6 @@
 """Return visits (再次使用): captcha, SMS code and SMS login through the auth handler, with every limit tested.
 
-The clock is moved by hand (healthcode.clock.now), starting at 10:00 Shanghai time so no test crosses midnight.
+The clock is moved by hand (healthcode.core.clock.now), starting at 10:00 Shanghai time so no test crosses midnight.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def wrong(code: str) -> str:
 
 
 def test_captcha_is_a_png_whose_answer_is_stored_only_hashed(lambdas, event, invoke, clock, monkeypatch):
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
     from healthcode.models import AuthItem
     from PIL import Image
 

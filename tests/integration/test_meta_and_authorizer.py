@@ -52,7 +52,7 @@ def test_authorizer_passes_person_and_roles(lambdas, resident):
 
 
 def _forged(kind: str, resident) -> str | None:
-    from healthcode.secrets import get_secret
+    from healthcode.core.secrets import get_secret
 
     now = int(time.time())
     claims = {"sub": resident["person_id"], "roles": ["resident", "system_admin"], "iat": now, "exp": now + 600,

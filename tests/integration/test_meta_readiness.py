@@ -11,8 +11,8 @@ import pytest
 @pytest.fixture
 def placeholder_secret(aws):
     """The application secret as a fresh deploy leaves it (no keys yet); restored afterwards."""
-    from healthcode import secrets
-    from healthcode.config import get_config
+    from healthcode.core import secrets
+    from healthcode.core.config import get_config
 
     client = aws["session"].client("secretsmanager")
     secret_id = get_config().app_secret_id

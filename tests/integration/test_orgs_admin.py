@@ -130,7 +130,7 @@ def test_without_an_organization_mine_is_404(lambdas):
 
 
 def test_level_name_and_phone_change_once_per_natural_week(lambdas):
-    from healthcode import clock
+    from healthcode.core import clock
 
     # GIVEN an organization WHEN its admin edits level, name and phone
     admin = new_person(lambdas)

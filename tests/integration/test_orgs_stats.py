@@ -100,7 +100,7 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
 def test_a_replay_counts_once_where_the_cancellation_does_not_return_the_anchor(lambdas, scene, monkeypatch):
     """Older DynamoDB implementations leave ReturnValuesOnConditionCheckFailure out: the anchor is read instead."""
     from botocore.exceptions import ClientError
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
     class WithoutItem:
@@ -138,7 +138,7 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     """One member's update fails; Lambda re-delivers from their first record on — including other members' records
     that were applied — and every count ends up exact. (One declarant per transaction here, so that a failure
     touches one member only.)"""
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", 3)
@@ -178,7 +178,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches;
     with declarants packed together or one per transaction."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", pack_items)
@@ -209,7 +209,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
 
 
 def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monkeypatch):
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
     submitted = _submit(lambdas, scene, 12)
@@ -287,8 +287,8 @@ def test_a_bad_date_is_400(lambdas, scene, day):
 def test_the_sample_stream_event_is_folded_exactly_once(lambdas):
     """events/orgs-stats-stream.json as Lambda delivers it: three declarations to one organization (by two members,
     one with a fever and a cough, one a risk answer) and a personal one; delivered twice, counted once."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     sample = json.loads((ROOT / "events" / "orgs-stats-stream.json").read_text())
     assert lambdas["OrgStatsStreamFunction"].invoke(sample) == {"batchItemFailures": []}

@@ -130,7 +130,7 @@ def test_declaring_to_an_organization_one_is_not_bound_to_is_forbidden(declare, 
 
 
 def test_a_bound_member_declares_to_the_organization_and_it_lands_in_its_day(declare, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Declaration, Relation
 
     # GIVEN the resident is bound to an organization

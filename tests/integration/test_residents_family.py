@@ -157,7 +157,7 @@ def test_a_guardian_cannot_add_themselves(family, resident):
 @pytest.mark.parametrize(("changes", "field", "code"), [
     ({"id_number": "440305201503071233"}, "id_number", "INVALID_ID_NUMBER"),
     ({"id_number": "440305209913011234"}, "id_number", "INVALID_ID_NUMBER"),
-    ({"verification": {"method": "FACE", "proof": "wrong"}}, "verification", "IDENTITY_NOT_VERIFIED"),
+    ({"verification": {"method": "FACE", "proof": "wrong"}}, "verification", "MEMBER_NOT_VERIFIED"),
     ({"verification": {"method": "WECHAT_PAY", "proof": "dev-pass"}}, "verification.method", "VALIDATION_ERROR"),
     ({"verification": {"method": "FACE"}}, "verification.proof", "VALIDATION_ERROR"),
     ({"id_number": new_id_number(1960), "verification": {"method": "ID_MATCH", "proof": "dev-pass"}},

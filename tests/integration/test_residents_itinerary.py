@@ -24,7 +24,7 @@ def holder(lambdas, event, invoke):
 
 
 def travelled(person_id, city, days_ago, event_id=None):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
 
     moment = clock.now() - timedelta(days=days_ago)
@@ -102,7 +102,7 @@ def test_a_resident_without_a_bound_phone_reads_the_card_of_the_phone_the_sms_pr
 
     send_code, read_card = ask
     phone = f"+86137{random.randint(10**7, 10**8 - 1)}"
-    from healthcode import clock
+    from healthcode.core import clock
 
     day = clock.local_date(clock.now() - timedelta(days=2)).isoformat()
     ingest(validate_batch([{"event_id": f"it-{random.getrandbits(64):x}", "kind": "ITINERARY",
@@ -144,7 +144,7 @@ def test_a_number_outside_the_mainland_mobile_networks_is_refused_and_gets_no_sm
 
 def test_one_person_cannot_text_more_phones_than_the_hourly_limit(resident, ask, clock):
     # GIVEN a resident asking codes for one new number after another
-    from healthcode.ratelimit import ITINERARY_SMS_CODE, LIMITS
+    from healthcode.core.ratelimit import ITINERARY_SMS_CODE, LIMITS
     from healthcode.sms import dev_outbox
 
     send_code, _ = ask

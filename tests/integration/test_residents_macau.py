@@ -33,7 +33,7 @@ def macau(lambdas, event, invoke):
 
 
 def fact(person_id, kind, days_ago, result=None, **details):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import HealthEvent
 
     moment = clock.now() - timedelta(days=days_ago)
@@ -56,7 +56,7 @@ def set_status(person_id, color, reasons=(), bump_version=False):
 
 
 def test_a_green_code_converts_into_a_24_hour_macau_code_with_the_latest_negative_test(macau, resident):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     # GIVEN a green resident with negative tests 6 and 2 days ago, and a later antibody test
@@ -143,8 +143,8 @@ def test_a_reissued_resident_code_revokes_the_macau_code(macau, resident):
 
 
 def test_after_24_hours_the_macau_code_is_expired(macau, resident):
-    from healthcode import clock
     from healthcode import macau as domain
+    from healthcode.core import clock
     from healthcode.models import AuthItem
 
     macau.apply(resident["person_id"])

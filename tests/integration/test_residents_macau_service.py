@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from healthcode.core.config import get_config
 from macau_support import macau_server
 
 DECLARATION = {"entry_port": "HENGQIN", "temperature_c": 36.5, "symptoms": [], "contact_with_case": False,
@@ -26,6 +27,7 @@ def macau_service(monkeypatch: pytest.MonkeyPatch):
     with macau_server(answer) as url:
         monkeypatch.setenv("MACAU_PROVIDER", "http")
         monkeypatch.setenv("MACAU_PROVIDER_URL", url)
+        get_config.cache_clear()  # config is read once; the test changed the environment
         macau.get_macau_code_service.cache_clear()
         yield seen, reply
         macau.get_macau_code_service.cache_clear()
@@ -39,7 +41,7 @@ def apply(lambdas, event, invoke, person_id):
 def test_the_macau_service_issues_the_code_shown_on_its_page(lambdas, event, invoke, resident, macau_service):
     from datetime import timedelta
 
-    from healthcode import clock
+    from healthcode.core import clock
 
     seen, reply = macau_service
     until = (clock.now().replace(microsecond=0) + timedelta(hours=12)).isoformat()

@@ -30,7 +30,7 @@ def test_a_declaration_in_the_records_carries_its_chinese_labels(lambdas, event,
 @pytest.fixture
 def scan_latest(lambdas, event, invoke):
     """The latest declaration an inspector (bound to a venue) sees when scanning the person's code."""
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     inspector = str(uuid.uuid4())

@@ -10,7 +10,7 @@ import venues_support
 
 @pytest.fixture
 def limit():
-    from healthcode.ratelimit import JOIN_CODE, LIMITS
+    from healthcode.core.ratelimit import JOIN_CODE, LIMITS
 
     return LIMITS[JOIN_CODE].requests
 

@@ -38,9 +38,10 @@ def monotonic(monkeypatch):
 @pytest.fixture
 def secret_id(aws):
     """The application secret's id; its value is put back afterwards, so other tests keep their keys."""
-    from healthcode import secrets, tokens
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode import tokens
+    from healthcode.core import secrets
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     secret = get_config().app_secret_id
     original = client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
@@ -53,7 +54,8 @@ def secret_id(aws):
 @pytest.fixture
 def warm(secret_id, monotonic, lambdas):
     """A warm container: keys read from the secret long ago (one interval past)."""
-    from healthcode import secrets, tokens
+    from healthcode import tokens
+    from healthcode.core import secrets
 
     secrets.reset_cache()
     tokens.reset_cache()
@@ -64,7 +66,7 @@ def warm(secret_id, monotonic, lambdas):
 
 @pytest.fixture
 def inspector():
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     person_id = str(uuid.uuid4())
@@ -81,7 +83,7 @@ def scan(lambdas, event, invoke, inspector):
 
 
 def current_secret(secret_id: str) -> dict:
-    from healthcode.aws import client
+    from healthcode.core.aws import client
 
     return json.loads(client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"])
 
@@ -90,7 +92,7 @@ def signed_by_a_new_container(secret_id: str, person_id: str) -> str:
     """What the codes function of a container started after the rotation draws: the new kid's signature."""
     from types import SimpleNamespace
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, Keyring
 
     secret = current_secret(secret_id)
@@ -103,7 +105,7 @@ def forged(person_id: str, kid: str) -> str:
     """A well-formed code signed by a key nobody holds, under `kid`."""
     from types import SimpleNamespace
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, Keyring, new_signing_key
 
     key = new_signing_key(kid)
@@ -211,7 +213,7 @@ def test_after_the_max_age_a_warm_container_signs_with_the_new_key_and_publishes
 
 def test_a_secret_that_cannot_be_read_leaves_a_warm_container_its_keys(warm, monotonic, resident, scan,
                                                                         monkeypatch):
-    from healthcode import clock, secrets
+    from healthcode.core import clock, secrets
     from healthcode.tokens import CodeType
 
     # GIVEN a warm container whose keys are old, and Secrets Manager failing

@@ -1,4 +1,4 @@
-"""Per-address limits on the public routes (healthcode.ratelimit): POST /v1/inbound/apply, /v1/auth/captcha,
+"""Per-address limits on the public routes (healthcode.core.ratelimit): POST /v1/inbound/apply, /v1/auth/captcha,
 /v1/auth/sms-code and /v1/auth/login answer 429 TOO_MANY_REQUESTS with Retry-After beyond their limit, and the
 refused request writes nothing, reads no document and sends no SMS. Sample events, one address per test."""
 
@@ -8,6 +8,7 @@ import json
 import random
 
 import pytest
+from healthcode.core.config import get_config
 
 from infra.local.demo import id_number, record_inbound_entry
 
@@ -56,7 +57,7 @@ def use_up(lambdas, event, address, times):
 
 
 def test_applies_up_to_the_limit_are_answered(lambdas, event, clock, address):
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
 
     # GIVEN one address WHEN it applies as often as the limit allows THEN every answer is the real one
     limit = LIMITS[INBOUND_APPLY].requests
@@ -64,8 +65,8 @@ def test_applies_up_to_the_limit_are_answered(lambdas, event, clock, address):
 
 
 def test_the_apply_beyond_the_limit_is_429_and_binds_and_sends_nothing(lambdas, event, clock, address):
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
     from healthcode.models import Person
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
     from healthcode.sms import dev_outbox
 
     # GIVEN an address that used up its applies, a minute into the window
@@ -85,7 +86,7 @@ def test_the_apply_beyond_the_limit_is_429_and_binds_and_sends_nothing(lambdas, 
 
 
 def test_a_refused_apply_does_not_tell_a_known_document_from_an_unknown_one(lambdas, event, clock, address):
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
 
     # GIVEN an address over its limit WHEN it asks about a traveller's document and a made-up one
     use_up(lambdas, event, address, LIMITS[INBOUND_APPLY].requests)
@@ -99,7 +100,7 @@ def test_a_refused_apply_does_not_tell_a_known_document_from_an_unknown_one(lamb
 
 
 def test_the_limit_is_per_address(lambdas, event, clock, address):
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
 
     # GIVEN one address over its limit WHEN another address applies THEN it is answered as usual
     use_up(lambdas, event, address, LIMITS[INBOUND_APPLY].requests + 1)
@@ -109,7 +110,7 @@ def test_the_limit_is_per_address(lambdas, event, clock, address):
 
 
 def test_the_next_window_is_open_again(lambdas, event, clock, address):
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
 
     # GIVEN an address refused WHEN the window has passed THEN it applies again
     use_up(lambdas, event, address, LIMITS[INBOUND_APPLY].requests + 1)
@@ -120,7 +121,7 @@ def test_the_next_window_is_open_again(lambdas, event, clock, address):
 @pytest.mark.parametrize("bad", [{"doc_number": "??"}, {"country": "XX"}, {"phone": "13800138000"},
                                  {"name": "J0HN"}])
 def test_malformed_applies_do_not_count(lambdas, event, clock, address, bad):
-    from healthcode.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
 
     # GIVEN as many malformed applies as the limit (400 naming the field, nothing written)
     statuses = [apply(lambdas, event, address, **bad)[0] for _ in range(LIMITS[INBOUND_APPLY].requests)]
@@ -133,6 +134,7 @@ def test_malformed_applies_do_not_count(lambdas, event, clock, address, bad):
 def test_the_limit_can_be_set_by_the_environment(lambdas, event, clock, address, monkeypatch):
     # GIVEN RATE_LIMITS allowing 2 applies per minute WHEN an address applies 3 times THEN the third is 429
     monkeypatch.setenv("RATE_LIMITS", "inbound-apply=2/60")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert use_up(lambdas, event, address, 3) == ["DOCUMENT_NOT_FOUND"] * 2 + ["TOO_MANY_REQUESTS"]
 
 
@@ -140,7 +142,7 @@ def test_the_limit_can_be_set_by_the_environment(lambdas, event, clock, address,
 
 
 def test_captchas_beyond_the_limit_are_429_without_an_image(lambdas, event, clock, address):
-    from healthcode.ratelimit import AUTH_CAPTCHA, LIMITS
+    from healthcode.core.ratelimit import AUTH_CAPTCHA, LIMITS
 
     # GIVEN an address that drew as many captchas as allowed
     limit = LIMITS[AUTH_CAPTCHA].requests
@@ -154,8 +156,8 @@ def test_captchas_beyond_the_limit_are_429_without_an_image(lambdas, event, cloc
 
 def test_sms_codes_beyond_the_limit_are_429_and_nothing_is_sent(lambdas, event, clock, address):
     from healthcode import captcha
+    from healthcode.core.ratelimit import AUTH_SMS_CODE, LIMITS
     from healthcode.models import AuthItem
-    from healthcode.ratelimit import AUTH_SMS_CODE, LIMITS
     from healthcode.sms import dev_outbox
 
     def ask(phone, captcha_id, answer):
@@ -187,6 +189,7 @@ def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock
 
     # GIVEN a login limit of 2 per 10 minutes (RATE_LIMITS; the default is generous) used up by one address
     monkeypatch.setenv("RATE_LIMITS", "auth-login=2/600")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert [log_in(new_id_card())[0] for _ in range(2)] == [200, 200]
 
     # WHEN the address logs in as a new person
@@ -199,8 +202,8 @@ def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock
 
 
 def test_sms_logins_beyond_the_limit_are_429_before_the_code_is_checked(lambdas, event, clock, address, monkeypatch):
+    from healthcode.core.pii import lookup_hash
     from healthcode.models import AuthItem
-    from healthcode.pii import lookup_hash
     from healthcode.sms_login import PURPOSE
 
     def log_in(phone, code):
@@ -209,6 +212,7 @@ def test_sms_logins_beyond_the_limit_are_429_before_the_code_is_checked(lambdas,
 
     # GIVEN an SMS-login limit of 3 per 10 minutes used up by one address trying codes across phones
     monkeypatch.setenv("RATE_LIMITS", "auth-sms-login=3/600")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert [log_in(new_phone(), "000000")[0] for _ in range(3)] == [400, 400, 400]
 
     # WHEN it tries a phone once more THEN 429 with Retry-After, and that phone's wrong-code count is untouched

@@ -20,7 +20,7 @@ class Clock:
 
 @pytest.fixture
 def clock(aws, monkeypatch):
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
 
     frozen = Clock(product_clock.parse(ENDS) + timedelta(seconds=30))  # the end has passed, the review has not run
     monkeypatch.setattr(product_clock, "now", lambda: frozen.now)
@@ -36,14 +36,14 @@ def red(person_id, *reasons):
 
 
 def qr_of(person_id):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType.RESIDENT, person_id, 1, int(clock.now().timestamp()))
 
 
 def bound(kind, place_id=None):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Relation
 
     inspector, place_id = str(uuid.uuid4()), place_id or f"place-{uuid.uuid4().hex[:8]}"
@@ -85,7 +85,7 @@ def test_the_stored_status_is_left_to_the_review(lambdas, event, invoke, clock, 
 
 
 def test_a_code_shown_before_the_end_is_still_red(lambdas, event, invoke, clock, resident):
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
 
     red(resident["person_id"], QUARANTINE)
     clock.now = product_clock.parse(ENDS) - timedelta(seconds=1)
@@ -121,7 +121,7 @@ def test_a_scan_after_the_end_shows_green(lambdas, event, invoke, clock, residen
 
 
 def test_a_venue_check_after_the_end_is_recorded_green(lambdas, event, invoke, clock, resident):
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
     from healthcode.models import Check
     from venues_support import check
 
@@ -141,7 +141,7 @@ def test_a_venue_check_after_the_end_is_recorded_green(lambdas, event, invoke, c
 
 
 def test_a_guardians_member_list_shows_the_member_green(clock, resident):
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
     from healthcode.family import member_view
     from healthcode.models import Person, Relation
 
@@ -154,7 +154,7 @@ def test_a_guardians_member_list_shows_the_member_green(clock, resident):
 
 
 def test_a_macau_code_is_not_revoked_by_an_ended_quarantine(clock, resident):
-    from healthcode import clock as product_clock
+    from healthcode.core import clock as product_clock
     from healthcode.macau import status_of
     from healthcode.models import Person
 

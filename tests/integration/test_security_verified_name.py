@@ -42,7 +42,7 @@ def log_in(lambdas, event, invoke, number, name, method="FACE", id_type="ID_CARD
 
 @pytest.mark.parametrize("method", ["FACE", "WECHAT_PAY"])
 def test_a_verified_login_replaces_the_feeds_name(lambdas, event, invoke, fed, method):
-    from healthcode import pii
+    from healthcode.core import pii
     from healthcode.models import Person
 
     # GIVEN a person the feed named 林测试 WHEN they log in, verified, as 林大伟
@@ -76,7 +76,7 @@ def test_the_same_name_writes_nothing(lambdas, event, invoke, fed):
 
 
 def test_a_permit_holder_known_from_an_entry_record_takes_the_verified_name(lambdas, event, invoke, aws):
-    from healthcode import pii
+    from healthcode.core import pii
     from healthcode.models import Person
 
     # GIVEN an HK/Macau permit holder created by an entry record under the Latin name on the permit

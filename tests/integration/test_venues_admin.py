@@ -66,7 +66,7 @@ def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
     transaction alone must still let exactly one through."""
     import secrets
 
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import AuthItem, Place
     from healthcode.venues.places import TRANSFER_TTL, _transfer_key
 
@@ -165,7 +165,7 @@ def test_an_edit_applies_once_per_natural_week(lambdas):
     assert edited["editable"] is False
     status, body = _patch(lambdas, admin, venue["place_id"], {"address": "天河路209号"})
     assert status == 409 and body["error"]["code"] == "EDIT_LIMIT"
-    from healthcode import clock
+    from healthcode.core import clock
 
     monday = clock.week_start(clock.local_date(clock.now())) + timedelta(days=7)
     assert body["error"]["details"]["next_allowed_date"] == monday.isoformat()
@@ -398,8 +398,8 @@ def _accept(lambdas, person, token):
 
 
 def _id_number(person_id):
+    from healthcode.core.pii import decrypt
     from healthcode.models import Person
-    from healthcode.pii import decrypt
 
     return decrypt(Person.get(person_id).id_enc)
 
@@ -496,7 +496,7 @@ def test_an_offer_to_someone_who_already_administers_a_venue_is_refused_when_the
 def test_offers_are_throttled_per_admin(lambdas, clock):
     """GIVEN an admin offering the role again and again (to enumerate names, or to spam) WHEN the hourly limit is
     used up THEN the next offer is 429 with Retry-After and records nothing."""
-    from healthcode.ratelimit import LIMITS, VENUE_ADMIN_OFFER
+    from healthcode.core.ratelimit import LIMITS, VENUE_ADMIN_OFFER
 
     from infra.local.demo import id_number
 
@@ -512,8 +512,8 @@ def test_offers_are_throttled_per_admin(lambdas, clock):
 def test_an_offer_to_an_inbound_traveller_is_refused(lambdas):
     """GIVEN an admin WHEN they offer the role to a traveller of the inbound travellers' code THEN 400 naming
     id_type (the document is what rules them out), and no offer exists to accept."""
+    from healthcode.core.pii import decrypt
     from healthcode.models import Person
-    from healthcode.pii import decrypt
 
     admin, traveller = new_person(lambdas), new_traveller(lambdas, name="JANE DOE")
     venue = create_venue(lambdas, admin)
@@ -604,7 +604,7 @@ def test_a_new_offer_voids_the_previous_one(lambdas):
 
 def test_an_expired_offer_is_not_pending(lambdas, monkeypatch):
     """GIVEN an offer made more than three days ago WHEN the admin reads or withdraws it THEN nothing is pending."""
-    from healthcode import clock
+    from healthcode.core import clock
 
     admin, successor = new_person(lambdas), new_person(lambdas, name="黄过期")
     venue = create_venue(lambdas, admin)

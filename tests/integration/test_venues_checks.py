@@ -19,7 +19,7 @@ def venue(lambdas):
 
 
 def _checks_of(place_id):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Check
 
     today = clock.local_date(clock.now())
@@ -52,7 +52,7 @@ def test_an_unknown_or_malformed_join_code_is_404(lambdas, join_code):
 
 
 def test_an_organization_join_code_does_not_bind_a_venue(lambdas):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Place
 
     Place(place_id="01JORGNOTAVENUE0000000000A", kind="ORG", name="某单位", join_code="555555555555",
@@ -211,7 +211,7 @@ def test_forged_tampered_or_revoked_codes_are_invalid_and_write_nothing(lambdas,
 
 
 def test_printed_and_inbound_codes_are_accepted(lambdas, venue):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.idnumbers import parse_document
     from healthcode.people import NewPerson, find_or_create
     from healthcode.tokens import CodeType, get_keyring
@@ -256,7 +256,7 @@ def test_a_red_code_is_recorded_and_flagged_with_its_reasons(lambdas, venue):
 
 
 def test_the_latest_declaration_is_shown_on_request_only(lambdas, venue):
-    from healthcode import clock
+    from healthcode.core import clock
     from healthcode.models import Declaration
 
     visitor = new_person(lambdas)
@@ -320,7 +320,7 @@ def test_the_poster_also_leads_straight_to_the_code_page(lambdas, venue, monkeyp
     import io
 
     import zxingcpp
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
     from PIL import Image
 
     _, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])

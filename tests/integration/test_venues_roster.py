@@ -8,8 +8,8 @@ from venues_support import api, check, code_of, create_venue, drain, join, new_p
 
 def _roster(place_id):
     """The roster item as stored (DynamoDB JSON), or None."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     return client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True, Key={
         "scope": {"S": f"venue#{place_id}"}, "bucket": {"S": "roster"}}).get("Item")
@@ -21,8 +21,8 @@ def _listed(place_id):
 
 def _forget_roster(place_id):
     """Make the venue look as venues created before rosters existed look."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     client("dynamodb").delete_item(TableName=get_config().stats_table, Key={
         "scope": {"S": f"venue#{place_id}"}, "bucket": {"S": "roster"}})

@@ -52,8 +52,8 @@ def _person_with_id(person_id, name, first17):
 
 def _forget(*keys):
     """Delete items by key, present or not: (table attribute of the config, key dict)."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     config = get_config()
     for table, key in keys:

@@ -125,7 +125,7 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
 def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, monkeypatch):
     """Two venues interleaved; the second venue's update fails, Lambda re-delivers from its first record on —
     including records of the first venue that were applied — and every count ends up exact."""
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.venues import stats as stats_module
 
     other_admin = new_person(lambdas)
@@ -176,7 +176,7 @@ def test_an_unreadable_record_fails_with_the_later_records_of_its_venue_only(lam
 def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed):
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.venues import stats as stats_module
 
     submitted = _submit(lambdas, scene, 16, seed=seed)
@@ -208,7 +208,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
 
 
 def test_a_batch_writes_each_bucket_once(lambdas, scene, monkeypatch):
-    from healthcode.aws import client
+    from healthcode.core.aws import client
     from healthcode.venues import stats as stats_module
 
     _submit(lambdas, scene, 20)
@@ -289,8 +289,8 @@ def test_statistics_of_a_venue_from_before_the_roster_query_only_the_venues_bind
     THEN the one fallback Query is of the relations' inverse index for this venue: none touches the checks or the
     stats table."""
     from botocore.client import BaseClient
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     _submit(lambdas, scene, 4)
     drain(lambdas, scene["place_id"])
@@ -312,8 +312,8 @@ def test_statistics_of_a_venue_from_before_the_roster_query_only_the_venues_bind
 def test_inspectors_whose_checks_carry_no_name_are_named_from_their_person(lambdas, scene):
     """GIVEN checks stored before the inspector's masked name rode along to the statistics
     WHEN the admin reads the statistics THEN the inspectors are still shown with their masked names."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     submitted = _submit(lambdas, scene, 4)
     drain(lambdas, scene["place_id"])
@@ -327,8 +327,8 @@ def test_inspectors_whose_checks_carry_no_name_are_named_from_their_person(lambd
 
 def test_the_sample_stream_event_is_folded_into_the_statistics(lambdas):
     """events/venues-stats-stream.json, as Lambda delivers it: two checks and a quick check-in, counted once."""
-    from healthcode.aws import client
-    from healthcode.config import get_config
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
 
     sample = json.loads((ROOT / "events" / "venues-stats-stream.json").read_text())
     assert lambdas["StatsStreamFunction"].invoke(sample) == {"batchItemFailures": []}

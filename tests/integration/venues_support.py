@@ -94,7 +94,7 @@ def stats(lambdas: dict[str, Any], place_id: str, person: str, day: str | None =
 
 def stream_records(place_id: str | None = None) -> list[dict[str, Any]]:
     """The checks table's stream records (moto's shard), shaped as Lambda delivers them; optionally one venue's."""
-    from healthcode.config import get_config
+    from healthcode.core.config import get_config
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 

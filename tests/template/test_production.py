@@ -370,7 +370,7 @@ def test_v1_forwards_the_viewer_address_and_proves_it_came_through_cloudfront(so
     env = source["Globals"]["Function"]["Environment"]["Variables"]
     assert env["ORIGIN_VERIFY_SECRET"] == {"Ref": "OriginVerifySecret"}
     # the header names the functions read are the ones the template sets and the policy forwards
-    from healthcode import viewer
+    from healthcode.core import viewer
     assert (viewer.ENV, viewer.ORIGIN_VERIFY, viewer.VIEWER_ADDRESS) == (
         "ORIGIN_VERIFY_SECRET", "x-origin-verify", "cloudfront-viewer-address")
 

@@ -6,8 +6,8 @@ import base64
 from typing import Any
 
 import pytest
-from healthcode.api import _field_of, decode_cursor, encode_cursor
-from healthcode.errors import ValidationFailed
+from healthcode.core.api import _field_of, decode_cursor, encode_cursor
+from healthcode.core.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(

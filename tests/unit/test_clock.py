@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from healthcode.clock import SHANGHAI, iso, local_date, now, parse, week_start
+from healthcode.core.clock import SHANGHAI, iso, local_date, now, parse, week_start
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 from healthcode.status import Fact, latest_test
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)

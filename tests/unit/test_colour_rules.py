@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 from healthcode.status import Fact, evaluate
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from healthcode.clock import SHANGHAI
+from healthcode.core.clock import SHANGHAI
 from healthcode.status import Fact, evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from healthcode import errors
+from healthcode.core import errors
 
 
 def test_body_has_code_and_both_messages_only() -> None:
@@ -83,3 +83,34 @@ def test_too_many_requests_tells_when_to_retry() -> None:
 def test_retry_after_is_a_whole_number_of_at_least_one_second(retry_after: float, header: str) -> None:
     # GIVEN a window that has (almost) reopened WHEN the error is raised THEN Retry-After still asks for >= 1 s
     assert errors.TooManyRequests(retry_after).headers["Retry-After"] == header  # type: ignore[arg-type]
+
+
+def _every_error_class() -> list[type[errors.ApiError]]:
+    import importlib
+    import pkgutil
+
+    import healthcode
+
+    for module in pkgutil.walk_packages(healthcode.__path__, "healthcode."):
+        importlib.import_module(module.name)
+    found, todo = [], [errors.ApiError]
+    while todo:
+        kind = todo.pop()
+        found.append(kind)
+        todo.extend(kind.__subclasses__())
+    return found
+
+
+def test_every_error_code_is_in_the_one_catalogue() -> None:
+    # GIVEN every module of the layer imported WHEN the ApiError kinds are listed THEN core/errors.py defines them all
+    elsewhere = sorted(f"{kind.__module__}.{kind.__name__}" for kind in _every_error_class()
+                       if kind.__module__ != "healthcode.core.errors")
+    assert elsewhere == []
+
+
+def test_each_code_has_one_status() -> None:
+    # GIVEN the catalogue WHEN codes are grouped THEN no code is answered with two statuses
+    statuses: dict[str, set[int]] = {}
+    for kind in _every_error_class():
+        statuses.setdefault(kind.code, set()).add(kind.status)
+    assert {code: found for code, found in statuses.items() if len(found) > 1} == {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from healthcode.errors import ValidationFailed
+from healthcode.core.errors import ValidationFailed
+from healthcode.core.paging import start_key
 from healthcode.models import Check, DisplayLogEntry, Relation
-from healthcode.paging import start_key
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 

@@ -1,10 +1,10 @@
-"""healthcode.idempotency without AWS: reading and checking the Idempotency-Key header, declaring an operation."""
+"""healthcode.core.idempotency without AWS: reading and checking the Idempotency-Key header, declaring an operation."""
 
 from __future__ import annotations
 
 import pytest
-from healthcode.errors import ValidationFailed
-from healthcode.idempotency import Idempotent, header_key
+from healthcode.core.errors import ValidationFailed
+from healthcode.core.idempotency import Idempotent, header_key
 
 
 @pytest.mark.parametrize("headers", [{"Idempotency-Key": "k-1"}, {"idempotency-key": "k-1"}, {"IDEMPOTENCY-KEY": "k-1"}])

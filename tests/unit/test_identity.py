@@ -6,7 +6,7 @@ import socket
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode.errors import IdentityRejected, ServiceUnavailable
+from healthcode.core.errors import IdentityRejected, ServiceUnavailable
 from healthcode.identity import DEV_PROOF, DevIdentityProvider, HttpIdentityProvider, Verification
 from healthcode.idnumbers import IdDocument, IdType
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from healthcode.errors import InvalidIdNumber, IssueCountMismatch
+from healthcode.core.errors import InvalidIdNumber, IssueCountMismatch
 from healthcode.idnumbers import IdDocument, IdType, age_on, issue_count_to_record, parse_document
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from healthcode.errors import ApiError, InvalidIdNumber, ValidationFailed
+from healthcode.core.errors import ApiError, InvalidIdNumber, ValidationFailed
 from healthcode.idnumbers import IdType
 from healthcode.inbound import country_of, document_of, international_phone, name_words, names_match
 from hypothesis import given

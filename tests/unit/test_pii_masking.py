@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from healthcode.pii import mask_id, mask_name, mask_phone
+from healthcode.core.pii import mask_id, mask_name, mask_phone
 
 
 @pytest.mark.parametrize(

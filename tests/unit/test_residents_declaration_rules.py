@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from healthcode import declarations
-from healthcode.errors import ValidationFailed
+from healthcode.core import errors
+from healthcode.core.errors import ValidationFailed
 
 
 @pytest.mark.parametrize(("given", "kept"), [
@@ -76,7 +77,7 @@ def test_fever_is_a_reading_from_37_3_or_the_fever_symptom(reading, chosen, feve
 
 def test_inbound_travellers_are_refused_before_anything_is_read():
     # GIVEN a caller with the inbound role WHEN they declare THEN 403 without touching a table
-    with pytest.raises(declarations.InboundNoDeclaration) as caught:
+    with pytest.raises(errors.InboundNoDeclaration) as caught:
         declarations.declare("p", "p", {"inbound"}, declarations.NewDeclaration(declarations.DeclarationType.PERSONAL))
     assert caught.value.status == 403 and caught.value.code == "INBOUND_NO_DECLARATION"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from healthcode import family
-from healthcode.errors import InvalidIdNumber, ValidationFailed
+from healthcode.core.errors import InvalidIdNumber, ValidationFailed
 
 
 def test_every_relation_has_a_chinese_label():

@@ -6,7 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode.errors import ServiceUnavailable
+from healthcode.core.config import get_config
+from healthcode.core.errors import ServiceUnavailable
 from healthcode.itinerary import (
     CityVisit,
     FeedItineraryProvider,
@@ -49,10 +50,12 @@ def test_the_first_and_last_day_are_inside():
 def test_the_feeds_provider_is_the_default_and_http_is_chosen_by_configuration(monkeypatch):
     get_itinerary_provider.cache_clear()
     monkeypatch.delenv("ITINERARY_PROVIDER", raising=False)
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert isinstance(get_itinerary_provider(), FeedItineraryProvider)
     get_itinerary_provider.cache_clear()
     monkeypatch.setenv("ITINERARY_PROVIDER", "http")
     monkeypatch.setenv("ITINERARY_PROVIDER_URL", "http://telecom.example")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     provider = get_itinerary_provider()
     assert isinstance(provider, HttpItineraryProvider) and provider.base_url == "http://telecom.example"
     get_itinerary_provider.cache_clear()

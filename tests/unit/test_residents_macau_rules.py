@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from healthcode import clock, macau
-from healthcode.errors import ValidationFailed
+from healthcode import macau
+from healthcode.core import clock
+from healthcode.core.errors import ValidationFailed
 from healthcode.models import Person
 
 

@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode import clock, macau
-from healthcode.errors import ServiceUnavailable
+from healthcode import macau
+from healthcode.core import clock, errors
+from healthcode.core.config import get_config
+from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
 
 if TYPE_CHECKING:
@@ -33,10 +35,12 @@ def service_for(fake: FakeIdentityService, timeout: float = 1.0) -> macau.HttpMa
 def test_local_signing_is_the_default_and_http_is_chosen_by_configuration(monkeypatch: pytest.MonkeyPatch):
     macau.get_macau_code_service.cache_clear()
     monkeypatch.delenv("MACAU_PROVIDER", raising=False)
+    get_config.cache_clear()
     assert isinstance(macau.get_macau_code_service(), macau.LocalMacauCodeService)
     macau.get_macau_code_service.cache_clear()
     monkeypatch.setenv("MACAU_PROVIDER", "http")
     monkeypatch.setenv("MACAU_PROVIDER_URL", "http://127.0.0.1:1")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert isinstance(macau.get_macau_code_service(), macau.HttpMacauCodeService)
     macau.get_macau_code_service.cache_clear()
 
@@ -73,7 +77,7 @@ def test_the_code_and_validity_of_the_answer_are_returned(holder: Person, fake_i
 
 def test_a_refusal_is_a_conflict_with_the_services_reason(holder: Person, fake_identity_service: FakeIdentityService):
     fake_identity_service.answer(409, {"reason": "持有人不符合通关条件"})
-    with pytest.raises(macau.MacauRefused) as refused:
+    with pytest.raises(errors.MacauRefused) as refused:
         service_for(fake_identity_service).issue(holder, DECLARED, None, MOMENT)
     assert refused.value.status == 409 and refused.value.details == {"reason": "持有人不符合通关条件"}
 

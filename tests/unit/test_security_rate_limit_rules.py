@@ -1,27 +1,31 @@
-"""The limits of healthcode.ratelimit: defaults, RATE_LIMITS overrides, and the fixed windows they count in."""
+"""The limits of healthcode.core.ratelimit: defaults, RATE_LIMITS overrides, and the fixed windows they count in."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
-from healthcode import clock
-from healthcode.ratelimit import AUTH_LOGIN, INBOUND_APPLY, LIMITS, Limit, limit_for, window
+from healthcode.core import clock
+from healthcode.core.config import get_config
+from healthcode.core.ratelimit import AUTH_LOGIN, INBOUND_APPLY, LIMITS, Limit, limit_for, window
 
 
 def test_without_overrides_the_defaults_apply(monkeypatch):
     monkeypatch.delenv("RATE_LIMITS", raising=False)
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert limit_for(INBOUND_APPLY) == Limit(30, timedelta(minutes=10))
 
 
 def test_an_override_sets_requests_and_seconds(monkeypatch):
     monkeypatch.setenv("RATE_LIMITS", "auth-login=1000/60, inbound-apply=5/300")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert limit_for(AUTH_LOGIN) == Limit(1000, timedelta(seconds=60))
     assert limit_for(INBOUND_APPLY) == Limit(5, timedelta(seconds=300))
 
 
 def test_off_switches_a_limit_off(monkeypatch):
     monkeypatch.setenv("RATE_LIMITS", "inbound-apply=off")
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert limit_for(INBOUND_APPLY) is None
 
 
@@ -29,6 +33,7 @@ def test_off_switches_a_limit_off(monkeypatch):
                                   "inbound-apply=30/0", "no-such-limit=1/1", "garbage"])
 def test_malformed_overrides_leave_the_default(monkeypatch, text):
     monkeypatch.setenv("RATE_LIMITS", text)
+    get_config.cache_clear()  # config is read once; the test changed the environment
     assert limit_for(INBOUND_APPLY) == LIMITS[INBOUND_APPLY]
 
 

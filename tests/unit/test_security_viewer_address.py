@@ -1,4 +1,4 @@
-"""healthcode.viewer: behind CloudFront the per-address limits count the viewer's address, and only when the request
+"""healthcode.core.viewer: behind CloudFront the per-address limits count the viewer's address, and only when the request
 proves it came through CloudFront (X-Origin-Verify = ORIGIN_VERIFY_SECRET); anything else counts the connection."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from healthcode import ratelimit, viewer
+from healthcode.core import ratelimit, viewer
+from healthcode.core.config import get_config
 
 SECRET = "s3cr3t-origin-verify-value-0123456789abcdef"
 EDGE = "130.176.96.72"  # a CloudFront edge node, as API Gateway sees the connection
@@ -62,8 +63,10 @@ def test_without_a_configured_secret_nothing_is_trusted():
 
 def test_the_secret_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(viewer.ENV, SECRET)
+    get_config.cache_clear()  # config is read once per container; the test changed the environment
     assert viewer.client_address(_through("198.51.100.7:5678"), EDGE) == "198.51.100.7"
-    monkeypatch.delenv(viewer.ENV)
+    monkeypatch.setenv(viewer.ENV, "")  # the local stack: no CloudFront, nothing trusted
+    get_config.cache_clear()
     assert viewer.client_address(_through("198.51.100.7:5678"), EDGE) == EDGE
 
 
@@ -104,6 +107,7 @@ def _router(headers: dict[str, str], source_ip: str) -> SimpleNamespace:
 def test_the_rate_limits_take_the_trusted_address(monkeypatch):
     # GIVEN a deployed function (ORIGIN_VERIFY_SECRET set) WHEN the route asks ratelimit for the caller's address
     monkeypatch.setenv(viewer.ENV, SECRET)
+    get_config.cache_clear()
     assert ratelimit.source_ip(_router(_through("198.51.100.7:5678"), EDGE)) == "198.51.100.7"
     # THEN a request straight to the API stage with a forged header counts its own connection
     forged = {"CloudFront-Viewer-Address": "198.51.100.7:5678", "X-Origin-Verify": "guess"}

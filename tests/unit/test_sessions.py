@@ -11,7 +11,7 @@ from typing import Any
 
 import jwt
 import pytest
-from healthcode.errors import Unauthorized
+from healthcode.core.errors import Unauthorized
 from healthcode.sessions import ISSUER, Session, issue, verify
 
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from healthcode.errors import ValidationFailed
+from healthcode.core.errors import ValidationFailed
 from healthcode.venues.regions import current_counties, parse_region
 
 from infra.venue_regions import OUT, build, read_townships

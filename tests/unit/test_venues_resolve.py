@@ -18,7 +18,7 @@ def _person(kind="RESIDENT", version=1):
 ])
 def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, version, code_type, code_version):
     from healthcode import codes
-    from healthcode.errors import InvalidCode
+    from healthcode.core.errors import InvalidCode
     from healthcode.tokens import PERSON_CODES, CodeType
     from healthcode.venues.checks import resolve
 
@@ -42,7 +42,7 @@ def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, versio
 
 
 def test_resolve_refuses_a_code_of_an_unknown_person(keyring):
-    from healthcode.errors import InvalidCode
+    from healthcode.core.errors import InvalidCode
     from healthcode.tokens import PERSON_CODES, CodeType
     from healthcode.venues.checks import resolve
 

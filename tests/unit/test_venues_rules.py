@@ -20,7 +20,7 @@ def test_valid_township_codes(code, name):
 @pytest.mark.parametrize("code", ["", "44010600", "4401060011", "44010600a", "440106000", "440100001", "440000001",
                                   "110101001", "440102001", "449999001"])
 def test_invalid_region_codes(code):
-    from healthcode.errors import ValidationFailed
+    from healthcode.core.errors import ValidationFailed
     from healthcode.venues.regions import parse_region
 
     with pytest.raises(ValidationFailed) as raised:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from .errors import NotFound
+from .core.errors import NotFound
 from .models import Relation
 
 MEMBER = "MEMBER"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pynamodb.exceptions import DoesNotExist
 
 from . import sessions
-from .errors import Unauthorized
+from .core.errors import Unauthorized
 from .models import AuthItem
 
 PARTNER_PREFIXES = ("/v1/feeds/",)

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError
 
-from . import clock, pii
-from .config import get_config
-from .errors import ValidationFailed
+from .core import clock, pii
+from .core.config import get_config
+from .core.errors import CaptchaInvalid
 from .models import AuthItem
 
 # No 0/O, 1/I/L: characters a traveller could confuse on a small screen.
@@ -30,12 +30,6 @@ ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 5
 TTL = timedelta(minutes=3)
 WIDTH, HEIGHT = 240, 88  # drawn at 2x for sharp rendering on phones; shown at 120 x 44 CSS pixels
-
-
-class CaptchaInvalid(ValidationFailed):
-    code = "CAPTCHA_INVALID"
-    message = "The image code is wrong or has expired; tap the image for a new one"
-    message_zh = "图片验证码错误或已失效，请点击图片刷新"
 
 
 def _key(captcha_id: str) -> str:

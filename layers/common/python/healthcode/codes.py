@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from . import clock
-from .errors import ApiError, InvalidCode, ServiceUnavailable
+from .core import clock
+from .core.errors import ApiError, DisplayFailed, InvalidCode
+from .core.paging import start_key
 from .models import DisplayLogEntry, Person
-from .paging import start_key
 from .people import get as get_person
 from .reasons import describe
 from .status import as_of
@@ -23,13 +23,6 @@ CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}
 
 def code_type_for(person: Person) -> CodeType:
     return CODE_TYPE_OF_KIND.get(person.kind, CodeType.RESIDENT)
-
-
-class DisplayFailed(ServiceUnavailable):
-    # FAQ 2's words for a display that did not succeed, "可能为系统访问高峰等原因".
-    code = "DISPLAY_FAILED"
-    message = "The code could not be shown just now (the system may be busy); try again later"
-    message_zh = "亮码失败，可能为系统访问高峰等原因，请稍后再试"
 
 
 SUCCESS, FAILED = "SUCCESS", "FAILED"

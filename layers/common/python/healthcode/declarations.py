@@ -17,11 +17,11 @@ from typing import Any
 
 from ulid import ULID
 
-from . import clock
-from .errors import Forbidden, ValidationFailed
-from .idempotency import Idempotent
+from .core import clock
+from .core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
+from .core.idempotency import Idempotent
+from .core.paging import start_key
 from .models import Declaration, Relation
-from .paging import start_key
 from .roles import INBOUND
 
 
@@ -85,18 +85,6 @@ MAX_ANSWERS = 20
 MAX_ANSWER_LENGTH = 200
 ANSWER_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PLACE_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-
-
-class InboundNoDeclaration(Forbidden):
-    code = "INBOUND_NO_DECLARATION"
-    message = "The inbound travellers' code only shows the code; it has no health declaration"
-    message_zh = "入境人员粤康码目前暂时只有亮码功能，没有健康申报功能"
-
-
-class NotBoundToOrganization(Forbidden):
-    code = "NOT_ORG_MEMBER"
-    message = "You are not bound to this organization"
-    message_zh = "您尚未绑定该组织机构，请先输入组织机构申报码绑定"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
-from .errors import Unauthorized
+from .core.errors import Unauthorized
 from .models import AuthItem
 
 ID_PREFIX = "dev_"

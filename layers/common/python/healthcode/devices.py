@@ -49,13 +49,20 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from . import audit, clock
-from .aws import client
 from .codes import check_holder, code_type_for
+from .core import audit, clock
+from .core.aws import client
+from .core.errors import (
+    Forbidden,
+    InvalidIdNumber,
+    NotFound,
+    ServiceUnavailable,
+    TooManyDevices,
+    ValidationFailed,
+)
+from .core.idempotency import Idempotent
 from .declarations import FEVER_FROM
 from .device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key, key_hash
-from .errors import Conflict, Forbidden, InvalidIdNumber, NotFound, ServiceUnavailable, ValidationFailed
-from .idempotency import Idempotent
 from .idnumbers import parse_document
 from .models import AuthItem, Check, Person, Place, Relation
 from .people import id_hash, status_by_document
@@ -72,12 +79,6 @@ MAX_AGE = timedelta(hours=72)  # queued offline checks older than this are refus
 CLOCK_SKEW = timedelta(minutes=2)  # a device clock this far ahead is still taken
 TEMPERATURE_RANGE = (Decimal("30"), Decimal("45"))  # what a thermal sensor reads off a person; outside: 400
 DEVICE_CHECK_ACTION = "DEVICE_CHECK"
-
-
-class TooManyDevices(Conflict):
-    code = "TOO_MANY_DEVICES"
-    message = f"A venue registers at most {MAX_DEVICES} devices"
-    message_zh = f"每个场所最多登记{MAX_DEVICES}台设备"
 
 
 def temperature_class(celsius: Decimal) -> str:
@@ -111,7 +112,7 @@ def register(place_id: str, admin_id: str, name: str) -> dict[str, Any]:
     name = _clean_name(name)
     venue_of_admin(place_id, admin_id)  # 404 / 403 (field id)
     if len(_relations(place_id)) >= MAX_DEVICES:
-        raise TooManyDevices(field="id")
+        raise TooManyDevices(MAX_DEVICES, field="id")
     device_id = f"{ID_PREFIX}{ULID()}"
     key = f"{KEY_VERSION}.{device_id}.{secrets.token_urlsafe(32)}"
     now = clock.iso(clock.now())

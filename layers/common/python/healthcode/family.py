@@ -19,15 +19,14 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError
 
-from . import audit, clock
 from .access import MEMBER
-from .errors import Conflict, IdentityRejected, NotFound, ValidationFailed
+from .core import audit, clock
+from .core.errors import IdentityRejected, MemberExists, MemberNotVerified, NotFound, ValidationFailed
+from .core.paging import start_key
 from .identity import get_identity_provider
 from .idnumbers import age_on, parse_document
-from .login import clean_name
 from .models import Person, Relation
-from .paging import start_key
-from .people import NewPerson, check_issue_count, find_by_document, find_or_create
+from .people import NewPerson, check_issue_count, clean_name, find_by_document, find_or_create
 from .reasons import describe
 from .status import as_of
 
@@ -61,18 +60,6 @@ class VerificationMethod(str, Enum):
 
 
 ADULT_AGE = 18
-
-
-class MemberNotVerified(ValidationFailed):
-    code = "IDENTITY_NOT_VERIFIED"
-    message = "The family member's identity could not be verified"
-    message_zh = "家庭成员身份认证未通过"
-
-
-class MemberExists(Conflict):
-    code = "MEMBER_EXISTS"
-    message = "This person is already one of your family members"
-    message_zh = "该成员已添加，无需重复添加"
 
 
 @dataclass(frozen=True)

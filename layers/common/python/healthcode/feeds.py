@@ -25,12 +25,19 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import UpdateError
 
-from . import clock, pii
-from .errors import ApiError, Conflict, Forbidden, IssueCountMismatch, Unauthorized, ValidationFailed
+from .core import clock, pii
+from .core.errors import (
+    ApiError,
+    ConflictingRecords,
+    Forbidden,
+    InvalidRecords,
+    IssueCountMismatch,
+    Unauthorized,
+    ValidationFailed,
+)
 from .idnumbers import IdDocument, IdType, issue_count_to_record, parse_document
-from .login import clean_name
 from .models import AuthItem, HealthEvent, Person
-from .people import NewPerson, find_or_create, marker_key, normalise_phone
+from .people import NewPerson, clean_name, find_or_create, marker_key, normalise_phone
 
 logger = Logger(child=True)
 
@@ -144,37 +151,6 @@ class ValidRecord:
                    "result": self.result, "valid_from": self.valid_from, "valid_until": self.valid_until,
                    "details": self.details}
         return pii.lookup_hash("event", json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
-
-
-class InvalidRecords(ValidationFailed):
-    """400 listing every bad record of a batch: details.records = [{index, field, problem, code}]."""
-
-    def __init__(self, problems: list[Problem], total: int) -> None:
-        bad = len({p.index for p in problems})
-        first = problems[0]
-        super().__init__(
-            f"{bad} of {total} records are invalid (first: record {first.index}, {first.field}: {first.problem}); "
-            "nothing was stored",
-            f"{total}条记录中有{bad}条有误，本批次未保存",
-            field=f"records[{first.index}].{first.field}",
-            details={"records": [p.as_dict() for p in problems]},
-        )
-
-
-class ConflictingRecords(Conflict):
-    """409: records whose event_id is already stored with other content; details.records as for bad records."""
-
-    code = "EVENT_CONFLICT"
-
-    def __init__(self, conflicts: list[Problem], total: int) -> None:
-        first = conflicts[0]
-        super().__init__(
-            f"{len(conflicts)} of {total} records reuse an event_id already stored with other content (first: record "
-            f"{first.index}); nothing was stored",
-            f"{total}条记录中有{len(conflicts)}条的event_id已用于其他内容，本批次未保存",
-            field=f"records[{first.index}].event_id",
-            details={"records": [c.as_dict() for c in conflicts]},
-        )
 
 
 # ------------------------------------------------------------------------------------------------ validation

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from .core.config import get_config
 
 FONT_FILE = "yk-cjk.ttf"
 CANDIDATES = (
@@ -16,7 +17,7 @@ CANDIDATES = (
 
 @cache
 def cjk_font_path() -> str | None:
-    configured = os.environ.get("CJK_FONT")
+    configured = get_config().cjk_font
     for candidate in ((Path(configured),) if configured else ()) + CANDIDATES:
         if candidate.is_file():
             return str(candidate)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .config import get_config
-from .errors import IdentityRejected, ServiceUnavailable
+from .core.config import get_config
+from .core.errors import IdentityRejected, ServiceUnavailable
 from .idnumbers import IdDocument
 
 DEV_PROOF = "dev-pass"

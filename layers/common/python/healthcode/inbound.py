@@ -18,23 +18,26 @@ import phonenumbers
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PutError, UpdateError
 
-from . import audit, clock, pii, ratelimit, sessions
+from . import sessions
 from .access import MEMBER
-from .errors import (
-    ApiError,
+from .core import audit, clock, pii, ratelimit
+from .core.errors import (
+    AlreadyCompanion,
     Conflict,
-    Forbidden,
+    DocumentNotFound,
+    InboundCodeOnly,
     InvalidIdNumber,
     IssueCountMismatch,
+    NameMismatch,
     NotFound,
+    PhoneInUse,
     TooManyRequests,
     ValidationFailed,
 )
+from .core.paging import start_key
 from .idnumbers import IdDocument, IdType, parse_document
-from .login import clean_name
 from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
-from .paging import start_key
-from .people import check_issue_count, find_by_document, normalise_phone
+from .people import check_issue_count, clean_name, find_by_document, normalise_phone
 from .people import get as get_person
 from .roles import INBOUND
 from .sms import get_sender
@@ -57,45 +60,10 @@ LINK_TEXT = ("【粤康码】您已成功申领入境人员粤康码，再次使
              "Yuekang Code for inbound travellers: to see your code again, open {url} and log in with this phone.")
 
 
-class DocumentNotFound(ApiError):
-    code = "DOCUMENT_NOT_FOUND"
-    message = "No entry record was found for this document number"
-    message_zh = "未查询到该证件的入境记录，请核对证件号码"
-
-
-class NameMismatch(ApiError):
-    # The wording and number travellers know from the guide's FAQ (二) 2: the page error it quotes,
-    # “姓名和证件不配”（Full name unmatched with passport information(1590640002)）, in both languages.
-    code = "NAME_MISMATCH"
-    message = "Full name unmatched with passport information(1590640002)"
-    message_zh = "姓名和证件不配(1590640002)"
-
-
-class PhoneInUse(Conflict):
-    code = "PHONE_IN_USE"
-    message = ("This phone number is already used by another person; one phone logs in one traveller. "
-               "Travellers sharing a phone can be added as companions instead")
-    message_zh = "该手机号码已被他人使用。共用一部手机的同行人员，请通过“我的同行人员信息”添加"
-
-
-class InboundCodeOnly(Forbidden):
-    # FAQ (二) 1: “入境人员粤康码目前暂时只有亮码功能”. The session came from a real-name check only (name and document
-    # number), so it may show codes and records, never open a venue, a binding or a printed code.
-    code = "INBOUND_CODE_ONLY"
-    message = "The inbound travellers' code only shows the code; this is a feature of the WeChat version"
-    message_zh = "入境人员粤康码目前暂时只有亮码功能"
-
-
 def refuse_inbound(roles: frozenset[str] | set[str] | list[str]) -> None:
     """403 INBOUND_CODE_ONLY for an inbound session, before anything is read or written."""
     if INBOUND in roles:
         raise InboundCodeOnly()
-
-
-class AlreadyCompanion(Conflict):
-    code = "ALREADY_COMPANION"
-    message = "This person is already one of your companions"
-    message_zh = "该同行人员已添加"
 
 
 # --------------------------------------------------------------------------------------------- the name rules

@@ -16,9 +16,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from . import clock, feeds
-from .aws import client
-from .config import get_config
+from . import feeds
+from .core import clock
+from .core.aws import client
+from .core.config import get_config
 
 logger = Logger(child=True)
 

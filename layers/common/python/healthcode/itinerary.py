@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -35,8 +34,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from . import clock, otp, pii, ratelimit
-from .errors import ServiceUnavailable, ValidationFailed
+from . import otp
+from .core import clock, pii, ratelimit
+from .core.config import get_config
+from .core.errors import NotAMainlandMobile, ServiceUnavailable
 from .models import HealthEvent, Person
 
 PERIOD_DAYS = 14
@@ -56,12 +57,6 @@ class ItineraryProvider(Protocol):
     def cities(self, phone: str, first_day: date, last_day: date) -> list[CityVisit]:
         """Every city the phone reached or passed between the two days (inclusive); repeats allowed."""
         ...
-
-
-class NotAMainlandMobile(ValidationFailed):
-    code = "NOT_A_MAINLAND_MOBILE"
-    message = "The itinerary card covers mainland China mobile numbers (+86) only"
-    message_zh = "行程卡仅支持中国大陆手机号码"
 
 
 def period(today: date) -> tuple[date, date]:
@@ -134,8 +129,9 @@ class HttpItineraryProvider:
 
 @lru_cache(maxsize=1)
 def get_itinerary_provider() -> ItineraryProvider:
-    if os.environ.get("ITINERARY_PROVIDER", "feeds") == "http":
-        return HttpItineraryProvider(os.environ.get("ITINERARY_PROVIDER_URL", ""))
+    cfg = get_config()
+    if cfg.itinerary_provider == "http":
+        return HttpItineraryProvider(cfg.itinerary_provider_url)
     return FeedItineraryProvider()
 
 

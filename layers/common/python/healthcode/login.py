@@ -6,14 +6,16 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from . import pii, ratelimit, sessions
-from .errors import Conflict, ValidationFailed
+from . import sessions
+from .core import pii, ratelimit
+from .core.errors import Conflict, ValidationFailed
 from .identity import get_identity_provider
 from .idnumbers import IdType, parse_document
+from .medical import claim_grant
 from .models import Person
-from .people import NewPerson, check_issue_count, find_or_create, normalise_phone, set_phone
+from .people import NewPerson, check_issue_count, clean_name, find_or_create, normalise_phone, set_phone
 from .people import get as get_person
-from .roles import roles_at_login
+from .roles import MEDICAL, roles_at_login
 
 INBOUND_KIND = "INBOUND"  # as healthcode.inbound names it (that module imports this one)
 
@@ -25,13 +27,6 @@ class LoginResult:
     roles: list[str]
     expires_at: int
     created: bool
-
-
-def clean_name(name: str, field: str = "name") -> str:
-    cleaned = " ".join((name or "").split())
-    if not cleaned or any(ch in cleaned for ch in "<>{}[]\\/;\"\t\n") or any(ch.isdigit() for ch in cleaned):
-        raise ValidationFailed("Name contains characters a name cannot have", "姓名格式有误", field=field)
-    return cleaned
 
 
 def become_resident(person: Person, reported_phone: str | None) -> Person:
@@ -98,6 +93,8 @@ def login(id_type: str, id_number: str, issue_count: str | None, name: str, phon
         person.save()
     if not created:  # both methods are the provider's real-name check of this name with this document
         person = take_verified_name(person, name)
-    roles = roles_at_login(person, document, name=name, phone=reported_phone)
+    roles = roles_at_login(person, document)
+    if MEDICAL not in roles and claim_grant(person.person_id, name, reported_phone):  # section 4.(四): by name, phone
+        roles.append(MEDICAL)
     token, expires_at = sessions.issue(person.person_id, roles)
     return LoginResult(token=token, person_id=person.person_id, roles=roles, expires_at=expires_at, created=created)

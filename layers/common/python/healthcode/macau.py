@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -46,9 +45,17 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from . import audit, clock, pii
+from .core import audit, clock, pii
+from .core.config import get_config
+from .core.errors import (
+    DeclaredRisk,
+    InboundNoMacauCode,
+    MacauRefused,
+    NotFound,
+    RedCodeNotConvertible,
+    ServiceUnavailable,
+)
 from .declarations import is_fever, symptoms, temperature
-from .errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from .models import AuthItem, HealthEvent, Person
 from .people import get as get_person
 from .reasons import describe
@@ -86,24 +93,6 @@ DECLARED_RISKS = {
 }
 
 
-class RedCodeNotConvertible(Conflict):
-    code = "RED_CODE_NOT_CONVERTIBLE"
-    message = "A red code does not convert into a Macau health code"
-    message_zh = "您的粤康码为红码，不能转换澳门健康码"
-
-
-class DeclaredRisk(Conflict):
-    code = "DECLARED_RISK"
-    message = "The declaration reports a health risk; no Macau health code is issued"
-    message_zh = "您申报的健康状况存在风险，暂不能申领澳门健康码"
-
-
-class InboundNoMacauCode(Forbidden):
-    code = "INBOUND_NO_MACAU_CODE"
-    message = "The Macau health code is for Guangdong residents"
-    message_zh = "申领澳门健康码仅适用于省内居民"
-
-
 @dataclass(frozen=True)
 class MacauDeclaration:
     entry_port: Port
@@ -112,12 +101,6 @@ class MacauDeclaration:
     returned_from_abroad: bool
     temperature_c: float | None = None
     symptoms: list[str] = field(default_factory=list)
-
-
-class MacauRefused(Conflict):
-    code = "MACAU_REFUSED"
-    message = "The Macau health code service refused the application"
-    message_zh = "澳门健康码系统未通过申领"
 
 
 @dataclass(frozen=True)
@@ -199,8 +182,9 @@ def _issued(answer: Any, moment: datetime) -> MacauIssued:
 
 @lru_cache(maxsize=1)
 def get_macau_code_service() -> MacauCodeService:
-    if os.environ.get("MACAU_PROVIDER", "local") == "http":
-        return HttpMacauCodeService(os.environ.get("MACAU_PROVIDER_URL", ""))
+    cfg = get_config()
+    if cfg.macau_provider == "http":
+        return HttpMacauCodeService(cfg.macau_provider_url)
     return LocalMacauCodeService()
 
 

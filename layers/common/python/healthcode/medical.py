@@ -3,7 +3,7 @@
 Grants: a system admin submits the list of table 4-1 (name, phone, unit, position). Each entry is stored as
 `medical-grant#<keyed hash of (normalised name, E.164 phone)>` in the auth table: no name or phone in clear.
 At login, a person whose name and reported phone match a grant gets the `medical` role, materialised once as a
-`ROLE#medical` relation carrying unit and position (roles.roles_at_login picks it up on later logins).
+`ROLE#medical` relation carrying unit and position (roles.roles_at_login picks it up on later logins; login claims it with claim_grant).
 
 Notices: a medic scans the observed person's code; the e-notice is prefilled from the code (masked), stored as
 a RELEASE_NOTICE health event of that person (status_stream then clears what it releases), listed in the
@@ -23,15 +23,14 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from . import audit, clock, pii
-from .api import Caller
 from .codes import person_from_code
-from .errors import ApiError, Forbidden, ValidationFailed
-from .idempotency import Idempotent
-from .login import clean_name
+from .core import audit, clock, pii
+from .core.caller import Caller
+from .core.errors import ApiError, Forbidden, ValidationFailed
+from .core.idempotency import Idempotent
+from .core.paging import start_key
 from .models import AuthItem, HealthEvent, Person, Relation
-from .paging import start_key
-from .people import normalise_phone
+from .people import clean_name, normalise_phone
 from .roles import MEDICAL, SYSTEM_ADMIN
 
 GRANT_PREFIX = "medical-grant#"

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from . import clock, pii, ratelimit
-from .errors import TooManyRequests, ValidationFailed
+from .core import clock, pii, ratelimit
+from .core.errors import SmsCodeInvalid, TooManyRequests
 from .models import AuthItem
 from .sms import get_sender
 
@@ -25,12 +25,6 @@ RESEND_AFTER = timedelta(seconds=60)
 DAILY_CAP = 10
 MAX_ATTEMPTS = 5
 LOCK_FOR = timedelta(minutes=15)
-
-
-class SmsCodeInvalid(ValidationFailed):
-    code = "SMS_CODE_INVALID"
-    message = "The SMS code is wrong or has expired"
-    message_zh = "短信验证码错误或已过期"
 
 
 def _keys(purpose: str, phone: str) -> dict[str, str]:

@@ -10,8 +10,8 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from . import clock, pii
-from .errors import Conflict, NotFound, ValidationFailed
+from .core import clock, pii
+from .core.errors import Conflict, NotFound, ValidationFailed
 from .idnumbers import IdDocument, issue_count_to_record
 from .models import AuthItem, Person
 
@@ -146,3 +146,10 @@ def check_issue_count(person: Person, document: IdDocument, *, renewal_allowed: 
         except UpdateError:
             person = get(person.person_id)
     raise Conflict("The person was being changed; try again", "请稍后重试")
+
+
+def clean_name(name: str, field: str = "name") -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned or any(ch in cleaned for ch in "<>{}[]\\/;\"\t\n") or any(ch.isdigit() for ch in cleaned):
+        raise ValidationFailed("Name contains characters a name cannot have", "姓名格式有误", field=field)
+    return cleaned

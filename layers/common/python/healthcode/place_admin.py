@@ -17,8 +17,8 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from . import clock
-from .errors import Conflict, EditLimit, ValidationFailed
+from .core import clock
+from .core.errors import Conflict, EditLimit, ValidationFailed
 from .models import AuthItem, Place
 from .venues.tx import Cancelled, Tx
 
@@ -145,7 +145,7 @@ def edit_once_a_week(place: Place, actions: list[Any], limit_reached: Callable[[
 
 def admin_fields(place: Place) -> dict[str, Any]:
     """What only the place's admin sees: the join code, the phone in full, and when the next edit is allowed."""
-    from . import pii
+    from .core import pii
 
     today = clock.local_date(clock.now())
     following = next_edit_date(place, today)

@@ -17,10 +17,10 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
-from . import clock
-from .aws import client
-from .config import get_config
-from .errors import ApiError
+from .core import clock
+from .core.aws import client
+from .core.config import get_config
+from .core.errors import CardNotReady
 from .fonts import cjk_font
 from .models import Person
 from .people import get as get_person
@@ -33,15 +33,6 @@ TITLE = "粤康码 · 实体码"
 URL_SECONDS = 300
 CARD_WAIT_SECONDS = 5.0
 QR_MASK = 4  # a fixed mask pattern: qrcode otherwise tries all eight and scores each (~10x slower)
-
-
-class CardNotReady(ApiError):
-    """404 (not yet drawn): the H5 page shows 暂未生成, 请稍后再试; Retry-After says when to ask again."""
-
-    status = 404
-    code = "CARD_NOT_READY"
-    message = "The printable code is being prepared; try again in a few seconds"
-    message_zh = "实体粤康码正在生成，请稍后再试"
 
 
 def card_key(person_id: str, code_version: int) -> str:

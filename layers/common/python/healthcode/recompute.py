@@ -32,7 +32,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from . import clock
+from .core import clock
 from .models import HealthEvent, Person
 from .models.base import table_meta
 from .status import Fact, Status, evaluate, latest_test

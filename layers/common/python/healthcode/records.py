@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from . import clock, codes, declarations
-from .errors import ValidationFailed
+from . import codes, declarations
+from .core import clock
+from .core.errors import ValidationFailed
+from .core.paging import start_key
 from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
-from .paging import start_key
 
 FACT_KINDS = {
     "nucleic_acid": "NUCLEIC_ACID",

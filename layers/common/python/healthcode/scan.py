@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import audit, clock
-from .api import Caller
 from .codes import person_from_code
-from .errors import Forbidden
+from .core import audit, clock
+from .core.caller import Caller
+from .core.errors import Forbidden
 from .models import Relation
 from .models.declarations import latest_summary
 from .reasons import describe

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import jwt
 
-from .config import get_config
-from .errors import Unauthorized
-from .secrets import get_secret
+from .core.config import get_config
+from .core.errors import Unauthorized
+from .core.secrets import get_secret
 
 ALGORITHM = "HS256"
 ISSUER = "yuekang-code"

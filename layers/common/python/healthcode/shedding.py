@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 from pynamodb.exceptions import PynamoDBException
 
-from .errors import ApiError, TooManyRequests
+from .core.errors import Overloaded, StorageUnavailable
 
 logger = Logger(child=True)
 metrics = Metrics()
@@ -34,19 +34,6 @@ THROTTLE_CODES = frozenset({"ProvisionedThroughputExceededException", "Throttlin
                             "RequestLimitExceeded", "TooManyRequestsException"})
 MIN_REMAINING_MS = 1500  # below this the work (a read, a signature, a write) risks the Lambda's timeout
 RETRY_AFTER_SECONDS = (2, 6)  # jittered, so the phones told to come back spread out
-
-
-class Overloaded(TooManyRequests):
-    code = "OVERLOADED"
-    message = "The service is busy; try again after Retry-After seconds"
-    message_zh = "系统访问高峰，请稍后再试"
-
-
-class StorageUnavailable(ApiError):
-    status = 503
-    code = "STORAGE_UNAVAILABLE"
-    message = "The service's storage did not answer in time; try again after Retry-After seconds"
-    message_zh = "系统繁忙，请稍后再试"
 
 
 def retry_after() -> int:

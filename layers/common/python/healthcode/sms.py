@@ -6,9 +6,9 @@ import threading
 from functools import lru_cache
 from typing import Protocol
 
-from . import clock
-from .aws import client
-from .config import get_config
+from .core import clock
+from .core.aws import client
+from .core.config import get_config
 from .models import AuthItem
 
 OUTBOX_KEEP = 20

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import captcha, otp, pii, ratelimit, sessions
-from .errors import Conflict, NotFound
+from . import captcha, otp, sessions
+from .core import pii, ratelimit
+from .core.errors import Conflict, NotFound
 from .idnumbers import IdDocument, IdType
 from .inbound import INBOUND_KIND, international_phone
 from .models import Person

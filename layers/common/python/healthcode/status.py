@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from . import clock
+from .core import clock
 
 RED = "RED"
 GREEN = "GREEN"

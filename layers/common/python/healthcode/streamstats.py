@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
-from . import clock
-from .errors import ValidationFailed
+from .core import clock
+from .core.errors import ValidationFailed
 
 logger = Logger(child=True)
 

@@ -15,8 +15,8 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from .. import clock, pii
-from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core import clock, pii
+from ..core.errors import AlreadyOrgAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from ..models import Place
 from ..people import get as get_person
 from ..people import normalise_phone
@@ -27,12 +27,6 @@ NAME_LIMIT = 100
 ADDRESS_LIMIT = 200
 EDITABLE = ("level", "name", "phone")
 PLACE_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-
-
-class AlreadyOrgAdmin(Conflict):
-    code = "ALREADY_ORG_ADMIN"
-    message = "This person already administers an organization (one organization per admin)"
-    message_zh = "一个管理员只可绑定一个组织机构"
 
 
 def no_such_org() -> NotFound:

@@ -14,10 +14,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .. import clock, ratelimit
-from ..aws import client
-from ..config import get_config
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..core import clock, ratelimit
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import AlreadyOrgMember, NotFound, ValidationFailed
 from ..models import Place, Relation
 from ..people import get as get_person
 from ..place_admin import place_by_join_code
@@ -26,12 +26,6 @@ from . import ORG, stats_scope
 from .admin import check_id, view
 
 MEMBERS_BUCKET = "members"
-
-
-class AlreadyOrgMember(Conflict):
-    code = "ALREADY_ORG_MEMBER"
-    message = "You are already bound to this organization"
-    message_zh = "您已绑定该组织机构"
 
 
 def _member_count_update(place_id: str, change: int) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from .. import audit, declarations
-from ..errors import ApiError, ValidationFailed
+from .. import declarations
+from ..core import audit
+from ..core.errors import ReportTooLarge, ValidationFailed
 from ..models import AuditEntry, Declaration, Person, Place
 from .admin import org_of_admin
 
@@ -25,13 +26,6 @@ PURPOSE = "org_admin"
 MAX_REPORT_BYTES = 2_500_000  # the Lambda response (6 MB) carries it JSON-escaped: up to twice the UTF-8 size
 BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ReportTooLarge(ApiError):
-    status = 413
-    code = "REPORT_TOO_LARGE"
-    message = "The day's report is too large for one download; page through GET /v1/orgs/{id}/declarations"
-    message_zh = "当日申报数据过多，无法一次导出，请分页查看申报明细"
 
 
 def _partition(place_id: str, day: date) -> str:

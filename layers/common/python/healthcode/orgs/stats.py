@@ -29,11 +29,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from .. import clock
-from ..aws import client
-from ..config import get_config
+from ..core import clock
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import ServiceUnavailable
 from ..declarations import is_fever
-from ..errors import ServiceUnavailable
 from ..models import Declaration, Place
 from ..streamstats import apply_packed, counter_update, not_applied_yet, numbers, pad, partial_response, read_batch
 from . import ORG, stats_scope

@@ -12,7 +12,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import access, api, audit, codes
+from .. import access, codes
+from ..core import api, audit
 
 router = Router()
 metrics = Metrics()

@@ -9,7 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api, audit, declarations, idempotency
+from .. import access, declarations
+from ..core import api, audit, idempotency
+from ..core.errors import InboundNoDeclaration
 
 router = Router()
 
@@ -32,7 +34,7 @@ def post_declaration(
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if declarations.INBOUND in who.roles:  # before member= is resolved: inbound travellers declare nothing
-        raise declarations.InboundNoDeclaration()
+        raise InboundNoDeclaration()
     subject = access.subject_for(who.person_id, member)
     key = idempotency.header_key(router.current_event.headers)
     declared = declarations.declare_once(subject, who.person_id, who.roles, declarations.NewDeclaration(

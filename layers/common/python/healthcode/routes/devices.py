@@ -11,9 +11,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api, devices, idempotency
+from .. import devices
+from ..core import api, idempotency
+from ..core.errors import Unauthorized
 from ..device_keys import DeviceIdentity
-from ..errors import Unauthorized
 
 router = Router()
 logger = Logger(child=True)

@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api, family
+from .. import family
+from ..core import api
 from ..roles import RESIDENT
 
 router = Router()

@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import api, itinerary
+from .. import itinerary
+from ..core import api
 from ..people import normalise_phone
 from ..roles import RESIDENT
 

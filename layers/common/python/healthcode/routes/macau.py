@@ -9,7 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .. import access, api, macau
+from .. import access, macau
+from ..core import api
+from ..core.errors import InboundNoMacauCode
 from ..declarations import Symptom
 from ..roles import INBOUND
 
@@ -42,7 +44,7 @@ def post_macau_code(
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if INBOUND in who.roles:
-        raise macau.InboundNoMacauCode()
+        raise InboundNoMacauCode()
     subject = access.subject_for(who.person_id, member)
     given = body.declaration
     issued = macau.issue(subject, who.person_id, macau.MacauDeclaration(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import api, idempotency, medical
+from .. import medical
+from ..core import api, idempotency
 
 router = Router()
+metrics = Metrics()
 
 STAFF_DOC = ("The list of table 4-1: [{name, phone, unit, position}], all required, at most 1000. All-or-nothing: "
              "a 400 lists error.details.staff[{index, field, problem}] for every bad entry.")
@@ -26,8 +30,9 @@ def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)])
              summary="Issue a release-from-medical-observation e-notice for the scanned person")
 def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
     key = idempotency.header_key(router.current_event.headers)
-    return Response(status_code=201, content_type="application/json",
-                    body=medical.issue_notice(api.caller(router), body, key))
+    notice = medical.issue_notice(api.caller(router), body, key)
+    metrics.add_metric(name="ReleaseNoticeIssued", unit=MetricUnit.Count, value=1)
+    return Response(status_code=201, content_type="application/json", body=notice)
 
 
 @router.get("/v1/medical/notices", tags=["medical"], summary="The e-notices I issued, newest first")

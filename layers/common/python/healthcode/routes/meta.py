@@ -30,8 +30,8 @@ def ready() -> None:
     """Raise NOT_READY unless the application secret holds its keys (read once per container when it does)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from ..errors import NotReady
-    from ..secrets import get_secret
+    from ..core.errors import NotReady
+    from ..core.secrets import get_secret
 
     try:
         get_secret()
@@ -72,7 +72,7 @@ ERRORS = {
     "429": "Too many requests (Retry-After says when to try again)",
 }
 WRITES = {"post", "put", "patch", "delete"}
-# Writes that honour the Idempotency-Key header (healthcode.idempotency): (path, method) -> header required
+# Writes that honour the Idempotency-Key header (healthcode.core.idempotency): (path, method) -> header required
 IDEMPOTENT_OPERATIONS = {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-checkin", "post"): False,
                          ("/v1/me/declarations", "post"): False, ("/v1/medical/notices", "post"): False,
                          ("/v1/device/checks", "post"): True}
@@ -80,7 +80,7 @@ IDEMPOTENT_OPERATIONS = {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-c
 
 def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
     """Powertools documents a 422 with its own body; this API answers 400 and friends in its error model."""
-    from ..idempotency import HEADER, KEY_FORMAT
+    from ..core.idempotency import HEADER, KEY_FORMAT
 
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in document.get("paths", {}).items():
@@ -120,7 +120,7 @@ def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
 def openapi_document() -> str:
     """Every router of every function, in one resolver, gives one OpenAPI document."""
     from .. import routes
-    from ..api import create_app
+    from ..core.api import create_app
 
     app = create_app()
     for module_info in pkgutil.iter_modules(routes.__path__):

@@ -10,9 +10,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api
-from ..declarations import INBOUND, InboundNoDeclaration
-from ..errors import Forbidden, ValidationFailed
+from .. import access
+from ..core import api
+from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from ..declarations import INBOUND
 from ..orgs import ORG_LEVELS, admin, members, reports, stats
 from ..streamstats import parse_day
 

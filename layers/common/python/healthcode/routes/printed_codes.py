@@ -9,7 +9,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from .. import access, api, audit, printed_codes
+from .. import access, printed_codes
+from ..core import api, audit
 from ..inbound import refuse_inbound
 
 router = Router()

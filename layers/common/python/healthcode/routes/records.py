@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from .. import access, api, audit, records
+from .. import access, records
+from ..core import api, audit
 
 router = Router()
 

@@ -11,7 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, api, idempotency
+from .. import access
+from ..core import api, idempotency
 from ..inbound import refuse_inbound
 from ..venues import checks
 

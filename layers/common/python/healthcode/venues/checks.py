@@ -6,7 +6,7 @@ inspector, or a code that does not resolve (forged, tampered, revoked), writes n
 shown only on request, is one more Query. Plain batch writes, not a transaction: the check's key is new (a ULID)
 so it needs no condition, and the checks and audit tables are the hottest ones (moto's transactions, in the
 local stack, are not safe against concurrent writers to the same tables either). Device retries carry an
-Idempotency-Key: `healthcode.idempotency` (key = venue + inspector + Idempotency-Key) answers a retry with the
+Idempotency-Key: `healthcode.core.idempotency` (key = venue + inspector + Idempotency-Key) answers a retry with the
 first answer, and the check is stored once.
 """
 
@@ -18,12 +18,12 @@ from typing import Any
 
 from ulid import ULID
 
-from .. import audit, clock
-from ..aws import client
 from ..codes import check_holder, code_type_for
-from ..config import get_config
-from ..errors import ApiError, InvalidCode, NotFound, ServiceUnavailable
-from ..idempotency import Idempotent
+from ..core import audit, clock
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
+from ..core.idempotency import Idempotent
 from ..idnumbers import age_on
 from ..models import Check, Person, Place, Relation
 from ..models.declarations import latest_summary
@@ -36,13 +36,6 @@ VENUE_CHECK = "VENUE_CHECK"
 QUICK_CHECKIN = "QUICK_CHECKIN"
 TEMPERATURES = ("NORMAL", "FEVER")
 AGE_GROUPS = ("0-17", "18-39", "40-59", "60+", "unknown")
-
-
-class NotBound(ApiError):
-    status = 403
-    code = "NOT_BOUND"
-    message = "You are not an inspector of this venue"
-    message_zh = "您未绑定该场所，不能登记体温"
 
 
 def age_group(birth_date: str | None, on: date) -> str:

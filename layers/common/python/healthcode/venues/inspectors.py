@@ -12,26 +12,14 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from .. import clock, ratelimit
-from ..errors import Conflict, Forbidden, NotFound
+from ..core import clock, ratelimit
+from ..core.errors import AlreadyBound, Forbidden, JoinRevoked, NotFound
+from ..core.paging import start_key
 from ..models import Person, Place, Relation
-from ..paging import start_key
 from ..place_admin import place_by_join_code
 from . import UNBOUND, VENUE, roster
 from .places import get_venue, normalise_join_code, view
 from .tx import Cancelled, Tx, commit_retrying
-
-
-class AlreadyBound(Conflict):
-    code = "ALREADY_BOUND"
-    message = "You are already an inspector of this venue"
-    message_zh = "您已绑定该场所"
-
-
-class JoinRevoked(Conflict):
-    code = "JOIN_REVOKED"
-    message = "The venue's admin unbound you; the join code no longer admits you"
-    message_zh = "您已被场所管理员解除绑定，无法再次使用该场所申报码绑定"
 
 
 def venue_by_join_code(join_code: str) -> Place:

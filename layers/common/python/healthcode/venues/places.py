@@ -17,11 +17,11 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
-from .. import audit, clock, pii, ratelimit
-from ..errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core import audit, clock, pii, ratelimit
+from ..core.errors import AlreadyAdmin, Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from ..core.paging import start_key
 from ..idnumbers import IdType, parse_document
 from ..models import AuthItem, Person, Place, Relation
-from ..paging import start_key
 from ..people import normalise_phone
 from ..place_admin import (
     admin_fields,
@@ -37,18 +37,6 @@ from .regions import parse_region
 from .tx import Cancelled, Tx, commit_retrying
 
 TRANSFER_TTL = timedelta(days=3)
-
-
-class AlreadyAdmin(Conflict):
-    code = "ALREADY_VENUE_ADMIN"
-    message = "This person already administers a venue (one venue per admin)"
-    message_zh = "一个管理员只能创建或绑定一个场所"
-
-
-class VenueHasAdmin(Conflict):
-    code = "VENUE_HAS_ADMIN"
-    message = "The venue already has an admin (one admin per venue)"
-    message_zh = "一个场所只能绑定一个管理员"
 
 
 def admin_marker(person_id: str) -> str:

@@ -34,11 +34,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from .. import clock
-from ..aws import client
-from ..config import get_config
+from ..core import clock
+from ..core.aws import client
+from ..core.config import get_config
+from ..core.errors import NotFound
 from ..device_keys import ID_PREFIX as DEVICE_ID_PREFIX
-from ..errors import NotFound
 from ..models import Check, Person, Place, Relation
 from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
 from ..streamstats import numbers as _numbers
@@ -235,7 +235,7 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
                           "ConsistentRead": True},
     })
     if answer.get("UnprocessedKeys"):
-        from ..errors import ServiceUnavailable
+        from ..core.errors import ServiceUnavailable
 
         raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
     responses = answer.get("Responses", {})

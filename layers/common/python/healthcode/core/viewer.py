@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import os
 from collections.abc import Mapping
 from typing import Any
+
+from .config import get_config
 
 ENV = "ORIGIN_VERIFY_SECRET"
 VIEWER_ADDRESS = "cloudfront-viewer-address"
@@ -78,7 +79,7 @@ def _connection(source_ip: str | None) -> str:
 def through_cloudfront(headers: Mapping[str, Any] | None, multi_value_headers: Mapping[str, Any] | None = None,
                        secret: str | None = None) -> bool:
     """True when the request carries exactly one `X-Origin-Verify`, equal to the configured secret (none: never)."""
-    secret = os.environ.get(ENV, "") if secret is None else secret
+    secret = get_config().origin_verify_secret if secret is None else secret
     if not secret:
         return False
     found = _values(ORIGIN_VERIFY, headers, multi_value_headers)

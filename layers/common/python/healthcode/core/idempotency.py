@@ -32,7 +32,7 @@ from typing import Any
 
 from .aws import client
 from .config import get_config
-from .errors import ApiError, Conflict, ServiceUnavailable, ValidationFailed
+from .errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable, ValidationFailed
 
 HEADER = "Idempotency-Key"
 EXPIRES_AFTER_SECONDS = 24 * 3600
@@ -41,19 +41,6 @@ ROUTE_DOC = (f"Optional header `{HEADER}` (1-128 of A-Z a-z 0-9 . _ : -), one pe
              "retries: a retry within 24 h stores nothing new and gets the first answer (same status and body); "
              "the same key with another body is 422 IDEMPOTENCY_KEY_REUSED (field Idempotency-Key); while the first "
              "is still running, 409 REQUEST_IN_PROGRESS with Retry-After.")
-
-
-class IdempotencyKeyReused(ApiError):
-    status = 422
-    code = "IDEMPOTENCY_KEY_REUSED"
-    message = "This Idempotency-Key was used for a different request"
-    message_zh = "该幂等键已用于另一请求"
-
-
-class RequestInProgress(Conflict):
-    code = "REQUEST_IN_PROGRESS"
-    message = "A request with this Idempotency-Key is still being processed; retry shortly"
-    message_zh = "相同请求正在处理中，请稍后重试"
 
 
 def header_key(headers: Mapping[str, str] | None, required: bool = False) -> str | None:

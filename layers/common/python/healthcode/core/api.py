@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,20 +14,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from .caller import Caller
 from .config import get_config
-from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
+from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed
 
 logger = Logger()
 JSON = "application/json"
-
-
-class UnsupportedMediaType(ApiError):
-    """A body that is not JSON: every body this API reads is JSON."""
-
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    message = "Send the body as JSON (Content-Type: application/json)"
-    message_zh = "请求内容须为JSON格式"
 
 
 def _error_response(error: ApiError) -> Response:
@@ -89,6 +80,7 @@ def load_json_body(text: str) -> Any:
 
 def create_app() -> APIGatewayRestResolver:
     """A REST resolver with request validation, and every failure answered in the one error model."""
+    get_config()  # at cold start: a missing environment variable fails here, named, not on the first request
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=load_json_body)
 
     @app.exception_handler(ApiError)
@@ -160,15 +152,6 @@ def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any,
             return _proxy_error(checked)
         event = checked
     return app.resolve(event, context)
-
-
-@dataclass(frozen=True)
-class Caller:
-    person_id: str
-    roles: frozenset[str]
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
 
 
 def caller(app: APIGatewayRestResolver) -> Caller:

@@ -39,18 +39,16 @@ The address is stored only as a keyed hash, like phones and document numbers.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from ..models import AuthItem
 from . import clock, pii, viewer
+from .config import get_config
 from .errors import TooManyRequests
-from .models import AuthItem
-
-ENV = "RATE_LIMITS"
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def _overrides(text: str) -> dict[str, Limit | None]:
 
 def limit_for(name: str) -> Limit | None:
     """The limit in force (None: switched off by RATE_LIMITS)."""
-    overrides = _overrides(os.environ.get(ENV, ""))
+    overrides = _overrides(get_config().rate_limits)
     return overrides[name] if name in overrides else LIMITS[name]
 
 
