@@ -9,6 +9,11 @@ from botocore.exceptions import ClientError
 
 
 def busy(*args, **kwargs):
+    """DynamoDB failing (a 500 of its own): a fault, not overload - a throttle is shed as 429 (test_codes_shedding)."""
+    raise ClientError({"Error": {"Code": "InternalServerError", "Message": "busy"}}, "GetItem")
+
+
+def throttled(*args, **kwargs):
     raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "busy"}}, "GetItem")
 
 
@@ -103,3 +108,15 @@ def test_a_wrong_request_is_no_display_and_logs_nothing(lambdas, event, invoke, 
                                                        query={"member": "01HZZZZZZZZZZZZZZZZZZZZZZZ"}))
     assert status == 404
     assert display_log(lambdas, event, invoke, resident["person_id"]) == []
+
+
+def test_a_throttled_display_is_logged_as_failed_and_answered_429(lambdas, event, invoke, resident, monkeypatch):
+    # GIVEN the people table throttling (overload) WHEN a resident opens their code
+    from healthcode import codes
+
+    monkeypatch.setattr(codes, "get_person", throttled)
+    status, body = show(lambdas, event, invoke, resident["person_id"])
+    # THEN the page is told to come back (429 OVERLOADED, shown from its stored code) AND the display is logged failed
+    assert status == 429 and body["error"]["code"] == "OVERLOADED", body
+    monkeypatch.undo()
+    assert [item["result"] for item in display_log(lambdas, event, invoke, resident["person_id"])] == ["FAILED"]

@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 from pynamodb.exceptions import PynamoDBException
 
-from .core.errors import Overloaded, StorageUnavailable
+from .core.errors import ApiError, Overloaded, StorageUnavailable
 
 logger = Logger(child=True)
 metrics = Metrics()
@@ -77,7 +77,11 @@ def shed_load(app: Any, next_middleware: Callable[..., Response]) -> Response:
         raise Overloaded(retry_after())
     try:
         return next_middleware(app)
-    except (PynamoDBException, ClientError) as error:
+    except (PynamoDBException, ClientError, ApiError) as error:
+        # a server fault (codes' DISPLAY_FAILED, logged as a failed display: FAQ 2) whose cause is an overloaded or
+        # silent DynamoDB is overload too: the page is told when to come back instead of a bare 503; a 4xx passes
+        if isinstance(error, ApiError) and error.status < 500:
+            raise
         if is_throttled(error):
             logger.warning("shedding: DynamoDB throttled", extra={"route": app.current_event.resource})
             metrics.add_metric(name="LoadShed", unit=MetricUnit.Count, value=1)
