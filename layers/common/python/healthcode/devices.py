@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -51,12 +50,11 @@ from ulid import ULID
 
 from .codes import check_holder, code_type_for
 from .core import audit, clock
-from .core.aws import client
+from .core.batch import put_new
 from .core.errors import (
     Forbidden,
     InvalidIdNumber,
     NotFound,
-    ServiceUnavailable,
     TooManyDevices,
     ValidationFailed,
 )
@@ -206,19 +204,6 @@ def _check_id(device_id: str, idempotency_key: str, measured: datetime) -> str:
     return str(ULID.from_bytes(millis.to_bytes(6, "big") + digest[:10]))
 
 
-def _write(*items: Any) -> None:
-    request: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        request.setdefault(item.Meta.table_name, []).append({"PutRequest": {"Item": item.serialize()}})
-    for attempt in range(5):
-        answer = client("dynamodb").batch_write_item(RequestItems=request)
-        request = answer.get("UnprocessedItems") or {}
-        if not request:
-            return
-        time.sleep(0.05 * 2 ** attempt)
-    raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-
-
 def _unknown(temperature: str) -> dict[str, Any]:
     reasons = [{"code": "NO_RECORD", "label": "未查询到该证件的健康码信息",
                 "guide": "请出示粤康码、纸质证明，或由工作人员人工登记"}]
@@ -265,7 +250,7 @@ def _record(request: dict[str, Any]) -> dict[str, Any]:
                   checked_at=at, details=details)
     entry = audit.entry(person.person_id, device_id, DEVICE_CHECK_ACTION,
                         f"device temperature check ({'ID card' if source == 'ID_CARD' else 'code'})", place_id)
-    _write(check, entry)  # DynamoDB call: the check and its audit entry
+    put_new(check, entry)  # DynamoDB call: the check and its audit entry
     reasons = describe(shown.reasons)
     if temperature == "FEVER":
         reasons.append(_fever_reason())

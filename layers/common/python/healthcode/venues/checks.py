@@ -12,7 +12,6 @@ first answer, and the check is stored once.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -21,6 +20,7 @@ from ulid import ULID
 from ..codes import check_holder, code_type_for
 from ..core import audit, clock
 from ..core.aws import client
+from ..core.batch import put_new
 from ..core.config import get_config
 from ..core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
 from ..core.idempotency import Idempotent
@@ -131,20 +131,6 @@ def _read(people: list[str], places: tuple[str, ...] | list[str] = (),
     }
 
 
-def _write(*items: Any) -> None:
-    """One BatchWriteItem of new items (fresh ULID keys: no condition needed); unprocessed ones are retried."""
-    request: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        request.setdefault(item.Meta.table_name, []).append({"PutRequest": {"Item": item.serialize()}})
-    for attempt in range(5):
-        answer = client("dynamodb").batch_write_item(RequestItems=request)
-        request = answer.get("UnprocessedItems") or {}
-        if not request:
-            return
-        time.sleep(0.05 * 2 ** attempt)
-    raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-
-
 def _record_check(request: dict[str, Any]) -> dict[str, Any]:
     claims = verify(request["qr"], PERSON_CODES)  # forged / tampered / garbage: 400, nothing read
     place_id, inspector_id = request["place_id"], request["actor_id"]
@@ -157,7 +143,7 @@ def _record_check(request: dict[str, Any]) -> dict[str, Any]:
     entry = audit.entry(person.person_id, inspector_id, "VENUE_CHECK",
                         "temperature check" + (" + health declaration" if request.get("with_declaration") else ""),
                         place_id)
-    _write(check, entry)  # DynamoDB call 2
+    put_new(check, entry)  # DynamoDB call 2
     answer = _answer(check, person)
     if request.get("with_declaration"):
         answer["latest_declaration"] = latest_summary(person.person_id)
@@ -200,7 +186,7 @@ def _quick_checkin(request: dict[str, Any]) -> dict[str, Any]:
     check = _new_check(place.place_id, person, QUICK_CHECKIN, None, "NORMAL", kind.value)
     entry = audit.entry(person.person_id, request["actor_id"], "QUICK_CHECKIN", "quick check-in (葵花码)",
                         place.place_id)
-    _write(check, entry)  # DynamoDB call 2
+    put_new(check, entry)  # DynamoDB call 2
     return _answer(check, person) | {"place_name": place.name}
 
 
