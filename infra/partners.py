@@ -15,7 +15,7 @@ from typing import Any
 
 
 def api_key_hash(key: str) -> str:
-    # Same digest as healthcode.authorize.api_key_hash (kept dependency-free so this runs without the layer).
+    # Same digest as healthcode.core.pii.key_digest (kept dependency-free so this runs without the layer).
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -137,10 +137,10 @@ class LocalStack:
             poller.wait_idle(timeout)
 
     def _seed_partner_key(self) -> None:
-        from healthcode.authorize import api_key_hash
+        from healthcode.core.pii import key_digest
         from healthcode.models import AuthItem
 
-        AuthItem(key=f"apikey#{api_key_hash(self.feed_api_key)}", value="local-partner").save()
+        AuthItem(key=f"apikey#{key_digest(self.feed_api_key)}", value="local-partner").save()
 
     def _dev_routes(self) -> dict[tuple[str, str], Any]:
         """Local-only helpers (never in template.yaml): SMS outbox, captcha answers, streams, schedules."""

@@ -84,14 +84,14 @@ def _unknown_number():
 
 
 def test_the_admin_registers_a_device_whose_key_is_shown_once_and_stored_hashed(lambdas, venue):
-    from healthcode.device_keys import key_hash
+    from healthcode.core.pii import key_digest
     from healthcode.models import AuthItem
 
     created = new_device(lambdas, venue["admin"], venue["place_id"], "  东门  哨兵 ")
     assert created["name"] == "东门 哨兵" and created["status"] == "ACTIVE"
     assert created["device_key"].startswith(f"ykd1.{created['device_id']}.")
     stored = AuthItem.get(f"device#{created['device_id']}", consistent_read=True)
-    assert stored.value == venue["place_id"] and stored.data["key_hash"] == key_hash(created["device_key"])
+    assert stored.value == venue["place_id"] and stored.data["key_hash"] == key_digest(created["device_key"])
     assert created["device_key"] not in json.dumps(stored.data)
     status, listed = listing(lambdas, venue["admin"], venue["place_id"])
     assert status == 200

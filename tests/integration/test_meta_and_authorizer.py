@@ -85,10 +85,10 @@ def test_authorizer_refuses_bad_sessions(lambdas, resident, kind):
 
 
 def test_partner_routes_need_a_known_api_key(lambdas):
-    from healthcode.authorize import api_key_hash
+    from healthcode.core.pii import key_digest
     from healthcode.models import AuthItem
 
-    AuthItem(key=f"apikey#{api_key_hash('partner-secret')}", value="cdc").save()
+    AuthItem(key=f"apikey#{key_digest('partner-secret')}", value="cdc").save()
     request = json.loads(open("events/authorizer-request.json").read())
     request["path"] = "/v1/feeds/health-events"
     request["headers"] = {"x-api-key": "partner-secret"}

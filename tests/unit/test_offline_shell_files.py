@@ -29,8 +29,4 @@ def test_every_file_an_offline_page_loads_is_in_the_shell(page: str):
 
 
 def test_every_shell_file_exists():
-    assert page_files_missing() == []
-
-
-def page_files_missing() -> list[str]:
-    return sorted(path for path in shell() if path != "./" and not (WEB / path).is_file())
+    assert sorted(path for path in shell() if path != "./" and not (WEB / path).is_file()) == []

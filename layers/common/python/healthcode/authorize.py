@@ -3,13 +3,13 @@ device key (x-device-key) for a venue's scanner devices on /v1/device/ (healthco
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist
 
 from . import sessions
 from .core.errors import Unauthorized
+from .core.pii import key_digest
 from .models import AuthItem
 
 PARTNER_PREFIXES = ("/v1/feeds/",)
@@ -22,10 +22,6 @@ class Principal:
     kind: str  # "session" | "partner" | "device"
     roles: tuple[str, ...]
     context: dict[str, str] = field(default_factory=dict)  # more for the handler (a device's venue and name)
-
-
-def api_key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def is_partner_path(path: str) -> bool:
@@ -49,7 +45,7 @@ def decide(path: str, headers: dict[str, str]) -> Principal:
         if not key or len(key) > 256:
             raise Unauthorized("A partner API key is required", "缺少接口密钥")
         try:
-            item = AuthItem.get(f"apikey#{api_key_hash(key)}")
+            item = AuthItem.get(f"apikey#{key_digest(key)}")
         except DoesNotExist:
             raise Unauthorized("Unknown API key", "接口密钥无效") from None
         return Principal(principal_id=f"partner:{item.value}", kind="partner", roles=("partner",))

@@ -4,21 +4,17 @@ the key's SHA-256 (never the key), the venue (value) and the device's name."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
 from .core.errors import Unauthorized
+from .core.pii import key_digest
 from .models import AuthItem
 
 ID_PREFIX = "dev_"
 KEY_VERSION = "ykd1"
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def auth_key(device_id: str) -> str:
@@ -41,6 +37,6 @@ def authenticate(key: str) -> DeviceIdentity:
         item = AuthItem.get(auth_key(parts[1]), consistent_read=True)
     except DoesNotExist:
         raise Unauthorized("Unknown or revoked device key", "设备密钥无效或已停用") from None
-    if not hmac.compare_digest(str((item.data or {}).get("key_hash", "")), key_hash(key)):
+    if not hmac.compare_digest(str((item.data or {}).get("key_hash", "")), key_digest(key)):
         raise Unauthorized("Unknown device key", "设备密钥无效")
     return DeviceIdentity(device_id=parts[1], place_id=str(item.value), name=str((item.data or {}).get("name", "")))

@@ -59,8 +59,9 @@ from .core.errors import (
     ValidationFailed,
 )
 from .core.idempotency import Idempotent
+from .core.pii import key_digest
 from .declarations import FEVER_FROM
-from .device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key, key_hash
+from .device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key
 from .idnumbers import parse_document
 from .models import AuthItem, Check, Person, Place, Relation
 from .people import id_hash, status_by_document
@@ -118,7 +119,7 @@ def register(place_id: str, admin_id: str, name: str) -> dict[str, Any]:
                                                                      "created_by": admin_id})
     (Tx()
      .put("auth", AuthItem(key=auth_key(device_id), value=place_id,
-                           data={"key_hash": key_hash(key), "name": name, "created_at": now}),
+                           data={"key_hash": key_digest(key), "name": name, "created_at": now}),
           condition=AuthItem.key.does_not_exist())
      .put("relation", relation)
      .commit())

@@ -19,6 +19,12 @@ _data_key: tuple[bytes, bytes] | None = None  # (plaintext, encrypted blob) for 
 _decrypted_keys: dict[bytes, bytes] = {}
 
 
+def key_digest(key: str) -> str:
+    """A bearer key (a partner's API key, a scanner device's key) is stored only as this SHA-256: unkeyed, since the
+    key itself is 256 random bits, and so infra.partners can write it without the application secret."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
 def lookup_hash(kind: str, value: str) -> str:
     """HMAC of a normalised value: lets us find a person by ID number or phone without storing it."""
     return hmac.new(get_secret().lookup_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
