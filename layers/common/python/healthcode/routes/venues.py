@@ -16,6 +16,7 @@ from ..core.config import get_config
 from ..inbound import refuse_inbound
 from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from ..venues.regions import parse_region
+from .place_admin import OfferTransfer
 
 router = Router()
 
@@ -42,14 +43,6 @@ class EditVenue(BaseModel):
     type: VenueType | None = None
     name: str | None = Field(default=None, min_length=1, max_length=100)
     phone: str | None = Field(default=None, min_length=1, max_length=32)
-
-
-class OfferTransfer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=64)
-    id_type: Literal["ID_CARD", "HK_MACAU_PERMIT", "TAIWAN_PERMIT", "PASSPORT"] = "ID_CARD"
-    id_number: str = Field(min_length=1, max_length=32)
 
 
 class JoinVenue(BaseModel):
