@@ -4,8 +4,8 @@
    with the members, reads how many members are bound and how many declared today (GET /v1/orgs/{id}/stats), edits
    the level, name and phone once a natural week from 绑定人信息 -> 修改信息 with the form filled from the current
    details (FAQ (四) 2; a second edit in the week is refused in words, with the date it is allowed again), and hands
-   the admin role over as a venue's admin does: the successor named opens the link (#accept=<token>, kept through the
-   login when they must log in first), sees the organization and confirms. Every button that sends is disabled while
+   the admin role over as a venue's admin does (web/admin-transfer.js): the successor named opens the link
+   (#accept=<token>, kept through the login when they must log in first), sees the organization and confirms. Every button that sends is disabled while
    its request runs (YKM.whileBusy). */
 (function () {
   "use strict";
@@ -16,6 +16,7 @@
   var EDITABLE = ["level", "name", "phone"]; // FAQ (四) 2: 行政归属层级、组织机构名称、管理员手机号码
 
   var session = YKM.loadSession(SESSION_KEY);
+  var TRANSFER = window.YKM_TRANSFER; // web/admin-transfer.js: the invitation link and the offers' words
   var state = { org: null, pendingAsked: 0, statsAsked: 0 };
   var api = YKM.apiClient({
     token: function () { return session.token; },
@@ -190,28 +191,15 @@
       if (asked !== state.pendingAsked) return; // a later read (after an offer or a withdrawal) is the one to show
       var pending = answer.pending;
       $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = pending ? "待" + (pending.successor_name_masked
-        ? " " + pending.successor_name_masked + " " : "对方") + "确认接任管理员（"
-        + YKM.formatTime(pending.expires_at).slice(0, 16) + " 前有效）" : "";
+      $("transfer-pending-text").textContent = TRANSFER.pendingText(pending);
       if (!pending) $("transfer-link").hidden = true;
     }, showError);
-  }
-
-  function offerText(offer) {
-    var link = location.origin + location.pathname + "#accept=" + encodeURIComponent(offer.token);
-    // answered alike whether or not the person is registered: the link works only for the one named
-    return "已邀请" + (offer.successor_name_masked ? " " + offer.successor_name_masked + " " : "对方")
-      + "接任管理员，请将以下链接发送给对方确认（" + YKM.formatTime(offer.expires_at).slice(0, 16) + " 前有效）：" + link;
-  }
-
-  function acceptToken() {
-    return decodeURIComponent((location.hash.match(/^#accept=([^&]*)/) || [])[1] || "");
   }
 
   // The successor is shown which organization they are asked to take over before they confirm.
   function showOffer() {
     $("accept-view").hidden = false;
-    return call("/v1/orgs/admin-transfer/" + encodeURIComponent(acceptToken())).then(function (offer) {
+    return call("/v1/orgs/admin-transfer/" + encodeURIComponent(TRANSFER.token())).then(function (offer) {
       $("accept-org-name").textContent = offer.org.name;
       $("accept-org-address").textContent = offer.org.address;
       $("accept-org-level").textContent = offer.org.level_label;
@@ -233,7 +221,7 @@
 
   function acceptOffer() {
     return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/orgs/admin-transfer/" + encodeURIComponent(acceptToken()) + "/accept", { method: "POST" })
+      return call("/v1/orgs/admin-transfer/" + encodeURIComponent(TRANSFER.token()) + "/accept", { method: "POST" })
         .then(function (org) {
           leaveOffer();
           showDone("您已接任组织机构“" + org.name + "”的管理员。");
@@ -312,7 +300,7 @@
       return call("/v1/orgs/" + encodeURIComponent(state.org.place_id) + "/admin-transfer", { method: "POST", body: body })
         .then(function (offer) {
           showError(null);
-          $("transfer-link").textContent = offerText(offer);
+          $("transfer-link").textContent = TRANSFER.offerText(offer);
           $("transfer-link").hidden = false;
           $("transfer-form").reset();
           loadPendingTransfer();
@@ -337,24 +325,14 @@
   }
 
   function start() {
-    // An invitation link opened over this page (same document, only the fragment changes): start again from it.
-    window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("#accept=") === 0) location.reload();
-    });
+    var invited = TRANSFER.open("org.html", !!session, "组织机构", $("no-session-text"));
     if (!session) {
-      if (location.hash.indexOf("#accept=") === 0) {
-        // The invitation link opened before logging in: the login page brings the successor back here.
-        YKM.rememberReturn("org.html" + location.hash);
-        $("no-session-text").firstChild.textContent = "您收到了接任组织机构管理员的邀请。请先";
-        $("no-session-text").lastChild.textContent = "，登录后将回到本页确认接任。";
-      }
       $("no-session").hidden = false;
       return;
     }
-    YKM.takeReturn(); // already logged in: a remembered page is stale
     $("org-main").hidden = false;
     wire();
-    if (location.hash.indexOf("#accept=") === 0) { // the invitation alone, until it is accepted or put aside
+    if (invited) { // the invitation alone, until it is accepted or put aside
       showOffer();
       return;
     }

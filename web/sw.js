@@ -11,7 +11,7 @@ var SHELL = [
   "./", "index.html", "inbound.html", "venue.html", "org.html",
   "style.css", "inbound.css",
   "common.js", "lastcode.js", "offline-shell.js", "inbound-regions.js", "records.js",
-  "app.js", "inbound.js", "venue.js", "org.js", "venue-offline.js", "venue-devices.js", "scanner.js", "venue-regions.json",
+  "app.js", "inbound.js", "venue.js", "org.js", "admin-transfer.js", "venue-offline.js", "venue-devices.js", "scanner.js", "venue-regions.json",
   "vendor/qrcode.js", "vendor/jsQR.js",
   "manifest.json", "inbound-manifest.json", "icon-192.png", "icon-512.png",
 ];
