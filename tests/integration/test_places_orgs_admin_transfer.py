@@ -1,6 +1,6 @@
 """Organizations' admin transfer (更换管理员, FAQ (四) 2 "管理员手机号码" aside, as venues do): the admin names a
 successor by name and ID number, the named successor sees the organization and confirms; the rules are
-healthcode.place_admin.AdminTransfers', shared with venues."""
+healthcode.places.admin.AdminTransfers', shared with venues."""
 
 from __future__ import annotations
 
@@ -284,8 +284,8 @@ def test_racing_successors_yield_exactly_one_admin(lambdas):
 
     from healthcode.core import clock
     from healthcode.models import AuthItem, Place
-    from healthcode.orgs.admin import TRANSFERS
-    from healthcode.place_admin import TRANSFER_TTL
+    from healthcode.places.orgs.admin import TRANSFERS
+    from healthcode.places.admin import TRANSFER_TTL
 
     admin = new_person(lambdas)
     org = create_org(lambdas, admin)

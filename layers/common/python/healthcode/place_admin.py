@@ -20,11 +20,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from .core import clock, pii, ratelimit
-from .core.errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
-from .idnumbers import IdType, parse_document
-from .models import AuthItem, Person, Place
-from .venues.tx import Cancelled, Tx
+from healthcode.core import clock, pii, ratelimit
+from healthcode.core.errors import Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.models import AuthItem, Person, Place
+from healthcode.core.tx import Cancelled, Tx
 
 JOIN_CODE_DIGITS = 12  # 10^12 codes: guessing one of a million places takes ~10^6 tries per hit
 JOIN_CODE_DRAWS = 5
