@@ -284,8 +284,8 @@ def test_racing_successors_yield_exactly_one_admin(lambdas):
 
     from healthcode.core import clock
     from healthcode.models import AuthItem, Place
-    from healthcode.places.orgs.admin import TRANSFERS
     from healthcode.places.admin import TRANSFER_TTL
+    from healthcode.places.orgs.admin import TRANSFERS
 
     admin = new_person(lambdas)
     org = create_org(lambdas, admin)

@@ -1,0 +1,325 @@
+"""Venue and inspector statistics: stats_stream folds the checks table's stream into the stats table, exactly once.
+
+Items (PK scope, SK bucket), counters as top-level number attributes (ADD creates them, so no item needs to exist
+beforehand and one UpdateItem per bucket suffices):
+- `venue#<place_id>` / `day#<YYYY-MM-DD>` and `venue#<place_id>` / `total`: `checks`, `fever`, `quick`, `red`,
+  `g#<gender>`, `a#<age group>`, `h#<HH>` (hour of day), `i#<inspector>#checks`, `i#<inspector>#fever`; the total
+  bucket also keeps `n#<inspector>`, the inspector's masked name as the check carried it (so the admin's read is
+  one BatchGetItem, with no lookup of the inspectors);
+- `inspector#<person_id>` / `day#<YYYY-MM-DD>#<place_id>` and `inspector#<person_id>` / `total#<place_id>`:
+  `checks`, `fever`, `red`.
+The same partition holds `venue#<place_id>` / `roster`, the bound inspectors (healthcode.places.venues.roster): written
+by the binding transactions, never by this stream, and read with the buckets in the statistics' one BatchGetItem.
+
+Exactly once. All checks of one venue and day share a partition key of the checks table (`<place_id>#<date>`),
+and DynamoDB Streams delivers one partition key's records in order (a parent shard before its children), with
+growing sequence numbers. Per (venue, day) the batch's records become ONE TransactWriteItems: the venue's day
+bucket (the anchor), its total bucket and each inspector's day and total bucket, every one of them touched once.
+The anchor keeps `hw`, the highest sequence number applied (zero-padded so it compares as text), and the
+transaction is conditioned on `hw < first sequence number of these records`. A replayed batch, or a batch retried
+after a half failure (Lambda re-delivers from the first failed record on), fails that condition: the cancellation
+returns the anchor's `hw` (ReturnValuesOnConditionCheckFailure), the records at or below it are dropped, and the
+rest are applied. Because the transaction is all-or-nothing, the totals move exactly when the anchor does. A record
+that cannot be read fails with every later record of its (venue, day), so `hw` never passes a record not applied.
+The mechanism itself (grouping, the anchored transaction, replay and conflict handling) is `healthcode.streamstats`,
+which organizations' statistics share.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import NotFound
+from healthcode.identity.device_keys import ID_PREFIX as DEVICE_ID_PREFIX
+from healthcode.models import Check, Person, Place, Relation
+from healthcode.places.venues import VENUE, roster
+from healthcode.places.venues.checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
+from healthcode.places.venues.places import venue_of_admin
+from healthcode.streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
+from healthcode.streamstats import numbers as _numbers
+from healthcode.streamstats import parse_day as parse_day  # the statistics routes' date=
+
+logger = Logger(child=True)
+
+MAX_INSPECTORS_PER_TX = 48  # 2 venue items + 2 per inspector <= 100 items per transaction
+GENDERS = ("male", "female", "unknown")
+
+
+# ---------------------------------------------------------------- the stream side
+
+
+@dataclass
+class Source:
+    """The records of one checks-table partition (one venue, one day) in this batch, in stream order."""
+
+    place_id: str
+    day: str
+    records: list[tuple[str, Check]] = field(default_factory=list)
+
+
+def _counters(checks: list[Check]) -> tuple[Counter, dict[str, Counter]]:
+    venue: Counter = Counter()
+    inspectors: dict[str, Counter] = defaultdict(Counter)
+    for check in checks:
+        fever = check.temperature == "FEVER"
+        red = check.color == "RED"
+        venue["checks"] += 1
+        venue["fever"] += fever
+        venue["red"] += red
+        venue["quick"] += check.kind == QUICK_CHECKIN
+        venue[f"g#{check.gender if check.gender in GENDERS else 'unknown'}"] += 1
+        venue[f"a#{check.age_group if check.age_group in AGE_GROUPS else 'unknown'}"] += 1
+        venue[f"h#{clock.parse(check.checked_at).hour:02d}"] += 1
+        if check.kind == VENUE_CHECK and check.inspector_id:
+            venue[f"i#{check.inspector_id}#checks"] += 1
+            venue[f"i#{check.inspector_id}#fever"] += fever
+            counter = inspectors[check.inspector_id]
+            counter["checks"] += 1
+            counter["fever"] += fever
+            counter["red"] += red
+    return venue, inspectors
+
+
+def _inspector_names(checks: list[Check]) -> dict[str, str]:
+    """`n#<inspector>` -> the masked name the inspector's checks carry (the latest one wins)."""
+    return {f"n#{check.inspector_id}": check.details["inspector_name_masked"] for check in checks
+            if check.kind == VENUE_CHECK and check.inspector_id and isinstance(check.details, dict)
+            and isinstance(check.details.get("inspector_name_masked"), str)}
+
+
+def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
+    """The one transaction for these records: anchor (conditioned on hw), venue total, inspectors' buckets."""
+    table = get_config().stats_table
+    checks = [check for _, check in source.records]
+    venue, inspectors = _counters(checks)
+    last = pad(source.records[-1][0])
+    scope = f"venue#{source.place_id}"
+    items = [
+        counter_update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
+                       not_applied_yet(source.records[0][0])),
+        counter_update(table, scope, "total", venue, now, _inspector_names(checks)),
+    ]
+    for inspector_id, counts in sorted(inspectors.items()):
+        items.append(counter_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts,
+                                    now))
+        items.append(counter_update(table, f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
+    return items
+
+
+def _chunks(source: Source) -> list[Source]:
+    """Split (rarely) so that no transaction holds more than 100 items; each chunk keeps stream order."""
+    chunks, current, seen = [], Source(source.place_id, source.day), set()
+    for sequence, check in source.records:
+        inspector = check.inspector_id if check.kind == VENUE_CHECK else None
+        if inspector and inspector not in seen and len(seen) >= MAX_INSPECTORS_PER_TX:
+            chunks.append(current)
+            current, seen = Source(source.place_id, source.day), set()
+        if inspector:
+            seen.add(inspector)
+        current.records.append((sequence, check))
+    if current.records:
+        chunks.append(current)
+    return chunks
+
+
+def _read_anchor(source: Source) -> dict[str, Any]:
+    return client("dynamodb").get_item(
+        TableName=get_config().stats_table, ConsistentRead=True,
+        Key={"scope": {"S": f"venue#{source.place_id}"}, "bucket": {"S": f"day#{source.day}"}},
+    ).get("Item", {})
+
+
+def apply_source(source: Source) -> int:
+    """Apply these records to every bucket exactly once; returns how many were new (the rest were applied before)."""
+    applied = 0
+    for chunk in _chunks(source):
+        applied += apply_in_order(
+            client("dynamodb"), chunk.records,
+            lambda records, _anchor, chunk=chunk: transaction_items(Source(chunk.place_id, chunk.day, records),
+                                                                     clock.iso(clock.now())),
+            lambda chunk=chunk: _read_anchor(chunk), label=f"venue#{chunk.place_id}#{chunk.day}")
+    return applied
+
+
+def _read_check(record: dict[str, Any]) -> Check | None:
+    """The check a stream record inserted; None for records this aggregator does not count."""
+    if record.get("eventName") != "INSERT":
+        return None  # checks are append-only: no MODIFY or REMOVE should come, and none would count
+    image = record["dynamodb"]["NewImage"]
+    kind = image.get("kind", {}).get("S")
+    if kind not in (VENUE_CHECK, QUICK_CHECKIN):
+        return None  # grid collections and other kinds are not venue statistics
+    check = Check.from_raw_data(image)
+    if not check.place_date.startswith(f"{check.place_id}#"):
+        raise ValueError("check item with inconsistent keys")
+    date.fromisoformat(check.place_date.rsplit("#", 1)[1])
+    clock.parse(check.checked_at)
+    return check
+
+
+def apply_batch(records: list[dict[str, Any]]) -> set[str]:
+    """Fold a stream batch into the stats table; returns the sequence numbers that failed (to be re-delivered)."""
+
+    def partition_of(record: dict[str, Any]) -> str:
+        return (record["dynamodb"].get("Keys", {}).get("place_date", {}) or {}).get("S", "?")
+
+    def apply(place_date: str, records: list[tuple[str, Check]]) -> None:
+        place_id, day = place_date.rsplit("#", 1)
+        apply_source(Source(place_id, day, records))
+
+    return fold_batch(records, partition_of, _read_check, apply)
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """stats_stream's handler body: Powertools' BatchProcessor reports the failed records (partial failures)."""
+    return partial_response(event, context, apply_batch(event.get("Records") or []))
+
+
+# ---------------------------------------------------------------- the read side
+
+
+def _breakdown(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "gender": {g: counts.get(f"g#{g}", 0) for g in GENDERS},
+        "age_groups": {a: counts.get(f"a#{a}", 0) for a in AGE_GROUPS},
+        "hourly": [counts.get(f"h#{h:02d}", 0) for h in range(24)],
+    }
+
+
+def _masked_names(person_ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for start in range(0, len(person_ids), 100):
+        for person in Person.batch_get(person_ids[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
+            names[person.person_id] = person.name_masked
+    return names
+
+
+def bound_inspectors(place_id: str) -> dict[str, str]:
+    """The venue's inspectors bound now -> their masked names, from the bindings (the relations' inverse index):
+    one Query per 1 MB page, i.e. per some thousands of inspectors. The statistics' fallback for venues created
+    before the roster (healthcode.places.venues.roster) existed."""
+    return {binding.owner: (binding.data or {}).get("name_masked", "")
+            for binding in Relation.inverse.query(place_id, Relation.inverse_sk.startswith(f"{VENUE}#"))}
+
+
+def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
+    """GET /v1/venues/{id}/stats: ONE BatchGetItem, whatever the number of checks and of inspectors: the venue, its
+    two buckets (`total`, `day#<date>`) and its roster (`roster`), so that every bound inspector is listed, with
+    zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
+
+    The roster is its own item of the stats table (healthcode.places.venues.roster), not a part of the total bucket: the
+    stream's anchored transactions own the buckets, while the roster is written by the binding transactions (join,
+    leave, the admin's unbind), each in the same transaction as the binding it creates or deletes. A venue created
+    before the roster existed has no complete roster (no `created_at`): for it, and only for it, the bound
+    inspectors are read from the bindings themselves, one more call (`bound_inspectors`, a Query of the relations'
+    inverse index whose size follows the number of inspectors, never of checks). An inspector who has checks but
+    is no longer bound stays listed (`bound: false`): the counts are the venue's history.
+    Masked names come from the roster (or binding), else from the total bucket (`n#<inspector>`); only an
+    inspector known to neither costs one more BatchGetItem of their person items.
+    """
+    cfg = get_config()
+    scope = f"venue#{place_id}"
+    answer = client("dynamodb").batch_get_item(RequestItems={
+        cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}], "ConsistentRead": True},
+        cfg.stats_table: {"Keys": [{"scope": {"S": scope}, "bucket": {"S": "total"}},
+                                   {"scope": {"S": scope}, "bucket": {"S": f"day#{day.isoformat()}"}},
+                                   roster.key(place_id)],
+                          "ConsistentRead": True},
+    })
+    if answer.get("UnprocessedKeys"):
+        from healthcode.core.errors import ServiceUnavailable
+
+        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
+    responses = answer.get("Responses", {})
+    places = responses.get(cfg.places_table, [])
+    if not places:
+        raise NotFound("No such venue", "场所不存在", field="id")
+    place = Place.from_raw_data(places[0])
+    if place.kind != VENUE:
+        raise NotFound("No such venue", "场所不存在", field="id")
+    if place.admin_id != admin_id:
+        venue_of_admin(place_id, admin_id)  # raises the 403 with its message
+    buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
+    listed = buckets.pop(roster.BUCKET, None)
+    bound = roster.inspectors(listed) if roster.complete(listed) else bound_inspectors(place.place_id)
+    total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
+    counted = {name.split("#")[1] for name in total if name.startswith("i#")}
+    inspector_ids = sorted(counted | set(bound))
+    total_item = buckets.get("total") or {}
+    names = {pid: total_item[f"n#{pid}"]["S"] for pid in inspector_ids if "S" in total_item.get(f"n#{pid}", {})}
+    names |= {pid: name for pid, name in bound.items() if name}
+    unnamed = [pid for pid in inspector_ids if pid not in names]  # checks stored before names rode along
+    if unnamed:
+        names |= _masked_names(unnamed)
+    inspectors = [
+        {"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
+         "is_admin": pid == place.admin_id, "today": today.get(f"i#{pid}#checks", 0),
+         "total": total.get(f"i#{pid}#checks", 0), "fever_today": today.get(f"i#{pid}#fever", 0),
+         "fever_total": total.get(f"i#{pid}#fever", 0)}
+        for pid in inspector_ids
+    ]
+    for row in inspectors:  # a scanner device's row (healthcode.places.devices.scanners): its name in place of a masked one
+        if row["person_id"].startswith(DEVICE_ID_PREFIX):
+            row["device"] = True
+    inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
+    updated = [b.get("updated_at", {}).get("S") for b in buckets.values()]
+    return {
+        "date": day.isoformat(),
+        "place_id": place.place_id,
+        "name": place.name,
+        "checks_today": today.get("checks", 0),
+        "checks_total": total.get("checks", 0),
+        "fever_today": today.get("fever", 0),
+        "fever_total": total.get("fever", 0),
+        "red_today": today.get("red", 0),
+        "red_total": total.get("red", 0),
+        "quick_checkins_today": today.get("quick", 0),
+        "quick_checkins_total": total.get("quick", 0),
+        **_breakdown(today),
+        "cumulative": _breakdown(total),
+        "inspectors": inspectors,
+        "updated_at": max((u for u in updated if u), default=None),
+    }
+
+
+def inspector_stats(person_id: str, day: date) -> dict[str, Any]:
+    """GET /v1/inspector/stats: today and cumulative per venue and in total (two Queries on the inspector's scope)."""
+    scope = f"inspector#{person_id}"
+    per_venue: dict[str, dict[str, int]] = defaultdict(lambda: {"today": 0, "total": 0, "fever_today": 0,
+                                                                "fever_total": 0})
+    table = get_config().stats_table
+    dynamodb = client("dynamodb")
+    for prefix, suffix in ((f"day#{day.isoformat()}#", "today"), ("total#", "total")):
+        kwargs: dict[str, Any] = {
+            "TableName": table, "KeyConditionExpression": "#s = :s AND begins_with(#b, :p)", "ConsistentRead": True,
+            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
+            "ExpressionAttributeValues": {":s": {"S": scope}, ":p": {"S": prefix}},
+        }
+        while True:
+            page = dynamodb.query(**kwargs)
+            for item in page.get("Items", []):
+                place_id = item["bucket"]["S"][len(prefix):]
+                counts = _numbers(item)
+                per_venue[place_id][suffix] = counts.get("checks", 0)
+                per_venue[place_id][f"fever_{suffix}"] = counts.get("fever", 0)
+            if not page.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    names = {p.place_id: p.name for p in Place.batch_get(list(per_venue))} if per_venue else {}
+    venues = [{"place_id": pid, "name": names.get(pid, "")} | counts for pid, counts in sorted(per_venue.items())]
+    return {
+        "date": day.isoformat(),
+        "today": sum(v["today"] for v in venues),
+        "total": sum(v["total"] for v in venues),
+        "fever_today": sum(v["fever_today"] for v in venues),
+        "fever_total": sum(v["fever_total"] for v in venues),
+        "venues": venues,
+    }
