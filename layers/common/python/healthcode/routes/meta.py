@@ -8,11 +8,14 @@ import pkgutil
 from functools import lru_cache
 from typing import Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 
 from ..tokens import get_keyring
 
 router = Router()
+metrics = Metrics()
 
 
 @router.get("/v1/health", summary="Readiness: 200 once the stack can serve, 503 NOT_READY (Retry-After) before",
@@ -22,7 +25,13 @@ router = Router()
             tags=["meta"], responses={200: {"description": "Ready"},
                                       503: {"description": "NOT_READY: error.details.waiting_for names what"}})
 def get_health() -> dict[str, str]:
-    ready()
+    from ..core.errors import NotReady
+
+    try:
+        ready()
+    except NotReady:
+        metrics.add_metric(name="NotReady", unit=MetricUnit.Count, value=1)
+        raise
     return {"status": "ok"}
 
 
@@ -41,7 +50,9 @@ def ready() -> None:
 
 @router.get("/v1/keys", summary="Public keys that verify codes offline (RFC 8037 JWK Set)", tags=["meta"])
 def get_keys() -> dict[str, Any]:
-    return get_keyring().jwks()
+    keys = get_keyring().jwks()
+    metrics.add_metric(name="PublicKeysServed", unit=MetricUnit.Count, value=1)
+    return keys
 
 
 ERROR_SCHEMA: dict[str, Any] = {
