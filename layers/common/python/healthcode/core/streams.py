@@ -46,8 +46,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from . import clock
 from .aws import client
+from .batch import get_raw
 from .config import get_config
-from .errors import ServiceUnavailable, ValidationFailed
+from .errors import ValidationFailed
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the stream function's @metrics.log_metrics
@@ -127,13 +128,10 @@ def read_with(model: Any, key: dict[str, Any], buckets: list[tuple[str, str]]) -
     statistics read costs, whatever the numbers (two calls through PynamoDB, one per table: see
     docs/performance.md). Returns the item (or None) and the buckets found by bucket name."""
     table = get_config().stats_table
-    answer = client("dynamodb").batch_get_item(RequestItems={
+    responses = get_raw({
         model.Meta.table_name: {"Keys": [key], "ConsistentRead": True},
         table: {"Keys": [stats_key(scope, bucket) for scope, bucket in buckets], "ConsistentRead": True},
     })
-    if answer.get("UnprocessedKeys"):
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    responses = answer.get("Responses", {})
     found = responses.get(model.Meta.table_name, [])
     read = (Bucket.from_raw(raw) for raw in responses.get(table, []))
     return (model.from_raw_data(found[0]) if found else None), {b.bucket: b for b in read if b is not None}
@@ -228,6 +226,8 @@ class Aggregator(ABC, Generic[T]):
         """The anchor's owner: by default the stream's partition key (`partition_key`'s value). An override may
         split a partition key's records over several anchors, never share one anchor between partition keys: the
         records of different partition keys come in no defined order to one another."""
+        if not self.partition_key:
+            raise TypeError(f"{type(self).__name__} sets neither partition_key nor partition()")
         value = (record["dynamodb"].get("Keys") or {}).get(self.partition_key) or {}
         return str(next(iter(value.values()), "?"))
 
