@@ -155,7 +155,7 @@ def run() -> list[dict[str, Any]]:
 
         from healthcode.core import clock
         from healthcode.models import Relation
-        from healthcode.tokens import CodeType, get_keyring
+        from healthcode.codes.tokens import CodeType, get_keyring
 
         inspector = "bench-inspector"
         Relation.make(inspector, "VENUE", "bench-venue", clock.iso(clock.now())).save()

@@ -60,9 +60,9 @@ def run() -> list[dict[str, Any]]:
         from healthcode.core.config import get_config
         from healthcode.core.streams import read_with
         from healthcode.models import Check, Person, Place, Relation
-        from healthcode.orgs import admin as org_admin
-        from healthcode.orgs import members
-        from healthcode.venues import VENUE, inspectors, places, roster
+        from healthcode.places.orgs import admin as org_admin
+        from healthcode.places.orgs import members
+        from healthcode.places.venues import VENUE, inspectors, places, roster
 
         from bench.bench_venues import _person
 
@@ -125,7 +125,7 @@ def run() -> list[dict[str, Any]]:
         org = org_admin.create_org(org_admin_id, "粤康科技", "天河北路1号", "COUNTY")
         waiting = (f"bench-member-{n:06d}" for n in range(10**6))  # a binding's owner: any id will do here
         from healthcode.core.aws import client
-        from healthcode.venues.tx import Tx
+        from healthcode.core.tx import Tx
 
         def join_models() -> None:  # members.join's transaction, as written now
             binding = Relation.make(next(waiting), "ORG", org.place_id, clock.iso(clock.now()),

@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
 )
-from healthcode.authorize import decide
+from healthcode.identity.authorize import decide
 from healthcode.core.errors import Unauthorized
 
 logger = Logger()

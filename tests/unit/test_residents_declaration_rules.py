@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from healthcode import declarations
+from healthcode.residents import declarations
 from healthcode.core import errors
 from healthcode.core.errors import ValidationFailed
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from healthcode import family
+from healthcode.residents import family
 from healthcode.core.errors import InvalidIdNumber, ValidationFailed
 
 

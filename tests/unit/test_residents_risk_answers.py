@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_every_risk_answer_is_a_question_of_the_form_with_a_chinese_label():
-    from healthcode.declarations import QUESTIONS
+    from healthcode.residents.declarations import QUESTIONS
     from healthcode.models.declarations import RISK_ANSWERS
 
     assert set(RISK_ANSWERS) <= set(QUESTIONS)

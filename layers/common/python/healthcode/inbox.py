@@ -17,10 +17,10 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from . import feeds
-from .core import clock
-from .core.aws import client
-from .core.config import get_config
+from healthcode.colour import feeds
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the function's @metrics.log_metrics

@@ -18,14 +18,14 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.exceptions import UpdateError
 
-from .core import clock
-from .core.aws import client
-from .core.config import get_config
-from .core.errors import CardNotReady
-from .fonts import cjk_font
-from .models import Person
-from .people import get as get_person
-from .tokens import CodeType, get_keyring
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import CardNotReady
+from healthcode.codes.fonts import cjk_font
+from healthcode.models import Person
+from healthcode.identity.people import get as get_person
+from healthcode.codes.tokens import CodeType, get_keyring
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the function's @metrics.log_metrics

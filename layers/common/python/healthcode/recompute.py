@@ -33,10 +33,10 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from .core import clock
-from .models import HealthEvent, Person
-from .models.base import table_meta
-from .status import Fact, Status, evaluate, latest_test
+from healthcode.core import clock
+from healthcode.models import HealthEvent, Person
+from healthcode.models.base import table_meta
+from healthcode.colour.status import Fact, Status, evaluate, latest_test
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the stream and schedule functions' @metrics.log_metrics

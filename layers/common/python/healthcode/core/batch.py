@@ -16,8 +16,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from .aws import client
-from .errors import ServiceUnavailable
+from healthcode.core.aws import client
+from healthcode.core.errors import ServiceUnavailable
 
 ATTEMPTS = 5
 BACKOFF_SECONDS = 0.05

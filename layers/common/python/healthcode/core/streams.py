@@ -44,11 +44,11 @@ from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.batch.base import BasePartialBatchProcessor
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from . import clock
-from .aws import client
-from .batch import get_raw
-from .config import get_config
-from .errors import ValidationFailed
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.batch import get_raw
+from healthcode.core.config import get_config
+from healthcode.core.errors import ValidationFailed
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the stream function's @metrics.log_metrics

@@ -14,15 +14,15 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from ..core import clock, ratelimit
-from ..core.errors import AlreadyOrgMember, NotFound, ValidationFailed
-from ..models import Place, Relation
-from ..models.base import table_meta
-from ..people import get as get_person
-from ..place_admin import place_by_join_code
-from ..venues.tx import Cancelled, Tx, commit_retrying
-from . import ORG, stats_scope
-from .admin import check_id, view
+from healthcode.core import clock, ratelimit
+from healthcode.core.errors import AlreadyOrgMember, NotFound, ValidationFailed
+from healthcode.models import Place, Relation
+from healthcode.models.base import table_meta
+from healthcode.identity.people import get as get_person
+from healthcode.places.admin import place_by_join_code
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
+from healthcode.places.orgs import ORG, stats_scope
+from healthcode.places.orgs.admin import check_id, view
 
 MEMBERS_BUCKET = "members"
 

@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import family
-from ..core import api
-from ..roles import RESIDENT
+from healthcode.residents import family
+from healthcode.core import api
+from healthcode.identity.roles import RESIDENT
 
 router = Router()
 metrics = Metrics()

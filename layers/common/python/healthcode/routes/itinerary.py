@@ -10,10 +10,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import itinerary
-from ..core import api
-from ..people import normalise_phone
-from ..roles import RESIDENT
+from healthcode.residents import itinerary
+from healthcode.core import api
+from healthcode.identity.people import normalise_phone
+from healthcode.identity.roles import RESIDENT
 
 router = Router()
 metrics = Metrics()

@@ -11,11 +11,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .. import access, macau
-from ..core import api
-from ..core.errors import InboundNoMacauCode
-from ..declarations import Symptom
-from ..roles import INBOUND
+from healthcode.identity import access
+from healthcode.residents import macau
+from healthcode.core import api
+from healthcode.core.errors import InboundNoMacauCode
+from healthcode.residents.declarations import Symptom
+from healthcode.identity.roles import INBOUND
 
 router = Router()
 metrics = Metrics()

@@ -12,12 +12,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access
-from ..core import api
-from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
-from ..core.streams import parse_day
-from ..declarations import INBOUND
-from ..orgs import ORG_LEVELS, admin, members, reports, stats
+from healthcode.identity import access
+from healthcode.core import api
+from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from healthcode.core.streams import parse_day
+from healthcode.residents.declarations import INBOUND
+from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
 
 router = Router()
 metrics = Metrics()

@@ -9,8 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import access, records
-from ..core import api, audit
+from healthcode.identity import access
+from healthcode.residents import records
+from healthcode.core import api, audit
 
 router = Router()
 metrics = Metrics()
