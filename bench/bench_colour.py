@@ -177,9 +177,9 @@ def _feed_of_500(functions: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _review_job(functions: dict[str, Any]) -> list[dict[str, Any]]:
+    from healthcode.colour.recompute import recompute_person
     from healthcode.core import clock
     from healthcode.models import HealthEvent
-    from healthcode.colour.recompute import recompute_person
 
     from infra.local.embedded import count_aws_calls
 

@@ -46,9 +46,9 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
+        from healthcode.codes.tokens import CodeType, get_keyring
         from healthcode.core import clock
         from healthcode.places.devices.scanners import register
-        from healthcode.codes.tokens import CodeType, get_keyring
         from healthcode.places.venues import places
 
         admin, _ = _person("甲管理", 1980, 101)

@@ -206,8 +206,8 @@ def run() -> list[dict[str, Any]]:
             streams.client = client  # type: ignore[assignment]
 
         # ---- the admin's list page and the CSV report of a 2 000-declaration day
-        from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
         from healthcode.places.orgs import members as org_members
+        from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
 
         day_org = org_admin.create_org(_person("己管理", 111), "两千份", "天河南路4号", "TOWNSHIP")
         people = [_person(f"成员{i}", 200 + i) for i in range(200)]

@@ -2,7 +2,8 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.identity.routes import login as auth, sms_login as auth_sms
+from healthcode.identity.routes import login as auth
+from healthcode.identity.routes import sms_login as auth_sms
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

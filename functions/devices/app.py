@@ -2,9 +2,9 @@
 (routes from healthcode.places.devices.routes)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode.places.devices import scanners as device_checks
 from healthcode.core import api
 from healthcode.places.devices import routes as devices
+from healthcode.places.devices import scanners as device_checks
 
 logger = Logger()
 metrics = Metrics()

@@ -2,8 +2,8 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.medical.notices import NOTICE_ONCE
 from healthcode.medical import routes as medical
+from healthcode.medical.notices import NOTICE_ONCE
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -2,8 +2,8 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.places.venues.routes import checks as venue_checks
 from healthcode.places.venues import checks
+from healthcode.places.venues.routes import checks as venue_checks
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -155,8 +155,8 @@ def record_inbound_entry(doc_type: str, doc_number: str, name: str, country: str
 
     from healthcode.core import clock
     from healthcode.identity.idnumbers import parse_document
-    from healthcode.models import HealthEvent
     from healthcode.identity.people import NewPerson, find_or_create
+    from healthcode.models import HealthEvent
     from ulid import ULID
 
     document = parse_document(doc_type, doc_number, issue_count)
@@ -271,8 +271,8 @@ DEMO_ORG = {"name": "粤康码演示单位", "address": "广州市越秀区府�
 
 def seed_orgs(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
     """A demo organization administered by the demo system admin (王管理), with 李小红 as a member who declared today."""
-    from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
     from healthcode.places.orgs import admin, members
+    from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
 
     boss = next(p for p in demo["people"] if p.get("system_admin"))
     member = next(p for p in demo["people"] if p["name"] == "李小红")

@@ -33,8 +33,8 @@ def record(number=None, **overrides):
 
 def facts_of(document_number, id_type="ID_CARD"):
     from healthcode.identity.idnumbers import parse_document
-    from healthcode.models import HealthEvent
     from healthcode.identity.people import find_by_document
+    from healthcode.models import HealthEvent
 
     person = find_by_document(parse_document(id_type, document_number, "01" if id_type.endswith("PERMIT") else None))
     return person, ([] if person is None else list(HealthEvent.query(person.person_id)))

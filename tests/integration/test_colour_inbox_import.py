@@ -57,8 +57,8 @@ def exists(key):
 
 def facts_of(number):
     from healthcode.identity.idnumbers import parse_document
-    from healthcode.models import HealthEvent
     from healthcode.identity.people import find_by_document
+    from healthcode.models import HealthEvent
 
     person = find_by_document(parse_document("ID_CARD", number))
     return [] if person is None else list(HealthEvent.query(person.person_id))

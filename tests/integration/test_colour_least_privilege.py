@@ -166,7 +166,8 @@ def recorded() -> Any:
 
 def forget_cached_keys() -> None:
     """As in a fresh container: the secret, the keyring and the KMS data key are fetched again on first use."""
-    from healthcode.codes import printed as printed_codes, tokens
+    from healthcode.codes import printed as printed_codes
+    from healthcode.codes import tokens
     from healthcode.core import pii, secrets
 
     printed_codes._presigner.cache_clear()
@@ -281,8 +282,8 @@ def add_member(guardian: str, member: str) -> None:
 
 
 def signed_code(person_id: str, code_type: str = "R") -> str:
-    from healthcode.core import clock
     from healthcode.codes.tokens import CodeType, get_keyring
+    from healthcode.core import clock
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
 
@@ -630,8 +631,8 @@ def macau_service(monkeypatch):
     service on loopback that issues a 12-hour code."""
     from datetime import timedelta
 
-    from healthcode.residents import macau
     from healthcode.core import clock
+    from healthcode.residents import macau
     from macau_support import macau_server
 
     def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:

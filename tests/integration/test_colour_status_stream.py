@@ -177,8 +177,8 @@ def test_a_batch_that_fails_entirely_fails_the_invocation(deliver, monkeypatch, 
 
 
 def test_a_version_conflict_is_retried_with_fresh_facts(resident):
-    from healthcode.models import Person
     from healthcode.colour.recompute import recompute_person
+    from healthcode.models import Person
 
     stale = Person.get(resident["person_id"], consistent_read=True)
     fresh = Person.get(resident["person_id"], consistent_read=True)
@@ -202,8 +202,8 @@ def test_a_running_quarantine_sets_the_review_time_at_its_end(deliver, resident)
 
 
 def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver, resident):
-    from healthcode.core import clock
     from healthcode.colour.recompute import review_due
+    from healthcode.core import clock
 
     end = clock.now() + timedelta(days=7)
     deliver([stream_record(add_fact(resident["person_id"], "CENTRAL_QUARANTINE",
@@ -216,8 +216,8 @@ def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver
 
 
 def test_a_future_quarantine_turns_red_when_it_starts(deliver, resident):
-    from healthcode.core import clock
     from healthcode.colour.recompute import review_due
+    from healthcode.core import clock
 
     start = clock.now() + timedelta(days=1)
     deliver([stream_record(add_fact(resident["person_id"], "HOME_QUARANTINE", valid_from=start,

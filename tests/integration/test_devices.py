@@ -200,8 +200,8 @@ def test_a_green_code_at_a_normal_temperature_passes_and_is_recorded_with_the_de
 @pytest.mark.parametrize("celsius, expected", [(37.2, "NORMAL"), (37.24, "NORMAL"), (37.25, "FEVER"), (37.3, "FEVER"),
                                                (39.0, "FEVER"), (35.0, "NORMAL")])
 def test_fever_starts_at_the_one_threshold(lambdas, device, celsius, expected):
-    from healthcode.residents.declarations import FEVER_FROM
     from healthcode.places.devices.scanners import temperature_class
+    from healthcode.residents.declarations import FEVER_FROM
 
     assert str(FEVER_FROM) == "37.3"
     status, answer = device_check(lambdas, device["device_key"],

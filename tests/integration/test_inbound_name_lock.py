@@ -59,8 +59,8 @@ def test_the_last_wrong_name_locks_the_document_even_for_the_right_name(lambdas,
     status, body, headers = apply(lambdas, event, traveller, NAME, phone)
 
     # THEN 429 with the time left, and nothing bound or sent
-    from healthcode.models import Person
     from healthcode.identity.sms import dev_outbox
+    from healthcode.models import Person
 
     assert status == 429 and body["error"]["code"] == "TOO_MANY_REQUESTS"
     assert 14 * 60 - 2 <= int(headers["retry-after"]) <= 14 * 60 + 1

@@ -298,8 +298,8 @@ def test_a_phone_nobody_uses_gets_a_code_but_no_session(lambdas, event, invoke, 
 
 def test_a_phone_moved_to_another_number_no_longer_logs_in(lambdas, event, invoke, traveller):
     # GIVEN a traveller whose binding moved to a new phone (applied again)
-    from healthcode.models import Person
     from healthcode.identity.people import set_phone
+    from healthcode.models import Person
 
     person = Person.get(traveller["person_id"])
     set_phone(person, random_phone())

@@ -92,8 +92,8 @@ def signed_by_a_new_container(secret_id: str, person_id: str) -> str:
     """What the codes function of a container started after the rotation draws: the new kid's signature."""
     from types import SimpleNamespace
 
-    from healthcode.core import clock
     from healthcode.codes.tokens import CodeType, Keyring
+    from healthcode.core import clock
 
     secret = current_secret(secret_id)
     keyring = Keyring.from_secret(SimpleNamespace(active_kid=secret["active_kid"],
@@ -105,8 +105,8 @@ def forged(person_id: str, kid: str) -> str:
     """A well-formed code signed by a key nobody holds, under `kid`."""
     from types import SimpleNamespace
 
-    from healthcode.core import clock
     from healthcode.codes.tokens import CodeType, Keyring, new_signing_key
+    from healthcode.core import clock
 
     key = new_signing_key(kid)
     return Keyring.from_secret(SimpleNamespace(active_kid=kid, signing_keys=(key,))).sign(
@@ -213,8 +213,8 @@ def test_after_the_max_age_a_warm_container_signs_with_the_new_key_and_publishes
 
 def test_a_secret_that_cannot_be_read_leaves_a_warm_container_its_keys(warm, monotonic, resident, scan,
                                                                         monkeypatch):
-    from healthcode.core import clock, secrets
     from healthcode.codes.tokens import CodeType
+    from healthcode.core import clock, secrets
 
     # GIVEN a warm container whose keys are old, and Secrets Manager failing
     monotonic.now += warm.KEY_MAX_AGE_SECONDS

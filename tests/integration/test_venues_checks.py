@@ -193,8 +193,8 @@ def _tampered(qr):
 
 @pytest.mark.parametrize("case", ["garbage", "tampered", "bad signature", "unknown kid", "revoked", "quick code"])
 def test_forged_tampered_or_revoked_codes_are_invalid_and_write_nothing(lambdas, venue, case):
-    from healthcode.models import AuditEntry, Person
     from healthcode.codes.tokens import CodeType, get_keyring
+    from healthcode.models import AuditEntry, Person
 
     visitor = new_person(lambdas)
     qr = code_of(lambdas, visitor)
@@ -211,10 +211,10 @@ def test_forged_tampered_or_revoked_codes_are_invalid_and_write_nothing(lambdas,
 
 
 def test_printed_and_inbound_codes_are_accepted(lambdas, venue):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
     from healthcode.identity.idnumbers import parse_document
     from healthcode.identity.people import NewPerson, find_or_create
-    from healthcode.codes.tokens import CodeType, get_keyring
 
     keyring, now = get_keyring(), int(clock.now().timestamp())
     resident = new_person(lambdas, birth_year=1950)

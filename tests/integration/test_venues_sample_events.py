@@ -37,8 +37,8 @@ def _with_token(event, token):
 def _person_with_id(person_id, name, first17):
     """A registered person with the samples' id (and the document marker a first login writes); the marker's key."""
     from healthcode.identity.idnumbers import parse_document
-    from healthcode.models import AuthItem
     from healthcode.identity.people import NewPerson, build, marker_key
+    from healthcode.models import AuthItem
 
     from infra.local.demo import id_number
 

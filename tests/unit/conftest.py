@@ -20,8 +20,8 @@ LAYER = Path(__file__).resolve().parents[2] / "layers" / "common" / "python"
 if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
 
-from healthcode.core.secrets import AppSecret  # noqa: E402
 from healthcode.codes.tokens import Keyring, new_signing_key  # noqa: E402
+from healthcode.core.secrets import AppSecret  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 # 64 bytes, like `infra.keys` makes: long enough for HS512 without PyJWT's short-key warning.

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from healthcode.codes import display as codes
-from healthcode.core.errors import InvalidCode
 from healthcode.codes.tokens import Keyring, b64url, new_signing_key, unb64url
+from healthcode.core.errors import InvalidCode
 
 SUBJECT = "01JRESIDENT000000000000000"
 INBOUND = "01JINBOUND0000000000000000"

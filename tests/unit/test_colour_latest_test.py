@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from healthcode.core.clock import SHANGHAI
 from healthcode.colour.status import Fact, latest_test
+from healthcode.core.clock import SHANGHAI
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from healthcode.core.clock import SHANGHAI
 from healthcode.colour.status import Fact, evaluate
+from healthcode.core.clock import SHANGHAI
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
 NOW = T0 + timedelta(days=2)

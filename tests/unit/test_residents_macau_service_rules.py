@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode.residents import macau
 from healthcode.core import clock, errors
 from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
+from healthcode.residents import macau
 
 if TYPE_CHECKING:
     from conftest import FakeIdentityService

@@ -18,8 +18,8 @@ def _person(kind="RESIDENT", version=1):
 ])
 def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, version, code_type, code_version):
     from healthcode.codes import display as codes
-    from healthcode.core.errors import InvalidCode
     from healthcode.codes.tokens import PERSON_CODES, CodeType
+    from healthcode.core.errors import InvalidCode
     from healthcode.places.venues.checks import resolve
 
     person = _person(kind, version)
@@ -42,8 +42,8 @@ def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, versio
 
 
 def test_resolve_refuses_a_code_of_an_unknown_person(keyring):
-    from healthcode.core.errors import InvalidCode
     from healthcode.codes.tokens import PERSON_CODES, CodeType
+    from healthcode.core.errors import InvalidCode
     from healthcode.places.venues.checks import resolve
 
     claims = keyring.verify(keyring.sign(CodeType.RESIDENT, "nobody", 1, 0), PERSON_CODES)
