@@ -19,7 +19,6 @@ CORE_MAY_IMPORT = ("healthcode.core", "healthcode.models")
 #: audit, ratelimit and tx write models' items (the package-cycle check takes the two as one).
 RANK = (
     ("core", "models"),  # the kernel (api, errors, config, aws, clock, ...) and every table's item shapes
-    "streamstats",  # the stream statistics helpers, until they join the kernel (core/streams.py)
     "identity",  # logins, sessions, the authorizer, roles, people and their documents
     "colour",  # the status rules, red reasons, recompute, feeds
     "codes",  # tokens, showing a code, printed codes, scanning
@@ -29,8 +28,8 @@ RANK = (
     "places",  # place admin, venues/, orgs/, devices/, grids/
     "meta",  # health and the OpenAPI document of every router
 )
-#: modules allowed at the top of the layer beside the packages (none, once streamstats joins the kernel)
-FLAT = {"healthcode", "healthcode.streamstats"}
+#: modules allowed at the top of the layer beside the packages (none)
+FLAT = {"healthcode"}
 
 
 def _name(path: Path) -> str:

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.exceptions import UpdateError
 
 from healthcode.codes.fonts import cjk_font
@@ -27,6 +28,7 @@ from healthcode.identity.people import get as get_person
 from healthcode.models import Person
 
 logger = Logger(child=True)
+metrics = Metrics()  # flushed by the function's @metrics.log_metrics
 
 INSTRUCTIONS = "请随身携带，出示供检测员扫描；遗失请在粤康码中重新生成。"
 TITLE = "粤康码 · 实体码"
@@ -132,6 +134,7 @@ def on_person_change(event_name: str, old: dict[str, Any] | None, new: dict[str,
         client("s3").delete_object(Bucket=get_config().code_bucket,
                                    Key=card_key(new["person_id"], int(old.get("code_version", 1))))
     logger.info("printable code rendered", extra={"person_id": new["person_id"], "key": key})
+    metrics.add_metric(name="PrintedCodeRendered", unit=MetricUnit.Count, value=1)
     return key
 
 

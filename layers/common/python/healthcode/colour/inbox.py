@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.colour import feeds
 from healthcode.core import clock
@@ -22,6 +23,7 @@ from healthcode.core.aws import client
 from healthcode.core.config import get_config
 
 logger = Logger(child=True)
+metrics = Metrics()  # flushed by the function's @metrics.log_metrics
 
 INBOX = "inbox/"
 PROCESSED = "processed/"
@@ -132,4 +134,7 @@ def import_inbox(time_left: Callable[[], float] = lambda: 300.0, now: datetime |
             logger.warning("inbox import out of time; the rest waits for the next run",
                            extra={"file": item["Key"], "files_left": left_over})
             break
+    metrics.add_metric(name="FeedFilesImported", unit=MetricUnit.Count, value=len(files))
+    metrics.add_metric(name="FeedRecordsAccepted", unit=MetricUnit.Count, value=sum(f["stored"] for f in files))
+    metrics.add_metric(name="FeedRecordsRejected", unit=MetricUnit.Count, value=sum(f["rejected"] for f in files))
     return {"files": files, "left_over": left_over}

@@ -25,7 +25,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -38,6 +39,7 @@ from healthcode.models import HealthEvent, Person
 from healthcode.models.base import table_meta
 
 logger = Logger(child=True)
+metrics = Metrics()  # flushed by the stream and schedule functions' @metrics.log_metrics
 
 REVIEW_SHARD = "R"
 MAX_ATTEMPTS = 5
@@ -175,6 +177,9 @@ class StreamBatch:
             self.outcomes[person_id] = exc
             raise
         self.outcomes[person_id] = outcome
+        metrics.add_metric(name="ColourRecomputed", unit=MetricUnit.Count, value=1)
+        if outcome.changed:
+            metrics.add_metric(name="ColourChanged", unit=MetricUnit.Count, value=1)
         return outcome
 
 
@@ -210,4 +215,7 @@ def review_due(now: datetime | None = None, time_left: Callable[[], float] = lam
     if batch:
         run(batch)
     logger.info("status review done", extra=counts)
+    metrics.add_metric(name="StatusReviewsDue", unit=MetricUnit.Count, value=counts["due"])
+    metrics.add_metric(name="ColourChanged", unit=MetricUnit.Count, value=counts["changed"])
+    metrics.add_metric(name="StatusReviewsFailed", unit=MetricUnit.Count, value=counts["failed"])
     return counts

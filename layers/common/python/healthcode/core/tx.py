@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -29,11 +30,18 @@ class Cancelled(Exception):
         return any(code == "TransactionConflict" for code in self.reasons.values())
 
 
+@cache
+def _connection() -> Connection:
+    """One PynamoDB connection (one botocore client) per container, as models keep theirs: a connection made per
+    transaction made a client per transaction, some 7x the transaction's own time (docs/performance.md)."""
+    return Connection(region=Place.Meta.region, host=Place.Meta.host)
+
+
 class Tx:
     """Labels each item; PynamoDB sends condition checks, deletes, puts, updates in that order."""
 
     def __init__(self) -> None:
-        self._tx = TransactWrite(connection=Connection(region=Place.Meta.region, host=Place.Meta.host))
+        self._tx = TransactWrite(connection=_connection())
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
 
     def check(self, label: str, model_cls: Any, hash_key: str, range_key: str | None, condition: Any) -> Tx:

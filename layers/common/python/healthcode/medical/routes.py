@@ -23,7 +23,9 @@ STAFF_DOC = ("The list of table 4-1: [{name, phone, unit, position}], all requir
 @router.post("/v1/admin/medical-staff", tags=["medical"],
              summary="Grant the medical role to the listed staff (matched at login by name and phone)")
 def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)]) -> dict[str, Any]:
-    return medical.grant_staff(api.caller(router), staff)
+    granted = medical.grant_staff(api.caller(router), staff)
+    metrics.add_metric(name="MedicalStaffGranted", unit=MetricUnit.Count, value=len(staff))
+    return granted
 
 
 @router.post("/v1/medical/notices", tags=["medical"], status_code=201, description=idempotency.ROUTE_DOC,

@@ -7,11 +7,14 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes.tokens import get_keyring
 
 router = Router()
+metrics = Metrics()
 
 #: every function's router (each subject package holds its routes); a test checks no router is left out
 ROUTERS = (
@@ -43,7 +46,13 @@ ROUTERS = (
             tags=["meta"], responses={200: {"description": "Ready"},
                                       503: {"description": "NOT_READY: error.details.waiting_for names what"}})
 def get_health() -> dict[str, str]:
-    ready()
+    from healthcode.core.errors import NotReady
+
+    try:
+        ready()
+    except NotReady:
+        metrics.add_metric(name="NotReady", unit=MetricUnit.Count, value=1)
+        raise
     return {"status": "ok"}
 
 
@@ -62,7 +71,9 @@ def ready() -> None:
 
 @router.get("/v1/keys", summary="Public keys that verify codes offline (RFC 8037 JWK Set)", tags=["meta"])
 def get_keys() -> dict[str, Any]:
-    return get_keyring().jwks()
+    keys = get_keyring().jwks()
+    metrics.add_metric(name="PublicKeysServed", unit=MetricUnit.Count, value=1)
+    return keys
 
 
 ERROR_SCHEMA: dict[str, Any] = {

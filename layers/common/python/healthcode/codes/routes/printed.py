@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes import printed as printed_codes
 from healthcode.core import api, audit
@@ -15,6 +17,7 @@ from healthcode.identity import access
 from healthcode.identity.roles import refuse_inbound
 
 router = Router()
+metrics = Metrics()
 
 
 @router.get("/v1/me/code/physical", tags=["code"],
@@ -32,6 +35,7 @@ def get_physical_code(
     png, url = printed_codes.card_of(subject, as_url=format == "url")
     if subject != who.person_id:
         audit.record(subject, who.person_id, "PRINTED_CODE_READ", purpose="guardian")
+    metrics.add_metric(name="PrintedCodeShown", unit=MetricUnit.Count, value=1)
     if url is not None:
         return Response(status_code=200, content_type="application/json", headers={"Cache-Control": "no-store"},
                         body=json.dumps({"url": url, "expires_in": printed_codes.URL_SECONDS}))
@@ -47,4 +51,5 @@ def post_reissue(member: Annotated[str | None, Query(max_length=40)] = None) -> 
     subject = access.subject_for(who.person_id, member)
     version = printed_codes.reissue(subject)
     audit.record(subject, who.person_id, "CODE_REISSUED", purpose="self" if subject == who.person_id else "guardian")
+    metrics.add_metric(name="CodeReissued", unit=MetricUnit.Count, value=1)
     return {"person_id": subject, "code_version": version, "card": "RENDERING"}

@@ -71,6 +71,7 @@ def _json(status: int, body: Any) -> Response[Any]:
 def post_device(id: str, body: RegisterDevice) -> Response[Any]:
     answer = devices.register(id, _admin(), body.name)
     logger.info("device registered", extra={"place_id": id, "device_id": answer["device_id"]})
+    metrics.add_metric(name="DeviceRegistered", unit=MetricUnit.Count, value=1)
     return _json(201, answer)
 
 

@@ -9,36 +9,38 @@ and reading it is one GetItem. A member who unbinds may bind again with the code
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from botocore.exceptions import ClientError
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
 
 from healthcode.core import clock, ratelimit
-from healthcode.core.aws import client
-from healthcode.core.config import get_config
 from healthcode.core.errors import AlreadyOrgMember, NotFound, ValidationFailed
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.identity.people import get as get_person
 from healthcode.models import Place, Relation
+from healthcode.models.base import table_meta
 from healthcode.places.admin import place_by_join_code
 from healthcode.places.orgs import ORG, stats_scope
 from healthcode.places.orgs.admin import check_id, view
-from healthcode.streamstats import counter_update
 
 MEMBERS_BUCKET = "members"
 
 
-def _member_count_update(place_id: str, change: int) -> dict[str, Any]:
-    return counter_update(get_config().stats_table, stats_scope(place_id), MEMBERS_BUCKET, Counter(members=change),
-                          clock.iso(clock.now()))
+class MemberCount(Model):
+    """The organization's member count, an item of the stats table apart from the stream-owned buckets."""
+
+    Meta = table_meta("stats_table")
+
+    scope = UnicodeAttribute(hash_key=True)  # org#<place_id>
+    bucket = UnicodeAttribute(range_key=True)  # members
+    members = NumberAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
 
 
-def _cancelled_first(error: ClientError) -> bool:
-    """Whether a cancelled transaction failed on its first item's condition (the binding)."""
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = error.response.get("CancellationReasons") or []
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
+def _member_count_update(tx: Tx, place_id: str, change: int) -> Tx:
+    return tx.update("count", MemberCount(stats_scope(place_id), MEMBERS_BUCKET),
+                     [MemberCount.members.add(change), MemberCount.updated_at.set(clock.iso(clock.now()))])
 
 
 def member_view(place: Place, binding: Relation, person_id: str) -> dict[str, Any]:
@@ -58,15 +60,11 @@ def join(person_id: str, join_code: str, caller_id: str | None = None) -> dict[s
     person = get_person(person_id)
     binding = Relation.make(person_id, ORG, place.place_id, clock.iso(clock.now()),
                             data={"name_masked": person.name_masked})
-    cfg = get_config()
     try:
-        client("dynamodb").transact_write_items(TransactItems=[
-            {"Put": {"TableName": cfg.relations_table, "Item": binding.serialize(),
-                     "ConditionExpression": "attribute_not_exists(#o)", "ExpressionAttributeNames": {"#o": "owner"}}},
-            _member_count_update(place.place_id, +1),
-        ])
-    except ClientError as error:
-        if _cancelled_first(error):
+        commit_retrying(lambda: _member_count_update(
+            Tx().put("binding", binding, Relation.owner.does_not_exist()), place.place_id, +1))
+    except Cancelled as cancelled:
+        if cancelled.failed("binding"):
             raise AlreadyOrgMember(field="join_code") from None
         raise
     return member_view(place, binding, person_id)
@@ -86,16 +84,11 @@ def my_orgs(person_id: str, limit: int, cursor: dict[str, Any] | None) -> tuple[
 
 def leave(person_id: str, place_id: str) -> None:
     """Unbind: the binding goes and the count drops, atomically; 404 when not bound (nothing changes)."""
-    cfg = get_config()
     key = Relation.make(person_id, ORG, check_id(place_id), "")
     try:
-        client("dynamodb").transact_write_items(TransactItems=[
-            {"Delete": {"TableName": cfg.relations_table,
-                        "Key": {"owner": {"S": key.owner}, "sk": {"S": key.sk}},
-                        "ConditionExpression": "attribute_exists(#o)", "ExpressionAttributeNames": {"#o": "owner"}}},
-            _member_count_update(place_id, -1),
-        ])
-    except ClientError as error:
-        if _cancelled_first(error):
+        commit_retrying(lambda: _member_count_update(
+            Tx().delete("binding", key, Relation.owner.exists()), place_id, -1))
+    except Cancelled as cancelled:
+        if cancelled.failed("binding"):
             raise NotFound("You are not bound to this organization", "您未绑定该组织机构", field="id") from None
         raise

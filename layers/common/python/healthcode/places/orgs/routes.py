@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
 from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from healthcode.core.streams import parse_day
 from healthcode.identity import access
 from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
 from healthcode.places.routes import OfferTransfer
 from healthcode.residents.declarations import INBOUND
-from healthcode.streamstats import parse_day
 
 router = Router()
+metrics = Metrics()
 
 OrgLevel = Literal["PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "VILLAGE"]
 assert set(OrgLevel.__args__) == set(ORG_LEVELS)  # type: ignore[attr-defined]
@@ -69,6 +72,7 @@ def post_org(body: CreateOrg) -> Response[dict[str, Any]]:
         raise Forbidden("The inbound travellers' code cannot administer an organization",
                         "入境人员粤康码暂不支持组织机构管理")
     place = admin.create_org(who.person_id, body.name, body.address, body.level, body.phone)
+    metrics.add_metric(name="OrgCreated", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=admin.view(place, for_admin=True))
 
 
@@ -85,7 +89,9 @@ def patch_org(id: str, body: EditOrg) -> dict[str, Any]:
     empty = next((field for field, value in changes.items() if value is None), None)
     if empty is not None:
         raise ValidationFailed(f"{empty} cannot be null", "字段不能为空", field=empty)
-    return admin.view(admin.edit_org(id, _me(), changes), for_admin=True)
+    edited = admin.edit_org(id, _me(), changes)
+    metrics.add_metric(name="OrgEdited", unit=MetricUnit.Count, value=1)
+    return admin.view(edited, for_admin=True)
 
 
 @router.get("/v1/orgs/<id>/stats", summary="My organization's statistics: members, the day's declarations, totals",
@@ -116,6 +122,7 @@ def get_org_report(id: str, date: Day = None):  # noqa: ANN201
     # No return annotation on purpose: Powertools then passes the CSV text through as it is.
     day = parse_day(date)
     text, filename, _ = reports.day_report(id, _me(), day)
+    metrics.add_metric(name="OrgReportDownloaded", unit=MetricUnit.Count, value=1)
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=text,
                     headers={"Content-Disposition": reports.content_disposition(filename, day),
                              "Cache-Control": "no-store"})
@@ -171,6 +178,7 @@ def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
         raise InboundNoDeclaration()
     subject = access.subject_for(who.person_id, member)
     joined = members.join(subject, body.join_code, caller_id=who.person_id)
+    metrics.add_metric(name="OrgMemberJoined", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=joined)
 
 
@@ -190,4 +198,5 @@ def get_my_orgs(
 def delete_my_org(id: str, member: Member = None) -> Response[None]:
     who = api.caller(router)
     members.leave(access.subject_for(who.person_id, member), id)
+    metrics.add_metric(name="OrgMemberLeft", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)

@@ -22,10 +22,8 @@ from healthcode.codes.tokens import PERSON_CODES, CodeClaims, CodeType, get_keyr
 from healthcode.colour.reasons import describe
 from healthcode.colour.status import as_of
 from healthcode.core import audit, clock
-from healthcode.core.aws import client
-from healthcode.core.batch import put_new
-from healthcode.core.config import get_config
-from healthcode.core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
+from healthcode.core.batch import get_many, put_new
+from healthcode.core.errors import InvalidCode, NotBound, NotFound
 from healthcode.core.idempotency import Idempotent
 from healthcode.identity.idnumbers import age_on
 from healthcode.models import Check, Person, Place, Relation
@@ -110,25 +108,11 @@ def resolve(claims: CodeClaims, person: Person | None) -> Person:
 
 def _read(people: list[str], places: tuple[str, ...] | list[str] = (),
           bindings: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()) -> dict[str, list[Any]]:
-    """One BatchGetItem across the people, places and relations tables."""
-    cfg = get_config()
-    request: dict[str, Any] = {}
-    if people:
-        request[cfg.people_table] = {"Keys": [{"person_id": {"S": p}} for p in people]}
-    if places:
-        request[cfg.places_table] = {"Keys": [{"place_id": {"S": p}} for p in places]}
-    if bindings:
-        request[cfg.relations_table] = {"Keys": [{"owner": {"S": o}, "sk": {"S": k}} for o, k in bindings],
-                                        "ConsistentRead": True}
-    answer = client("dynamodb").batch_get_item(RequestItems=request)
-    if answer.get("UnprocessedKeys"):
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    found = answer.get("Responses", {})
-    return {
-        "people": [Person.from_raw_data(i) for i in found.get(cfg.people_table, [])],
-        "places": [Place.from_raw_data(i) for i in found.get(cfg.places_table, [])],
-        "bindings": [Relation.from_raw_data(i) for i in found.get(cfg.relations_table, [])],
-    }
+    """One BatchGetItem across the people, places and relations tables (the bindings read consistently)."""
+    found_people, found_places, found_bindings = get_many(
+        (Person, [(p,) for p in people], False), (Place, [(p,) for p in places], False),
+        (Relation, list(bindings), True))
+    return {"people": found_people, "places": found_places, "bindings": found_bindings}
 
 
 def _record_check(request: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, audit, idempotency
@@ -15,6 +17,7 @@ from healthcode.identity import access
 from healthcode.residents import declarations
 
 router = Router()
+metrics = Metrics()
 
 
 class DeclarationRequest(BaseModel):
@@ -42,6 +45,8 @@ def post_declaration(
         type=body.type, place_id=body.place_id, temperature_c=body.temperature_c,
         symptoms=[s.value for s in body.symptoms], answers=body.answers,
     ), key)
+    if not declared.get("replayed"):
+        metrics.add_metric(name="DeclarationRecorded", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=declared)
 
 

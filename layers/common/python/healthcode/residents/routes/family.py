@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
@@ -14,6 +16,7 @@ from healthcode.identity.roles import RESIDENT
 from healthcode.residents import family
 
 router = Router()
+metrics = Metrics()
 
 PERSON_ID = r"^[0-9A-HJKMNP-TV-Z]{26}$"  # a ULID
 
@@ -45,6 +48,7 @@ def post_family_member(body: AddMemberRequest) -> Response[dict[str, Any]]:
         relation=body.relation, name=body.name, id_type=body.id_type, id_number=body.id_number,
         issue_count=body.issue_count, method=body.verification.method, proof=body.verification.proof,
     ))
+    metrics.add_metric(name="FamilyMemberAdded", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=added)
 
 
@@ -66,4 +70,5 @@ def delete_family_member(person_id: Annotated[str, Path(pattern=PERSON_ID)]) -> 
     who = api.caller(router)
     api.require_role(who, RESIDENT)
     family.remove_member(who.person_id, person_id)
+    metrics.add_metric(name="FamilyMemberRemoved", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
@@ -14,6 +16,7 @@ from healthcode.identity.roles import RESIDENT
 from healthcode.residents import itinerary
 
 router = Router()
+metrics = Metrics()
 
 
 class SmsCodeRequest(BaseModel):
@@ -35,6 +38,7 @@ def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)
     sent = itinerary.send_code(who.person_id, normalise_phone(body.phone))
+    metrics.add_metric(name="ItinerarySmsCodeSent", unit=MetricUnit.Count, value=1)
     return Response(status_code=202, content_type="application/json", body=sent)
 
 
@@ -43,4 +47,6 @@ def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
 def post_itinerary(body: ItineraryRequest) -> dict[str, Any]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)
-    return itinerary.card(who.person_id, normalise_phone(body.phone), body.sms_code)
+    card = itinerary.card(who.person_id, normalise_phone(body.phone), body.sms_code)
+    metrics.add_metric(name="ItineraryCardShown", unit=MetricUnit.Count, value=1)
+    return card

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from healthcode.core import api
@@ -17,6 +19,7 @@ from healthcode.residents import macau
 from healthcode.residents.declarations import Symptom
 
 router = Router()
+metrics = Metrics()
 
 
 class MacauDeclarationBody(BaseModel):
@@ -53,6 +56,7 @@ def post_macau_code(
         visited_risk_area=given.visited_risk_area, returned_from_abroad=given.returned_from_abroad,
         temperature_c=given.temperature_c, symptoms=[s.value for s in given.symptoms],
     ))
+    metrics.add_metric(name="MacauCodeIssued", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=issued)
 
 
@@ -60,4 +64,6 @@ def post_macau_code(
 def get_macau_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
-    return macau.current(subject, who.person_id)
+    current = macau.current(subject, who.person_id)
+    metrics.add_metric(name="MacauCodeShown", unit=MetricUnit.Count, value=1)
+    return current

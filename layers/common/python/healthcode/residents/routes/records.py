@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.core import api, audit
 from healthcode.identity import access
 from healthcode.residents import records
 
 router = Router()
+metrics = Metrics()
 
 RecordKind = Literal["nucleic_acid", "antibody", "health_certificate", "release_notice", "entry_registration",
                      "inbound_entry", "declaration", "display", "temperature"]
@@ -31,4 +34,5 @@ def get_records(
     items, last_key = records.list_records(subject, kind, limit, api.decode_cursor(cursor))
     if subject != who.person_id:
         audit.record(subject, who.person_id, "RECORDS_READ", purpose=kind)
+    metrics.add_metric(name="HealthRecordsRead", unit=MetricUnit.Count, value=1)
     return {"kind": kind, "items": items, "next_cursor": api.encode_cursor(last_key)}

@@ -6,9 +6,11 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
@@ -19,6 +21,7 @@ from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, qu
 from healthcode.places.venues.regions import parse_region
 
 router = Router()
+metrics = Metrics()
 
 VenueType = Literal["RESIDENTIAL", "OFFICE", "SHOPPING_MALL", "RESTAURANT", "HOTEL", "ENTERTAINMENT", "SPORTS",
                     "TRANSPORT", "OTHER"]
@@ -69,6 +72,7 @@ def _staff() -> str:
              status_code=201)
 def post_venue(body: CreateVenue) -> Response[dict[str, Any]]:
     place = places.create_venue(_staff(), body.region_code, body.address, body.type, body.name, body.phone)
+    metrics.add_metric(name="VenueCreated", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json",
                     body=places.view(place, for_admin=True))
 
@@ -86,7 +90,9 @@ def patch_venue(id: str, body: EditVenue) -> dict[str, Any]:
 
         field = next(k for k, v in changes.items() if v is None)
         raise ValidationFailed(f"{field} cannot be null", "字段不能为空", field=field)
-    return places.view(places.edit_venue(id, _me(), changes), for_admin=True)
+    edited = places.edit_venue(id, _me(), changes)
+    metrics.add_metric(name="VenueEdited", unit=MetricUnit.Count, value=1)
+    return places.view(edited, for_admin=True)
 
 
 @router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only)", tags=["venues"])
@@ -109,6 +115,7 @@ def get_members(
                responses={204: {"description": "Unbound"}})
 def delete_inspector(id: str, person_id: str) -> Response[None]:
     places.unbind_inspector(id, _me(), person_id)
+    metrics.add_metric(name="InspectorUnbound", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)
 
 
@@ -138,6 +145,7 @@ def delete_revocation(id: str, person_id: str) -> Response[None]:
              tags=["venues"], status_code=202)
 def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
     offer = places.offer_transfer(id, _me(), body.name, body.id_type, body.id_number)
+    metrics.add_metric(name="VenueAdminTransferOffered", unit=MetricUnit.Count, value=1)
     return Response(status_code=202, content_type="application/json", body=offer)
 
 
@@ -163,7 +171,9 @@ def get_offered_transfer(token: str) -> dict[str, Any]:
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
              tags=["venues"])
 def post_accept_transfer(token: str) -> dict[str, Any]:
-    return places.view(places.accept_transfer(token, _staff()), for_admin=True)
+    accepted = places.accept_transfer(token, _staff())
+    metrics.add_metric(name="VenueAdminTransferAccepted", unit=MetricUnit.Count, value=1)
+    return places.view(accepted, for_admin=True)
 
 
 # ---------------------------------------------------------------- inspector
@@ -172,8 +182,9 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
 @router.post("/v1/venues/join", summary="Bind to a venue with its join code (become its inspector)",
              tags=["inspector"], status_code=201)
 def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
-    return Response(status_code=201, content_type="application/json",
-                    body=inspectors.join(_staff(), body.join_code))
+    joined = inspectors.join(_staff(), body.join_code)
+    metrics.add_metric(name="InspectorJoined", unit=MetricUnit.Count, value=1)
+    return Response(status_code=201, content_type="application/json", body=joined)
 
 
 @router.get("/v1/inspector/venues", summary="The venues I am bound to", tags=["inspector"])
@@ -189,6 +200,7 @@ def get_inspector_venues(
                responses={204: {"description": "Unbound"}})
 def delete_inspector_venue(id: str) -> Response[None]:
     inspectors.leave(_me(), id)
+    metrics.add_metric(name="InspectorLeft", unit=MetricUnit.Count, value=1)
     return Response(status_code=204)
 
 
@@ -209,6 +221,7 @@ def get_quick_code(id: str, format: Annotated[Literal["json", "png"], Query()] =
     qr = checks.quick_code_text(place)
     region = parse_region(place.region_code).name if place.region_code else None
     poster = quickcode.poster_png(qr, place.name, region, code_page_url())
+    metrics.add_metric(name="QuickCodeIssued", unit=MetricUnit.Count, value=1)
     if format == "png":
         return Response(status_code=200, content_type="image/png", body=poster,
                         headers={"Content-Disposition": f'inline; filename="quick-checkin-{place.place_id}.png"'})
