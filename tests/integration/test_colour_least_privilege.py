@@ -938,6 +938,102 @@ def test_grid_collections_and_authorized_reads_need_only_what_grids_is_granted(r
     assert run_as.missing == {}
 
 
+def test_grid_statistics_and_key_persons_need_only_what_grids_and_their_streams_are_granted(run_as, lambdas):
+    """Collections folded by stats_stream (a replay, a grid being dissolved skipped), a colour change folded by
+    grid_key_persons; the statistics, the key persons (two pages) and a worker's own counts read."""
+    from grids_support import (
+        api,
+        approved_grid,
+        bound_worker,
+        collect,
+        collection_records,
+        key_persons,
+        make_red,
+        people_records,
+        stats,
+    )
+    from healthcode.models import Place
+    from healthcode.places.grids import roster
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    grid, gone = approved_grid(lambdas), approved_grid(lambdas)
+    place = grid["place_id"]
+    worker = bound_worker(lambdas, grid, authorized=True)
+    gone_worker = bound_worker(lambdas, gone)
+    reds = [person(lambdas, "陈红红"), person(lambdas, "林红红")]
+    for red in reds:
+        make_red(red)
+        assert collect(lambdas, place, worker, {"qr": code_of(lambdas, red)})[0] == 201
+    later = person(lambdas, "黄后红")
+    assert collect(lambdas, place, worker, {"qr": code_of(lambdas, later)})[0] == 201
+    assert collect(lambdas, gone["place_id"], gone_worker, {"qr": code_of(lambdas, later)})[0] == 201
+    roster.item(gone["place_id"]).update(actions=[roster.GridRoster.status.set("DISSOLVING")])
+    Place.get(gone["place_id"]).update(actions=[Place.status.set("DISSOLVING")])
+    records = collection_records(place) + collection_records(gone["place_id"])
+    folded = [run_as("StatsStreamFunction", {"Records": records}) for _ in range(2)]
+    make_red(later)
+    moved = run_as("GridKeyPersonsFunction", {"Records": people_records(later)})
+    answers = [stats(lambdas, place, grid["admin"]), key_persons(lambdas, place, worker),
+               api(lambdas, "GET", f"/v1/grids/{place}/key-persons", "/v1/grids/{id}/key-persons", worker,
+                   params={"id": place}, query={"limit": "1"}),
+               api(lambdas, "GET", "/v1/me/grid-stats", "/v1/me/grid-stats", worker)]
+    cursor = answers[2][1]["next_cursor"]
+    answers.append(api(lambdas, "GET", f"/v1/grids/{place}/key-persons", "/v1/grids/{id}/key-persons", worker,
+                       params={"id": place}, query={"limit": "1", "cursor": cursor}))
+    assert folded == [{"batchItemFailures": []}] * 2 and moved == {"batchItemFailures": []}
+    assert [status for status, _ in answers] == [200, 200, 200, 200, 200], answers
+    assert len(answers[1][1]["items"]) == 3
+    assert run_as.missing == {}
+
+
+def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as, lambdas, monkeypatch):
+    """An admin change offered twice (the second voids the first), read and accepted; a grid with workers, an
+    unbound one, collections, statistics and a pending offer dissolved: a wrong name, a purge cut short, resumed."""
+    from grids_support import (
+        accept_transfer,
+        api,
+        approved_grid,
+        bound_worker,
+        collect,
+        dissolve,
+        drain,
+        identity_of,
+        offer_transfer,
+    )
+    from healthcode.places.grids import purge
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    grid = approved_grid(lambdas, name="变更网格")
+    place = grid["place_id"]
+    successor = person(lambdas, "黄接任")
+    first = offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
+    offer = offer_transfer(lambdas, grid["admin"], place, *identity_of(successor))
+    token = offer[1]["token"]
+    answers = [first, offer,
+               api(lambdas, "GET", f"/v1/grids/admin-transfer/{token}", "/v1/grids/admin-transfer/{token}",
+                   successor, params={"token": token}),
+               accept_transfer(lambdas, successor, token)]
+    grid = grid | {"admin": successor}
+    worker, gone = bound_worker(lambdas, grid, authorized=True), bound_worker(lambdas, grid)
+    answers.append(api(lambdas, "DELETE", f"/v1/grids/{place}/workers/{gone}", "/v1/grids/{id}/workers/{person_id}",
+                       successor, params={"id": place, "person_id": gone}))
+    for _ in range(3):
+        answers.append(collect(lambdas, place, worker, {"qr": code_of(lambdas, person(lambdas))}))
+    drain(lambdas, place)
+    answers.append(offer_transfer(lambdas, successor, place, *identity_of(person(lambdas, "周接任"))))
+    answers.append(dissolve(lambdas, successor, place, "别的名字"))
+    monkeypatch.setattr(purge, "BUDGET_SECONDS", 0.0)
+    for _ in range(30):
+        answers.append(dissolve(lambdas, successor, place, "变更网格"))
+        if answers[-1][0] != 202:
+            break
+    assert [s for s, _ in answers[:11]] == [202, 202, 200, 200, 204, 201, 201, 201, 202, 400, 202], answers
+    assert answers[-1][0] == 200, answers[-1]
+    assert run_as.missing == {}
+
+
 # ------------------------------------------------------------------------------------------------ by use
 
 def _every_flow_ran(request) -> bool:

@@ -161,8 +161,11 @@ def _collect(request: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = {"entry": entry_kind, "answers": request.get("answers") or {}}
     if request.get("note"):
         details["note"] = request["note"]
-    if shown.color == "RED":
-        details["reasons"] = [r["code"] for r in shown.reasons]
+    if shown.color == "RED":  # what the key-person entry starts from (healthcode.places.grids.stats)
+        details |= {"reasons": [r["code"] for r in shown.reasons], "name_masked": person.name_masked,
+                    "phone_masked": phone_masked or ""}
+        if getattr(person, "name_enc", None):
+            details["name_enc"] = person.name_enc
     check = Check(place_date=f"{place_id}#{today.isoformat()}", sk=f"{at}#{collection_id}", check_id=collection_id,
                   place_id=place_id, kind=COLLECTION, person_id=person.person_id, inspector_id=worker_id,
                   temperature=request.get("temperature"), color=shown.color, code_type=code_type,
