@@ -306,13 +306,13 @@ def org_banner(demo: dict[str, Any]) -> list[str]:
 
 GRID_DEMO_PEOPLE = [
     {"role": "网格管理员 grid admin", "name": "刘网管", "id_number": id_number("44010619830808123"),
-     "phone": "+8613300133000"},
+     "phone": "+8613300134000"},
     {"role": "网格员(已授权) authorized grid worker", "name": "陈网格", "id_number": id_number("44010619880818234"),
-     "phone": "+8613300133001"},
+     "phone": "+8613300134001"},
     {"role": "网格员(未授权) grid worker", "name": "何网格", "id_number": id_number("44010619900828345"),
-     "phone": "+8613300133002"},
+     "phone": "+8613300134002"},
     {"role": "区域管理员 region admin (天河区 440106)", "name": "周区管", "id_number": id_number("44010619750505456"),
-     "phone": "+8613300133003"},
+     "phone": "+8613300134003"},
 ]
 DEMO_GRID = {"region_code": "440106005", "name": "石牌村第一网格（演示）", "area": "440106"}
 

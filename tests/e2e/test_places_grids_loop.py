@@ -97,7 +97,7 @@ def test_the_whole_grid_loop(local_stack):
     assert fed.status_code == 200, fed.text
     assert wait_for(lambda: requests.get(f"{base}/v1/me/code", headers=red["headers"], timeout=10)
                     .json()["color"] == "RED")
-    residents = [red] + [login(local_stack, f"居民{i}") for i in range(6)]
+    residents = [red] + [login(local_stack, name) for name in ("赵一", "钱二", "孙三", "李四", "周五", "吴六")]
     for resident in residents:
         resident["qr"] = requests.get(f"{base}/v1/me/code", headers=resident["headers"], timeout=10).json()["qr"]
 

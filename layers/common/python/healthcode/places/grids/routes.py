@@ -1,5 +1,5 @@
 """The grids API (guide 四(三)): grid admins, superiors (/v1/admin/grids, /v1/admin/region-admins) and grid workers.
-Request and answer shapes, with examples: GRIDS-API.md in the repository's docs (docs/grids-api.md)."""
+Request and answer shapes, with examples: docs/grids-api.md."""
 
 from __future__ import annotations
 
