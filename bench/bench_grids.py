@@ -94,8 +94,8 @@ def run() -> list[dict[str, Any]]:
     with embedded_aws() as aws:
         lambdas = load_all(aws)
         grids, stream = lambdas["GridsFunction"], lambdas["StatsStreamFunction"]
+        from healthcode.codes.tokens import CodeType, get_keyring
         from healthcode.places.grids import workers as grid_workers
-        from healthcode.tokens import CodeType, get_keyring
 
         admin, worker = _person("甲管理", 1980, 101), _person("乙网格", 1990, 103)
         grid = _grid(grids, admin, "石牌村第一网格", "001")

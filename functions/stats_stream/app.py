@@ -4,7 +4,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import process_partial_response
 from healthcode.core.streams import FoldingProcessor
 from healthcode.places.grids.stats import GRID_COLLECTIONS
-from healthcode.venues.stats import VENUE_CHECKS
+from healthcode.places.venues.stats import VENUE_CHECKS
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

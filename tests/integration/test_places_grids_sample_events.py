@@ -43,7 +43,7 @@ def sample_people(lambdas, monkeypatch):
                _person_with_id(WORKER, "样例网格", "44010619920101003"),
                _person_with_id(RESIDENT, "李阿婆", "44010619500101123")]  # the collection sample's document
     monkeypatch.setattr(grids, "ULID", lambda: GRID_ID)
-    monkeypatch.setattr("healthcode.place_admin.new_join_code", lambda: JOIN_CODE)
+    monkeypatch.setattr("healthcode.places.admin.new_join_code", lambda: JOIN_CODE)
     yield
     _forget(*[("people_table", {"person_id": p}) for p in (ADMIN, MEMBER, WORKER, RESIDENT)],
             *[("auth_table", {"key": key}) for key in (f"admin#GRID#{ADMIN}", f"admin#GRID#{MEMBER}",

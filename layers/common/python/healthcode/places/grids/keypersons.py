@@ -27,6 +27,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
+from healthcode.colour.reasons import describe
 from healthcode.core import audit, clock, pii
 from healthcode.core.api import encode_cursor
 from healthcode.core.aws import client
@@ -34,11 +35,9 @@ from healthcode.core.batch import put_new
 from healthcode.core.config import get_config
 from healthcode.core.errors import ValidationFailed
 from healthcode.models import Person, Relation
-from healthcode.reasons import describe
-
-from . import DISSOLVING, SEEN, roster
-from .grids import PLACE_ID, no_such_grid
-from .stats import may_read, roster_is_active
+from healthcode.places.grids import DISSOLVING, SEEN, roster
+from healthcode.places.grids.grids import PLACE_ID, no_such_grid
+from healthcode.places.grids.stats import may_read, roster_is_active
 
 logger = Logger(child=True)
 ATTEMPTS = 5

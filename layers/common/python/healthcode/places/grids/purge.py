@@ -31,12 +31,11 @@ from healthcode.core import clock
 from healthcode.core.aws import client
 from healthcode.core.config import get_config
 from healthcode.core.errors import ConfirmationMismatch, ServiceUnavailable
+from healthcode.core.tx import Cancelled, Tx
 from healthcode.models import AuthItem, Place
-from healthcode.place_admin import admin_marker, join_code_marker, place_admin_marker
-from healthcode.venues.tx import Cancelled, Tx
-
-from . import DISSOLVING, GRID, roster
-from .grids import grid_of_admin, no_such_grid, status_line
+from healthcode.places.admin import admin_marker, join_code_marker, place_admin_marker
+from healthcode.places.grids import DISSOLVING, GRID, roster
+from healthcode.places.grids.grids import grid_of_admin, no_such_grid, status_line
 
 logger = Logger(child=True)
 

@@ -13,9 +13,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, idempotency
-from healthcode.inbound import refuse_inbound
-
-from . import collections, grids, keypersons, purge, stats, superiors, transfer, workers
+from healthcode.identity.roles import refuse_inbound
+from healthcode.places.grids import collections, grids, keypersons, purge, stats, superiors, transfer, workers
 
 router = Router()
 logger = Logger(child=True)

@@ -28,9 +28,8 @@ from healthcode.core.errors import Forbidden, GridWorkerNotAuthorized, ServiceUn
 from healthcode.core.streams import Aggregator, Built, Records, anchor_update, counter_update, numbers, read_with
 from healthcode.core.streams import parse_day as parse_day  # the statistics route's date=
 from healthcode.models import Check, Person, Place
-
-from . import ACTIVE, COLLECTION, DISSOLVING, GRID, roster
-from .grids import PLACE_ID, no_such_grid
+from healthcode.places.grids import ACTIVE, COLLECTION, DISSOLVING, GRID, roster
+from healthcode.places.grids.grids import PLACE_ID, no_such_grid
 
 DAYS = 14
 MAX_KEY_PERSONS_PER_TX = 90  # + anchor, total, people, roster check <= 100 items

@@ -1,7 +1,7 @@
 """The grid admin's change (网格管理员变更, guide 四(三)(1)6): the admin names the successor by name and ID number and
 gets an identity code / link to share; the successor, logged in as that person, accepts and becomes the admin.
 
-As with venues (healthcode.venues.places): the offer is stored under the token's hash with a 3-day TTL, names the
+As with venues (healthcode.places.venues.places): the offer is stored under the token's hash with a 3-day TTL, names the
 successor by keyed hashes only (their document and name), and is answered alike whether or not anyone holds that
 name and number - nobody is looked up when offering. One pending offer per grid: a new one voids the last.
 Accepting re-points every marker, the grid and its roster in one transaction, so exactly one admin holds it.
@@ -18,14 +18,13 @@ from pynamodb.exceptions import DoesNotExist
 
 from healthcode.core import clock, pii, ratelimit
 from healthcode.core.errors import AlreadyGridAdmin, Conflict, Forbidden, NotFound, ValidationFailed
-from healthcode.idnumbers import IdType, parse_document
+from healthcode.core.tx import Cancelled, Tx
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.identity.people import clean_name
 from healthcode.models import AuthItem, Person, Place
-from healthcode.people import clean_name
-from healthcode.place_admin import admin_marker, place_admin_marker
-from healthcode.venues.tx import Cancelled, Tx
-
-from . import GRID, roster
-from .grids import get_grid, grid_of_admin, no_such_grid, view
+from healthcode.places.admin import admin_marker, place_admin_marker
+from healthcode.places.grids import GRID, roster
+from healthcode.places.grids.grids import get_grid, grid_of_admin, no_such_grid, view
 
 TRANSFER_TTL = timedelta(days=3)
 
