@@ -46,7 +46,7 @@ def _grid(function: Any, admin: str, name: str, township: str) -> dict[str, Any]
 
 
 def _records(place_id: str, count: int, first_sequence: int, workers: list[str], reds: list[str],
-             spacing: int = 1) -> list[dict[str, Any]]:
+             spacing: int = 1, red_every: int = 500) -> list[dict[str, Any]]:
     """Stream records of `count` collections ending now; `reds` are collected red now and then."""
     from datetime import timedelta
 
@@ -58,8 +58,8 @@ def _records(place_id: str, count: int, first_sequence: int, workers: list[str],
     for i in range(count):
         moment = start + timedelta(seconds=spacing * i)
         day, at = clock.local_date(moment).isoformat(), clock.iso(moment)
-        red = i % 500 == 0
-        person = reds[(i // 500) % len(reds)] if red else f"p{i % 4999}"
+        red = i % red_every == 0
+        person = reds[(i // red_every) % len(reds)] if red else f"p{i % 4999}"
         details: dict[str, Any] = {"entry": "QR", "answers": {}}
         if red:
             details |= {"reasons": ["POSITIVE_TEST"], "name_masked": "陈*红", "phone_masked": "139****5678"}
@@ -131,8 +131,10 @@ def run() -> list[dict[str, Any]]:
             grid_workers.join(person, big["join_code"])
         reds = [_person(f"红码{i}", 1970, 201 + 2 * i) for i in range(5)]
         started = time.perf_counter()
-        for target, count, first, spacing in ((small, 500, 10**20, 60), (big, 100_000, 2 * 10**20, 1)):
-            records = _records(target["place_id"], count, first, crew, reds, spacing)
+        # the same 5 key persons and the same 2 days in both grids: only the number of collections differs
+        for target, count, first, spacing, every in ((small, 500, 10**20, 180, 100),
+                                                     (big, 100_000, 2 * 10**20, 1, 500)):
+            records = _records(target["place_id"], count, first, crew, reds, spacing, every)
             for begin in range(0, count, 100):
                 answer = stream.invoke({"Records": records[begin:begin + 100]})
                 assert answer == {"batchItemFailures": []}, answer

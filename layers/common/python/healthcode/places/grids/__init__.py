@@ -17,7 +17,8 @@ Where things live (no table of its own):
   index `grid-status#<STATUS>` / `<region_code>#<grid>` (superiors list the grids of their area with one Query);
   region-admin grants `region-admin#<id_hash>` / `REGION_ADMIN#<area>` (inverse: `REGION_ADMINS`);
 - checks: collections, kind GRID_COLLECTION, in the grid's day partitions;
-- stats: scope `grid#<grid>`: `roster`, `roster#kp#<person>` (key persons), `day#<date>`, `ppl#<date>`, `total`.
+- stats: scope `grid#<grid>`: `roster`, `roster#kp#<person>` (key persons), `day#<date>`, `total`; scope
+  `grid-people#<grid>`: `day#<date>` (the people collected that day).
 """
 
 GRID = "GRID"  # Place.kind; Relation kind of a worker's binding (owner = worker, target = grid)

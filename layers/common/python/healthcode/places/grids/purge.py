@@ -9,7 +9,7 @@ each a series of batches of at most 25 deletes (one BatchWriteItem each):
 1. `relations`: whatever points at the grid in the relations' inverse index - workers' bindings and current-grid
    pointers, unbinding markers, the people's GRID_SEEN markers;
 2. `collections`: the checks table's day partitions `<grid>#<date>`, every day from the grid's creation to today;
-3. `stats`: the grid's stats partition (days, totals, people sets, key persons), the roster last;
+3. `stats`: the grid's people sets, then its stats partition (days, totals, key persons), the roster last;
 4. `markers`: the admin-change offer, the one-admin and join-code markers; the grid item itself goes last, with
    the roster, in one transaction.
 Progress (`details.purge` on the grid: step and day) is saved at each step and every day, so an interrupted purge
@@ -36,6 +36,7 @@ from healthcode.models import AuthItem, Place
 from healthcode.places.admin import admin_marker, join_code_marker, place_admin_marker
 from healthcode.places.grids import DISSOLVING, GRID, roster
 from healthcode.places.grids.grids import grid_of_admin, no_such_grid, status_line
+from healthcode.places.grids.stats import people_scope
 
 logger = Logger(child=True)
 
@@ -119,6 +120,12 @@ class Purge:
         return True
 
     def stats(self) -> bool:
+        done = self._query_delete(self.cfg.stats_table, {
+            "KeyConditionExpression": "#s = :s", "ProjectionExpression": "#s, #b",
+            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
+            "ExpressionAttributeValues": {":s": {"S": people_scope(self.place.place_id)}}}, ("scope", "bucket"), "stats")
+        if not done:
+            return False
         return self._query_delete(self.cfg.stats_table, {
             "KeyConditionExpression": "#s = :s", "ProjectionExpression": "#s, #b",
             "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},

@@ -5,11 +5,12 @@ Items of scope `grid#<place_id>` (next to the roster, healthcode.places.grids.ro
 - `day#<YYYY-MM-DD>` (the anchor of the checks table's partition `<place_id>#<date>`): `collections`, `fever`,
   `red`, `manual`, `people` (distinct people collected that day), `w#<worker>` (the worker's collections);
 - `total`: `collections`, `fever`, `red`, `manual`, `w#<worker>`;
-- `ppl#<YYYY-MM-DD>`: `ps`, the string set of the day's people (so `people` counts each once; a day of a grid holds
-  some thousands at most, far below the 400 KB item limit);
+- scope `grid-people#<place_id>`, bucket `day#<YYYY-MM-DD>`: `ps`, the string set of the day's people (so `people`
+  counts each once; a day of a grid holds some thousands at most, far below the 400 KB item limit), in a partition
+  of its own so that the grid's partition, which the key persons' Query reads, stays small;
 - `roster#kp#<person_id>`: a key person, when a collection finds the person's code red (created if absent; the
   people stream keeps it current from then on, healthcode.places.grids.keypersons).
-One transaction per (grid, day) of a batch: the anchor, `total`, `ppl#<date>` when new people came, the key persons
+One transaction per (grid, day) of a batch: the anchor, `total`, the day's people set when new people came, the key persons
 the records touch - each once - and a condition check that the grid's roster is ACTIVE, so nothing is written
 for a grid being dissolved. A batch's grids are first read in one BatchGetItem of their rosters; the groups of a
 grid no longer ACTIVE are dropped (counted as done: the grid's data is being purged).
@@ -39,8 +40,14 @@ def _day_bucket(day: str) -> str:
     return f"day#{day}"
 
 
+def people_scope(place_id: str) -> str:
+    """The day's people sets live in a partition of their own: the grid's partition (read by the key persons' Query)
+    stays small."""
+    return f"grid-people#{place_id}"
+
+
 def _people_bucket(day: str) -> str:
-    return f"ppl#{day}"
+    return f"day#{day}"
 
 
 def _counts(checks: list[Check]) -> Counter:
@@ -90,7 +97,7 @@ def roster_is_active(place_id: str) -> dict[str, Any]:
 
 def _people_seen(place_id: str, day: str) -> set[str]:
     answer = client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True,
-                                         Key={"scope": {"S": roster.scope(place_id)},
+                                         Key={"scope": {"S": people_scope(place_id)},
                                               "bucket": {"S": _people_bucket(day)}},
                                          ProjectionExpression="ps")
     return set((answer.get("Item") or {}).get("ps", {}).get("SS", []))
@@ -170,7 +177,8 @@ class GridCollections(Aggregator[Check]):
         items.append(counter_update(scope, "total", total, now))
         if new_people:
             items.append({"Update": {"TableName": get_config().stats_table,
-                                     "Key": {"scope": {"S": scope}, "bucket": {"S": _people_bucket(day)}},
+                                     "Key": {"scope": {"S": people_scope(place_id)},
+                                             "bucket": {"S": _people_bucket(day)}},
                                      "UpdateExpression": "ADD #ps :ps SET #u = :u",
                                      "ExpressionAttributeNames": {"#ps": "ps", "#u": "updated_at"},
                                      "ExpressionAttributeValues": {":ps": {"SS": sorted(new_people)},
