@@ -35,6 +35,7 @@ ROUTERS = (
     "healthcode.places.venues.routes.checks",
     "healthcode.places.orgs.routes",
     "healthcode.places.devices.routes",
+    "healthcode.places.grids.routes",
     "healthcode.meta.routes",
 )
 

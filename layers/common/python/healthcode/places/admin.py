@@ -171,7 +171,7 @@ ADMIN_DOCUMENTS = (IdType.ID_CARD, IdType.HK_MACAU_PERMIT)
 
 @dataclass(frozen=True)
 class AdminTransfers:
-    """How one kind of place hands its admin role to a successor, who must confirm it (venues, organizations).
+    """How one kind of place hands its admin role to a successor, who must confirm it (venues, organizations, grids).
 
     The admin names the successor by name and document number; the offer is recorded whether or not anyone holds
     them, and answered alike (202, the typed name masked, a link with a token that lives TRANSFER_TTL): nobody is
@@ -193,6 +193,9 @@ class AdminTransfers:
     of_admin: Callable[[str, str], Place]  # the place if this person is its admin, else 403
     already_admin: type[Conflict]
     offer_limit: str
+    #: whatever else the accepting transaction re-points with the admin (a grid's roster), given the place and the
+    #: successor; None for places whose admin lives only in the markers and the place
+    also: Callable[[Tx, Place, str], Any] | None = None
 
     def transfer_key(self, token: str) -> str:
         return f"{self.prefix}-transfer#{hashlib.sha256(token.encode()).hexdigest()}"
@@ -335,6 +338,8 @@ class AdminTransfers:
               .update("place_admin", AuthItem(key=place_admin_marker(place.place_id)),
                       [AuthItem.value.set(person_id)], AuthItem.value == old_admin)
               .update("place", place, [Place.admin_id.set(person_id)], Place.admin_id == old_admin))
+        if self.also is not None:
+            self.also(tx, place, person_id)
         try:
             tx.commit()
         except Cancelled as cancelled:
