@@ -1,6 +1,6 @@
 /* 粤康码 H5: the township picker of the pages that place something in a township (venues, grids): province -> city
    -> county -> township from venue-regions.json (infra/venue_regions.py), the 9-digit code kept in a hidden input.
-   A classic script that adds YKM.regionPicker and YKM.regionLabel to window.YKM; load it after common.js. */
+   A classic script that adds YKM.regionPicker, YKM.regionLabel and YKM.townshipName to window.YKM; load it after common.js. */
 (function () {
   "use strict";
 
@@ -95,28 +95,41 @@
     };
   }
 
-  // The names of a 9-digit code, province to township ("广东省广州市天河区员村街道"; "" when unknown or the table cannot
-  // be loaded).
-  function regionLabel(code) {
+  // The places a 9-digit code names: {province, city, county, township} (their names), or null when the code is
+  // unknown or the table cannot be loaded.
+  function lookUp(code) {
     code = String(code || "");
     return loadRegions().then(function (data) {
-      var found = "";
+      var found = null;
       data.provinces.forEach(function (province) {
         province.cities.forEach(function (city) {
           city.counties.forEach(function (county) {
             if (county.code !== code.slice(0, 6)) return;
             county.townships.forEach(function (t) {
-              if (county.code + t[0] !== code) return;
-              // a city that is its own county (东莞市, 中山市) is named once
-              found = province.name + (city.name === county.name ? "" : city.name) + county.name + t[1];
+              if (county.code + t[0] === code) {
+                found = { province: province.name, city: city.name, county: county.name, township: t[1] };
+              }
             });
           });
         });
       });
       return found;
-    }, function () { return ""; });
+    }, function () { return null; });
+  }
+
+  // "广东省广州市天河区员村街道" ("" when unknown); a city that is its own county (东莞市, 中山市) is named once.
+  function regionLabel(code) {
+    return lookUp(code).then(function (p) {
+      return p ? p.province + (p.city === p.county ? "" : p.city) + p.county + p.township : "";
+    });
+  }
+
+  // The township's own name ("员村街道"; "" when unknown).
+  function townshipName(code) {
+    return lookUp(code).then(function (p) { return p ? p.township : ""; });
   }
 
   window.YKM.regionPicker = regionPicker;
+  window.YKM.townshipName = townshipName;
   window.YKM.regionLabel = regionLabel;
 })();
