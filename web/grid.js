@@ -16,10 +16,12 @@
 
   var SESSION_KEY = "ykm.session";
   var COLOR_LABELS = { GREEN: "绿码", RED: "红码" };
-  var STATUS_LABELS = { PENDING: "待上级确认", ACTIVE: "已生效", REJECTED: "未通过确认" };
+  var STATUS_LABELS = { PENDING: "待上级审核", ACTIVE: "已生效", REJECTED: "审核未通过" };
   var ID_TYPES = { ID_CARD: "居民身份证", HK_MACAU_PERMIT: "港澳居民来往内地通行证", PASSPORT: "护照",
                    TAIWAN_PERMIT: "台湾居民来往大陆通行证" };
   var TEMPERATURE_LABELS = { NORMAL: "正常", FEVER: "发热" };
+  var DECLARATION_TYPES = { PERSONAL: "个人健康申报", EMPLOYEE: "企业单位员工健康申报", ORG_MEMBER: "组织机构成员健康申报",
+                            STUDENT: "学生健康申报", STAFF: "教职工健康申报", SELF_CHECK: "个人自查申报" };
   // The door-to-door questions (the keys of a declaration's answers, so a visit and a declaration read alike).
   var VISIT_QUESTIONS = [
     ["contact_with_case", "14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者"],
@@ -163,8 +165,8 @@
     note.className = "notice" + (grid.status === "REJECTED" ? " bad" : "");
     note.textContent = grid.status === "PENDING"
       ? "网格创建后需联系直属上级管理员登录管理系统进行授权确认，确认后网格方可生效；生效前网格员暂不能绑定。"
-      : grid.status === "REJECTED" ? "直属上级未通过确认" + (grid.reject_reason ? "：" + grid.reject_reason : "")
-        + "。如有疑问请联系直属上级管理员。" : "";
+      : grid.status === "REJECTED" ? "直属上级审核未通过" + (grid.reject_reason ? "：" + grid.reject_reason : "")
+        + "。可解散本网格后重新创建，如有疑问请联系直属上级管理员。" : "";
     $("join-code").textContent = grid.join_code || "";
     $("copy-done").hidden = true;
     var active = grid.status === "ACTIVE";
@@ -361,11 +363,11 @@
     if (!body.id_number) return fail("请填写继任管理员身份证号码", "id_number", form);
     return call(gridPath(state.grid, "/admin-transfer"), { method: "POST", body: body }).then(function (offer) {
       showError(null);
-      var link = acceptLink(offer.token);
+      var link = offer.link || acceptLink(offer.token);
       $("transfer-text").textContent = "已生成身份认证码：继任管理员 " + (offer.successor_name_masked || maskName(body.name))
         + (offer.expires_at ? "，" + YKM.formatTime(offer.expires_at).slice(0, 16) + " 前有效" : "") + "。";
       $("transfer-link").textContent = link;
-      YKM.drawQr($("transfer-qr"), link, "#000000");
+      YKM.drawQr($("transfer-qr"), offer.qr || link, "#000000"); // the identity code: the link, to scan
       $("transfer-form").hidden = true;
       $("transfer-result").hidden = false;
       form.reset();
@@ -415,7 +417,14 @@
     var typed = $("dissolve-confirm").value.trim();
     if (typed !== grid.name) return fail("输入的网格名称与本网格不一致", "confirm", $("dissolve-form"));
     if (!window.confirm("最后确认：解散“" + grid.name + "”，历史数据将清空且不可恢复？")) return null;
-    return call(gridPath(grid, "?confirm=" + encodeURIComponent(typed)), { method: "DELETE" }).then(function () {
+    var path = gridPath(grid, "?confirm=" + encodeURIComponent(typed));
+    // A big grid is purged in bounded batches: 202 DISSOLVING asks for the same call again, which resumes the purge.
+    var purge = function (round) {
+      return call(path, { method: "DELETE" }).then(function (answer) {
+        return answer && answer.status === "DISSOLVING" && round < 100 ? purge(round + 1) : answer;
+      });
+    };
+    return purge(1).then(function () {
       showError(null);
       state.grid = null;
       closeAdminPanes();
@@ -452,6 +461,7 @@
     item.appendChild(head);
     var facts = [];
     if (person.phone || person.phone_masked) facts.push(person.phone || person.phone_masked);
+    if (person.since) facts.push("红码自 " + YKM.formatTime(person.since).slice(0, 10));
     if (person.last_collected_at) facts.push("最近采集 " + YKM.formatTime(person.last_collected_at).slice(0, 16));
     if (facts.length) item.appendChild(make("p", "subtle family-id", facts.join(" · ")));
     var reasons = (person.reasons || []).map(function (r) { return r.label; }).join("、");
@@ -501,8 +511,10 @@
 
   function showMyGrids(page) {
     var grids = state.grids = page.items || page.grids || [];
+    // the current grid; with none set (the current one was unbound) the only grid left is current by itself
     var currentId = page.current_place_id || (grids.filter(function (g) { return g.is_current; })[0] || {}).place_id;
-    state.current = grids.filter(function (g) { return g.place_id === currentId; })[0] || grids[0] || null;
+    state.current = grids.filter(function (g) { return g.place_id === currentId; })[0]
+      || (grids.length === 1 ? grids[0] : null);
     var list = $("my-grids");
     list.textContent = "";
     $("my-grids-empty").hidden = grids.length > 0;
@@ -552,7 +564,8 @@
 
   function showWorkerHome() {
     var current = state.current;
-    $("worker-current").textContent = current ? current.name : "尚未绑定网格，请在“查看我的网格组织”中输入网格申报码绑定";
+    $("worker-current").textContent = current ? current.name : state.grids.length
+      ? "请在“查看我的网格组织”中设为当前组织" : "尚未绑定网格，请在“查看我的网格组织”中输入网格申报码绑定";
     $("worker-authorized").textContent = current ? (current.authorized ? "已授权" : "未授权") : "–";
     $("worker-authorized").className = current && current.authorized ? "ok-text" : "";
     YKM.setDisabled($("start-collect"), !current);
@@ -754,7 +767,7 @@
     var person = answer.person || answer;
     var card = $("person-card");
     $("person-name").textContent = person.name || person.name_masked || "";
-    $("person-id").textContent = (ID_TYPES[person.id_type] || "") + " " + (person.id_number || person.id_number_masked || "");
+    $("person-id").textContent = ((ID_TYPES[person.id_type] || "") + " " + (person.id_number || person.id_masked || "")).trim();
     $("person-phone").textContent = person.phone || person.phone_masked || "未登记";
     showColor($("person-color"), card, person.color);
     showReasons($("person-reasons"), $("person-reasons-section"), person.reasons);
@@ -765,7 +778,7 @@
       var item = make("li", "record");
       item.setAttribute("data-testid", "person-declaration");
       var head = make("div", "record-head");
-      head.appendChild(make("span", "record-kind", d.type_label || "健康申报"));
+      head.appendChild(make("span", "record-kind", d.type_label || DECLARATION_TYPES[d.type] || "健康申报"));
       head.appendChild(make("span", "record-time", YKM.formatTime(d.declared_at).slice(0, 16)));
       item.appendChild(head);
       var facts = [d.healthy === false ? "有异常" : "无异常"];

@@ -63,7 +63,7 @@ def test_the_grid_admin_loop_on_the_page(page: Any, stack: Any, screenshot: Call
     expect(page.locator("#my-grid")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#grid-name")).to_have_text("员村一社区第3网格")
     expect(page.locator("#grid-region")).to_have_text("广东省广州市天河区员村街道（440106002）")
-    expect(page.locator("#grid-status")).to_have_text("待上级确认")
+    expect(page.locator("#grid-status")).to_have_text("待上级审核")
     expect(page.locator("#grid-status-note")).to_contain_text("联系直属上级管理员")
     join_code = page.locator("#join-code").inner_text().strip()
     assert join_code.isdigit()
@@ -206,7 +206,7 @@ def test_a_rejected_grid_shows_the_superiors_reason(page: Any, stack: Any) -> No
     # GIVEN a grid its superior rejected WHEN its admin opens the page THEN they read why
     log_in(page, stack, admin)
     page.goto(base + "/grid.html")
-    expect(page.locator("#grid-status")).to_have_text("未通过确认", timeout=SLOW_MS)
+    expect(page.locator("#grid-status")).to_have_text("审核未通过", timeout=SLOW_MS)
     expect(page.locator("#grid-status-note")).to_contain_text("网格名称不规范，请按村/社区命名")
 
 

@@ -187,7 +187,8 @@ def test_the_worker_switches_the_current_grid_and_unbinds(page: Any, stack: Any)
     page.click("[data-testid=start-collect]")
     expect(page.locator("#collect-grid")).to_have_text("车陂第8网格")
 
-    # WHEN they unbind the current one THEN only the other is left, and it is current
+    # WHEN they go back and unbind the current one THEN only the other is left, and it is current
+    page.click("[data-testid=collect-back]")
     page.click("[data-testid=open-my-grids]")
     page.locator("[data-testid=my-grid-item][data-current=true] [data-testid=my-grid-leave]").click()
     expect(page.locator("[data-testid=my-grid-item]")).to_have_count(1, timeout=SLOW_MS)
