@@ -101,6 +101,7 @@
       pane.hidden = pane.dataset.pane !== name;
     });
     $("accept-view").hidden = true;
+    $("stats-view").hidden = true; // shared by both tabs
     showError(null);
     if (state.scanner) state.scanner.stop();
     if (name === "admin") return loadMyGrid();
@@ -198,7 +199,7 @@
     });
     showError(null);
     var pane = document.querySelector("[data-admin-pane=" + name + "]");
-    if (name === "stats") loadStats();
+    if (name === "stats") loadStats(state.grid, false);
     if (name === "members") loadMembers(false);
     if (name === "keys") loadKeyPersons(state.grid, "admin");
     if (name === "transfer") {
@@ -235,16 +236,21 @@
   function loadSummary() {
     var grid = state.grid;
     return call(gridPath(grid, "/stats")).then(function (stats) {
-      if (state.grid !== grid) return;
-      $("sum-workers").textContent = stats.workers_bound;
-      $("sum-authorized").textContent = stats.workers_authorized;
-      $("sum-today").textContent = stats.collections_today;
-      $("sum-total").textContent = stats.collections_total;
+      if (state.grid === grid) showSummary(stats);
     }, function () { /* the counts stay "–"; 查看数据统计 shows the failure */ });
   }
 
-  function loadStats() {
-    var grid = state.grid;
+  function showSummary(stats) {
+    $("sum-workers").textContent = stats.workers_bound;
+    $("sum-authorized").textContent = stats.workers_authorized;
+    $("sum-today").textContent = stats.collections_today;
+    $("sum-total").textContent = stats.collections_total;
+  }
+
+  // The grid's statistics, for its admin or (back button shown) an authorized worker.
+  function loadStats(grid, forWorker) {
+    $("stats-back").hidden = !forWorker;
+    $("stats-grid").textContent = grid.name;
     return call(gridPath(grid, "/stats")).then(function (stats) {
       $("stats-date").textContent = stats.date;
       $("stats-workers").textContent = stats.workers_bound + " 人（已授权 " + stats.workers_authorized + " 人）";
@@ -253,10 +259,7 @@
       $("stats-fever").textContent = stats.fever_today + " 人次";
       $("stats-red").textContent = stats.red_today + " 人次";
       $("stats-total").textContent = stats.collections_total + " 次";
-      $("sum-workers").textContent = stats.workers_bound;
-      $("sum-authorized").textContent = stats.workers_authorized;
-      $("sum-today").textContent = stats.collections_today;
-      $("sum-total").textContent = stats.collections_total;
+      if (grid === state.grid) showSummary(stats);
       var daily = $("stats-daily-rows");
       daily.textContent = "";
       (stats.daily || []).slice().reverse().forEach(function (day) { // newest first
@@ -495,6 +498,7 @@
       $("keys-grid").textContent = state.current.name;
       loadKeyPersons(state.current, "worker");
     }
+    if (name === "stats" && state.current) loadStats(state.current, true);
     if (name === "home") loadWorkerStats();
     var pane = document.querySelector("[data-worker-pane=" + name + "]");
     if (pane && name !== "home") pane.scrollIntoView({ block: "start" });
@@ -570,6 +574,7 @@
     $("worker-authorized").className = current && current.authorized ? "ok-text" : "";
     YKM.setDisabled($("start-collect"), !current);
     $("open-worker-keys").hidden = !(current && current.authorized);
+    $("open-worker-stats").hidden = !(current && current.authorized);
     $("worker-unauthorized-note").hidden = !(current && !current.authorized);
   }
 
