@@ -174,7 +174,7 @@
     ["open-stats", "open-admin-keys"].forEach(function (id) {
       YKM.setDisabled(document.querySelector("[data-testid=" + id + "]"), !active);
     });
-    $("grid-summary").hidden = !active;
+    $("grid-summary").hidden = true; // shown once the counts are read
     if (active) loadSummary();
   }
 
@@ -241,6 +241,7 @@
   }
 
   function showSummary(stats) {
+    $("grid-summary").hidden = false;
     $("sum-workers").textContent = stats.workers_bound;
     $("sum-authorized").textContent = stats.workers_authorized;
     $("sum-today").textContent = stats.collections_today;
