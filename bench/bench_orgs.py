@@ -172,8 +172,8 @@ def run() -> list[dict[str, Any]]:
         third = org_admin.create_org(_person("戊管理", 109), "五十人", "天河北路3号", "COUNTY")
         records = _records(third.place_id, 100, 50, 3 * 10**20)
         written: list[list[tuple[str, str]]] = []
+        from healthcode.core import streams
         from healthcode.core.aws import client
-        from healthcode.orgs import stats as org_stats
 
         class Recording:
             def __getattr__(self, name: str) -> Any:
@@ -184,7 +184,7 @@ def run() -> list[dict[str, Any]]:
                                 for i in kwargs["TransactItems"]])
                 return client("dynamodb").transact_write_items(**kwargs)
 
-        org_stats.client = lambda service: Recording()  # type: ignore[assignment]
+        streams.client = lambda service: Recording()  # type: ignore[assignment]
         try:
             with calls_by_table() as seen:
                 answer = stream.invoke({"Records": records})
@@ -197,15 +197,13 @@ def run() -> list[dict[str, Any]]:
             written.clear()
             with calls_by_table() as seen:
                 answer = stream.invoke({"Records": records})
-            stored = org_stats.numbers(client("dynamodb").get_item(
-                TableName=org_stats.get_config().stats_table,
-                Key={"scope": {"S": f"org#{third.place_id}"}, "bucket": {"S": "total"}})["Item"])
+            stored = streams.numbers(streams.read_bucket(f"org#{third.place_id}", "total"))
             rows.append({"name": "the same batch replayed: calls", "value": sum(seen.values()), "unit": "calls",
                          "target": "nothing counted twice",
                          "note": f"{_described(seen)}: cancelled, the cancellation names every anchor with its hw, "
                                  f"nothing is left to apply; total still {stored['declarations']}"})
         finally:
-            org_stats.client = client  # type: ignore[assignment]
+            streams.client = client  # type: ignore[assignment]
 
         # ---- the admin's list page and the CSV report of a 2 000-declaration day
         from healthcode.declarations import DeclarationType, NewDeclaration, declare

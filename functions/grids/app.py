@@ -2,7 +2,7 @@
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.places.grids import routes
+from healthcode.places.grids import collections, routes
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
@@ -15,4 +15,5 @@ app.include_router(routes.router)
 @tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
+    collections.COLLECT_ONCE.register_lambda_context(context)
     return api.resolve(app, event, context)

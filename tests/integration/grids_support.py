@@ -93,3 +93,15 @@ def new_region_admin(lambdas: dict[str, Any], area: str) -> str:
                                       decrypt(stored.id_enc), area)
     assert status == 201, body
     return person
+
+
+def collect(lambdas: dict[str, Any], place_id: str, worker: str, body: dict[str, Any], key: str | None = "auto"
+            ) -> tuple[int, Any]:
+    headers = {} if key is None else {"Idempotency-Key": f"g-{random.getrandbits(64):x}" if key == "auto" else key}
+    return api(lambdas, "POST", f"/v1/grids/{place_id}/collections", "/v1/grids/{id}/collections", worker,
+               {"answers": {}} | body, {"id": place_id}, headers=headers)
+
+
+def person_read(lambdas: dict[str, Any], place_id: str, worker: str, person_id: str) -> tuple[int, Any]:
+    return api(lambdas, "GET", f"/v1/grids/{place_id}/people/{person_id}", "/v1/grids/{id}/people/{person_id}",
+               worker, params={"id": place_id, "person_id": person_id})

@@ -905,6 +905,39 @@ def test_grids_admins_superiors_and_workers_need_only_what_grids_is_granted(run_
     assert run_as.missing == {}
 
 
+def test_grid_collections_and_authorized_reads_need_only_what_grids_is_granted(run_as, lambdas):
+    """Collect by code (and its retry), by hand for a registered person and for someone never registered, a refused
+    collection (its idempotency record forgotten); an authorized worker reads a person."""
+    import random
+
+    from grids_support import approved_grid, bound_worker, collect, person_read
+    from healthcode.core.pii import decrypt
+    from healthcode.models import Person
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    from infra.local.demo import id_number
+
+    grid = approved_grid(lambdas)
+    place = grid["place_id"]
+    worker = bound_worker(lambdas, grid, authorized=True)
+    resident, registered = person(lambdas, "陈大文"), person(lambdas, "李阿婆")
+    by_code = {"qr": code_of(lambdas, resident), "temperature": "NORMAL"}
+    unknown = id_number(f"44010619{random.randint(40, 60)}0{random.randint(1, 9)}1{random.randint(1, 9)}"
+                        f"{random.randint(100, 999)}")
+    answers = [
+        collect(lambdas, place, worker, by_code, key="lp-grid-1"),
+        collect(lambdas, place, worker, by_code, key="lp-grid-1"),
+        collect(lambdas, place, worker, {"person": {"name": "李阿婆",
+                                                    "id_number": decrypt(Person.get(registered).id_enc)}}),
+        collect(lambdas, place, worker, {"person": {"name": "王阿公", "id_number": unknown, "phone": "13912345678"}}),
+        collect(lambdas, place, person(lambdas, "路人"), by_code),
+        person_read(lambdas, place, worker, resident),
+    ]
+    assert [status for status, _ in answers] == [201, 200, 201, 201, 403, 200], answers
+    assert run_as.missing == {}
+
+
 # ------------------------------------------------------------------------------------------------ by use
 
 def _every_flow_ran(request) -> bool:

@@ -100,8 +100,8 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
 def test_a_replay_counts_once_where_the_cancellation_does_not_return_the_anchor(lambdas, scene, monkeypatch):
     """Older DynamoDB implementations leave ReturnValuesOnConditionCheckFailure out: the anchor is read instead."""
     from botocore.exceptions import ClientError
+    from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
 
     class WithoutItem:
         def __getattr__(self, name):
@@ -118,7 +118,7 @@ def test_a_replay_counts_once_where_the_cancellation_does_not_return_the_anchor(
     submitted = _submit(lambdas, scene, 8)
     records = stream_records(set(scene["members"]))
     assert deliver(lambdas, records[:5]) == {"batchItemFailures": []}
-    monkeypatch.setattr(stats_module, "client", lambda service: WithoutItem())
+    monkeypatch.setattr(streams, "client", lambda service: WithoutItem())
     assert deliver(lambdas, records) == {"batchItemFailures": []}
     _assert_exact(lambdas, scene, submitted)
 
@@ -138,6 +138,7 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     """One member's update fails; Lambda re-delivers from their first record on — including other members' records
     that were applied — and every count ends up exact. (One declarant per transaction here, so that a failure
     touches one member only.)"""
+    from healthcode.core import streams
     from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
@@ -145,13 +146,13 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     submitted = _submit(lambdas, scene, 12)
     records = stream_records(set(scene["members"]))
     unlucky = submitted[4]["member"]
-    monkeypatch.setattr(stats_module, "client",
+    monkeypatch.setattr(streams, "client",
                         lambda service: ConflictingStats(client(service), f"declarant#{unlucky}"))
     answer = deliver(lambdas, records)
     failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
     assert set(failed) == {r["dynamodb"]["SequenceNumber"] for r in records
                            if r["dynamodb"]["Keys"]["person_id"]["S"] == unlucky}
-    monkeypatch.setattr(stats_module, "client", client)
+    monkeypatch.setattr(streams, "client", client)
     sequences = [r["dynamodb"]["SequenceNumber"] for r in records]
     first_failed = min(sequences.index(s) for s in failed)
     assert deliver(lambdas, records[first_failed:]) == {"batchItemFailures": []}  # Lambda's checkpoint semantics
@@ -178,6 +179,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches;
     with declarants packed together or one per transaction."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+    from healthcode.core import streams
     from healthcode.core.aws import client
     from healthcode.orgs import stats as stats_module
 
@@ -191,7 +193,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         assert rounds < 200
         batch = records[position:position + rng.randint(1, 7)]
         unlucky = rng.choice(scene["members"]) if rng.random() < 0.4 else None
-        monkeypatch.setattr(stats_module, "client", (lambda s, u=unlucky:
+        monkeypatch.setattr(streams, "client", (lambda s, u=unlucky:
                                                      ConflictingStats(client(s), f"declarant#{u}", 1)) if unlucky
                             else client)
         try:
@@ -202,15 +204,15 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         sequences = [r["dynamodb"]["SequenceNumber"] for r in batch]
         position += min((sequences.index(s) for s in failed), default=len(batch))
         if rng.random() < 0.3:  # an old batch delivered again
-            monkeypatch.setattr(stats_module, "client", client)
+            monkeypatch.setattr(streams, "client", client)
             deliver(lambdas, records[rng.randint(0, max(0, position - 1)):position])
-    monkeypatch.setattr(stats_module, "client", client)
+    monkeypatch.setattr(streams, "client", client)
     _assert_exact(lambdas, scene, submitted)
 
 
 def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monkeypatch):
+    from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
 
     submitted = _submit(lambdas, scene, 12)
     written = []
@@ -224,7 +226,7 @@ def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monke
                             for i in kwargs["TransactItems"]])
             return client("dynamodb").transact_write_items(**kwargs)
 
-    monkeypatch.setattr(stats_module, "client", lambda service: Recording())
+    monkeypatch.setattr(streams, "client", lambda service: Recording())
     deliver(lambdas, stream_records(set(scene["members"])))
     assert len(written) == 1  # five declarants' anchors + the organization's day and total buckets
     keys = written[0]

@@ -125,8 +125,8 @@ def test_a_replayed_batch_counts_once(lambdas, scene):
 def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, monkeypatch):
     """Two venues interleaved; the second venue's update fails, Lambda re-delivers from its first record on —
     including records of the first venue that were applied — and every count ends up exact."""
+    from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
 
     other_admin = new_person(lambdas)
     other = create_venue(lambdas, other_admin, name="另一场所")
@@ -141,14 +141,14 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     mine = {scene["place_id"], other["place_id"]}
     records = [r for r in stream_records() if r["dynamodb"]["Keys"]["place_date"]["S"].split("#")[0] in mine
                and r not in quick]
-    monkeypatch.setattr(stats_module, "client",
+    monkeypatch.setattr(streams, "client",
                         lambda service: ConflictingStats(client(service), f"venue#{other['place_id']}"))
     answer = deliver(lambdas, records)
     failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
     sequences = [r["dynamodb"]["SequenceNumber"] for r in records]
     assert failed and set(failed) == {r["dynamodb"]["SequenceNumber"] for r in records
                                       if r["dynamodb"]["Keys"]["place_date"]["S"].startswith(other["place_id"])}
-    monkeypatch.setattr(stats_module, "client", client)
+    monkeypatch.setattr(streams, "client", client)
     first_failed = min(sequences.index(s) for s in failed)
     assert deliver(lambdas, records[first_failed:]) == {"batchItemFailures": []}  # Lambda's checkpoint semantics
     _assert_exact(lambdas, scene, [r for r in submitted if not r["quick"]])
@@ -176,8 +176,8 @@ def test_an_unreadable_record_fails_with_the_later_records_of_its_venue_only(lam
 def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed):
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+    from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
 
     submitted = _submit(lambdas, scene, 16, seed=seed)
     records = stream_records(scene["place_id"])
@@ -189,7 +189,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         size = rng.randint(1, 7)
         batch = records[position:position + size]
         fail = rng.random() < 0.3
-        monkeypatch.setattr(stats_module, "client", (lambda s: ConflictingStats(
+        monkeypatch.setattr(streams, "client", (lambda s: ConflictingStats(
             client(s), f"venue#{scene['place_id']}", 1)) if fail
                             else client)
         try:
@@ -201,15 +201,15 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
         position += min((sequences.index(s) for s in failed), default=len(batch))
         if rng.random() < 0.3:  # an old batch delivered again
             start = rng.randint(0, max(0, position - 1))
-            monkeypatch.setattr(stats_module, "client", client)
+            monkeypatch.setattr(streams, "client", client)
             deliver(lambdas, records[start:position])
-    monkeypatch.setattr(stats_module, "client", client)
+    monkeypatch.setattr(streams, "client", client)
     _assert_exact(lambdas, scene, submitted)
 
 
 def test_a_batch_writes_each_bucket_once(lambdas, scene, monkeypatch):
+    from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
 
     _submit(lambdas, scene, 20)
     written = []
@@ -223,7 +223,7 @@ def test_a_batch_writes_each_bucket_once(lambdas, scene, monkeypatch):
                             for i in kwargs["TransactItems"]])
             return client("dynamodb").transact_write_items(**kwargs)
 
-    monkeypatch.setattr(stats_module, "client", lambda service: Recording())
+    monkeypatch.setattr(streams, "client", lambda service: Recording())
     deliver(lambdas, stream_records(scene["place_id"]))
     keys = [key for transaction in written for key in transaction]
     assert len(keys) == len(set(keys))

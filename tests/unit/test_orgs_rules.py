@@ -95,10 +95,10 @@ def test_declarants_are_packed_into_transactions_of_at_most_100_items(declarants
 
 
 def test_with_the_anchor_known_the_first_of_the_day_is_decided_against_it():
+    from healthcode.core.streams import Bucket, pad
     from healthcode.orgs.stats import transaction_items
-    from healthcode.streamstats import pad
 
-    anchor = {"hw": {"S": pad("100")}, f"o#{PLACE}": {"S": "2026-11-27"}}
+    anchor = Bucket("declarant#01JP", "orgs", strings={"hw": pad("100"), f"o#{PLACE}": "2026-11-27"})
     items = _updates(transaction_items([("01JP", [("101", _declaration(hour=19))], anchor)], "now"))
     assert items[0][2]["ConditionExpression"] == "#hw = :hw"
     names = items[1][2]["ExpressionAttributeNames"]

@@ -55,8 +55,9 @@ def test_the_next_edit_is_the_following_monday():
 
 
 def test_a_transaction_adds_every_counter_once_and_conditions_only_the_anchor():
+    from healthcode.core.streams import pad
     from healthcode.models import Check
-    from healthcode.venues.stats import Source, pad, transaction_items
+    from healthcode.venues.stats import Source, transaction_items
 
     checks = [Check(place_date="P#2026-11-27", sk=f"s{i}", check_id=str(i), place_id="P", kind="VENUE_CHECK",
                     person_id="v", inspector_id=f"I{i % 2}", temperature="FEVER" if i == 0 else "NORMAL",

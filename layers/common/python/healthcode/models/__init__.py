@@ -1,7 +1,7 @@
 """PynamoDB models, one module per table.
 
 The stats table has no model here: stream aggregators write its buckets, with low-level transactions of ADD
-counters and a watermark anchor (see healthcode.streamstats), and readers fetch fixed keys with BatchGetItem. The one
+counters and a watermark anchor (see healthcode.core.streams), and readers fetch fixed keys with BatchGetItem. The one
 item written otherwise, a venue's roster of bound inspectors, has its own small model in healthcode.venues.roster
 (written in the binding transactions, never by a stream).
 """

@@ -18,10 +18,10 @@ from ..core import clock, ratelimit
 from ..core.aws import client
 from ..core.config import get_config
 from ..core.errors import AlreadyOrgMember, NotFound, ValidationFailed
+from ..core.streams import counter_update
 from ..models import Place, Relation
 from ..people import get as get_person
 from ..place_admin import place_by_join_code
-from ..streamstats import counter_update
 from . import ORG, stats_scope
 from .admin import check_id, view
 
@@ -29,7 +29,7 @@ MEMBERS_BUCKET = "members"
 
 
 def _member_count_update(place_id: str, change: int) -> dict[str, Any]:
-    return counter_update(get_config().stats_table, stats_scope(place_id), MEMBERS_BUCKET, Counter(members=change),
+    return counter_update(stats_scope(place_id), MEMBERS_BUCKET, Counter(members=change),
                           clock.iso(clock.now()))
 
 

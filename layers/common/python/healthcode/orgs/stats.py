@@ -9,13 +9,13 @@ Items in the stats table (counters as top-level number attributes, created by AD
 - `declarant#<person_id>` / `orgs`: the anchor of one declarant — `hw`, and `o#<place_id>` the last day counted
   in `declarants` for that organization.
 
-Exactly once, with `healthcode.streamstats`, the mechanism of venues' statistics. The declarations table's
+Exactly once, with the stream seam `healthcode.core.streams` (`ORG_DECLARATIONS` is this aggregate on it). The declarations table's
 partition key is the person, so the stream orders one person's declarations, not one organization's: the anchor
 is the declarant's (conditioned on `hw`). The declarants of a batch are packed into as few transactions as
 DynamoDB allows (100 items: their anchors, then each organization day and total bucket they touch, once each, the
 counts summed), so a batch of 100 declarations to one organization is one or two transactions, not a hundred, and
 the organization's buckets are written once per transaction. A cancelled transaction names each anchor whose
-condition failed; only those declarants are rebuilt (`streamstats.apply_packed`). Whether a declaration is the
+condition failed; only those declarants are rebuilt (`core.streams.apply_packed`). Whether a declaration is the
 member's first of the day for that organization is decided against the anchor's `o#<place_id>`: assumed on the
 first try (and the assumption is part of the condition), known exactly after a failed condition returns the anchor.
 """
@@ -30,12 +30,20 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from ..core import clock
-from ..core.aws import client
-from ..core.config import get_config
-from ..core.errors import ServiceUnavailable
+from ..core.streams import (
+    Aggregator,
+    Bucket,
+    Built,
+    Records,
+    counter_update,
+    not_applied_yet,
+    numbers,
+    pad,
+    read_with,
+    unchanged,
+)
 from ..declarations import is_fever
 from ..models import Declaration, Place
-from ..streamstats import apply_packed, counter_update, not_applied_yet, numbers, pad, partial_response, read_batch
 from . import ORG, stats_scope
 from .admin import check_id, no_such_org, require_admin
 from .members import MEMBERS_BUCKET
@@ -65,26 +73,10 @@ def counts_of(declaration: Declaration) -> Counter:
                    risk=int(any(answers.get(question) is True for question in RISK_QUESTIONS)))
 
 
-def _read_declaration(record: dict[str, Any]) -> Declaration | None:
-    """The declaration a stream record inserted, if it names an organization; None for records not counted."""
-    if record.get("eventName") != "INSERT":
-        return None  # declarations are append-only: no MODIFY or REMOVE should come, and none would count
-    image = record["dynamodb"]["NewImage"]
-    if "S" not in image.get("place_id", {}):
-        return None  # a declaration of no organization (personal, self-check, ...)
-    declaration = Declaration.from_raw_data(image)
-    place_id, _, day = (declaration.place_date or "").rpartition("#")
-    if place_id != declaration.place_id:
-        raise ValueError("declaration item with inconsistent place keys")
-    date.fromisoformat(day)
-    clock.parse(declaration.created_at)
-    return declaration
-
-
-def _anchor_update(person_id: str, records: list[tuple[str, Declaration]], anchor: dict[str, Any] | None,
+def _anchor_update(person_id: str, records: Records, anchor: Bucket | None,
                    per_day: dict[tuple[str, str], Counter], per_org: dict[str, Counter], now: str) -> dict[str, Any]:
     """The declarant's anchor update; adds what their records count to the buckets' counters."""
-    seen = {name[2:]: value["S"] for name, value in (anchor or {}).items() if name.startswith("o#") and "S" in value}
+    seen = {name[2:]: value for name, value in (anchor.strings if anchor else {}).items() if name.startswith("o#")}
     earliest: dict[str, str] = {}
     for _, declaration in records:
         place_id, day = declaration.place_date.rsplit("#", 1)
@@ -104,26 +96,21 @@ def _anchor_update(person_id: str, records: list[tuple[str, Declaration]], ancho
             names[f"#o{i}"], values[f":o{i}"] = f"o#{place_id}", {"S": day}
             parts.append(f"(attribute_not_exists(#o{i}) OR #o{i} < :o{i})")
         condition = (" AND ".join(parts), names, values)
-    elif "hw" in anchor:  # known: the anchor must still be exactly what was read
-        condition = ("#hw = :hw", {"#hw": "hw"}, {":hw": anchor["hw"]})
-    else:
-        condition = ("attribute_not_exists(#hw)", {"#hw": "hw"}, {})
-    return counter_update(get_config().stats_table, declarant_scope(person_id), ANCHOR_BUCKET, Counter(), now, marks,
-                          condition)
+    else:  # known: the anchor must still be exactly what was read
+        condition = unchanged(anchor)
+    return counter_update(declarant_scope(person_id), ANCHOR_BUCKET, Counter(), now, marks, condition)
 
 
-def transaction_items(packed: list[tuple[str, list[tuple[str, Declaration]], dict[str, Any] | None]],
-                      now: str) -> list[dict[str, Any]]:
+def transaction_items(packed: list[Built], now: str) -> list[dict[str, Any]]:
     """One transaction for several declarants: each one's anchor first (in the order given), then each bucket
     their records touch, once, with the counts summed over them."""
-    table = get_config().stats_table
     per_day: dict[tuple[str, str], Counter] = defaultdict(Counter)
     per_org: dict[str, Counter] = defaultdict(Counter)
     items = [_anchor_update(person_id, records, anchor, per_day, per_org, now) for person_id, records, anchor in packed]
     for (place_id, day), counts in sorted(per_day.items()):
-        items.append(counter_update(table, stats_scope(place_id), f"day#{day}", counts, now))
+        items.append(counter_update(stats_scope(place_id), f"day#{day}", counts, now))
     for place_id, counts in sorted(per_org.items()):
-        items.append(counter_update(table, stats_scope(place_id), "total", counts, now))
+        items.append(counter_update(stats_scope(place_id), "total", counts, now))
     return items
 
 
@@ -155,46 +142,39 @@ def packs(groups: dict[str, list[tuple[str, Declaration]]]) -> list[list[tuple[s
     return result
 
 
-def _read_anchor(person_id: str) -> dict[str, Any]:
-    return client("dynamodb").get_item(
-        TableName=get_config().stats_table, ConsistentRead=True,
-        Key={"scope": {"S": declarant_scope(person_id)}, "bucket": {"S": ANCHOR_BUCKET}},
-    ).get("Item", {})
+class OrgDeclarations(Aggregator[Declaration]):
+    """Organization statistics from the declarations stream: one anchor per declarant (the stream's partition key
+    `person_id`), declarants packed together (`packs`)."""
+
+    metric = "OrgDeclarationsCounted"
+    partition_key = "person_id"
+
+    def folds(self, record: dict[str, Any]) -> bool:
+        # declarations are append-only (no MODIFY or REMOVE should come, and none would count); a declaration of no
+        # organization (personal, self-check, ...) is not counted here
+        image = (record.get("dynamodb") or {}).get("NewImage") or {}
+        return record.get("eventName") == "INSERT" and "S" in image.get("place_id", {})
+
+    def read(self, record: dict[str, Any]) -> Declaration:
+        declaration = Declaration.from_raw_data(record["dynamodb"]["NewImage"])
+        place_id, _, day = (declaration.place_date or "").rpartition("#")
+        if place_id != declaration.place_id:
+            raise ValueError("declaration item with inconsistent place keys")
+        date.fromisoformat(day)
+        clock.parse(declaration.created_at)
+        return declaration
+
+    def anchor_key(self, partition: str) -> tuple[str, str]:
+        return declarant_scope(partition), ANCHOR_BUCKET
+
+    def packs(self, groups: dict[str, Records]) -> list[list[tuple[str, Records]]]:
+        return packs(groups)
+
+    def build(self, packed: list[Built], now: str) -> list[dict[str, Any]]:
+        return transaction_items(packed, now)
 
 
-def apply_batch(records: list[dict[str, Any]]) -> set[str]:
-    """Fold a declarations stream batch into the stats table; returns the sequence numbers that failed.
-
-    A pack that fails fails all its records, and every later record of its declarants (their anchors must never
-    pass a record not applied); the other packs are applied.
-    """
-
-    def partition_of(record: dict[str, Any]) -> str:
-        return (record["dynamodb"].get("Keys", {}).get("person_id", {}) or {}).get("S", "?")
-
-    groups, failed = read_batch(records, partition_of, _read_declaration)
-    stopped: set[str] = set()
-    for pack in packs(groups):
-        for person_id, chunk in pack:
-            if person_id in stopped:
-                failed.update(sequence for sequence, _ in chunk)
-        pack = [(person_id, chunk) for person_id, chunk in pack if person_id not in stopped]
-        if not pack:
-            continue
-        try:
-            apply_packed(client("dynamodb"), pack, lambda packed: transaction_items(packed, clock.iso(clock.now())),
-                         _read_anchor)
-        except Exception:  # noqa: BLE001 - report these records; Lambda re-delivers them
-            logger.exception("organization stats update failed", extra={"declarants": len(pack)})
-            for person_id, chunk in pack:
-                failed.update(sequence for sequence, _ in chunk)
-                stopped.add(person_id)
-    return failed
-
-
-def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """org_stats_stream's handler body: failed records are reported (partial batch response) and re-delivered."""
-    return partial_response(event, context, apply_batch(event.get("Records") or []))
+ORG_DECLARATIONS = OrgDeclarations()
 
 
 # ---------------------------------------------------------------- the read side
@@ -206,27 +186,16 @@ def org_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     `members` is the count now (bindings have no history); for a past `date`, `undeclared_members_today` is
     therefore measured against today's members.
     """
-    cfg = get_config()
     scope = stats_scope(check_id(place_id))
-    answer = client("dynamodb").batch_get_item(RequestItems={
-        cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}], "ConsistentRead": True},
-        cfg.stats_table: {"Keys": [{"scope": {"S": scope}, "bucket": {"S": bucket}}
-                                   for bucket in (MEMBERS_BUCKET, "total", f"day#{day.isoformat()}")],
-                          "ConsistentRead": True},
-    })
-    if answer.get("UnprocessedKeys"):
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    responses = answer.get("Responses", {})
-    places = responses.get(cfg.places_table, [])
-    place = Place.from_raw_data(places[0]) if places else None
+    place, buckets = read_with(Place, {"place_id": {"S": place_id}},
+                               [(scope, bucket) for bucket in (MEMBERS_BUCKET, "total", f"day#{day.isoformat()}")])
     if place is None or place.kind != ORG:
         raise no_such_org()
     require_admin(place, admin_id)
-    buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
     members = numbers(buckets.get(MEMBERS_BUCKET)).get("members", 0)
     today, total = numbers(buckets.get(f"day#{day.isoformat()}")), numbers(buckets.get("total"))
     declared = today.get("declarants", 0)
-    updated = [b.get("updated_at", {}).get("S") for name, b in buckets.items() if name != MEMBERS_BUCKET]
+    updated = [b.strings.get("updated_at") for name, b in buckets.items() if name != MEMBERS_BUCKET]
     return {
         "date": day.isoformat(),
         "place_id": place.place_id,

@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import access
 from ..core import api
 from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from ..core.streams import parse_day
 from ..declarations import INBOUND
 from ..orgs import ORG_LEVELS, admin, members, reports, stats
-from ..streamstats import parse_day
 
 router = Router()
 

@@ -23,6 +23,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 
+from ..core.streams import Bucket
 from ..models.base import table_meta
 
 BUCKET = "roster"
@@ -43,11 +44,6 @@ def scope(place_id: str) -> str:
     return f"venue#{place_id}"
 
 
-def key(place_id: str) -> dict[str, dict[str, str]]:
-    """The roster's key in DynamoDB JSON (for a BatchGetItem)."""
-    return {"scope": {"S": scope(place_id)}, "bucket": {"S": BUCKET}}
-
-
 def item(place_id: str) -> VenueRoster:
     return VenueRoster(scope(place_id), BUCKET)
 
@@ -66,11 +62,11 @@ def unbind(person_id: str) -> list[Any]:
     return [Path([f"{PREFIX}{person_id}"]).remove()]
 
 
-def complete(raw: dict[str, Any] | None) -> bool:
-    """Whether this roster item (DynamoDB JSON, or None when absent) lists every bound inspector."""
-    return bool(raw) and "S" in raw.get("created_at", {})
+def complete(read: Bucket | None) -> bool:
+    """Whether this roster item (as read, or None when absent) lists every bound inspector."""
+    return read is not None and "created_at" in read.strings
 
 
-def inspectors(raw: dict[str, Any]) -> dict[str, str]:
-    """Bound inspector -> masked name, from a roster item in DynamoDB JSON."""
-    return {name[len(PREFIX):]: value.get("S", "") for name, value in raw.items() if name.startswith(PREFIX)}
+def inspectors(read: Bucket) -> dict[str, str]:
+    """Bound inspector -> masked name, from a roster item as read."""
+    return {name[len(PREFIX):]: value for name, value in read.strings.items() if name.startswith(PREFIX)}

@@ -21,8 +21,8 @@ after a half failure (Lambda re-delivers from the first failed record on), fails
 returns the anchor's `hw` (ReturnValuesOnConditionCheckFailure), the records at or below it are dropped, and the
 rest are applied. Because the transaction is all-or-nothing, the totals move exactly when the anchor does. A record
 that cannot be read fails with every later record of its (venue, day), so `hw` never passes a record not applied.
-The mechanism itself (grouping, the anchored transaction, replay and conflict handling) is `healthcode.streamstats`,
-which organizations' statistics share.
+The mechanism itself (grouping, the anchored transaction, replay and conflict handling) is the stream seam,
+`healthcode.core.streams`; `VENUE_CHECKS` is this aggregate on it (stats_stream's processor folds with it).
 """
 
 from __future__ import annotations
@@ -35,14 +35,21 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from ..core import clock
-from ..core.aws import client
-from ..core.config import get_config
 from ..core.errors import NotFound
+from ..core.streams import (
+    Aggregator,
+    Bucket,
+    Built,
+    Records,
+    anchor_update,
+    counter_update,
+    numbers,
+    query_buckets,
+    read_with,
+)
+from ..core.streams import parse_day as parse_day  # the statistics routes' date=
 from ..device_keys import ID_PREFIX as DEVICE_ID_PREFIX
 from ..models import Check, Person, Place, Relation
-from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
-from ..streamstats import numbers as _numbers
-from ..streamstats import parse_day as parse_day  # the statistics routes' date=
 from . import VENUE, roster
 from .checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
 from .places import venue_of_admin
@@ -95,22 +102,19 @@ def _inspector_names(checks: list[Check]) -> dict[str, str]:
             and isinstance(check.details.get("inspector_name_masked"), str)}
 
 
-def transaction_items(source: Source, now: str) -> list[dict[str, Any]]:
-    """The one transaction for these records: anchor (conditioned on hw), venue total, inspectors' buckets."""
-    table = get_config().stats_table
+def transaction_items(source: Source, now: str, anchor: Bucket | None = None) -> list[dict[str, Any]]:
+    """The one transaction for these records: anchor (the venue's day bucket, conditioned on hw), venue total,
+    inspectors' buckets."""
     checks = [check for _, check in source.records]
     venue, inspectors = _counters(checks)
-    last = pad(source.records[-1][0])
     scope = f"venue#{source.place_id}"
     items = [
-        counter_update(table, scope, f"day#{source.day}", venue, now, {"hw": last},
-                       not_applied_yet(source.records[0][0])),
-        counter_update(table, scope, "total", venue, now, _inspector_names(checks)),
+        anchor_update(scope, f"day#{source.day}", source.records, anchor, now, counts=venue),
+        counter_update(scope, "total", venue, now, _inspector_names(checks)),
     ]
     for inspector_id, counts in sorted(inspectors.items()):
-        items.append(counter_update(table, f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts,
-                                    now))
-        items.append(counter_update(table, f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
+        items.append(counter_update(f"inspector#{inspector_id}", f"day#{source.day}#{source.place_id}", counts, now))
+        items.append(counter_update(f"inspector#{inspector_id}", f"total#{source.place_id}", counts, now))
     return items
 
 
@@ -130,57 +134,45 @@ def _chunks(source: Source) -> list[Source]:
     return chunks
 
 
-def _read_anchor(source: Source) -> dict[str, Any]:
-    return client("dynamodb").get_item(
-        TableName=get_config().stats_table, ConsistentRead=True,
-        Key={"scope": {"S": f"venue#{source.place_id}"}, "bucket": {"S": f"day#{source.day}"}},
-    ).get("Item", {})
+class VenueChecks(Aggregator[Check]):
+    """Venue and inspector statistics from the checks stream: one anchor per (venue, day), the stream's partition
+    key `<place_id>#<date>`; a group is one transaction (split only past MAX_INSPECTORS_PER_TX inspectors)."""
 
+    metric = "VenueChecksCounted"
+    partition_key = "place_date"
 
-def apply_source(source: Source) -> int:
-    """Apply these records to every bucket exactly once; returns how many were new (the rest were applied before)."""
-    applied = 0
-    for chunk in _chunks(source):
-        applied += apply_in_order(
-            client("dynamodb"), chunk.records,
-            lambda records, _anchor, chunk=chunk: transaction_items(Source(chunk.place_id, chunk.day, records),
-                                                                     clock.iso(clock.now())),
-            lambda chunk=chunk: _read_anchor(chunk), label=f"venue#{chunk.place_id}#{chunk.day}")
-    return applied
+    def folds(self, record: dict[str, Any]) -> bool:
+        # checks are append-only: no MODIFY or REMOVE should come, and none would count; grid collections and other
+        # kinds are not venue statistics
+        image = (record.get("dynamodb") or {}).get("NewImage") or {}
+        return record.get("eventName") == "INSERT" and image.get("kind", {}).get("S") in (VENUE_CHECK, QUICK_CHECKIN)
 
+    def read(self, record: dict[str, Any]) -> Check:
+        check = Check.from_raw_data(record["dynamodb"]["NewImage"])
+        if not check.place_date.startswith(f"{check.place_id}#"):
+            raise ValueError("check item with inconsistent keys")
+        date.fromisoformat(check.place_date.rsplit("#", 1)[1])
+        clock.parse(check.checked_at)
+        return check
 
-def _read_check(record: dict[str, Any]) -> Check | None:
-    """The check a stream record inserted; None for records this aggregator does not count."""
-    if record.get("eventName") != "INSERT":
-        return None  # checks are append-only: no MODIFY or REMOVE should come, and none would count
-    image = record["dynamodb"]["NewImage"]
-    kind = image.get("kind", {}).get("S")
-    if kind not in (VENUE_CHECK, QUICK_CHECKIN):
-        return None  # grid collections and other kinds are not venue statistics
-    check = Check.from_raw_data(image)
-    if not check.place_date.startswith(f"{check.place_id}#"):
-        raise ValueError("check item with inconsistent keys")
-    date.fromisoformat(check.place_date.rsplit("#", 1)[1])
-    clock.parse(check.checked_at)
-    return check
+    def anchor_key(self, partition: str) -> tuple[str, str]:
+        place_id, day = partition.rsplit("#", 1)
+        return f"venue#{place_id}", f"day#{day}"
 
+    def packs(self, groups: dict[str, Records]) -> list[list[tuple[str, Records]]]:
+        packed = []
+        for place_date, records in groups.items():
+            place_id, day = place_date.rsplit("#", 1)
+            packed += [[(place_date, chunk.records)] for chunk in _chunks(Source(place_id, day, records))]
+        return packed
 
-def apply_batch(records: list[dict[str, Any]]) -> set[str]:
-    """Fold a stream batch into the stats table; returns the sequence numbers that failed (to be re-delivered)."""
-
-    def partition_of(record: dict[str, Any]) -> str:
-        return (record["dynamodb"].get("Keys", {}).get("place_date", {}) or {}).get("S", "?")
-
-    def apply(place_date: str, records: list[tuple[str, Check]]) -> None:
+    def build(self, packed: list[Built], now: str) -> list[dict[str, Any]]:
+        ((place_date, records, anchor),) = packed
         place_id, day = place_date.rsplit("#", 1)
-        apply_source(Source(place_id, day, records))
-
-    return fold_batch(records, partition_of, _read_check, apply)
+        return transaction_items(Source(place_id, day, records), now, anchor)
 
 
-def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """stats_stream's handler body: Powertools' BatchProcessor reports the failed records (partial failures)."""
-    return partial_response(event, context, apply_batch(event.get("Records") or []))
+VENUE_CHECKS = VenueChecks()
 
 
 # ---------------------------------------------------------------- the read side
@@ -225,36 +217,21 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     Masked names come from the roster (or binding), else from the total bucket (`n#<inspector>`); only an
     inspector known to neither costs one more BatchGetItem of their person items.
     """
-    cfg = get_config()
     scope = f"venue#{place_id}"
-    answer = client("dynamodb").batch_get_item(RequestItems={
-        cfg.places_table: {"Keys": [{"place_id": {"S": place_id}}], "ConsistentRead": True},
-        cfg.stats_table: {"Keys": [{"scope": {"S": scope}, "bucket": {"S": "total"}},
-                                   {"scope": {"S": scope}, "bucket": {"S": f"day#{day.isoformat()}"}},
-                                   roster.key(place_id)],
-                          "ConsistentRead": True},
-    })
-    if answer.get("UnprocessedKeys"):
-        from ..core.errors import ServiceUnavailable
-
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    responses = answer.get("Responses", {})
-    places = responses.get(cfg.places_table, [])
-    if not places:
-        raise NotFound("No such venue", "场所不存在", field="id")
-    place = Place.from_raw_data(places[0])
-    if place.kind != VENUE:
+    place, buckets = read_with(Place, {"place_id": {"S": place_id}},
+                               [(scope, "total"), (scope, f"day#{day.isoformat()}"), (scope, roster.BUCKET)])
+    if place is None or place.kind != VENUE:
         raise NotFound("No such venue", "场所不存在", field="id")
     if place.admin_id != admin_id:
         venue_of_admin(place_id, admin_id)  # raises the 403 with its message
-    buckets = {item["bucket"]["S"]: item for item in responses.get(cfg.stats_table, [])}
     listed = buckets.pop(roster.BUCKET, None)
     bound = roster.inspectors(listed) if roster.complete(listed) else bound_inspectors(place.place_id)
-    total, today = _numbers(buckets.get("total")), _numbers(buckets.get(f"day#{day.isoformat()}"))
+    total_item, today_item = buckets.get("total"), buckets.get(f"day#{day.isoformat()}")
+    total, today = numbers(total_item), numbers(today_item)
     counted = {name.split("#")[1] for name in total if name.startswith("i#")}
     inspector_ids = sorted(counted | set(bound))
-    total_item = buckets.get("total") or {}
-    names = {pid: total_item[f"n#{pid}"]["S"] for pid in inspector_ids if "S" in total_item.get(f"n#{pid}", {})}
+    carried = total_item.strings if total_item else {}
+    names = {pid: carried[f"n#{pid}"] for pid in inspector_ids if f"n#{pid}" in carried}
     names |= {pid: name for pid, name in bound.items() if name}
     unnamed = [pid for pid in inspector_ids if pid not in names]  # checks stored before names rode along
     if unnamed:
@@ -270,7 +247,7 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         if row["person_id"].startswith(DEVICE_ID_PREFIX):
             row["device"] = True
     inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
-    updated = [b.get("updated_at", {}).get("S") for b in buckets.values()]
+    updated = [b.strings.get("updated_at") for b in buckets.values()]
     return {
         "date": day.isoformat(),
         "place_id": place.place_id,
@@ -295,24 +272,11 @@ def inspector_stats(person_id: str, day: date) -> dict[str, Any]:
     scope = f"inspector#{person_id}"
     per_venue: dict[str, dict[str, int]] = defaultdict(lambda: {"today": 0, "total": 0, "fever_today": 0,
                                                                 "fever_total": 0})
-    table = get_config().stats_table
-    dynamodb = client("dynamodb")
     for prefix, suffix in ((f"day#{day.isoformat()}#", "today"), ("total#", "total")):
-        kwargs: dict[str, Any] = {
-            "TableName": table, "KeyConditionExpression": "#s = :s AND begins_with(#b, :p)", "ConsistentRead": True,
-            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
-            "ExpressionAttributeValues": {":s": {"S": scope}, ":p": {"S": prefix}},
-        }
-        while True:
-            page = dynamodb.query(**kwargs)
-            for item in page.get("Items", []):
-                place_id = item["bucket"]["S"][len(prefix):]
-                counts = _numbers(item)
-                per_venue[place_id][suffix] = counts.get("checks", 0)
-                per_venue[place_id][f"fever_{suffix}"] = counts.get("fever", 0)
-            if not page.get("LastEvaluatedKey"):
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in query_buckets(scope, prefix):
+            place_id = item.bucket[len(prefix):]
+            per_venue[place_id][suffix] = item.counts.get("checks", 0)
+            per_venue[place_id][f"fever_{suffix}"] = item.counts.get("fever", 0)
     names = {p.place_id: p.name for p in Place.batch_get(list(per_venue))} if per_venue else {}
     venues = [{"place_id": pid, "name": names.get(pid, "")} | counts for pid, counts in sorted(per_venue.items())]
     return {

@@ -12,10 +12,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from healthcode.core import api
+from healthcode.core import api, idempotency
 from healthcode.inbound import refuse_inbound
 
-from . import grids, superiors, workers
+from . import collections, grids, superiors, workers
 
 router = Router()
 logger = Logger(child=True)
@@ -42,6 +42,25 @@ class CurrentGrid(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     place_id: str = Field(min_length=1, max_length=64)
+
+
+class ManualPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    id_type: Literal["ID_CARD", "HK_MACAU_PERMIT", "TAIWAN_PERMIT", "PASSPORT"] = "ID_CARD"
+    id_number: str = Field(min_length=1, max_length=32)
+    phone: str | None = Field(default=None, max_length=32)
+
+
+class Collection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    qr: str | None = Field(default=None, min_length=1, max_length=512, description="a scanned code (扫粤康码)")
+    person: ManualPerson | None = Field(default=None, description="manual entry (手动录入) for people without a phone")
+    temperature: Literal["NORMAL", "FEVER"] | None = None
+    answers: dict[str, bool | int | float | str] = Field(default_factory=dict, description="door-to-door answers")
+    note: str | None = Field(default=None, max_length=500)
 
 
 class RejectGrid(BaseModel):
@@ -200,3 +219,35 @@ def put_current(body: CurrentGrid) -> dict[str, Any]:
 def delete_my_grid(id: str) -> Response[None]:
     workers.leave(_me(), id)
     return Response(status_code=204)
+
+
+RECORDED: dict[int, Any] = {
+    201: {"description": "Recorded", "content": {"application/json": {"schema": {"type": "object"}}}},
+    200: {"description": "Already recorded under this Idempotency-Key: the first answer again",
+          "content": {"application/json": {"schema": {"type": "object"}}}},
+}
+
+
+@router.post("/v1/grids/<id>/collections", summary="Record a door-to-door collection (scan or manual entry)",
+             description=idempotency.ROUTE_DOC + " The header is required here.", tags=["grid workers"],
+             responses=RECORDED)
+def post_collection(id: str, body: Collection) -> Response[dict[str, Any]]:
+    who = api.caller(router)
+    key = idempotency.header_key(router.current_event.headers, required=True)
+    answer = collections.collect(id, who.person_id, key or "", body.qr,
+                                 body.person.model_dump() if body.person else None, body.temperature, body.answers,
+                                 body.note)
+    replayed = bool(answer.get("replayed"))
+    logger.info("grid collection recorded", extra={"place_id": id, "color": answer["person"]["color"],
+                                                   "entry": answer["entry"], "replayed": replayed})
+    if not replayed:
+        metrics.add_metric(name="GridCollection", unit=MetricUnit.Count, value=1)
+    return Response(status_code=200 if replayed else 201, content_type="application/json", body=answer)
+
+
+@router.get("/v1/grids/<id>/people/<person_id>",
+            summary="A person collected in the grid: full name and declarations (authorized workers; audited)",
+            tags=["grid workers"])
+def get_person(id: str, person_id: str, limit: Annotated[int, Query(ge=1, le=50)] = 20,
+               cursor: Cursor = None) -> dict[str, Any]:
+    return _paged(collections.person_for_worker(id, _me(), person_id, limit, api.decode_cursor(cursor)))
