@@ -17,9 +17,9 @@
   var SESSION_KEY = "ykm.session";
   var COLOR_LABELS = { GREEN: "绿码", RED: "红码" };
   var STATUS_LABELS = { PENDING: "待上级审核", ACTIVE: "已生效", REJECTED: "审核未通过" };
-  var ID_TYPES = { ID_CARD: "居民身份证", HK_MACAU_PERMIT: "港澳居民来往内地通行证", PASSPORT: "护照",
-                   TAIWAN_PERMIT: "台湾居民来往大陆通行证" };
   var TEMPERATURE_LABELS = { NORMAL: "正常", FEVER: "发热" };
+  var SYMPTOMS = { fever: "发热", cough: "咳嗽", fatigue: "乏力", sore_throat: "咽痛", shortness_of_breath: "呼吸困难",
+                   diarrhea: "腹泻", loss_of_taste_or_smell: "嗅觉或味觉减退", muscle_pain: "肌肉酸痛" };
   var DECLARATION_TYPES = { PERSONAL: "个人健康申报", EMPLOYEE: "企业单位员工健康申报", ORG_MEMBER: "组织机构成员健康申报",
                             STUDENT: "学生健康申报", STAFF: "教职工健康申报", SELF_CHECK: "个人自查申报" };
   // The door-to-door questions (the keys of a declaration's answers, so a visit and a declaration read alike).
@@ -111,6 +111,10 @@
   // ---------------------------------------------------------------- the person shown (masked or, for authorized
   // workers, in full)
 
+  function symptomLabel(code) {
+    return SYMPTOMS[code] || code;
+  }
+
   function colorLabel(color) {
     return COLOR_LABELS[color] || color || "";
   }
@@ -128,8 +132,11 @@
     });
   }
 
-  function answersText(answers) {
-    var yes = VISIT_QUESTIONS.filter(function (q) { return answers && answers[q[0]] === true; })
+  // The risk questions answered yes: a declaration's `risks` (the keys) or, for a visit, its answers.
+  function answersText(record) {
+    var risks = record && record.risks ? record.risks : null;
+    var answers = record && record.answers ? record.answers : {};
+    var yes = VISIT_QUESTIONS.filter(function (q) { return risks ? risks.indexOf(q[0]) >= 0 : answers[q[0]] === true; })
       .map(function (q) { return q[1].replace(/^14天内是否|^是否/, "").replace(/^共同居住人员是否/, "共同居住人员"); });
     return yes.length ? "风险情况：" + yes.join("；") : "";
   }
@@ -139,8 +146,10 @@
     var parts = ["最近一次健康申报：" + YKM.formatTime(declaration.declared_at)];
     if (declaration.healthy !== undefined) parts.push(declaration.healthy ? "无异常" : "有异常");
     if (declaration.temperature_c) parts.push("体温 " + declaration.temperature_c + "°C");
-    if (declaration.symptoms && declaration.symptoms.length) parts.push("症状：" + declaration.symptoms.join("、"));
-    var risks = answersText(declaration.answers);
+    if (declaration.symptoms && declaration.symptoms.length) {
+      parts.push("症状：" + declaration.symptoms.map(symptomLabel).join("、"));
+    }
+    var risks = answersText(declaration);
     if (risks) parts.push(risks);
     return parts.join("，");
   }
@@ -445,13 +454,21 @@
 
   // ---------------------------------------------------------------- 重点管控人员 (admin, authorized workers)
 
+  // A page may hold fewer people than asked (those no longer red are skipped): the pages are read to the end.
   function loadKeyPersons(grid, who) {
     var list = $(who + "-keys-list");
-    return call(gridPath(grid, "/key-persons?limit=100")).then(function (page) {
+    var shown = [];
+    var read = function (cursor, round) {
+      var path = gridPath(grid, "/key-persons?limit=100") + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
+      return call(path).then(function (page) {
+        shown = shown.concat(page.items || []);
+        return page.next_cursor && round < 20 ? read(page.next_cursor, round + 1) : shown;
+      });
+    };
+    return read(null, 1).then(function (people) {
       list.textContent = "";
-      var items = page.items || [];
-      items.forEach(function (person) { list.appendChild(keyPersonRow(grid, person, who)); });
-      $(who + "-keys-empty").hidden = items.length > 0;
+      people.forEach(function (person) { list.appendChild(keyPersonRow(grid, person, who)); });
+      $(who + "-keys-empty").hidden = people.length > 0;
     }, showError);
   }
 
@@ -745,8 +762,8 @@
     showColor($("done-color"), card, person.color);
     $("done-temperature").textContent = TEMPERATURE_LABELS[temperature] || temperature;
     $("done-temperature").className = temperature === "FEVER" ? "warn" : "";
-    $("done-alert").hidden = person.color !== "RED";
-    $("done-alert").textContent = RED_ALERT;
+    $("done-alert").hidden = !answer.alert && person.color !== "RED";
+    $("done-alert").textContent = (answer.alert && answer.alert.message_zh) || RED_ALERT;
     showReasons($("done-reasons"), $("done-reasons-section"), person.reasons);
     $("done-declaration").textContent = declarationText(answer.latest_declaration);
     var details = $("done-details");
@@ -758,10 +775,12 @@
 
   // ---------------------------------------------------------------- the person in full (authorized workers)
 
+  // GET people/{id}: the full name, phone and declarations (newest first, a page at a time); the server audits it.
   function openPerson(grid, personId, back, button) {
     state.personBack = back;
+    state.person = { grid: grid, personId: personId, cursor: null };
     return YKM.whileBusy(button, function () {
-      return call(gridPath(grid, "/people/" + encodeURIComponent(personId))).then(function (answer) {
+      return readPerson().then(function (answer) {
         showError(null);
         showPerson(answer);
         openWorkerPane("person");
@@ -769,52 +788,52 @@
     });
   }
 
+  function readPerson() {
+    var shown = state.person;
+    return call(gridPath(shown.grid, "/people/" + encodeURIComponent(shown.personId) + "?limit=20")
+                + (shown.cursor ? "&cursor=" + encodeURIComponent(shown.cursor) : "")).then(function (answer) {
+      shown.cursor = answer.next_cursor || null;
+      $("person-more").hidden = !shown.cursor;
+      return answer;
+    });
+  }
+
   function showPerson(answer) {
-    var person = answer.person || answer;
+    var person = answer.person;
     var card = $("person-card");
     $("person-name").textContent = person.name || person.name_masked || "";
-    $("person-id").textContent = ((ID_TYPES[person.id_type] || "") + " " + (person.id_number || person.id_masked || "")).trim();
+    $("person-id").textContent = person.id_masked || "";
     $("person-phone").textContent = person.phone || person.phone_masked || "未登记";
     showColor($("person-color"), card, person.color);
     showReasons($("person-reasons"), $("person-reasons-section"), person.reasons);
-    var declarations = answer.declarations || [];
+    $("person-declarations").textContent = "";
+    addDeclarations(answer.declarations || []);
+  }
+
+  function addDeclarations(declarations) {
     var list = $("person-declarations");
-    list.textContent = "";
     declarations.forEach(function (d) {
       var item = make("li", "record");
       item.setAttribute("data-testid", "person-declaration");
       var head = make("div", "record-head");
-      head.appendChild(make("span", "record-kind", d.type_label || DECLARATION_TYPES[d.type] || "健康申报"));
+      head.appendChild(make("span", "record-kind", DECLARATION_TYPES[d.type] || "健康申报"));
       head.appendChild(make("span", "record-time", YKM.formatTime(d.declared_at).slice(0, 16)));
       item.appendChild(head);
       var facts = [d.healthy === false ? "有异常" : "无异常"];
       if (d.temperature_c) facts.push("体温 " + d.temperature_c + "°C");
-      if (d.symptoms && d.symptoms.length) facts.push("症状：" + d.symptoms.join("、"));
-      var risks = answersText(d.answers);
+      if (d.symptoms && d.symptoms.length) facts.push("症状：" + d.symptoms.map(symptomLabel).join("、"));
+      var risks = answersText(d);
       if (risks) facts.push(risks);
       item.appendChild(make("p", "subtle", facts.join("，")));
       list.appendChild(item);
     });
-    $("person-declarations-empty").hidden = declarations.length > 0;
-    var collections = answer.collections || [];
-    var visits = $("person-collections");
-    visits.textContent = "";
-    collections.forEach(function (c) {
-      var item = make("li", "record");
-      item.setAttribute("data-testid", "person-collection");
-      var head = make("div", "record-head");
-      head.appendChild(make("span", "record-kind", "上门核查 · 体温" + (TEMPERATURE_LABELS[c.temperature] || "未测")));
-      head.appendChild(make("span", "record-time", YKM.formatTime(c.collected_at).slice(0, 16)));
-      item.appendChild(head);
-      var facts = [];
-      if (c.worker_name_masked) facts.push("网格员 " + c.worker_name_masked);
-      var risks = answersText(c.answers);
-      if (risks) facts.push(risks);
-      if (c.note) facts.push("备注：" + c.note);
-      if (facts.length) item.appendChild(make("p", "subtle", facts.join("，")));
-      visits.appendChild(item);
+    $("person-declarations-empty").hidden = list.children.length > 0;
+  }
+
+  function morePerson() {
+    return YKM.whileBusy($("person-more"), function () {
+      return readPerson().then(function (answer) { addDeclarations(answer.declarations || []); }, showError);
     });
-    $("person-collections-empty").hidden = collections.length > 0;
   }
 
   // ---------------------------------------------------------------- wiring
@@ -865,7 +884,10 @@
     YKM.regionPicker(document.querySelector("[data-region-picker=create]"), $("create-region"), showError);
     yesNoQuestions($("visit-questions"));
     Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
-      tab.addEventListener("click", function () { showTab(tab.dataset.tab); });
+      tab.addEventListener("click", function () {
+        state.tabPicked = true;
+        showTab(tab.dataset.tab);
+      });
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-admin-open]"), function (button) {
       button.addEventListener("click", function () { openAdminPane(button.dataset.adminOpen); });
@@ -902,6 +924,7 @@
     onSubmit($("visit-form"), submitCollection, "提交中…");
     $("continue-collect").addEventListener("click", function () { openWorkerPane("collect"); });
     $("person-back").addEventListener("click", function () { openWorkerPane(state.personBack); });
+    $("person-more").addEventListener("click", morePerson);
   }
 
   // Where the page opens: the tab asked for (#tab=...), else the admin's grid for its admin, else the worker's view
@@ -942,7 +965,7 @@
       showOffer();
       return;
     }
-    landingTab().then(showTab);
+    landingTab().then(function (name) { if (!state.tabPicked) showTab(name); }); // a tab tapped meanwhile wins
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
