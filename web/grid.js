@@ -121,7 +121,7 @@
 
   function showColor(cell, card, color) {
     cell.textContent = colorLabel(color);
-    cell.className = color === "RED" ? "warn" : "";
+    cell.className = color === "RED" ? "warn" : color === "GREEN" ? "ok-text" : "";
     if (card) card.dataset.color = color || "";
   }
 
@@ -656,6 +656,7 @@
     });
     if (mode === "manual" && state.scanner) state.scanner.stop();
     $("scan-preview").hidden = mode !== "scan" || !state.preview;
+    if (mode === "scan" && state.preview) $("scan-form").hidden = true; // 重新扫码 on the preview brings it back
     showError(null);
   }
 
@@ -688,6 +689,8 @@
         showReasons($("preview-reasons"), $("preview-reasons-section"), answer.reasons);
         $("preview-declaration").textContent = declarationText(answer.latest_declaration);
         card.hidden = false;
+        if (state.scanner) state.scanner.stop();
+        $("scan-form").hidden = true;
         var first = document.querySelector("[data-testid=temp-normal]");
         if (first) first.focus({ preventScroll: true });
       }, function (failure) {
