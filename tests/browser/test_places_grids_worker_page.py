@@ -218,3 +218,38 @@ def test_the_worker_scans_with_the_phone_camera(browser: Any, stack: Any, tmp_pa
         expect(phone.locator("#preview-name")).to_have_text("长**民")
         expect(phone.locator("#collect-qr")).to_have_value(resident_qr)
         expect(phone.locator("#collect-camera-box")).to_be_hidden()
+
+
+def test_a_tampered_code_and_a_bad_id_number_are_refused_and_named(page: Any, stack: Any) -> None:
+    base = stack.base_url.rstrip("/")
+    _, admin_headers, _ = person(stack, "巫马网管")
+    worker, worker_headers, _ = person(stack, "公冶网格")
+    grid = approved_grid(stack, admin_headers)
+    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url)
+            if request.url.endswith("/collections") and request.method == "POST" else None)
+
+    # GIVEN a worker collecting WHEN the code read is tampered with THEN it is refused, named, nothing previewed
+    log_in(page, stack, worker)
+    page.goto(base + "/grid.html#tab=worker")
+    expect(page.locator("[data-testid=start-collect]")).to_be_enabled(timeout=SLOW_MS)
+    page.click("[data-testid=start-collect]")
+    page.fill("#collect-qr", "YKM1.forged.code.sig")
+    page.click("[data-testid=collect-read]")
+    expect(page.locator("#grid-error")).to_have_attribute("data-code", "INVALID_CODE", timeout=SLOW_MS)
+    expect(page.locator("#scan-preview")).to_be_hidden()
+
+    # WHEN they submit without a person read THEN the page asks for a code first and sends nothing
+    page.click("[data-testid=collect-submit]")
+    expect(page.locator("#grid-error")).to_contain_text("读取")
+    assert sent == []
+
+    # WHEN a person entered by hand has an ID number that cannot be THEN the server refuses it, the field is named
+    page.click("[data-testid=mode-manual]")
+    page.fill("#manual-name", "司寇阿婆")
+    page.fill("#manual-id-number", "440100194601011230")
+    page.click("[data-testid=collect-submit]")
+    expect(page.locator("#grid-error")).to_have_attribute("data-code", "INVALID_ID_NUMBER", timeout=SLOW_MS)
+    expect(page.locator("#manual-id-number")).to_be_focused()
+    expect(page.locator("#collect-done")).to_be_hidden()
