@@ -4,7 +4,7 @@ aggregate)."""
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import process_partial_response
 from healthcode.core.streams import FoldingProcessor
-from healthcode.orgs.stats import ORG_DECLARATIONS
+from healthcode.places.orgs.stats import ORG_DECLARATIONS
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

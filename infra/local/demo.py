@@ -27,7 +27,7 @@ def system_admin_ids() -> str:
 
 def seed(stack: Any) -> dict[str, Any]:
     """Create the demo people through the same domain code a login uses, so they exist before first login."""
-    from healthcode.login import login
+    from healthcode.identity.login import login
 
     people = []
     for person in DEMO_PEOPLE:
@@ -40,6 +40,7 @@ def seed(stack: Any) -> dict[str, Any]:
     demo["venue"] = seed_venues(demo)
     seed_colour_engine(stack, demo)
     demo["org"] = seed_orgs(stack, demo)
+    demo["grid"] = seed_grids(stack, demo)
     return demo
 
 
@@ -59,6 +60,7 @@ def banner(stack: Any) -> str:
     lines += residents_banner(stack.demo)
     lines += venue_banner(stack.demo)
     lines += org_banner(stack.demo)
+    lines += grid_banner(stack.demo)
     lines += [
         "",
         "  curl example:",
@@ -85,7 +87,7 @@ DEMO_ITINERARY = [("广州市", 1), ("深圳市", 3), ("珠海市", 6)]  # (city
 
 def seed_residents(guardian: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
     """The demo resident's family (a child and a parent); itinerary facts and a negative test for each resident."""
-    from healthcode.family import NewMember, Relationship, VerificationMethod, add_member
+    from healthcode.residents.family import NewMember, Relationship, VerificationMethod, add_member
 
     family = []
     for member in DEMO_FAMILY:
@@ -154,9 +156,9 @@ def record_inbound_entry(doc_type: str, doc_number: str, name: str, country: str
     from datetime import timedelta
 
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
     from healthcode.models import HealthEvent
-    from healthcode.people import NewPerson, find_or_create
     from ulid import ULID
 
     document = parse_document(doc_type, doc_number, issue_count)
@@ -200,7 +202,7 @@ DEMO_VENUE = {"region_code": "440106001", "address": "天河路208号", "type": 
 
 def seed_venues(demo: dict[str, Any]) -> dict[str, Any]:
     """A demo venue: the first demo resident is its admin (and an inspector), the second an inspector."""
-    from healthcode.venues import inspectors, places
+    from healthcode.places.venues import inspectors, places
 
     admin, inspector = demo["people"][1], demo["people"][2]
     place = places.create_venue(admin["person_id"], **{k: v for k, v in DEMO_VENUE.items() if k != "type"},
@@ -242,8 +244,8 @@ def seed_colour_engine(stack: Any, demo: dict[str, Any]) -> None:
     import requests
     from healthcode.core import clock
     from healthcode.core.caller import Caller
-    from healthcode.login import login
-    from healthcode.medical import grant_staff
+    from healthcode.identity.login import login
+    from healthcode.medical.notices import grant_staff
 
     admin = next(p for p in demo["people"] if p.get("system_admin"))
     medic, red = COLOUR_DEMO_PEOPLE
@@ -271,8 +273,8 @@ DEMO_ORG = {"name": "粤康码演示单位", "address": "广州市越秀区府�
 
 def seed_orgs(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
     """A demo organization administered by the demo system admin (王管理), with 李小红 as a member who declared today."""
-    from healthcode.declarations import DeclarationType, NewDeclaration, declare
-    from healthcode.orgs import admin, members
+    from healthcode.places.orgs import admin, members
+    from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
 
     boss = next(p for p in demo["people"] if p.get("system_admin"))
     member = next(p for p in demo["people"] if p["name"] == "李小红")
@@ -298,3 +300,63 @@ def org_banner(demo: dict[str, Any]) -> list[str]:
         f"    成员 member:              {org['members'][0]['name']} {org['members'][0]['id_number']} (declared today)",
         "    statistics GET /v1/orgs/{place_id}/stats; CSV report GET /v1/orgs/{place_id}/report?date=YYYY-MM-DD",
     ]
+
+
+# --- community grids (issue 11) ---------------------------------------------------------------------------------
+
+GRID_DEMO_PEOPLE = [
+    {"role": "网格管理员 grid admin", "name": "刘网管", "id_number": id_number("44010619830808123"),
+     "phone": "+8613300134000"},
+    {"role": "网格员(已授权) authorized grid worker", "name": "陈网格", "id_number": id_number("44010619880818234"),
+     "phone": "+8613300134001"},
+    {"role": "网格员(未授权) grid worker", "name": "何网格", "id_number": id_number("44010619900828345"),
+     "phone": "+8613300134002"},
+    {"role": "区域管理员 region admin (天河区 440106)", "name": "周区管", "id_number": id_number("44010619750505456"),
+     "phone": "+8613300134003"},
+]
+DEMO_GRID = {"region_code": "440106005", "name": "石牌村第一网格（演示）", "area": "440106"}
+
+
+def seed_grids(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
+    """An approved grid (approved by the region admin of 天河区) with an authorized and an unauthorized worker; the
+    authorized one has collected the demo's red resident (a key person) and 张三丰."""
+    from healthcode.codes.tokens import CodeType, get_keyring
+    from healthcode.core import clock
+    from healthcode.core.caller import Caller
+    from healthcode.identity.login import login
+    from healthcode.places.grids import collections, grids, superiors, workers
+
+    boss = next(p for p in demo["people"] if p.get("system_admin"))
+    people = []
+    for person in GRID_DEMO_PEOPLE:
+        result = login("ID_CARD", person["id_number"], None, person["name"], person["phone"], "FACE", "dev-pass")
+        people.append(person | {"person_id": result.person_id, "roles": result.roles})
+    admin, authorized, plain, region_admin = people
+    superiors.grant_region_admin(Caller(boss["person_id"], frozenset({"system_admin"})), region_admin["name"],
+                                 region_admin["id_number"], DEMO_GRID["area"])
+    place = grids.create_grid(admin["person_id"], DEMO_GRID["region_code"], DEMO_GRID["name"])
+    superiors.approve(Caller(region_admin["person_id"], frozenset({"resident"})), place.place_id)
+    for worker in (authorized, plain):
+        workers.join(worker["person_id"], place.join_code)
+    workers.set_authorized(place.place_id, admin["person_id"], authorized["person_id"], True)
+    collected = [p for p in demo["people"] if p["name"] in ("陈红码", "张三丰")]
+    for index, person in enumerate(collected):
+        qr = get_keyring().sign(CodeType.RESIDENT, person["person_id"], 1, int(clock.now().timestamp()))
+        collections.collect(place.place_id, authorized["person_id"], f"demo-grid-{index}", qr, None, "NORMAL",
+                            {"at_home": True}, "演示上门采集")
+    stack.wait_for_streams()
+    return {"place_id": place.place_id, "name": place.name, "join_code": place.join_code,
+            "people": [{k: p[k] for k in ("role", "name", "id_number", "person_id")} for p in people],
+            "collected": [p["name"] for p in collected]}
+
+
+def grid_banner(demo: dict[str, Any]) -> list[str]:
+    grid = demo.get("grid")
+    if not grid:
+        return []
+    lines = ["", f"  Demo grid 网格: {grid['name']}  place_id={grid['place_id']}  网格申报码 join_code={grid['join_code']}"]
+    for person in grid["people"]:
+        lines.append(f"    {person['role']:<34} {person['name']}  {person['id_number']}")
+    lines.append(f"    collected 已采集: {'、'.join(grid['collected'])} (陈红码 is a key person 重点管控人员); "
+                 "pages: /grid.html; approvals: GET /v1/admin/grids (system admin or the region admin)")
+    return lines

@@ -105,3 +105,137 @@ def collect(lambdas: dict[str, Any], place_id: str, worker: str, body: dict[str,
 def person_read(lambdas: dict[str, Any], place_id: str, worker: str, person_id: str) -> tuple[int, Any]:
     return api(lambdas, "GET", f"/v1/grids/{place_id}/people/{person_id}", "/v1/grids/{id}/people/{person_id}",
                worker, params={"id": place_id, "person_id": person_id})
+
+
+# ---------------------------------------------------------------- streams, as moto keeps them
+
+
+def _shard(table_attr: str) -> tuple[Any, str]:
+    from healthcode.core.config import get_config
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[getattr(get_config(), table_attr)]
+    arn = f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT_ID}:table/{table.name}/stream/{table.latest_stream_label}"
+    return table, arn
+
+
+def _records(table_attr: str, keep: Any) -> list[dict[str, Any]]:
+    import json
+
+    table, arn = _shard(table_attr)
+    records = []
+    for item in list(table.stream_shard.items):
+        record = json.loads(json.dumps(item.record, default=lambda value: int(value.timestamp())))
+        record["eventSourceARN"] = arn
+        record["eventVersion"] = "1.1"
+        if keep(record):
+            records.append(record)
+    return records
+
+
+def collection_records(place_id: str) -> list[dict[str, Any]]:
+    """The checks stream's records of one grid, as Lambda delivers them."""
+    return _records("checks_table",
+                    lambda r: r["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"))
+
+
+def people_records(person_id: str) -> list[dict[str, Any]]:
+    return _records("people_table", lambda r: r["dynamodb"]["Keys"]["person_id"]["S"] == person_id)
+
+
+def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
+    return lambdas["StatsStreamFunction"].invoke({"Records": records})
+
+
+def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None:
+    records = collection_records(place_id)
+    for start in range(0, len(records), batch_size):
+        answer = deliver(lambdas, records[start:start + batch_size])
+        assert answer == {"batchItemFailures": []}, answer
+
+
+def deliver_people(lambdas: dict[str, Any], person_id: str) -> dict[str, Any]:
+    return lambdas["GridKeyPersonsFunction"].invoke({"Records": people_records(person_id)})
+
+
+def stats(lambdas: dict[str, Any], place_id: str, person: str, day: str | None = None) -> tuple[int, Any]:
+    return api(lambdas, "GET", f"/v1/grids/{place_id}/stats", "/v1/grids/{id}/stats", person,
+               params={"id": place_id}, query={"date": day} if day else None)
+
+
+def key_persons(lambdas: dict[str, Any], place_id: str, person: str) -> tuple[int, Any]:
+    return api(lambdas, "GET", f"/v1/grids/{place_id}/key-persons", "/v1/grids/{id}/key-persons", person,
+               params={"id": place_id})
+
+
+def make_red(person_id: str, reason: str = "POSITIVE_TEST") -> None:
+    """The person's colour turns red, as status_stream writes it (the people stream then carries the change)."""
+    from healthcode.core import clock
+    from healthcode.models import Person
+
+    person = Person.get(person_id)
+    now = clock.iso(clock.now())
+    person.update(actions=[Person.color.set("RED"), Person.reasons.set([{"code": reason, "since": now}]),
+                           Person.status_updated_at.set(now)])
+
+
+def make_green(person_id: str) -> None:
+    from healthcode.core import clock
+    from healthcode.models import Person
+
+    person = Person.get(person_id)
+    person.update(actions=[Person.color.set("GREEN"), Person.reasons.set([]),
+                           Person.status_updated_at.set(clock.iso(clock.now()))])
+
+
+def offer_transfer(lambdas: dict[str, Any], admin: str, place_id: str, name: str, id_number: str
+                   ) -> tuple[int, Any]:
+    return api(lambdas, "POST", f"/v1/grids/{place_id}/admin-transfer", "/v1/grids/{id}/admin-transfer", admin,
+               {"name": name, "id_number": id_number}, {"id": place_id})
+
+
+def accept_transfer(lambdas: dict[str, Any], person: str, token: str) -> tuple[int, Any]:
+    return api(lambdas, "POST", f"/v1/grids/admin-transfer/{token}/accept", "/v1/grids/admin-transfer/{token}/accept",
+               person, params={"token": token})
+
+
+def identity_of(person_id: str) -> tuple[str, str]:
+    """(name, ID number) of a person, as their successor offer names them."""
+    from healthcode.core.pii import decrypt
+    from healthcode.models import Person
+
+    stored = Person.get(person_id)
+    return decrypt(stored.name_enc), decrypt(stored.id_enc)
+
+
+def dissolve(lambdas: dict[str, Any], admin: str, place_id: str, confirm: str | None) -> tuple[int, Any]:
+    return api(lambdas, "DELETE", f"/v1/grids/{place_id}", "/v1/grids/{id}", admin, params={"id": place_id},
+               query={"confirm": confirm} if confirm is not None else None)
+
+
+TABLES = ("people_table", "health_events_table", "relations_table", "places_table", "declarations_table",
+          "checks_table", "stats_table", "display_log_table", "auth_table", "idempotency_table", "audit_table")
+
+
+def items_mentioning(*needles: str, tables: tuple[str, ...] = TABLES) -> dict[str, list[dict[str, Any]]]:
+    """Every item of every table (a test may scan) holding one of the needles in a key or value, by table."""
+    import json
+
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for attr in tables:
+        table = getattr(get_config(), attr)
+        kwargs: dict[str, Any] = {"TableName": table}
+        while True:
+            page = client("dynamodb").scan(**kwargs)
+            for item in page.get("Items", []):
+                text = json.dumps(item, ensure_ascii=False)
+                if any(needle in text for needle in needles):
+                    found.setdefault(attr, []).append(item)
+            if not page.get("LastEvaluatedKey"):
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return found

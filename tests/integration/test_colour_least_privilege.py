@@ -166,7 +166,8 @@ def recorded() -> Any:
 
 def forget_cached_keys() -> None:
     """As in a fresh container: the secret, the keyring and the KMS data key are fetched again on first use."""
-    from healthcode import printed_codes, tokens
+    from healthcode.codes import printed as printed_codes
+    from healthcode.codes import tokens
     from healthcode.core import pii, secrets
 
     printed_codes._presigner.cache_clear()
@@ -281,8 +282,8 @@ def add_member(guardian: str, member: str) -> None:
 
 
 def signed_code(person_id: str, code_type: str = "R") -> str:
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
 
@@ -319,8 +320,8 @@ def test_login_needs_only_what_the_auth_function_is_granted(run_as, event):
     first = run_as("AuthFunction", event("auth-login.json", body=body))
     again = run_as("AuthFunction", event("auth-login.json", body=body | {"phone": random_phone()}))  # a new phone
     # one a partner feed created under another spelling: the verified name replaces it
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     fed = id_number("44030519880214456")
     find_or_create(NewPerson(parse_document("ID_CARD", fed), "林测试"))
@@ -415,7 +416,7 @@ def first_write_conflicts(monkeypatch):
     """The first status write of each version of a person meets a conflict (someone wrote the person meanwhile), as
     two writers would make it: the person is read again and the write retried."""
     from botocore.exceptions import ClientError
-    from healthcode import recompute
+    from healthcode.colour import recompute
     from pynamodb.exceptions import UpdateError
 
     original, conflicted = recompute._write, set()
@@ -530,7 +531,7 @@ def test_records_need_only_what_records_is_granted(run_as, lambdas, event, invok
 @pytest.fixture
 def sns_sms(monkeypatch):
     """SMS through Amazon SNS (SmsProvider=sns, as deployed) instead of the dev outbox; sent(phone) reads moto's."""
-    from healthcode import sms
+    from healthcode.identity import sms
 
     monkeypatch.setattr(sms.DevSms, "send", sms.SnsSms.send)
 
@@ -547,7 +548,7 @@ def sns_sms(monkeypatch):
 @pytest.fixture
 def failing_sms(monkeypatch, sns_sms):
     """fail(phone): from now on an SMS to that phone fails at the gateway (an SNS outage or throttling)."""
-    from healthcode import sms
+    from healthcode.identity import sms
 
     send, failing = sms.DevSms.send, set()
 
@@ -576,7 +577,7 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
         run_as, lambdas, event, sns_sms, failing_sms):
     import random
 
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
 
     from infra.local.demo import record_inbound_entry
 
@@ -630,8 +631,8 @@ def macau_service(monkeypatch):
     service on loopback that issues a 12-hour code."""
     from datetime import timedelta
 
-    from healthcode import macau
     from healthcode.core import clock
+    from healthcode.residents import macau
     from macau_support import macau_server
 
     def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -742,7 +743,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     assert status_of(checked) == 200 and json.loads(checked["body"])["items"], checked
     from healthcode.core import clock
     from healthcode.models import Person, Relation
-    from healthcode.venues import UNBOUND
+    from healthcode.places.venues import UNBOUND
 
     # an unbinding marker from before markers carried the name: the list names it from the person
     Relation.make(new_person(lambdas, "旧标记"), UNBOUND, place, clock.iso(clock.now())).save()
@@ -821,8 +822,8 @@ def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorize
 
     from devices_support import device_check, device_keys, listing, register, revoke
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
     from venues_support import code_of, create_venue, new_person
 
     from infra.local.demo import id_number
@@ -935,6 +936,102 @@ def test_grid_collections_and_authorized_reads_need_only_what_grids_is_granted(r
         person_read(lambdas, place, worker, resident),
     ]
     assert [status for status, _ in answers] == [201, 200, 201, 201, 403, 200], answers
+    assert run_as.missing == {}
+
+
+def test_grid_statistics_and_key_persons_need_only_what_grids_and_their_streams_are_granted(run_as, lambdas):
+    """Collections folded by stats_stream (a replay, a grid being dissolved skipped), a colour change folded by
+    grid_key_persons; the statistics, the key persons (two pages) and a worker's own counts read."""
+    from grids_support import (
+        api,
+        approved_grid,
+        bound_worker,
+        collect,
+        collection_records,
+        key_persons,
+        make_red,
+        people_records,
+        stats,
+    )
+    from healthcode.models import Place
+    from healthcode.places.grids import roster
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    grid, gone = approved_grid(lambdas), approved_grid(lambdas)
+    place = grid["place_id"]
+    worker = bound_worker(lambdas, grid, authorized=True)
+    gone_worker = bound_worker(lambdas, gone)
+    reds = [person(lambdas, "陈红红"), person(lambdas, "林红红")]
+    for red in reds:
+        make_red(red)
+        assert collect(lambdas, place, worker, {"qr": code_of(lambdas, red)})[0] == 201
+    later = person(lambdas, "黄后红")
+    assert collect(lambdas, place, worker, {"qr": code_of(lambdas, later)})[0] == 201
+    assert collect(lambdas, gone["place_id"], gone_worker, {"qr": code_of(lambdas, later)})[0] == 201
+    roster.item(gone["place_id"]).update(actions=[roster.GridRoster.status.set("DISSOLVING")])
+    Place.get(gone["place_id"]).update(actions=[Place.status.set("DISSOLVING")])
+    records = collection_records(place) + collection_records(gone["place_id"])
+    folded = [run_as("StatsStreamFunction", {"Records": records}) for _ in range(2)]
+    make_red(later)
+    moved = run_as("GridKeyPersonsFunction", {"Records": people_records(later)})
+    answers = [stats(lambdas, place, grid["admin"]), key_persons(lambdas, place, worker),
+               api(lambdas, "GET", f"/v1/grids/{place}/key-persons", "/v1/grids/{id}/key-persons", worker,
+                   params={"id": place}, query={"limit": "1"}),
+               api(lambdas, "GET", "/v1/me/grid-stats", "/v1/me/grid-stats", worker)]
+    cursor = answers[2][1]["next_cursor"]
+    answers.append(api(lambdas, "GET", f"/v1/grids/{place}/key-persons", "/v1/grids/{id}/key-persons", worker,
+                       params={"id": place}, query={"limit": "1", "cursor": cursor}))
+    assert folded == [{"batchItemFailures": []}] * 2 and moved == {"batchItemFailures": []}
+    assert [status for status, _ in answers] == [200, 200, 200, 200, 200], answers
+    assert len(answers[1][1]["items"]) == 3
+    assert run_as.missing == {}
+
+
+def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as, lambdas, monkeypatch):
+    """An admin change offered twice (the second voids the first), read and accepted; a grid with workers, an
+    unbound one, collections, statistics and a pending offer dissolved: a wrong name, a purge cut short, resumed."""
+    from grids_support import (
+        accept_transfer,
+        api,
+        approved_grid,
+        bound_worker,
+        collect,
+        dissolve,
+        drain,
+        identity_of,
+        offer_transfer,
+    )
+    from healthcode.places.grids import purge
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    grid = approved_grid(lambdas, name="变更网格")
+    place = grid["place_id"]
+    successor = person(lambdas, "黄接任")
+    first = offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
+    offer = offer_transfer(lambdas, grid["admin"], place, *identity_of(successor))
+    token = offer[1]["token"]
+    answers = [first, offer,
+               api(lambdas, "GET", f"/v1/grids/admin-transfer/{token}", "/v1/grids/admin-transfer/{token}",
+                   successor, params={"token": token}),
+               accept_transfer(lambdas, successor, token)]
+    grid = grid | {"admin": successor}
+    worker, gone = bound_worker(lambdas, grid, authorized=True), bound_worker(lambdas, grid)
+    answers.append(api(lambdas, "DELETE", f"/v1/grids/{place}/workers/{gone}", "/v1/grids/{id}/workers/{person_id}",
+                       successor, params={"id": place, "person_id": gone}))
+    for _ in range(3):
+        answers.append(collect(lambdas, place, worker, {"qr": code_of(lambdas, person(lambdas))}))
+    drain(lambdas, place)
+    answers.append(offer_transfer(lambdas, successor, place, *identity_of(person(lambdas, "周接任"))))
+    answers.append(dissolve(lambdas, successor, place, "别的名字"))
+    monkeypatch.setattr(purge, "BUDGET_SECONDS", 0.0)
+    for _ in range(30):
+        answers.append(dissolve(lambdas, successor, place, "变更网格"))
+        if answers[-1][0] != 202:
+            break
+    assert [s for s, _ in answers[:11]] == [202, 202, 200, 200, 204, 201, 201, 201, 202, 400, 202], answers
+    assert answers[-1][0] == 200, answers[-1]
     assert run_as.missing == {}
 
 

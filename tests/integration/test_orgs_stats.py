@@ -140,7 +140,7 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     touches one member only.)"""
     from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", 3)
     submitted = _submit(lambdas, scene, 12)
@@ -181,7 +181,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
     from healthcode.core import streams
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", pack_items)
     submitted = _submit(lambdas, scene, 16, seed=seed)

@@ -44,10 +44,10 @@ from aws_lambda_powertools.utilities.batch import EventType
 from aws_lambda_powertools.utilities.batch.base import BasePartialBatchProcessor
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from . import clock
-from .aws import client
-from .config import get_config
-from .errors import ServiceUnavailable, ValidationFailed
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import ServiceUnavailable, ValidationFailed
 
 logger = Logger(child=True)
 metrics = Metrics()  # flushed by the stream function's @metrics.log_metrics

@@ -29,8 +29,8 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from ..core import clock
-from ..core.streams import (
+from healthcode.core import clock
+from healthcode.core.streams import (
     Aggregator,
     Bucket,
     Built,
@@ -42,11 +42,11 @@ from ..core.streams import (
     read_with,
     unchanged,
 )
-from ..declarations import is_fever
-from ..models import Declaration, Place
-from . import ORG, stats_scope
-from .admin import check_id, no_such_org, require_admin
-from .members import MEMBERS_BUCKET
+from healthcode.models import Declaration, Place
+from healthcode.places.orgs import ORG, stats_scope
+from healthcode.places.orgs.admin import check_id, no_such_org, require_admin
+from healthcode.places.orgs.members import MEMBERS_BUCKET
+from healthcode.residents.declarations import is_fever
 
 logger = Logger(child=True)
 

@@ -23,8 +23,8 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 
-from ..core.streams import Bucket
-from ..models.base import table_meta
+from healthcode.core.streams import Bucket
+from healthcode.models.base import table_meta
 
 BUCKET = "roster"
 PREFIX = "b#"

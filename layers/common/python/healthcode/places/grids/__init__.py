@@ -9,7 +9,7 @@ readers), `purge` (dissolving: every item of the grid deleted in bounded, resuma
 
 Where things live (no table of its own):
 - places: the grid (kind GRID, status PENDING | ACTIVE | REJECTED | DISSOLVING);
-- auth: `admin#GRID#<person>`, `place-admin#<grid>`, `join-code#<code>` (healthcode.place_admin), transfer offers;
+- auth: `admin#GRID#<person>`, `place-admin#<grid>`, `join-code#<code>` (healthcode.places.admin), transfer offers;
 - relations: a worker's binding `GRID#<grid>` (data: masked name, authorized), `UNBOUND_GRID#<grid>` (the admin
   unbound them: the join code no longer admits them), `GRID_CURRENT` (the worker's current grid),
   `GRID_SEEN#<grid>` (the person was collected in the grid: the key-person stream finds a person's grids by it),

@@ -25,7 +25,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 from ulid import ULID
 
-from healthcode.codes import check_holder
+from healthcode.codes.display import check_holder
+from healthcode.codes.tokens import PERSON_CODES, verify
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
 from healthcode.core import audit, clock, pii
 from healthcode.core.aws import client
 from healthcode.core.config import get_config
@@ -40,17 +43,20 @@ from healthcode.core.errors import (
 )
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
-from healthcode.idnumbers import IdType, parse_document
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.identity.people import (
+    NewPerson,
+    clean_name,
+    find_or_create,
+    id_hash,
+    normalise_phone,
+    status_by_document,
+)
 from healthcode.models import AuditEntry, Check, Declaration, Person, Relation
 from healthcode.models.declarations import RISK_ANSWERS, latest_summary
-from healthcode.people import NewPerson, clean_name, find_or_create, id_hash, normalise_phone, status_by_document
-from healthcode.reasons import describe
-from healthcode.status import as_of
-from healthcode.tokens import PERSON_CODES, verify
-from healthcode.venues.checks import age_group
-
-from . import ACTIVE, COLLECTION, GRID, SEEN
-from .grids import no_such_grid
+from healthcode.places.grids import ACTIVE, COLLECTION, GRID, SEEN
+from healthcode.places.grids.grids import no_such_grid
+from healthcode.places.venues.checks import age_group
 
 MANUAL = "MANUAL"
 MAX_ANSWERS = 30
@@ -161,8 +167,11 @@ def _collect(request: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = {"entry": entry_kind, "answers": request.get("answers") or {}}
     if request.get("note"):
         details["note"] = request["note"]
-    if shown.color == "RED":
-        details["reasons"] = [r["code"] for r in shown.reasons]
+    if shown.color == "RED":  # what the key-person entry starts from (healthcode.places.grids.stats)
+        details |= {"reasons": [r["code"] for r in shown.reasons], "name_masked": person.name_masked,
+                    "phone_masked": phone_masked or ""}
+        if getattr(person, "name_enc", None):
+            details["name_enc"] = person.name_enc
     check = Check(place_date=f"{place_id}#{today.isoformat()}", sk=f"{at}#{collection_id}", check_id=collection_id,
                   place_id=place_id, kind=COLLECTION, person_id=person.person_id, inspector_id=worker_id,
                   temperature=request.get("temperature"), color=shown.color, code_type=code_type,
@@ -188,7 +197,7 @@ COLLECT_ONCE = Idempotent(_collect, key_fields=("place_id", "actor_id", "idempot
 def collect(place_id: str, worker_id: str, idempotency_key: str, qr: str | None, person: dict[str, Any] | None,
             temperature: str | None, answers: dict[str, Any] | None, note: str | None) -> dict[str, Any]:
     """POST /v1/grids/{id}/collections: exactly one of a scanned code or a manual entry."""
-    from .grids import PLACE_ID
+    from healthcode.places.grids.grids import PLACE_ID
 
     if not PLACE_ID.match(place_id or ""):
         raise no_such_grid()
@@ -219,7 +228,7 @@ def person_for_worker(place_id: str, worker_id: str, person_id: str, limit: int,
     """GET /v1/grids/{id}/people/{person_id}: ONE BatchGetItem (the worker's binding, the person's seen marker in
     this grid, the person), ONE Query of their declarations, ONE audit entry. Authorized workers only (403
     otherwise), and only people collected in this grid (404 otherwise)."""
-    from .grids import PLACE_ID
+    from healthcode.places.grids.grids import PLACE_ID
 
     if not PLACE_ID.match(place_id or "") or not PLACE_ID.match(person_id or ""):
         raise NotFound("No such person in this grid", "本网格未采集该人员", field="person_id")

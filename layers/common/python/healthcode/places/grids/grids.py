@@ -1,7 +1,7 @@
 """The grid and its admin (guide 四(三)(1)): create (one grid per admin, PENDING until a superior approves), read,
 the approval index superiors list, and who may do what on a grid.
 
-Creating is `healthcode.place_admin.create_with_admin` (the place, `admin#GRID#<person>`, `place-admin#<grid>`,
+Creating is `healthcode.places.admin.create_with_admin` (the place, `admin#GRID#<person>`, `place-admin#<grid>`,
 `join-code#<code>` in one transaction: of racing requests by one admin exactly one grid is created), with the
 grid's roster (healthcode.places.grids.roster) and its line in the approval index in the same transaction. A grid
 cannot be edited (guide: 网格组织一旦创建不可删除，请仔细核对信息后再提交); only dissolving removes it.
@@ -18,10 +18,9 @@ from ulid import ULID
 from healthcode.core import clock
 from healthcode.core.errors import AlreadyGridAdmin, Forbidden, NotFound, ValidationFailed
 from healthcode.models import AuthItem, Person, Place, Relation
-from healthcode.place_admin import admin_marker, clean_text, create_with_admin
-from healthcode.venues.regions import parse_region
-
-from . import ACTIVE, DISSOLVING, GRID, PENDING, STATUS_LABELS, roster
+from healthcode.places.admin import admin_marker, clean_text, create_with_admin
+from healthcode.places.grids import ACTIVE, DISSOLVING, GRID, PENDING, STATUS_LABELS, roster
+from healthcode.places.venues.regions import parse_region
 
 NAME_LIMIT = 60
 PLACE_ID = re.compile(r"^[0-9A-Za-z_-]{1,64}$")

@@ -1,5 +1,5 @@
 """The grids API (guide 四(三)): grid admins, superiors (/v1/admin/grids, /v1/admin/region-admins) and grid workers.
-Request and answer shapes, with examples: GRIDS-API.md in the repository's docs (docs/grids-api.md)."""
+Request and answer shapes, with examples: docs/grids-api.md."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, idempotency
-from healthcode.inbound import refuse_inbound
-
-from . import collections, grids, superiors, workers
+from healthcode.identity.roles import refuse_inbound
+from healthcode.places.grids import collections, grids, keypersons, purge, stats, superiors, transfer, workers
 
 router = Router()
 logger = Logger(child=True)
@@ -61,6 +60,13 @@ class Collection(BaseModel):
     temperature: Literal["NORMAL", "FEVER"] | None = None
     answers: dict[str, bool | int | float | str] = Field(default_factory=dict, description="door-to-door answers")
     note: str | None = Field(default=None, max_length=500)
+
+
+class OfferTransfer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64, description="the successor's name (继任管理员姓名)")
+    id_number: str = Field(min_length=1, max_length=32, description="the successor's ID card number")
 
 
 class RejectGrid(BaseModel):
@@ -251,3 +257,73 @@ def post_collection(id: str, body: Collection) -> Response[dict[str, Any]]:
 def get_person(id: str, person_id: str, limit: Annotated[int, Query(ge=1, le=50)] = 20,
                cursor: Cursor = None) -> dict[str, Any]:
     return _paged(collections.person_for_worker(id, _me(), person_id, limit, api.decode_cursor(cursor)))
+
+
+# ---------------------------------------------------------------- statistics and key persons
+
+
+@router.get("/v1/grids/<id>/stats", summary="The grid's statistics: today, 14 days, per worker (one read)",
+            tags=["grids"])
+def get_stats(id: str, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+    return stats.grid_stats(id, _me(), stats.parse_day(date))
+
+
+@router.get("/v1/grids/<id>/key-persons",
+            summary="The grid's key persons (重点管控人员): red codes among the people collected in it (one read)",
+            description="The admin sees masked names; an authorized worker also the full names, each read audited.",
+            tags=["grids"])
+def get_key_persons(id: str, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return keypersons.key_persons(id, _me(), limit, api.decode_cursor(cursor))
+
+
+@router.get("/v1/me/grid-stats", summary="My collections today and in total, per grid", tags=["grid workers"])
+def get_my_grid_stats(date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
+    return stats.my_stats(_me(), stats.parse_day(date))
+
+
+# ---------------------------------------------------------------- admin change (网格管理员变更)
+
+
+def _pages() -> str:
+    """Where the pages are: the configured code page's site, or (local stack) the host this API answers on."""
+    from healthcode.core.config import get_config
+
+    configured = get_config().code_page_url
+    if configured:
+        return configured.rsplit("/", 1)[0] if configured.endswith(".html") else configured
+    headers = {k.lower(): v for k, v in (router.current_event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
+    return f"{scheme}://{headers.get('host', 'localhost')}/"
+
+
+@router.post("/v1/grids/<id>/admin-transfer", summary="Name the successor admin; get the identity code to share",
+             description="Answered alike whether or not anyone holds that name and ID number (202).",
+             tags=["grids"], status_code=202)
+def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
+    answer = transfer.offer(id, _me(), body.name, body.id_number, _pages())
+    return Response(status_code=202, content_type="application/json", body=answer)
+
+
+@router.get("/v1/grids/admin-transfer/<token>", summary="The grid offered to me as its new admin, before I accept",
+            tags=["grids"])
+def get_offered_grid(token: str) -> dict[str, Any]:
+    return transfer.offered(token, _me())
+
+
+@router.post("/v1/grids/admin-transfer/<token>/accept", summary="Accept: I become the grid's admin", tags=["grids"])
+def post_accept_transfer(token: str) -> dict[str, Any]:
+    return grids.view(transfer.accept(token, _staff()), for_admin=True)
+
+
+# ---------------------------------------------------------------- dissolving (解散网格)
+
+
+@router.delete("/v1/grids/<id>", summary="Dissolve my grid: every binding, collection, statistic and key person is "
+               "deleted for good", description="confirm= must be the grid's name (else 400, nothing deleted). 200 when "
+               "done; 202 while the purge continues (call again to resume).", tags=["grids"],
+               responses={202: {"description": "Dissolving: call again to resume",
+                                "content": {"application/json": {"schema": {"type": "object"}}}}})
+def delete_grid(id: str, confirm: Annotated[str | None, Query(max_length=60)] = None) -> Response[dict[str, Any]]:
+    answer = purge.dissolve(id, _me(), confirm)
+    metrics.add_metric(name="GridPurgeDeleted", unit=MetricUnit.Count, value=sum(answer["deleted"].values()))
+    return Response(status_code=200 if answer["done"] else 202, content_type="application/json", body=answer)

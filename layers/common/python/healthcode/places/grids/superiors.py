@@ -18,15 +18,14 @@ from healthcode.core import clock, pii
 from healthcode.core.caller import Caller
 from healthcode.core.errors import Forbidden, GridNotPending, NotFound, ValidationFailed
 from healthcode.core.paging import start_key
-from healthcode.idnumbers import IdType, parse_document
+from healthcode.core.tx import Cancelled, Tx
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.identity.people import clean_name, id_hash
+from healthcode.identity.roles import SYSTEM_ADMIN
 from healthcode.models import Person, Place, Relation
-from healthcode.people import clean_name, id_hash
-from healthcode.roles import SYSTEM_ADMIN
-from healthcode.venues.regions import current_counties
-from healthcode.venues.tx import Cancelled, Tx
-
-from . import ACTIVE, PENDING, REJECTED, STATUS_LABELS, roster
-from .grids import get_grid, region_of, status_line, view
+from healthcode.places.grids import ACTIVE, PENDING, REJECTED, STATUS_LABELS, roster
+from healthcode.places.grids.grids import get_grid, region_of, status_line, view
+from healthcode.places.venues.regions import current_counties
 
 KIND = "REGION_ADMIN"
 LIST_OWNER = "REGION_ADMINS"

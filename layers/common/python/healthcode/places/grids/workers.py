@@ -23,12 +23,11 @@ from healthcode.core.errors import (
     NotGridWorker,
 )
 from healthcode.core.paging import start_key
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.models import AuthItem, Person, Place, Relation
-from healthcode.place_admin import cleaned_join_code, join_code_marker
-from healthcode.venues.tx import Cancelled, Tx, commit_retrying
-
-from . import ACTIVE, CURRENT, DISSOLVING, GRID, UNBOUND, roster
-from .grids import get_grid, grid_of_admin, no_such_grid, view
+from healthcode.places.admin import cleaned_join_code, join_code_marker
+from healthcode.places.grids import ACTIVE, CURRENT, DISSOLVING, GRID, UNBOUND, roster
+from healthcode.places.grids.grids import get_grid, grid_of_admin, no_such_grid, view
 
 
 def _no_code() -> NotFound:
@@ -175,7 +174,7 @@ def leave(person_id: str, place_id: str) -> None:
 
 
 def grids_id_ok(place_id: str) -> bool:
-    from .grids import PLACE_ID
+    from healthcode.places.grids.grids import PLACE_ID
 
     return bool(PLACE_ID.match(place_id or ""))
 
