@@ -3,7 +3,7 @@
    pending until the direct superior confirms it; shares the join code (网格申报码); reads the statistics (each day's
    results of the last 14 days and each worker's work); manages the workers (authorize, withdraw the authorization,
    unbind); changes the admin (the successor's name and ID number give an identity code and link; the successor,
-   shown the grid, logs in as that person and confirms with #accept=<token>, kept through the login); reads the key
+   shown the grid, logs in as that person and confirms with #transfer=<token>, kept through the login); reads the key
    persons; dissolves the grid after typing its name (everything of it is purged for good).
    网格员: binds grids with their join codes, sees them, sets the current one, unbinds; 开始信息采集 by scanning a
    code (camera, hardware scanner + Enter, or paste: scanner.js; POST /v1/scan previews the person, masked) or by
@@ -366,7 +366,7 @@
   // ---------------------------------------------------------------- 网格管理员变更
 
   function acceptLink(token) {
-    return location.origin + location.pathname + "#accept=" + encodeURIComponent(token);
+    return location.origin + location.pathname + "#transfer=" + encodeURIComponent(token);
   }
 
   function offerTransfer() {
@@ -392,7 +392,7 @@
   }
 
   function acceptToken() {
-    return decodeURIComponent((location.hash.match(/^#accept=([^&]*)/) || [])[1] || "");
+    return decodeURIComponent((location.hash.match(/^#transfer=([^&]*)/) || [])[1] || "");
   }
 
   // The successor is shown which grid they are asked to take over before they confirm.
@@ -945,10 +945,10 @@
   function start() {
     // An identity link opened over this page (same document, only the fragment changes): start again from it.
     window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("#accept=") === 0) location.reload();
+      if (location.hash.indexOf("#transfer=") === 0) location.reload();
     });
     if (!session) {
-      if (location.hash.indexOf("#accept=") === 0) {
+      if (location.hash.indexOf("#transfer=") === 0) {
         // The identity link opened before logging in: the login page brings the successor back here.
         YKM.rememberReturn("grid.html" + location.hash);
         $("no-session-text").firstChild.textContent = "您被指定为网格的继任管理员。请先用本人身份";
@@ -960,7 +960,7 @@
     YKM.takeReturn(); // already logged in: a remembered page is stale
     $("grid-main").hidden = false;
     wire();
-    if (location.hash.indexOf("#accept=") === 0) { // the offer alone, until it is accepted or a tab is picked
+    if (location.hash.indexOf("#transfer=") === 0) { // the offer alone, until it is accepted or a tab is picked
       Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
       Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
         tab.setAttribute("aria-selected", "false");

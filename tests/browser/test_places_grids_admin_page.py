@@ -131,7 +131,7 @@ def test_the_admin_changes_and_the_successor_accepts_after_logging_in(page: Any,
     expect(page.locator("#transfer-result")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#transfer-text")).to_contain_text("令**任")
     link = page.locator("#transfer-link").inner_text().strip()
-    assert "#accept=" in link
+    assert "#transfer=" in link
     assert page.locator("#transfer-qr").get_attribute("data-qr") == link
     screenshot("grid_admin_transfer.png")
 
