@@ -1,1 +1,1 @@
-"""Places people administer and bind to: venues, organizations and community grids (guide 四)."""
+"""Places and what they share (one admin, a fixed join code, weekly edits): venues/, orgs/, devices/, grids/."""
