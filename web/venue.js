@@ -4,10 +4,10 @@
    #accept=<token>, kept through the login when they must log in first) and edits once a week; the region is picked
    province -> city -> county -> township (web/region-picker.js). An inspector binds venues, scans a code (camera,
    hardware scanner + Enter, or paste: scanner.js), sees the masked name, phone, colour and reasons (POST /v1/scan)
-   and, on request, the latest declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and decision, reused on a retry or
-   a second click), and shows or prints the venue's 葵花码; a resident checks in with a venue's 葵花码. Every button
-   that sends is disabled while its request runs (YKM.whileBusy). Visitors are shown masked only: the API never gives
-   a venue more (FAQ 9). */
+   and, on request, the latest declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and
+   decision, reused on a retry or a second click), and shows or prints the venue's 葵花码; a resident checks in with a
+   venue's 葵花码. Every button that sends is disabled while its request runs (YKM.whileBusy). Visitors are shown
+   masked only: the API never gives a venue more (FAQ 9). */
 (function () {
   "use strict";
 
