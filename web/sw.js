@@ -8,10 +8,11 @@
 var VERSION = "ykm-shell-v3"; // bump with every change of SHELL; older caches are deleted on activation
 var SHELL_TIMEOUT_MS = 3000;
 var SHELL = [
-  "./", "index.html", "inbound.html", "venue.html", "org.html",
-  "style.css", "inbound.css",
+  "./", "index.html", "inbound.html", "venue.html", "org.html", "grid.html",
+  "style.css", "inbound.css", "grid.css",
   "common.js", "lastcode.js", "offline-shell.js", "inbound-regions.js", "records.js",
   "app.js", "inbound.js", "venue.js", "org.js", "admin-transfer.js", "venue-offline.js", "venue-devices.js", "scanner.js", "venue-regions.json",
+  "grid.js", "region-picker.js",
   "vendor/qrcode.js", "vendor/jsQR.js",
   "manifest.json", "inbound-manifest.json", "icon-192.png", "icon-512.png",
 ];

@@ -79,7 +79,7 @@ def test_the_inbound_page_shows_its_captcha_under_the_csp(csp_page: Any, stack: 
     assert violations(csp_page) == []
 
 
-@pytest.mark.parametrize("name", ["venue.html", "medical.html"])
+@pytest.mark.parametrize("name", ["venue.html", "medical.html", "grid.html"])
 def test_the_staff_pages_load_under_the_csp(csp_page: Any, stack: Any, name: str) -> None:
     csp_page.goto(f"{stack.base_url.rstrip('/')}/{name}")
     csp_page.wait_for_load_state("networkidle")

@@ -1,5 +1,5 @@
 """The service worker's shell (web/sw.js SHELL) holds every file the offline pages load: a script or style added to
-index.html, inbound.html, venue.html or org.html but not to SHELL would load only online (issue 13)."""
+index.html, inbound.html, venue.html, org.html or grid.html but not to SHELL would load only online (issue 13)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 WEB = Path(__file__).resolve().parents[2] / "web"
-OFFLINE_PAGES = ("index.html", "inbound.html", "venue.html", "org.html")
+OFFLINE_PAGES = ("index.html", "inbound.html", "venue.html", "org.html", "grid.html")
 
 
 def shell() -> set[str]:
