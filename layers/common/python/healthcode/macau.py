@@ -45,6 +45,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Protocol
 
+from . import catalogue
 from .core import audit, clock, pii
 from .core.config import get_config
 from .core.errors import (
@@ -69,21 +70,9 @@ MAX_QR_LENGTH = 2048
 MAX_REASON_LENGTH = 200
 
 
-class Port(str, Enum):
-    """Zhuhai ports into Macau."""
-
-    GONGBEI = "GONGBEI"
-    HENGQIN = "HENGQIN"
-    HZMB = "HZMB"
-    QINGMAO = "QINGMAO"
-
-
-PORT_LABELS = {
-    Port.GONGBEI: "拱北口岸",
-    Port.HENGQIN: "横琴口岸",
-    Port.HZMB: "港珠澳大桥珠海公路口岸",
-    Port.QINGMAO: "青茂口岸",
-}
+# Zhuhai ports into Macau (healthcode.catalogue holds their names).
+Port = Enum("Port", {code: code for code in catalogue.MACAU_PORTS}, type=str, module=__name__)
+PORT_LABELS = {Port(code): label for code, label in catalogue.MACAU_PORTS.items()}
 
 DECLARED_RISKS = {
     "FEVER_OR_SYMPTOMS": "申报有发热或其他不适症状",

@@ -29,6 +29,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from ..catalogue import RISK_QUESTIONS
 from ..core import clock
 from ..core.aws import client
 from ..core.config import get_config
@@ -44,7 +45,6 @@ logger = Logger(child=True)
 
 ANCHOR_BUCKET = "orgs"
 PACK_ITEMS = 100  # DynamoDB's limit of items in one transaction
-RISK_QUESTIONS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
 COUNTERS = ("declarations", "fever", "symptomatic", "abnormal", "risk")
 
 

@@ -1,4 +1,5 @@
-"""GET /v1/health, GET /v1/keys (JWK Set) and GET /v1/openapi.json (one document for every function)."""
+"""GET /v1/health, GET /v1/keys (JWK Set), GET /v1/catalogue (the health forms' words) and GET /v1/openapi.json (one
+document for every function)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import pkgutil
 from functools import lru_cache
 from typing import Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from .. import catalogue
 from ..tokens import get_keyring
 
 router = Router()
@@ -42,6 +45,17 @@ def ready() -> None:
 @router.get("/v1/keys", summary="Public keys that verify codes offline (RFC 8037 JWK Set)", tags=["meta"])
 def get_keys() -> dict[str, Any]:
     return get_keyring().jwks()
+
+
+CATALOGUE_MAX_AGE = 3600  # seconds: the lists change with a deployment, and a page keeps its last copy offline
+
+
+@router.get("/v1/catalogue", summary="The health forms' words: declaration types, symptoms, questions, Macau ports",
+            description="The one catalogue (healthcode.catalogue) the pages render their forms from; public and "
+                        "cacheable. A question's `risk` says whether a yes is a declared risk.", tags=["meta"])
+def get_catalogue() -> Response[dict[str, Any]]:
+    return Response(status_code=200, content_type="application/json", body=catalogue.served(),
+                    headers={"Cache-Control": f"public, max-age={CATALOGUE_MAX_AGE}"})
 
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -136,6 +150,4 @@ def openapi_document() -> str:
 
 @router.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False)
 def get_openapi() -> Any:
-    from aws_lambda_powertools.event_handler import Response
-
     return Response(status_code=200, content_type="application/json", body=openapi_document())
