@@ -35,12 +35,7 @@
 
   function hasRole(role) { return (session.roles || []).indexOf(role) >= 0; }
 
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var make = YKM.make; // web/core/forms.js
 
   function today() { return YKM.formatTime(new Date()).slice(0, 10); }
 

@@ -1,6 +1,6 @@
 /* 粤康码 H5: reading a code the way a scanning page gets it — the phone's camera (getUserMedia, each frame decoded
    with vendor/jsQR.js), a hardware scanner that types the code and presses Enter, or a pasted text. A classic
-   script that adds YKM.attachScanner to window.YKM; load it after common.js and vendor/jsQR.js. */
+   script that adds YKM.attachScanner to window.YKM; load it after core/global.js and vendor/jsQR.js. */
 (function () {
   "use strict";
 
