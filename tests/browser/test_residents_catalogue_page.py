@@ -21,12 +21,16 @@ def served_with_an_extra_question(stack: Any) -> dict[str, Any]:
     return catalogue
 
 
+def serve(page: Any, catalogue: dict[str, Any]) -> None:
+    page.route("**/v1/catalogue", lambda route: route.fulfill(status=200, content_type="application/json",
+                                                             body=json.dumps(catalogue, ensure_ascii=False)))
+
+
 def test_the_declaration_form_renders_the_questions_it_was_served_and_sends_their_answers(page: Any,
                                                                                           stack: Any) -> None:
     # GIVEN a catalogue with one more question and three symptoms
     catalogue = served_with_an_extra_question(stack)
-    page.route("**/v1/catalogue", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                             body=json.dumps(catalogue, ensure_ascii=False)))
+    serve(page, catalogue)
     log_in(page, stack, fresh_identity("何目录", "1985"))
     # WHEN the declaration form is opened
     page.click("[data-testid=open-declare]")
@@ -48,8 +52,7 @@ def test_the_declaration_form_renders_the_questions_it_was_served_and_sends_thei
 
 def test_the_macau_form_offers_the_ports_and_questions_it_was_served(page: Any, stack: Any) -> None:
     catalogue = served_with_an_extra_question(stack)
-    page.route("**/v1/catalogue", lambda route: route.fulfill(status=200, content_type="application/json",
-                                                             body=json.dumps(catalogue, ensure_ascii=False)))
+    serve(page, catalogue)
     log_in(page, stack, fresh_identity("何澳门", "1985"))
     page.click("[data-testid=open-macau]")
     form = page.locator("#macau-form")

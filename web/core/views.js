@@ -2,9 +2,10 @@
    service to the page's home view instead of leaving the app: opening a view from home pushes an entry (#name),
    from another view replaces it, and back (or ‹ 返回) pops it.
 
-   viewRouter({home, views, show, active}): views maps a name to its view ({section, open()}); show(name) draws
-   a view (the router has hidden every other view's section); active() says whether popstate may switch views
-   (false while logged out). The history entry's state is {ykmView: name}. */
+   viewRouter({home, views, show, active}): views maps a name to its view ({section}); show(name, detail) draws a
+   view (the router has hidden every other view's section; detail is what open() was given, if anything: a view
+   reached by the back button has none); active() says whether popstate may switch views (false while logged
+   out). The history entry's state is {ykmView: name}. */
 
 export function viewRouter(options) {
   var home = options.home;
@@ -15,18 +16,18 @@ export function viewRouter(options) {
     Object.keys(views).forEach(function (name) { views[name].section.hidden = true; });
   }
 
-  function show(name) {
+  function show(name, detail) {
     hideAll();
     current = name;
-    options.show(name);
+    options.show(name, detail);
   }
 
-  function open(name) {
+  function open(name, detail) {
     if (name === current) return;
     if (name === home) return back();
     if (current === home) history.pushState({ ykmView: name }, "", "#" + name);
     else history.replaceState({ ykmView: name }, "", "#" + name);
-    show(name);
+    show(name, detail);
   }
 
   function back() {

@@ -24,7 +24,7 @@ export const api = apiClient({
   zhTexts: { failed: "请求失败，请稍后再试", network: "网络连接失败，请检查网络后重试", badBody: "服务返回内容有误" },
 });
 
-// The page's views (web/core/views.js), set by main.js: open(name), back() to the code.
+// The page's views (web/core/views.js), set by main.js: open(name, detail), back() to the code.
 export const nav = { open: function () {}, back: function () {} };
 
 let expired = function () {};

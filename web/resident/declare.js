@@ -3,6 +3,7 @@
    the organizations they are bound to (指引 四.(一).2), which a join code binds here too. A declaration is sent with
    one Idempotency-Key per submission, reused on its retries. */
 import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
+import { joinByCode } from "./orgs.js";
 import { answerOf, checkedSymptoms, options, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
 import { loadCatalogue } from "../core/catalogue.js";
 import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
@@ -53,10 +54,7 @@ function reset() {
   view.chosenPlace = null;
 }
 
-// The organizations' view sends here to declare for one of them (指引 四.(一).2.(2): 选择任意机构，跳转申报页面).
-export function chooseOrg(placeId) {
-  view.chosenPlace = placeId;
-}
+
 
 export default { id: "declare", init: init, open: openDeclare, reset: reset };
 
@@ -94,26 +92,15 @@ function loadMyOrgs(choose) {
 }
 
 function onDeclareJoin() {
-  var form = el.declareForm;
-  clearFormErrors(form);
-  showBox(el.declareError, "");
-  showBox(el.declareDone, "");
-  var code = el.declareJoinCode.value.replace(/\s+/g, "");
-  if (!code) return showFormFailure(form, { field: "join_code", messageZh: "请输入组织机构申报码" }, el.declareError);
-  setBusy(el.declareJoin, true, "绑定中…");
-  api(withMember("/v1/orgs/join"), { method: "POST", auth: true, body: { join_code: code } })
-    .then(function (org) {
-      el.declareJoinCode.value = "";
-      showBox(el.declareDone, "已绑定 " + org.name + "，可选择该机构申报");
-      return loadMyOrgs(org.place_id);
-    })
-    .catch(function (failure) {
-      if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.declareError);
-    })
-    .then(function () { setBusy(el.declareJoin, false); });
+  joinByCode(el.declareForm, el.declareJoinCode, el.declareJoin, el.declareError, el.declareDone).then(function (org) {
+    if (org) return loadMyOrgs(org.place_id);
+  });
 }
 
-function openDeclare() {
+// detail.place_id: the organizations' view sends here to declare for that one (指引 四.(一).2.(2): 选择任意机构，
+// 跳转申报页面).
+function openDeclare(detail) {
+  view.chosenPlace = (detail && detail.place_id) || null;
   clearFormErrors(el.declareForm);
   showBox(el.declareError, "");
   showBox(el.declareDone, "");

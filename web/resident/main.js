@@ -1,7 +1,7 @@
 /* 粤康码 H5, the resident page (index.html): logging in, the code, and the resident's services, each a view with
    its own history entry (web/core/views.js) and its own module - family members, records, declarations, the
    itinerary card, the Macau health code and the organizations one is bound to. A new view is a module exporting
-   {id, init(), open(), reset()}, its <section id="<id>-view"> and its button data-view="<id>" in the services. */
+   {id, init(), open(detail), reset()}, its <section id="<id>-view"> and its button data-view="<id>" in the services. */
 import { nav, onExpired, SESSION_KEY, state, subjectLabel, $ } from "./context.js";
 import * as code from "./code.js";
 import declare from "./declare.js";
@@ -26,7 +26,7 @@ const router = viewRouter({
   active: function () { return !!state.session && !login.isShown(); }, // logged out: the login form stays
 });
 
-function showView(name) {
+function showView(name, detail) {
   closeMemberMenu();
   if (name === HOME) {
     code.shown();
@@ -39,7 +39,7 @@ function showView(name) {
     note.textContent = state.member ? "当前为家庭成员 " + subjectLabel() + " 办理" : "";
     note.hidden = !state.member;
   });
-  VIEWS.find(function (view) { return view.id === name; }).open();
+  VIEWS.find(function (view) { return view.id === name; }).open(detail);
   window.scrollTo(0, 0);
 }
 

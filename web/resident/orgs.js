@@ -2,7 +2,6 @@
    to, each with 去申报 and 解绑 after a confirmation (绑定组织机构管理, 指引 四.(一).2.(3), 图 4-8), and binding
    another by its join code (组织机构申报码, 图 4-6). One member may be bound to many organizations. */
 import { api, handleAuthFailure, nav, state, withMember, $ } from "./context.js";
-import { chooseOrg } from "./declare.js";
 import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { formatTime } from "../core/time.js";
 
@@ -82,10 +81,7 @@ function orgRow(org) {
   const declare = make("button", "btn btn-light small", "去申报");
   declare.type = "button";
   declare.setAttribute("data-testid", "org-declare");
-  declare.addEventListener("click", function () {
-    chooseOrg(org.place_id);
-    nav.open("declare");
-  });
+  declare.addEventListener("click", function () { nav.open("declare", { place_id: org.place_id }); });
   const unbind = make("button", "btn btn-outline small", "解绑");
   unbind.type = "button";
   unbind.setAttribute("data-testid", "org-unbind");
@@ -117,28 +113,37 @@ function onUnbind(org, button) {
     });
 }
 
-// POST /v1/orgs/join: the organization holding this join code; answers the organization bound.
-function joinOrg(joinCode) {
-  return api(withMember("/v1/orgs/join"), { method: "POST", auth: true, body: { join_code: joinCode } });
+// Binds the shown person to the organization whose join code (组织机构申报码) is in `input` (POST /v1/orgs/join),
+// saying so in doneBox, or what is wrong under the form's join_code field (else in errorBox). Answers the
+// organization bound, or null.
+export function joinByCode(form, input, button, errorBox, doneBox) {
+  clearFormErrors(form);
+  showBox(errorBox, "");
+  showBox(doneBox, "");
+  const code = input.value.replace(/\s+/g, "");
+  if (!code) {
+    showFormFailure(form, { field: "join_code", messageZh: "请输入组织机构申报码" }, errorBox);
+    return Promise.resolve(null);
+  }
+  setBusy(button, true, "绑定中…");
+  return api(withMember("/v1/orgs/join"), { method: "POST", auth: true, body: { join_code: code } })
+    .then(function (org) {
+      input.value = "";
+      showBox(doneBox, "已绑定 " + org.name + "，可选择该机构申报");
+      return org;
+    }, function (failure) {
+      if (!handleAuthFailure(failure)) showFormFailure(form, failure, errorBox);
+      return null;
+    })
+    .then(function (org) {
+      setBusy(button, false);
+      return org;
+    });
 }
 
 function onJoin(event) {
   event.preventDefault();
-  const form = el.joinForm;
-  clearFormErrors(form);
-  showBox(el.joinError, "");
-  showBox(el.done, "");
-  const code = el.joinCode.value.replace(/\s+/g, "");
-  if (!code) return showFormFailure(form, { field: "join_code", messageZh: "请输入组织机构申报码" }, el.joinError);
-  setBusy(el.join, true, "绑定中…");
-  joinOrg(code)
-    .then(function (org) {
-      el.joinCode.value = "";
-      showBox(el.done, "已绑定 " + org.name + "，可选择该机构申报");
-      return load(false);
-    })
-    .catch(function (failure) {
-      if (!handleAuthFailure(failure)) showFormFailure(form, failure, el.joinError);
-    })
-    .then(function () { setBusy(el.join, false); });
+  joinByCode(el.joinForm, el.joinCode, el.join, el.joinError, el.done).then(function (org) {
+    if (org) return load(false);
+  });
 }
