@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +73,15 @@ def test_without_the_network_the_form_is_drawn_from_the_catalogue_kept_on_the_ph
     # THEN the form still asks the catalogue's questions
     expect(page.locator("[data-testid=d-contact_with_case-false]")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#declare-submit")).to_be_enabled()
+
+
+def test_the_family_form_offers_the_relations_the_api_words(page: Any, stack: Any) -> None:
+    # GIVEN GET /v1/me/family answering the relations (成员身份) with the members WHEN the family view is opened
+    # THEN the form offers exactly those, in the API's words
+    person = fresh_identity("何家庭", "1985")
+    log_in(page, stack, person)
+    relations = requests.get(f"{stack.base_url}/v1/me/family", headers=api_login(stack, person),
+                             timeout=10).json()["relations"]
+    page.click("[data-testid=open-family]")
+    expect(page.locator("#member-relation-select option")).to_have_text([r["label"] for r in relations],
+                                                                        timeout=SLOW_MS)

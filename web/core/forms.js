@@ -86,3 +86,14 @@ export function showFormFailure(form, failure, formBox) {
   }
   showBox(formBox, failure.messageZh);
 }
+
+// <option>s of a select from [{code, label}], the first chosen unless `chosen` names another.
+export function options(select, items, chosen) {
+  select.textContent = "";
+  items.forEach(function (item) {
+    var option = make("option", "", item.label);
+    option.value = item.code;
+    select.appendChild(option);
+  });
+  if (chosen) select.value = chosen;
+}

@@ -4,9 +4,9 @@
    one Idempotency-Key per submission, reused on its retries. */
 import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
 import { joinByCode } from "./orgs.js";
-import { answerOf, checkedSymptoms, options, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
+import { answerOf, checkedSymptoms, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
 import { loadCatalogue } from "../core/catalogue.js";
-import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
+import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { submissions } from "../core/idempotency.js";
 import { formatTime } from "../core/time.js";
 

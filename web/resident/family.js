@@ -4,7 +4,7 @@
 import { api, COLORS, handleAuthFailure, nav, state, $ } from "./context.js";
 import * as code from "./code.js";
 import * as offline from "./offline.js";
-import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
+import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 
 const el = {};
 
@@ -24,11 +24,11 @@ function init() {
     else closeMemberMenu();
   });
   el.memberMenu.addEventListener("keydown", function (event) {
-    var options = Array.prototype.slice.call(el.memberMenu.querySelectorAll("[role=option]"));
-    var index = options.indexOf(document.activeElement);
+    var choices = Array.prototype.slice.call(el.memberMenu.querySelectorAll("[role=option]"));
+    var index = choices.indexOf(document.activeElement);
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      var next = options[(index + (event.key === "ArrowDown" ? 1 : options.length - 1)) % options.length];
+      var next = choices[(index + (event.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length];
       if (next) next.focus();
     } else if (event.key === "Escape") {
       closeMemberMenu();
@@ -61,6 +61,8 @@ export function loadFamily() {
     .then(function (page) {
       if (state.session !== session) return;
       state.family = page.items || [];
+      // 成员身份 as the API words them (the list answers them with the members)
+      if (page.relations) options(el.memberRelationSelect, page.relations, el.memberRelationSelect.value);
       if (state.member && !state.family.some(function (m) { return m.person_id === state.member.person_id; })) {
         selectMember(null); // removed meanwhile
       }

@@ -2,17 +2,6 @@
    serves (GET /v1/catalogue, web/core/catalogue.js) - symptoms, yes/no questions, choices - and read back. */
 import { make } from "../core/forms.js";
 
-// <option>s of a select from [{code, label}], the first chosen unless `chosen` names another.
-export function options(select, items, chosen) {
-  select.textContent = "";
-  items.forEach(function (item) {
-    const option = make("option", "", item.label);
-    option.value = item.code;
-    select.appendChild(option);
-  });
-  if (chosen) select.value = chosen;
-}
-
 // A checkbox per symptom: name <prefix>symptom, data-testid <prefix>symptom-<code>.
 export function symptomChecks(container, symptoms, prefix) {
   container.textContent = "";

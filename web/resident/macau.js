@@ -2,9 +2,9 @@
    from the catalogue the API serves, turned into Macau's health code unless it declares a risk. */
 import { api, COLORS, handleAuthFailure, state, withMember, $ } from "./context.js";
 import { drawQrOn } from "./code.js";
-import { answerOf, checkedSymptoms, options, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
+import { answerOf, checkedSymptoms, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
 import { loadCatalogue } from "../core/catalogue.js";
-import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
+import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { formatTime } from "../core/time.js";
 
 const MACAU_STATUS = { VALID: "绿码 · 有效", EXPIRED: "已过期，请重新申领", REVOKED: "已失效" };
