@@ -269,7 +269,7 @@ function startTimers() {
   }, REFRESH_MS);
 }
 
-export function stopTimers() {
+function stopTimers() {
   clearInterval(view.clockTimer);
   clearInterval(view.refreshTimer);
   clearTimeout(view.retryTimer);
