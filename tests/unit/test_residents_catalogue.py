@@ -9,7 +9,8 @@ import pytest
 
 
 def test_the_validators_accept_exactly_the_catalogue():
-    from healthcode import catalogue, declarations, macau
+    from healthcode import catalogue
+    from healthcode.residents import declarations, macau
 
     assert [s.value for s in declarations.Symptom] == list(catalogue.SYMPTOMS)
     assert [t.value for t in declarations.DeclarationType] == list(catalogue.DECLARATION_TYPES)
@@ -22,7 +23,7 @@ def test_the_validators_accept_exactly_the_catalogue():
 def test_a_yes_to_a_risk_question_of_the_catalogue_counts_as_a_risk(question):
     from healthcode.catalogue import RISK_QUESTIONS
     from healthcode.models import Declaration
-    from healthcode.orgs.stats import counts_of
+    from healthcode.places.orgs.stats import counts_of
 
     assert question in RISK_QUESTIONS
     declared = Declaration(person_id="p", sk="s", declaration_id="d", type="ORG_MEMBER", declared_by="p",
@@ -34,7 +35,7 @@ def test_a_yes_to_a_risk_question_of_the_catalogue_counts_as_a_risk(question):
 @pytest.mark.parametrize("answers", [{"current_city": "广州市"}, {"contact_with_case": False}, {"own_question": True}])
 def test_answers_that_are_no_risk_of_the_catalogue_count_none(answers):
     from healthcode.models import Declaration
-    from healthcode.orgs.stats import counts_of
+    from healthcode.places.orgs.stats import counts_of
 
     declared = Declaration(person_id="p", sk="s", declaration_id="d", type="ORG_MEMBER", declared_by="p",
                            created_at="2026-01-01T08:00:00+08:00", answers=answers)

@@ -49,7 +49,7 @@ TEXT_QUESTIONS = {
 # Every question the form asks; other well-formed answer keys are kept as given (an organization's own questions).
 QUESTIONS = RISK_QUESTIONS | TEXT_QUESTIONS
 
-# The risk questions the Macau health code's declaration asks (a "yes" refuses the code: healthcode.macau).
+# The risk questions the Macau health code's declaration asks (a "yes" refuses the code: healthcode.residents.macau).
 MACAU_QUESTIONS = ("contact_with_case", "visited_risk_area", "returned_from_abroad")
 
 # Zhuhai ports into Macau (通行口岸).

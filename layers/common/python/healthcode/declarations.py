@@ -17,13 +17,13 @@ from typing import Any
 
 from ulid import ULID
 
-from . import catalogue
-from .core import clock
-from .core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
-from .core.idempotency import Idempotent
-from .core.paging import start_key
-from .models import Declaration, Relation
-from .roles import INBOUND
+from healthcode import catalogue
+from healthcode.core import clock
+from healthcode.core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
+from healthcode.core.idempotency import Idempotent
+from healthcode.core.paging import start_key
+from healthcode.identity.roles import INBOUND
+from healthcode.models import Declaration, Relation
 
 # The catalogue's lists as the types the routes validate against (healthcode.catalogue holds the words).
 DeclarationType = Enum("DeclarationType", {code: code for code in catalogue.DECLARATION_TYPES}, type=str,

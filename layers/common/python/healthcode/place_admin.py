@@ -17,10 +17,10 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from .core import clock
-from .core.errors import Conflict, EditLimit, ValidationFailed
-from .models import AuthItem, Place
-from .venues.tx import Cancelled, Tx
+from healthcode.core import clock
+from healthcode.core.errors import Conflict, EditLimit, ValidationFailed
+from healthcode.core.tx import Cancelled, Tx
+from healthcode.models import AuthItem, Place
 
 JOIN_CODE_DIGITS = 12  # 10^12 codes: guessing one of a million places takes ~10^6 tries per hit
 JOIN_CODE_DRAWS = 5
@@ -145,7 +145,7 @@ def edit_once_a_week(place: Place, actions: list[Any], limit_reached: Callable[[
 
 def admin_fields(place: Place) -> dict[str, Any]:
     """What only the place's admin sees: the join code, the phone in full, and when the next edit is allowed."""
-    from .core import pii
+    from healthcode.core import pii
 
     today = clock.local_date(clock.now())
     following = next_edit_date(place, today)

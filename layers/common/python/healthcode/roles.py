@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .core.config import get_config
-from .idnumbers import IdDocument
-from .models import Person, Relation
+from healthcode.core.config import get_config
+from healthcode.identity.idnumbers import IdDocument
+from healthcode.models import Person, Relation
 
 RESIDENT = "resident"
 INBOUND = "inbound"

@@ -13,8 +13,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from healthcode.catalogue import RISK_QUESTIONS
-
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class ByPlaceDate(GlobalSecondaryIndex):
