@@ -1,4 +1,4 @@
-"""GET /v1/catalogue: the health forms' words served from the one Python catalogue (healthcode.catalogue)."""
+"""GET /v1/catalogue: the health forms' words served from the one Python catalogue (healthcode.models.catalogue)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ def test_the_catalogue_the_api_serves_is_the_python_catalogue(lambdas, event):
     # public and cacheable
     import json
 
-    from healthcode import catalogue
+    from healthcode.models import catalogue
 
     answer = lambdas["MetaFunction"].invoke(event("meta-catalogue.json"))
     assert answer["statusCode"] == 200

@@ -257,7 +257,8 @@ def test_sms_routes_list_is_complete():
     pkg = ROOT / "layers/common/python/healthcode"
     senders = sorted(p.relative_to(pkg).as_posix() for p in pkg.rglob("*.py")
                      if re.search(r"otp\.send_code\(|get_sender\(\)\.send\(", p.read_text()))
-    assert senders == ["inbound.py", "itinerary.py", "otp.py", "sms_login.py"], senders  # otp.py: the helper
+    assert senders == ["identity/otp.py", "identity/sms_login.py", "inbound/travellers.py",
+                       "residents/itinerary.py"], senders  # otp.py: the helper
 
 
 # --------------------------------------------------------------------------- correct gateway answers

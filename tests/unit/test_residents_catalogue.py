@@ -1,4 +1,4 @@
-"""healthcode.catalogue is the one list of the health forms' words: the validation, the scan summary and the
+"""healthcode.models.catalogue is the one list of the health forms' words: the validation, the scan summary and the
 organizations' statistics all read it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 
 def test_the_validators_accept_exactly_the_catalogue():
-    from healthcode import catalogue
+    from healthcode.models import catalogue
     from healthcode.residents import declarations, macau
 
     assert [s.value for s in declarations.Symptom] == list(catalogue.SYMPTOMS)
@@ -21,8 +21,8 @@ def test_the_validators_accept_exactly_the_catalogue():
 @pytest.mark.parametrize("question", ["contact_with_case", "visited_risk_area", "returned_from_abroad",
                                       "household_unwell"])
 def test_a_yes_to_a_risk_question_of_the_catalogue_counts_as_a_risk(question):
-    from healthcode.catalogue import RISK_QUESTIONS
     from healthcode.models import Declaration
+    from healthcode.models.catalogue import RISK_QUESTIONS
     from healthcode.places.orgs.stats import counts_of
 
     assert question in RISK_QUESTIONS

@@ -12,8 +12,8 @@ from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, U
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from healthcode.catalogue import RISK_QUESTIONS
 from healthcode.models.base import table_meta
+from healthcode.models.catalogue import RISK_QUESTIONS
 
 
 class ByPlaceDate(GlobalSecondaryIndex):

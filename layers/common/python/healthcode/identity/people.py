@@ -15,6 +15,9 @@ from healthcode.core.errors import Conflict, NotFound, ValidationFailed
 from healthcode.identity.idnumbers import IdDocument, issue_count_to_record
 from healthcode.models import AuthItem, Person
 
+#: the kind of a person that immigration's entry record created (an inbound traveller, section 3)
+INBOUND_KIND = "INBOUND"
+
 
 @dataclass(frozen=True)
 class NewPerson:
@@ -36,6 +39,14 @@ def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN"
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationFailed("Not a valid phone number", "手机号码有误", field=field)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def international_phone(phone: str) -> str:
+    """E.164 form of a number typed with its country code (+...), as the 区号 selector sends it."""
+    if not (phone or "").strip().startswith("+"):
+        raise ValidationFailed("Give the phone number with its country code, e.g. +86 13800138000",
+                               "请选择区号并填写手机号码", field="phone")
+    return normalise_phone(phone, default_region=None)
 
 
 def id_hash(document: IdDocument) -> str:

@@ -17,15 +17,14 @@ from typing import Any
 
 from ulid import ULID
 
-from healthcode import catalogue
 from healthcode.core import clock
 from healthcode.core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
 from healthcode.identity.roles import INBOUND
-from healthcode.models import Declaration, Relation
+from healthcode.models import Declaration, Relation, catalogue
 
-# The catalogue's lists as the types the routes validate against (healthcode.catalogue holds the words).
+# The catalogue's lists as the types the routes validate against (healthcode.models.catalogue holds the words).
 DeclarationType = Enum("DeclarationType", {code: code for code in catalogue.DECLARATION_TYPES}, type=str,
                        module=__name__)
 Symptom = Enum("Symptom", {code.upper(): code for code in catalogue.SYMPTOMS}, type=str, module=__name__)

@@ -29,12 +29,12 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from healthcode.catalogue import RISK_QUESTIONS
 from healthcode.core import clock
 from healthcode.core.aws import client
 from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Declaration, Place
+from healthcode.models.catalogue import RISK_QUESTIONS
 from healthcode.places.orgs import ORG, stats_scope
 from healthcode.places.orgs.admin import check_id, no_such_org, require_admin
 from healthcode.places.orgs.members import MEMBERS_BUCKET

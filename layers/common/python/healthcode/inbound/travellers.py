@@ -23,7 +23,6 @@ from healthcode.core.errors import (
     AlreadyCompanion,
     Conflict,
     DocumentNotFound,
-    InboundCodeOnly,
     InvalidIdNumber,
     IssueCountMismatch,
     NameMismatch,
@@ -36,7 +35,13 @@ from healthcode.core.paging import start_key
 from healthcode.identity import sessions
 from healthcode.identity.access import MEMBER
 from healthcode.identity.idnumbers import IdDocument, IdType, parse_document
-from healthcode.identity.people import check_issue_count, clean_name, find_by_document, normalise_phone
+from healthcode.identity.people import (
+    INBOUND_KIND,
+    check_issue_count,
+    clean_name,
+    find_by_document,
+    international_phone,
+)
 from healthcode.identity.people import get as get_person
 from healthcode.identity.roles import INBOUND
 from healthcode.identity.sms import get_sender
@@ -44,7 +49,6 @@ from healthcode.models import AuditEntry, AuthItem, HealthEvent, Person, Relatio
 
 logger = Logger(child=True)
 
-INBOUND_KIND = "INBOUND"
 ENTRY_KIND = "INBOUND_ENTRY"
 COMPANION = "COMPANION"
 DOCUMENT_TYPES = (IdType.PASSPORT, IdType.TAIWAN_PERMIT, IdType.HK_MACAU_PERMIT)
@@ -58,12 +62,6 @@ NAME_MISSES = 10
 NAME_LOCK_FOR = timedelta(minutes=15)
 LINK_TEXT = ("【粤康码】您已成功申领入境人员粤康码，再次使用请访问 {url} ，填写手机号码及短信验证码即可查看。"
              "Yuekang Code for inbound travellers: to see your code again, open {url} and log in with this phone.")
-
-
-def refuse_inbound(roles: frozenset[str] | set[str] | list[str]) -> None:
-    """403 INBOUND_CODE_ONLY for an inbound session, before anything is read or written."""
-    if INBOUND in roles:
-        raise InboundCodeOnly()
 
 
 # --------------------------------------------------------------------------------------------- the name rules
@@ -124,14 +122,6 @@ def country_of(country: str) -> str:
         raise ValidationFailed("country must be an ISO 3166-1 alpha-2 code, e.g. US", "请选择国家/地区",
                                field="country")
     return code
-
-
-def international_phone(phone: str) -> str:
-    """E.164 form of a number typed with its country code (+...), as the 区号 selector sends it."""
-    if not (phone or "").strip().startswith("+"):
-        raise ValidationFailed("Give the phone number with its country code, e.g. +86 13800138000",
-                               "请选择区号并填写手机号码", field="phone")
-    return normalise_phone(phone, default_region=None)
 
 
 def has_entry_record(person_id: str) -> bool:

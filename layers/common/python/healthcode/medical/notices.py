@@ -3,7 +3,7 @@
 Grants: a system admin submits the list of table 4-1 (name, phone, unit, position). Each entry is stored as
 `medical-grant#<keyed hash of (normalised name, E.164 phone)>` in the auth table: no name or phone in clear.
 At login, a person whose name and reported phone match a grant gets the `medical` role, materialised once as a
-`ROLE#medical` relation carrying unit and position (roles.roles_at_login picks it up on later logins; login claims it with claim_grant).
+`ROLE#medical` relation carrying unit and position (roles.roles_at_login picks it up on later logins; login claims it with identity.grants.claim_grant).
 
 Notices: a medic scans the observed person's code; the e-notice is prefilled from the code (masked), stored as
 a RELEASE_NOTICE health event of that person (status_stream then clears what it releases), listed in the
@@ -29,11 +29,11 @@ from healthcode.core.caller import Caller
 from healthcode.core.errors import ApiError, Forbidden, ValidationFailed
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
+from healthcode.identity.grants import grant_key
 from healthcode.identity.people import clean_name, normalise_phone
 from healthcode.identity.roles import MEDICAL, SYSTEM_ADMIN
 from healthcode.models import AuthItem, HealthEvent, Person, Relation
 
-GRANT_PREFIX = "medical-grant#"
 MAX_STAFF = 1000
 
 
@@ -51,11 +51,6 @@ class StaffEntry(BaseModel):
 @cache
 def _connection() -> Connection:
     return Connection(region=HealthEvent.Meta.region, host=HealthEvent.Meta.host)
-
-
-def grant_key(name: str, phone_e164: str) -> str:
-    normalised = " ".join(name.split()).upper()
-    return GRANT_PREFIX + pii.lookup_hash("medical", f"{normalised}|{phone_e164}")
 
 
 # ------------------------------------------------------------------------------------------------ grants
@@ -106,19 +101,6 @@ def grant_staff(who: Caller, raw: list[Any]) -> dict[str, Any]:
             batch.save(item)
     return {"granted": len(grants), "staff": [
         {k: item.data[k] for k in ("name_masked", "phone_masked", "unit", "position")} for item in grants.values()]}
-
-
-def claim_grant(person_id: str, name: str | None, phone: str | None) -> bool:
-    """At login: a matching grant gives the medical role, kept as a ROLE#medical relation with unit and position."""
-    if not name or not phone:
-        return False
-    try:
-        grant = AuthItem.get(grant_key(name, phone))
-    except DoesNotExist:
-        return False
-    Relation.make(person_id, "ROLE", MEDICAL, clock.iso(clock.now()),
-                  data={"unit": grant.data["unit"], "position": grant.data["position"], "grant": grant.key}).save()
-    return True
 
 
 def _staff(who: Caller) -> dict[str, Any]:

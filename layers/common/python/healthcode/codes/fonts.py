@@ -11,7 +11,7 @@ from healthcode.core.config import get_config
 FONT_FILE = "yk-cjk.ttf"
 CANDIDATES = (
     Path("/opt/fonts") / FONT_FILE,  # the fonts layer in Lambda
-    Path(__file__).resolve().parents[3] / "fonts" / "fonts" / FONT_FILE,  # layers/fonts in a checkout
+    Path(__file__).resolve().parents[4] / "fonts" / "fonts" / FONT_FILE,  # layers/fonts in a checkout
 )
 
 

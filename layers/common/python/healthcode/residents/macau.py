@@ -45,7 +45,6 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from healthcode import catalogue
 from healthcode.codes.tokens import CodeType, get_keyring
 from healthcode.colour.reasons import describe
 from healthcode.colour.status import as_of
@@ -60,7 +59,7 @@ from healthcode.core.errors import (
     ServiceUnavailable,
 )
 from healthcode.identity.people import get as get_person
-from healthcode.models import AuthItem, HealthEvent, Person
+from healthcode.models import AuthItem, HealthEvent, Person, catalogue
 from healthcode.residents.declarations import is_fever, symptoms, temperature
 
 VALIDITY = timedelta(hours=24)
@@ -70,7 +69,7 @@ MAX_QR_LENGTH = 2048
 MAX_REASON_LENGTH = 200
 
 
-# Zhuhai ports into Macau (healthcode.catalogue holds their names).
+# Zhuhai ports into Macau (healthcode.models.catalogue holds their names).
 Port = Enum("Port", {code: code for code in catalogue.MACAU_PORTS}, type=str, module=__name__)
 PORT_LABELS = {Port(code): label for code, label in catalogue.MACAU_PORTS.items()}
 

@@ -1,5 +1,5 @@
 """Venue admin and inspector routes (section 4.(二), FAQ (三)): venues, members, admin transfer, bindings, statistics,
-the quick check-in code. Checks themselves are in routes/venue_checks.py (their own function)."""
+the quick check-in code. Checks themselves are in routes/checks.py (the venue_checks function)."""
 
 from __future__ import annotations
 
