@@ -1,8 +1,8 @@
 /* 粤康码 H5: public venues (guide 四.(二) and 五, FAQ (三)) on the resident's session (ykm.session, from the login
    page). The venue admin creates the venue, shares the join code (场所申报码), reads the statistics, manages the
-   inspectors, hands the admin role over (the successor, shown the venue, confirms with #accept=<token>, kept through
-   the login when they must log in first) and edits once a week; the region is picked province -> city -> county ->
-   township from venue-regions.json. An inspector binds venues, scans a code (camera, hardware scanner + Enter, or
+   inspectors, hands the admin role over (web/admin-transfer.js: the successor, shown the venue, confirms with
+   #accept=<token>, kept through the login when they must log in first) and edits once a week; the region is picked
+   province -> city -> county -> township from venue-regions.json. An inspector binds venues, scans a code (camera, hardware scanner + Enter, or
    paste: scanner.js), sees the masked name, phone, colour and reasons (POST /v1/scan) and, on request, the latest
    declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and decision, reused on a retry or
    a second click), and shows or prints the venue's 葵花码; a resident checks in with a venue's 葵花码. Every button
@@ -22,6 +22,7 @@
   var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"; // FAQ 13
   var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null,
                 flushing: false, flushTimer: null, flushAttempt: 0 };
+  var TRANSFER = window.YKM_TRANSFER; // web/admin-transfer.js: the invitation link and the offers' words
   var SCAN = window.YKM_SCAN; // web/venue-offline.js: the kept keys, offline verification and the queue of checks
   var SCAN_TIMEOUT_MS = 5000; // an inspector at a gate waits no longer for the server before checking offline
 
@@ -338,9 +339,7 @@
       if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
       var pending = answer.pending;
       $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = pending ? "待" + (pending.successor_name_masked
-        ? " " + pending.successor_name_masked + " " : "对方") + "确认接任管理员（"
-        + String(pending.expires_at || "").slice(0, 10) + " 前有效）" : "";
+      $("transfer-pending-text").textContent = TRANSFER.pendingText(pending);
       if (!pending) $("transfer-link").hidden = true;
     }, showError);
   }
@@ -360,13 +359,6 @@
           }));
       });
     }, showError);
-  }
-
-  function acceptPathToLink(offer) {
-    var link = location.origin + location.pathname + "#accept=" + encodeURIComponent(offer.token);
-    // the offer answers alike whether or not the person is registered: the link works only for the one named
-    return "已邀请" + (offer.successor_name_masked ? " " + offer.successor_name_masked + " " : "对方")
-      + "接任管理员，请将以下链接发送给对方确认（" + String(offer.expires_at || "").slice(0, 10) + " 前有效）：" + link;
   }
 
   // ---------------------------------------------------------------- inspector
@@ -697,14 +689,10 @@
     }, "打卡中…");
   }
 
-  function acceptToken() {
-    return decodeURIComponent((location.hash.match(/^#accept=([^&]*)/) || [])[1] || "");
-  }
-
   // The successor is shown which venue they are asked to take over before they confirm.
   function showOffer() {
     $("accept-view").hidden = false;
-    return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken())).then(function (offer) {
+    return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token())).then(function (offer) {
       var venue = offer.venue;
       $("accept-venue-name").textContent = venue.name;
       $("accept-venue-type").textContent = venue.type_label;
@@ -722,7 +710,7 @@
 
   function acceptOffer() {
     return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken()) + "/accept", { method: "POST" })
+      return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token()) + "/accept", { method: "POST" })
         .then(function (venue) {
           $("accept-view").hidden = true;
           history.replaceState(null, "", location.pathname);
@@ -784,7 +772,7 @@
       body.id_type = "ID_CARD";
       return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "POST", body: body }).then(function (offer) {
         showError(null);
-        $("transfer-link").textContent = acceptPathToLink(offer);
+        $("transfer-link").textContent = TRANSFER.offerText(offer);
         $("transfer-link").hidden = false;
         loadPendingTransfer();
       }, function (failure) { showError(failure, $("transfer-form")); });
@@ -842,24 +830,14 @@
   }
 
   function start() {
-    // An invitation link opened over this page (same document, only the fragment changes): start again from it.
-    window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("#accept=") === 0) location.reload();
-    });
+    var invited = TRANSFER.open("venue.html", !!session, "场所", $("no-session-text"));
     if (!session) {
-      if (location.hash.indexOf("#accept=") === 0) {
-        // The invitation link opened before logging in: the login page brings the successor back here.
-        YKM.rememberReturn("venue.html" + location.hash);
-        $("no-session-text").firstChild.textContent = "您收到了接任场所管理员的邀请。请先";
-        $("no-session-text").lastChild.textContent = "，登录后将回到本页确认接任。";
-      }
       $("no-session").hidden = false;
       return;
     }
-    YKM.takeReturn(); // already logged in: a remembered page is stale
     $("venue-main").hidden = false;
     wire();
-    if (location.hash.indexOf("#accept=") === 0) { // the invitation alone, until it is accepted or a tab is picked
+    if (invited) { // the invitation alone, until it is accepted or a tab is picked
       Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
       showOffer();
       return;

@@ -807,8 +807,26 @@ def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_
     add_member(member, child)
     answers += [stats(lambdas, place, admin), declarations_of(lambdas, place, admin), leave(lambdas, member, place),
                 my_orgs(lambdas, member, {"member": child})]
+    # the admin role handed over to the member (更换管理员): offered, read, withdrawn, offered again, seen, accepted
+    from healthcode.core.pii import decrypt
+    from healthcode.models import Person
+
+    offer = {"name": "林小雨", "id_number": decrypt(Person.get(member).id_enc)}
+    transfer = f"/v1/orgs/{place}/admin-transfer"
+    answers += [
+        api(lambdas, "POST", transfer, "/v1/orgs/{id}/admin-transfer", admin, offer, {"id": place}),
+        api(lambdas, "GET", transfer, "/v1/orgs/{id}/admin-transfer", admin, params={"id": place}),
+        api(lambdas, "DELETE", transfer, "/v1/orgs/{id}/admin-transfer", admin, params={"id": place}),
+        api(lambdas, "POST", transfer, "/v1/orgs/{id}/admin-transfer", admin, offer, {"id": place}),
+    ]
+    token = answers[-1][1]["token"]
+    answers += [api(lambdas, "GET", f"/v1/orgs/admin-transfer/{token}", "/v1/orgs/admin-transfer/{token}", member,
+                    params={"token": token}),
+                api(lambdas, "POST", f"/v1/orgs/admin-transfer/{token}/accept",
+                    "/v1/orgs/admin-transfer/{token}/accept", member, params={"token": token})]
     assert drained == {"batchItemFailures": []} and report["statusCode"] == 200
-    assert [status for status, _ in answers] == [200, 200, 201, 200, 201, 200, 200, 204, 200], [s for s, _ in answers]
+    assert [status for status, _ in answers] == [200, 200, 201, 200, 201, 200, 200, 204, 200,
+                                                 202, 200, 204, 202, 200, 200], [s for s, _ in answers]
     assert run_as.missing == {}
 
 

@@ -43,18 +43,50 @@ def sample_org(lambdas):
     from healthcode.models import AuthItem, Person, Relation
 
     for item in (Person.get(ADMIN), Person.get(MEMBER), Place.get(ORG_ID),  # read first: they carry a version
-                 AuthItem(key=f"admin#ORG#{ADMIN}"), AuthItem(key=f"place-admin#{ORG_ID}"),
+                 AuthItem(key=f"admin#ORG#{ADMIN}"), AuthItem(key=f"admin#ORG#{MEMBER}"),
+                 AuthItem(key=f"place-admin#{ORG_ID}"), AuthItem(key=f"org-transfer-pending#{ORG_ID}"),
                  AuthItem(key=f"join-code#{JOIN_CODE}"), Relation(owner=MEMBER, sk=f"ORG#{ORG_ID}")):
         item.delete()
+
+
+def test_every_org_route_has_a_sample_event():
+    """GIVEN the template's organization routes THEN each has a sample event under events/ (`sam local invoke -e`)."""
+    from infra.template import load_template, routes
+
+    samples = {(e["resource"], e["httpMethod"]) for e in map(sample, (p.name for p in (ROOT / "events").glob(
+        "orgs-*.json"))) if "resource" in e}
+    org_routes = {(r.path, r.method.upper()) for r in routes(load_template()) if r.function == "OrgsFunction"}
+    assert org_routes - samples == set()
+
+
+def _with_token(event, token):
+    """A token sample with the token of a real offer put in for its placeholder."""
+    placeholder = event["pathParameters"]["token"]
+    event["pathParameters"]["token"] = token
+    event["path"] = event["path"].replace(placeholder, token)
+    event["requestContext"]["path"] = event["requestContext"]["path"].replace(placeholder, token)
+    return event
 
 
 def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lambdas, sample_org):
     expected = [
         ("orgs-mine.json", 200), ("orgs-create.json", 409),  # the sample admin already has the sample organization
         ("orgs-join.json", 201), ("orgs-my-orgs.json", 200), ("orgs-stats.json", 200),
-        ("orgs-declarations.json", 200), ("orgs-report.json", 200), ("orgs-edit.json", 200), ("orgs-leave.json", 204),
+        ("orgs-declarations.json", 200), ("orgs-report.json", 200), ("orgs-edit.json", 200),
+        ("orgs-admin-transfer.json", 202), ("orgs-admin-transfer-pending.json", 200),  # offered to the member
+        ("orgs-admin-transfer-cancel.json", 204), ("orgs-admin-transfer.json", 202),  # withdrawn, offered again
+        ("orgs-admin-transfer-offer.json", 200), ("orgs-admin-transfer-accept.json", 200),  # seen, then accepted
+        ("orgs-leave.json", 204),
     ]
-    answers = [(name, lambdas["OrgsFunction"].invoke(sample(name))) for name, _ in expected]
+    answers, token = [], None
+    for name, _ in expected:
+        event = sample(name)
+        if token and "token" in (event.get("pathParameters") or {}):
+            event = _with_token(event, token)
+        answer = lambdas["OrgsFunction"].invoke(event)
+        if name == "orgs-admin-transfer.json" and answer["statusCode"] == 202:
+            token = json.loads(answer["body"])["token"]
+        answers.append((name, answer))
     assert [(name, answer["statusCode"]) for name, answer in answers] == expected, answers
 
 

@@ -68,7 +68,8 @@ def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
 
     from healthcode.core import clock
     from healthcode.models import AuthItem, Place
-    from healthcode.places.venues.places import TRANSFER_TTL, _transfer_key
+    from healthcode.places.admin import TRANSFER_TTL
+    from healthcode.places.venues.places import TRANSFERS
 
     admin = new_person(lambdas)
     venue = create_venue(lambdas, admin)
@@ -76,7 +77,7 @@ def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
     tokens = {}
     for person in successors:
         tokens[person] = secrets.token_urlsafe(24)
-        AuthItem(key=_transfer_key(tokens[person]), value=venue["place_id"], expires_at=clock.now() + TRANSFER_TTL,
+        AuthItem(key=TRANSFERS.transfer_key(tokens[person]), value=venue["place_id"], expires_at=clock.now() + TRANSFER_TTL,
                  data={"from": admin, "to": person, "offered_at": clock.iso(clock.now())}).save()
     answers = dict(zip(successors, race(
         lambda person: api(lambdas, "POST", f"/v1/venues/admin-transfer/{tokens[person]}/accept",

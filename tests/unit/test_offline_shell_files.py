@@ -1,5 +1,5 @@
 """The service worker's shell (web/sw.js SHELL) holds every file the offline pages load: a script or style added to
-index.html, inbound.html or venue.html - or a module one of their modules imports - but not to SHELL would load
+index.html, inbound.html, venue.html or org.html - or a module one of their modules imports - but not to SHELL would load
 only online (issue 13)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 WEB = Path(__file__).resolve().parents[2] / "web"
-OFFLINE_PAGES = ("index.html", "inbound.html", "venue.html")
+OFFLINE_PAGES = ("index.html", "inbound.html", "venue.html", "org.html")
 IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;'"]*?(?:\bfrom\s*)?["'](\.{1,2}/[^"']+)["']""", re.M)
 
 

@@ -3,7 +3,8 @@
 Creation and edits use `healthcode.places.admin`, as venues do: the place, `admin#ORG#<person_id>`,
 `place-admin#<place_id>` and `join-code#<code>` in one transaction, so of racing would-be admins of one person
 exactly one organization is created. FAQ (四) 2: the admin may change the administrative level (行政归属层级),
-the organization's name and the admin's phone, once per natural week.
+the organization's name and the admin's phone, once per natural week. The admin hands the role over as a venue's
+admin does (`TRANSFERS`, `healthcode.places.admin.AdminTransfers`): the successor named confirms it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from healthcode.core import clock, pii
+from healthcode.core import clock, pii, ratelimit
 from healthcode.core.errors import AlreadyOrgAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from healthcode.identity.people import get as get_person
 from healthcode.identity.people import normalise_phone
 from healthcode.models import Place
-from healthcode.places.admin import admin_fields, administered_place_id, clean_text, create_with_admin, edit_once_a_week
+from healthcode.places.admin import (
+    AdminTransfers,
+    admin_fields,
+    administered_place_id,
+    clean_text,
+    create_with_admin,
+    edit_once_a_week,
+)
 from healthcode.places.orgs import ORG, ORG_LEVELS
 
 NAME_LIMIT = 100
@@ -137,3 +145,18 @@ def edit_org(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
         phone = normalise_phone(changes["phone"])
         actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
     return edit_once_a_week(place, actions, _edit_limit)
+
+
+# ---------------------------------------------------------------- admin transfer (更换管理员)
+
+TRANSFERS = AdminTransfers(kind=ORG, prefix="org", route="orgs", thing="organization", a_thing="an organization",
+                           noun_zh="组织机构", get=get_org, of_admin=org_of_admin, already_admin=AlreadyOrgAdmin,
+                           offer_limit=ratelimit.ORG_ADMIN_OFFER)
+
+
+def offered_to(token: str, person_id: str) -> dict[str, Any]:
+    """GET /v1/orgs/admin-transfer/{token}: the organization the named successor is asked to take over, as a member
+    sees it (no join code, phone masked), and until when the offer holds."""
+    place, offer = TRANSFERS.offered(token, person_id)
+    return {"org": view(place, for_admin=False), "offered_at": offer.data.get("offered_at"),
+            "expires_at": clock.iso(offer.expires_at)}

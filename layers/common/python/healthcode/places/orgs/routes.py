@@ -1,5 +1,5 @@
-"""Organization routes (section 4.(一), FAQ (四)): the admin's organization, its statistics, declarations and report;
-members binding with the organization's join code (组织机构申报码)."""
+"""Organization routes (section 4.(一), FAQ (四)): the admin's organization, its statistics, declarations and report,
+the admin role handed over (更换管理员, as venues do); members binding with the organization's join code (组织机构申报码)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from healthcode.core import api
 from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
 from healthcode.identity import access
 from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
+from healthcode.places.routes import OfferTransfer
 from healthcode.residents.declarations import INBOUND
 from healthcode.streamstats import parse_day
 
@@ -118,6 +119,45 @@ def get_org_report(id: str, date: Day = None):  # noqa: ANN201
     return Response(status_code=200, content_type="text/csv; charset=utf-8", body=text,
                     headers={"Content-Disposition": reports.content_disposition(filename, day),
                              "Cache-Control": "no-store"})
+
+
+# ---------------------------------------------------------------- admin transfer (更换管理员)
+
+
+@router.post("/v1/orgs/<id>/admin-transfer", summary="Offer the admin role to another person (更换管理员)",
+             description="Recorded and answered alike whether or not anyone holds that name and document number "
+                         "(202): the person named accepts with the link; acceptance checks it is them.",
+             tags=["orgs"], status_code=202)
+def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]]:
+    offer = admin.TRANSFERS.offer(id, _me(), body.name, body.id_type, body.id_number)
+    return Response(status_code=202, content_type="application/json", body=offer)
+
+
+@router.get("/v1/orgs/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any", tags=["orgs"])
+def get_admin_transfer(id: str) -> dict[str, Any]:
+    return admin.TRANSFERS.pending(id, _me())
+
+
+@router.delete("/v1/orgs/<id>/admin-transfer", summary="Withdraw the pending admin transfer", tags=["orgs"],
+               responses={204: {"description": "Withdrawn"}})
+def delete_admin_transfer(id: str) -> Response[None]:
+    admin.TRANSFERS.cancel(id, _me())
+    return Response(status_code=204)
+
+
+@router.get("/v1/orgs/admin-transfer/<token>",
+            summary="The organization whose admin role is offered to me, before I accept", tags=["orgs"])
+def get_offered_transfer(token: str) -> dict[str, Any]:
+    return admin.offered_to(token, _me())
+
+
+@router.post("/v1/orgs/admin-transfer/<token>/accept", summary="Accept the admin role offered to me", tags=["orgs"])
+def post_accept_transfer(token: str) -> dict[str, Any]:
+    who = api.caller(router)
+    if INBOUND in who.roles:
+        raise Forbidden("The inbound travellers' code cannot administer an organization",
+                        "入境人员粤康码暂不支持组织机构管理")
+    return admin.view(admin.TRANSFERS.accept(token, who.person_id), for_admin=True)
 
 
 # ---------------------------------------------------------------- members

@@ -3,40 +3,35 @@
 One admin per venue and one venue per admin are kept by marker items in the auth table, written in the same
 transaction as the change: `admin#VENUE#<person_id>` -> place_id and `place-admin#<place_id>` -> person_id
 (conditional puts, so of any number of racing requests exactly one wins), and `join-code#<code>` -> place_id
-keeps join codes unique (the code is found through the places GSI `by_join_code`). Creating with the markers and
-the once-a-week edit are `healthcode.places.admin`'s, which organizations share.
+keeps join codes unique (the code is found through the places GSI `by_join_code`). Creating with the markers, the
+once-a-week edit and the admin transfer (`TRANSFERS`) are `healthcode.places.admin`'s, which organizations share.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
 from healthcode.core import audit, clock, pii, ratelimit
-from healthcode.core.errors import AlreadyAdmin, Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from healthcode.core.errors import AlreadyAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from healthcode.core.paging import start_key
 from healthcode.core.tx import Cancelled, Tx, commit_retrying
-from healthcode.identity.idnumbers import IdType, parse_document
 from healthcode.identity.people import normalise_phone
 from healthcode.models import AuthItem, Person, Place, Relation
 from healthcode.places.admin import (
+    AdminTransfers,
     admin_fields,
     clean_text,
     cleaned_join_code,
     create_with_admin,
     edit_once_a_week,
-    place_admin_marker,
 )
 from healthcode.places.admin import admin_marker as _admin_marker
 from healthcode.places.venues import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
 from healthcode.places.venues.regions import parse_region
-
-TRANSFER_TTL = timedelta(days=3)
 
 
 def admin_marker(person_id: str) -> str:
@@ -234,177 +229,36 @@ def readmit(place_id: str, admin_id: str, person_id: str) -> None:
 
 # ---------------------------------------------------------------- admin transfer (更换绑定)
 
-
-def _transfer_key(token: str) -> str:
-    return f"venue-transfer#{hashlib.sha256(token.encode()).hexdigest()}"
-
-
-def _pending_key(place_id: str) -> str:
-    """The venue's one pending offer: value = the offer's key (the token stays hashed), data = who and when."""
-    return f"venue-transfer-pending#{place_id}"
-
-
-def _read_pending(place_id: str) -> AuthItem | None:
-    """The venue's pending offer pointer, if it has not expired (DynamoDB's TTL deletes lazily)."""
-    try:
-        pending = AuthItem.get(_pending_key(place_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-    if pending.expires_at is None or pending.expires_at <= clock.now():
-        return None
-    return pending
-
-
-def _pending_view(place_id: str, pending: AuthItem | None) -> dict[str, Any]:
-    shown = None
-    if pending is not None:
-        shown = {"successor_name_masked": pending.data.get("to_name_masked", ""),
-                 "offered_at": pending.data.get("offered_at"),
-                 "expires_at": pending.data.get("expires_at") or clock.iso(pending.expires_at)}
-    return {"place_id": place_id, "pending": shown}
+# The rules are healthcode.places.admin's (organizations hand theirs over the same way); the venue's markers keep their
+# `venue-transfer#` keys.
+TRANSFERS = AdminTransfers(kind=VENUE, prefix="venue", route="venues", thing="venue", a_thing="a venue",
+                           noun_zh="场所", get=get_venue, of_admin=venue_of_admin, already_admin=AlreadyAdmin,
+                           offer_limit=ratelimit.VENUE_ADMIN_OFFER)
 
 
 def pending_transfer(place_id: str, admin_id: str) -> dict[str, Any]:
-    """GET /v1/venues/{id}/admin-transfer: the offer awaiting the successor (masked name, until when), or null.
-    The token is not shown again (it is stored hashed): an admin who lost the link withdraws and offers anew."""
-    place = venue_of_admin(place_id, admin_id)
-    return _pending_view(place.place_id, _read_pending(place.place_id))
+    """GET /v1/venues/{id}/admin-transfer: the offer awaiting the successor (masked name, until when), or null."""
+    return TRANSFERS.pending(place_id, admin_id)
 
 
 def cancel_transfer(place_id: str, admin_id: str) -> None:
-    """DELETE /v1/venues/{id}/admin-transfer: withdraw the pending offer; its token no longer accepts. 404 when none."""
-    place = venue_of_admin(place_id, admin_id)
-    pending = _read_pending(place.place_id)
-    if pending is None:
-        raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id")
-    try:
-        (Tx().delete("offer", AuthItem(key=pending.value))
-             .delete("pending", AuthItem(key=pending.key), AuthItem.value == pending.value)
-             .commit())
-    except Cancelled as cancelled:
-        if cancelled.failed("pending"):  # accepted, withdrawn or replaced meanwhile
-            raise NotFound("No admin transfer is pending", "没有待确认的更换管理员邀请", field="id") from None
-        raise
-
-
-# Who may administer a venue: the WeChat version's holders (guide 一: 内地居民身份证, 港澳居民来往内地通行证); a passport
-# or a Taiwan permit holds the inbound travellers' code, which only shows the code (FAQ (二) 1).
-_ADMIN_DOCUMENTS = (IdType.ID_CARD, IdType.HK_MACAU_PERMIT)
+    """DELETE /v1/venues/{id}/admin-transfer: withdraw the pending offer. 404 when none."""
+    TRANSFERS.cancel(place_id, admin_id)
 
 
 def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
-    """The admin names the successor by name and document number; the successor accepts with the token (TTL 3 days).
-
-    The offer is recorded whether or not anyone holds that name and number, and the answer is the same either way
-    (202, the typed name masked, the link): nobody is looked up here, so the route tells nobody who is registered.
-    Whether the person accepting is the one named is checked at acceptance, against their own verified document
-    and name (stored here as keyed hashes only). Offers count per admin (`ratelimit.VENUE_ADMIN_OFFER`).
-    """
-    place = venue_of_admin(place_id, admin_id)
-    kind = IdType(id_type)
-    if kind not in _ADMIN_DOCUMENTS:
-        raise ValidationFailed("An inbound traveller's code cannot administer a venue",
-                               "入境人员粤康码目前暂时只有亮码功能，不能担任场所管理员", field="id_type")
-    # The lookup key ignores a permit's issue count, which the offer form does not ask for.
-    document = parse_document(kind, id_number, "01" if kind is IdType.HK_MACAU_PERMIT else None)
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationFailed("Give the successor's name", "请填写接任人员姓名", field="name")
-    to_id_hash = pii.lookup_hash("id", document.key)
-    if Person.get(admin_id).id_hash == to_id_hash:
-        raise ValidationFailed("You are already the admin", "您已是该场所管理员", field="id_number")
-    ratelimit.take_per_person(ratelimit.VENUE_ADMIN_OFFER, admin_id)
-    token = secrets.token_urlsafe(24)
-    offered_at = clock.now()
-    expires = offered_at + TRANSFER_TTL
-    name_masked = pii.mask_name(name)  # of the name the admin typed, never of a stored one
-    offer = AuthItem(key=_transfer_key(token), value=place.place_id, expires_at=expires,
-                     data={"from": admin_id, "to_id_hash": to_id_hash, "to_name_hash": pii.lookup_hash("name", name),
-                           "offered_at": clock.iso(offered_at)})
-    # One pending offer per venue: a new offer replaces (and voids) the previous one, so only the last person
-    # named can take the venue over; the pointer lets the admin see and withdraw it.
-    try:
-        previous = AuthItem.get(_pending_key(place.place_id), consistent_read=True)
-    except DoesNotExist:
-        previous = None
-    pointer = AuthItem(key=_pending_key(place.place_id), value=offer.key, expires_at=expires,
-                       data={"to_name_masked": name_masked, "offered_at": clock.iso(offered_at),
-                             "expires_at": clock.iso(expires)})
-    tx = Tx()
-    if previous is not None:
-        tx.delete("previous", AuthItem(key=previous.value))
-        tx.put("pending", pointer, AuthItem.value == previous.value)
-    else:
-        tx.put("pending", pointer, AuthItem.key.does_not_exist())
-    try:
-        tx.put("offer", offer, AuthItem.key.does_not_exist()).commit()
-    except Cancelled as cancelled:
-        if cancelled.failed("pending") or cancelled.conflict:
-            raise Conflict("Another admin transfer was just offered or withdrawn; try again",
-                           "更换管理员的邀请刚刚发生变化，请重试", field="id") from None
-        raise
-    return {"status": "OFFERED", "token": token, "place_id": place.place_id, "successor_name_masked": name_masked,
-            "expires_at": clock.iso(expires), "accept_path": f"/v1/venues/admin-transfer/{token}/accept",
-            "message": "Offer recorded. If this person holds a Yuekang Code, they accept it with the link, "
-                       "logged in as themselves, before it expires.",
-            "message_zh": "已记录更换管理员邀请。如对方已使用粤康码，请将链接发给对方，由其本人登录后在有效期内确认接任。"}
-
-
-def _named_in(offer: AuthItem, person_id: str) -> bool:
-    """Whether the person accepting is the one the offer names: their own document and verified name."""
-    data = offer.data or {}
-    if "to" in data:  # offers made before successors were named by hashes only
-        return data["to"] == person_id
-    person = Person.get(person_id)
-    return (person.id_hash == data.get("to_id_hash")
-            and pii.lookup_hash("name", pii.decrypt(person.name_enc)) == data.get("to_name_hash"))
-
-
-def _offer_to(token: str, person_id: str) -> AuthItem:
-    """The live offer behind the token, if it names this person: 404 unknown or expired, 403 someone else's."""
-    try:
-        offer = AuthItem.get(_transfer_key(token), consistent_read=True) if len(token) <= 64 else None
-    except DoesNotExist:
-        offer = None
-    if offer is None or offer.expires_at is None or offer.expires_at <= clock.now():
-        raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期", field="token")
-    if not _named_in(offer, person_id):
-        raise Forbidden("This transfer names another person", "该邀请不是发给您的", field="token")
-    return offer
+    """POST /v1/venues/{id}/admin-transfer: 202 alike whoever holds the name and number (place_admin.AdminTransfers)."""
+    return TRANSFERS.offer(place_id, admin_id, name, id_type, id_number)
 
 
 def offer_for_successor(token: str, person_id: str) -> dict[str, Any]:
     """GET /v1/venues/admin-transfer/{token}: what the named successor is asked to take over, before accepting —
     the venue as anyone bound to it sees it (no join code, phone masked) and until when the offer holds."""
-    offer = _offer_to(token, person_id)
-    place = get_venue(offer.value)
+    place, offer = TRANSFERS.offered(token, person_id)
     return {"venue": view(place, for_admin=False), "offered_at": offer.data.get("offered_at"),
             "expires_at": clock.iso(offer.expires_at)}
 
 
 def accept_transfer(token: str, person_id: str) -> Place:
     """The successor accepts: markers and the venue are re-pointed in one transaction, the token used up."""
-    offer = _offer_to(token, person_id)
-    place = get_venue(offer.value)
-    old_admin = offer.data["from"]
-    if place.admin_id != old_admin:
-        raise Conflict("The venue's admin has changed since the offer", "场所管理员已变更，邀请失效", field="token")
-    tx = (Tx()
-          .delete("offer", offer, AuthItem.key.exists())
-          .delete("pending", AuthItem(key=_pending_key(place.place_id)))
-          .delete("old_admin", AuthItem(key=admin_marker(old_admin)), AuthItem.value == place.place_id)
-          .put("new_admin", AuthItem(key=admin_marker(person_id), value=place.place_id), AuthItem.key.does_not_exist())
-          .update("place_admin", AuthItem(key=place_admin_marker(place.place_id)), [AuthItem.value.set(person_id)],
-                  AuthItem.value == old_admin)
-          .update("place", place, [Place.admin_id.set(person_id)], Place.admin_id == old_admin))
-    try:
-        tx.commit()
-    except Cancelled as cancelled:
-        if cancelled.failed("new_admin"):
-            raise AlreadyAdmin("You already administer a venue", "您已是其他场所的管理员", field="token") from None
-        if cancelled.failed("offer"):
-            raise NotFound("No such transfer, or it has expired", "更换管理员的邀请不存在或已过期",
-                           field="token") from None
-        raise Conflict("The venue changed while accepting; try again", "场所信息已变更，请重试", field="token") from None
-    place.admin_id = person_id
-    return place
+    return TRANSFERS.accept(token, person_id)

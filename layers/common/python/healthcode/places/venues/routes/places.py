@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from healthcode.core import api
 from healthcode.core.config import get_config
 from healthcode.identity.roles import refuse_inbound
+from healthcode.places.routes import OfferTransfer
 from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from healthcode.places.venues.regions import parse_region
 
@@ -42,14 +43,6 @@ class EditVenue(BaseModel):
     type: VenueType | None = None
     name: str | None = Field(default=None, min_length=1, max_length=100)
     phone: str | None = Field(default=None, min_length=1, max_length=32)
-
-
-class OfferTransfer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=64)
-    id_type: Literal["ID_CARD", "HK_MACAU_PERMIT", "TAIWAN_PERMIT", "PASSPORT"] = "ID_CARD"
-    id_number: str = Field(min_length=1, max_length=32)
 
 
 class JoinVenue(BaseModel):
