@@ -1,7 +1,7 @@
 /* 粤康码 H5: what the admin pages of places (venue.html, org.html) share about handing the admin role over (更换管理员,
    the successor confirms): the invitation link (#accept=<token>), the words of a new and of a pending offer, and
    opening a page on an invitation — through the login first when there is no session (the login page brings the
-   successor back). A classic script, after common.js, that defines window.YKM_TRANSFER and nothing else. */
+   successor back). A classic script, after core/global.js, that defines window.YKM_TRANSFER and nothing else. */
 (function () {
   "use strict";
 

@@ -1,6 +1,6 @@
 /* 粤康码 H5: the township picker of the pages that place something in a township (venues, grids): province -> city
    -> county -> township from venue-regions.json (infra/venue_regions.py), the 9-digit code kept in a hidden input.
-   A classic script that adds YKM.regionPicker, YKM.regionLabel and YKM.townshipName to window.YKM; load it after common.js. */
+   A classic script that adds YKM.regionPicker, YKM.regionLabel and YKM.townshipName to window.YKM; load it after core/global.js (a module that defines window.YKM). */
 (function () {
   "use strict";
 

@@ -45,7 +45,10 @@ def test_a_cut_network_shows_the_last_code_with_its_time_and_it_scans_to_the_sam
     offline = page.locator("#code-offline")
     expect(offline).to_be_visible(timeout=SLOW_MS)
     expect(offline).to_contain_text("离线显示 · 更新于 ")
-    issued = page.evaluate("(qr) => YKM.formatTime(YKM_LAST.issuedAt(qr))", shown)
+    issued = page.evaluate("""async (qr) => {
+        const [time, last] = [await import("./core/time.js"), await import("./core/lastcode.js")];
+        return time.formatTime(last.issuedAt(qr));
+    }""", shown)
     expect(offline).to_contain_text(issued)
     expect(page.locator("#code-error")).to_be_hidden()
     expect(page.locator("#code-color")).to_have_text("绿码")
@@ -160,12 +163,13 @@ def test_without_a_session_the_login_page_shows_the_stored_code_offline(page: An
 
 def test_the_retry_waits_are_fully_jittered_capped_and_honour_retry_after(page: Any, stack: Any) -> None:
     page.goto(stack.base_url.rstrip("/") + "/")
-    waits = page.evaluate("""() => {
+    waits = page.evaluate("""async () => {
         const at = (r) => () => r;
+        const LAST = await import("./core/lastcode.js");
         return {
-          low: [0, 3, 10].map((n) => YKM_LAST.retryDelay(n, 0, at(0))),
-          high: [0, 1, 2, 3, 10].map((n) => YKM_LAST.retryDelay(n, 0, at(0.999999))),
-          after: YKM_LAST.retryDelay(0, 30, at(0.5)),
+          low: [0, 3, 10].map((n) => LAST.retryDelay(n, 0, at(0))),
+          high: [0, 1, 2, 3, 10].map((n) => LAST.retryDelay(n, 0, at(0.999999))),
+          after: LAST.retryDelay(0, 30, at(0.5)),
         };
     }""")
     assert waits["low"] == [250, 250, 250]  # full jitter reaches down to (almost) nothing
@@ -193,7 +197,7 @@ def installable(browser: Any, stack: Any) -> Iterator[tuple[Any, Any]]:
 def wait_for_worker(page: Any) -> None:
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=SLOW_MS)
     page.wait_for_function("""async () => (await caches.keys()).some((name) => name.startsWith('ykm-shell-')) &&
-        !!(await caches.match('app.js')) && !!(await caches.match('vendor/qrcode.js'))""", timeout=SLOW_MS)
+        !!(await caches.match('resident/main.js')) && !!(await caches.match('vendor/qrcode.js'))""", timeout=SLOW_MS)
 
 
 def test_the_installed_page_reloads_without_a_network_and_draws_the_last_code(

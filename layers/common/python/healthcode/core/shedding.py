@@ -4,7 +4,7 @@ On 10 January 2022 the code route timed out under the peak and phones showed a b
 (and the scan preview) answer fast when they cannot do the work: 429 with Retry-After when DynamoDB throttles
 (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded: botocore has already retried) or when the
 invocation has too little time left to finish; 503 with Retry-After when DynamoDB does not answer in time. The page
-treats both as the offline case and shows the code it stored (web/lastcode.js); its retries wait at least
+treats both as the offline case and shows the code it stored (web/core/lastcode.js); its retries wait at least
 Retry-After, which is jittered here so that a crowd of phones told to come back does not come back together.
 
 API Gateway's own throttle (the stage's MethodSettings) answers 429 before any Lambda runs, with the same Retry-After

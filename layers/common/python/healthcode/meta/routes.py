@@ -1,4 +1,5 @@
-"""GET /v1/health, GET /v1/keys (JWK Set) and GET /v1/openapi.json (one document for every function)."""
+"""GET /v1/health, GET /v1/keys (JWK Set), GET /v1/catalogue (the health forms' words) and GET /v1/openapi.json (one
+document for every function)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes.tokens import get_keyring
+from healthcode.models import catalogue
 
 router = Router()
 metrics = Metrics()
@@ -75,6 +78,17 @@ def get_keys() -> dict[str, Any]:
     keys = get_keyring().jwks()
     metrics.add_metric(name="PublicKeysServed", unit=MetricUnit.Count, value=1)
     return keys
+
+
+CATALOGUE_MAX_AGE = 3600  # seconds: the lists change with a deployment, and a page keeps its last copy offline
+
+
+@router.get("/v1/catalogue", summary="The health forms' words: declaration types, symptoms, questions, Macau ports",
+            description="The one catalogue (healthcode.models.catalogue) the pages render their forms from; public and "
+                        "cacheable. A question's `risk` says whether a yes is a declared risk.", tags=["meta"])
+def get_catalogue() -> Response[dict[str, Any]]:
+    return Response(status_code=200, content_type="application/json", body=catalogue.served(),
+                    headers={"Cache-Control": f"public, max-age={CATALOGUE_MAX_AGE}"})
 
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -166,6 +180,4 @@ def openapi_document() -> str:
 
 @router.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["meta"], include_in_schema=False)
 def get_openapi() -> Any:
-    from aws_lambda_powertools.event_handler import Response
-
     return Response(status_code=200, content_type="application/json", body=openapi_document())

@@ -22,61 +22,15 @@ from healthcode.core.errors import InboundNoDeclaration, NotBoundToOrganization,
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
 from healthcode.identity.roles import INBOUND
-from healthcode.models import Declaration, Relation
+from healthcode.models import Declaration, Relation, catalogue
 
-
-class DeclarationType(str, Enum):
-    PERSONAL = "PERSONAL"
-    EMPLOYEE = "EMPLOYEE"
-    ORG_MEMBER = "ORG_MEMBER"
-    STUDENT = "STUDENT"
-    STAFF = "STAFF"
-    SELF_CHECK = "SELF_CHECK"
-
-
-TYPE_LABELS = {
-    DeclarationType.PERSONAL: "个人健康申报",
-    DeclarationType.EMPLOYEE: "企业单位员工健康申报",
-    DeclarationType.ORG_MEMBER: "组织机构成员健康申报",
-    DeclarationType.STUDENT: "学生健康申报",
-    DeclarationType.STAFF: "教职工健康申报",
-    DeclarationType.SELF_CHECK: "个人自查申报",
-}
-
-
-class Symptom(str, Enum):
-    """The fixed list of symptoms; no symptom at all is the empty list."""
-
-    FEVER = "fever"
-    COUGH = "cough"
-    FATIGUE = "fatigue"
-    SORE_THROAT = "sore_throat"
-    SHORTNESS_OF_BREATH = "shortness_of_breath"
-    DIARRHEA = "diarrhea"
-    LOSS_OF_TASTE_OR_SMELL = "loss_of_taste_or_smell"
-    MUSCLE_PAIN = "muscle_pain"
-
-
-SYMPTOM_LABELS = {
-    Symptom.FEVER: "发热",
-    Symptom.COUGH: "咳嗽",
-    Symptom.FATIGUE: "乏力",
-    Symptom.SORE_THROAT: "咽痛",
-    Symptom.SHORTNESS_OF_BREATH: "呼吸困难",
-    Symptom.DIARRHEA: "腹泻",
-    Symptom.LOSS_OF_TASTE_OR_SMELL: "嗅觉或味觉减退",
-    Symptom.MUSCLE_PAIN: "肌肉酸痛",
-}
-
-# The questions the H5 form asks; other well-formed keys are kept as given (an organization's own questions).
-QUESTIONS = {
-    "contact_with_case": "14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者",
-    "visited_risk_area": "14天内是否到过中高风险地区",
-    "returned_from_abroad": "14天内是否有境外旅居史",
-    "household_unwell": "共同居住人员是否有发热、咳嗽等症状",
-    "current_city": "目前所在城市",
-    "remarks": "其他需要说明的情况",
-}
+# The catalogue's lists as the types the routes validate against (healthcode.models.catalogue holds the words).
+DeclarationType = Enum("DeclarationType", {code: code for code in catalogue.DECLARATION_TYPES}, type=str,
+                       module=__name__)
+Symptom = Enum("Symptom", {code.upper(): code for code in catalogue.SYMPTOMS}, type=str, module=__name__)
+TYPE_LABELS = {DeclarationType(code): label for code, label in catalogue.DECLARATION_TYPES.items()}
+SYMPTOM_LABELS = {Symptom(code): label for code, label in catalogue.SYMPTOMS.items()}
+QUESTIONS = catalogue.QUESTIONS
 
 TEMPERATURE_MIN = Decimal("35.0")
 TEMPERATURE_MAX = Decimal("42.0")
@@ -148,7 +102,7 @@ def answers(values: dict[str, Any], field_name: str = "answers") -> dict[str, st
 
 
 def is_fever(reading: Decimal | None, chosen: list[str]) -> bool:
-    return Symptom.FEVER.value in chosen or (reading is not None and reading >= FEVER_FROM)
+    return "fever" in chosen or (reading is not None and reading >= FEVER_FROM)
 
 
 def declare(subject_id: str, declared_by: str, caller_roles: frozenset[str] | set[str],

@@ -59,7 +59,7 @@ from healthcode.core.errors import (
     ServiceUnavailable,
 )
 from healthcode.identity.people import get as get_person
-from healthcode.models import AuthItem, HealthEvent, Person
+from healthcode.models import AuthItem, HealthEvent, Person, catalogue
 from healthcode.residents.declarations import is_fever, symptoms, temperature
 
 VALIDITY = timedelta(hours=24)
@@ -69,21 +69,9 @@ MAX_QR_LENGTH = 2048
 MAX_REASON_LENGTH = 200
 
 
-class Port(str, Enum):
-    """Zhuhai ports into Macau."""
-
-    GONGBEI = "GONGBEI"
-    HENGQIN = "HENGQIN"
-    HZMB = "HZMB"
-    QINGMAO = "QINGMAO"
-
-
-PORT_LABELS = {
-    Port.GONGBEI: "拱北口岸",
-    Port.HENGQIN: "横琴口岸",
-    Port.HZMB: "港珠澳大桥珠海公路口岸",
-    Port.QINGMAO: "青茂口岸",
-}
+# Zhuhai ports into Macau (healthcode.models.catalogue holds their names).
+Port = Enum("Port", {code: code for code in catalogue.MACAU_PORTS}, type=str, module=__name__)
+PORT_LABELS = {Port(code): label for code, label in catalogue.MACAU_PORTS.items()}
 
 DECLARED_RISKS = {
     "FEVER_OR_SYMPTOMS": "申报有发热或其他不适症状",

@@ -53,7 +53,8 @@ from healthcode.identity.people import (
     status_by_document,
 )
 from healthcode.models import AuditEntry, Check, Declaration, Person, Relation
-from healthcode.models.declarations import RISK_ANSWERS, latest_summary
+from healthcode.models.catalogue import RISK_QUESTIONS
+from healthcode.models.declarations import latest_summary
 from healthcode.places.grids import ACTIVE, COLLECTION, GRID, SEEN
 from healthcode.places.grids.grids import no_such_grid
 from healthcode.places.venues.checks import age_group
@@ -215,7 +216,7 @@ def collect(place_id: str, worker_id: str, idempotency_key: str, qr: str | None,
 
 def _declaration(item: Declaration) -> dict[str, Any]:
     answers = item.answers if isinstance(item.answers, dict) else {}
-    risks = [key for key in RISK_ANSWERS if answers.get(key) is True]
+    risks = [key for key in RISK_QUESTIONS if answers.get(key) is True]
     temperature = float(item.temperature_c) if item.temperature_c is not None else None
     return {"declaration_id": item.declaration_id, "declared_at": item.created_at, "type": item.type,
             "place_id": item.place_id, "temperature_c": temperature, "symptoms": list(item.symptoms or []),

@@ -43,6 +43,7 @@ from healthcode.core.streams import (
     unchanged,
 )
 from healthcode.models import Declaration, Place
+from healthcode.models.catalogue import RISK_QUESTIONS
 from healthcode.places.orgs import ORG, stats_scope
 from healthcode.places.orgs.admin import check_id, no_such_org, require_admin
 from healthcode.places.orgs.members import MEMBERS_BUCKET
@@ -52,7 +53,6 @@ logger = Logger(child=True)
 
 ANCHOR_BUCKET = "orgs"
 PACK_ITEMS = 100  # DynamoDB's limit of items in one transaction
-RISK_QUESTIONS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
 COUNTERS = ("declarations", "fever", "symptomatic", "abnormal", "risk")
 
 
