@@ -10,34 +10,14 @@ import json
 import statistics
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from infra.local.embedded import count_aws_calls, embedded_aws, load_all
+from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all
 
 ROWS: list[dict[str, Any]] = []
 
 
-@contextmanager
-def calls_by_table():
-    """(operation, table) of every botocore call: tells idempotency-record calls from the check's own."""
-    from botocore.client import BaseClient
-
-    seen: Counter = Counter()
-    original = BaseClient._make_api_call
-
-    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        tables = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or ",".join(sorted(
-            {op[k]["TableName"] for op in params.get("TransactItems", []) for k in op}))
-        seen[(f"{self.meta.service_model.service_name}.{operation}", tables)] += 1
-        return original(self, operation, params)
-
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
-    try:
-        yield seen
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 def _event(name: str, **changes: Any) -> dict[str, Any]:
