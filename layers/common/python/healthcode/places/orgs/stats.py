@@ -34,6 +34,7 @@ from healthcode.core.aws import client
 from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Declaration, Place
+from healthcode.models.declarations import RISK_ANSWERS
 from healthcode.places.orgs import ORG, stats_scope
 from healthcode.places.orgs.admin import check_id, no_such_org, require_admin
 from healthcode.places.orgs.members import MEMBERS_BUCKET
@@ -52,7 +53,7 @@ logger = Logger(child=True)
 
 ANCHOR_BUCKET = "orgs"
 PACK_ITEMS = 100  # DynamoDB's limit of items in one transaction
-RISK_QUESTIONS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
+RISK_QUESTIONS = RISK_ANSWERS  # the one list of risk questions, also what a scan summary reads
 COUNTERS = ("declarations", "fever", "symptomatic", "abnormal", "risk")
 
 
