@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from infra.local.embedded import calls_by_table, embedded_aws, load_all
+from infra.local.embedded import calls_by_table, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
 BIG = 5_000  # declarations of the large organization: moto copies the stats table for every transaction item
@@ -57,12 +57,7 @@ def _records(place_id: str, count: int, members: int, first_sequence: int) -> li
                            temperature_c=38.0 if i % 17 == 0 else 36.5, symptoms=["cough"] if i % 11 == 0 else [],
                            answers={"contact_with_case": False}, declared_by=person, created_at=at)
         image = item.serialize()
-        records.append({"eventID": str(i), "eventName": "INSERT", "eventSource": "aws:dynamodb",
-                        "eventVersion": "1.1", "awsRegion": "us-east-1",
-                        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/declarations/stream/bench",
-                        "dynamodb": {"Keys": {"person_id": image["person_id"], "sk": image["sk"]},
-                                     "NewImage": image, "SequenceNumber": str(first_sequence + i),
-                                     "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}})
+        records.append(stream_insert("declarations", image, ("person_id", "sk"), first_sequence + i))
     return records
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all
+from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
 
@@ -54,12 +54,7 @@ def _records(place_id: str, count: int, first_sequence: int, inspectors: list[st
                       checked_at=at,
                       details={"inspector_name_masked": "检*员"})  # as a check carries it (read with the binding)
         image = check.serialize()
-        records.append({"eventID": str(i), "eventName": "INSERT", "eventSource": "aws:dynamodb",
-                        "eventVersion": "1.1", "awsRegion": "us-east-1",
-                        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/checks/stream/bench",
-                        "dynamodb": {"Keys": {"place_date": image["place_date"], "sk": image["sk"]},
-                                     "NewImage": image, "SequenceNumber": str(first_sequence + i),
-                                     "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}})
+        records.append(stream_insert("checks", image, ("place_date", "sk"), first_sequence + i))
     return records
 
 

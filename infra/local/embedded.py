@@ -81,6 +81,14 @@ def calls_by_table(prefix: str = "") -> contextlib.AbstractContextManager[Counte
     return _recording_calls(lambda operation, params: (operation, _tables(params).replace(prefix, "")))
 
 
+def stream_insert(table: str, image: dict[str, Any], keys: tuple[str, ...], sequence: int) -> dict[str, Any]:
+    """One INSERT record of a DynamoDB stream (NEW_IMAGE), as Lambda's event source mapping hands it over."""
+    return {"eventID": str(sequence), "eventName": "INSERT", "eventSource": "aws:dynamodb", "eventVersion": "1.1",
+            "awsRegion": "us-east-1", "eventSourceARN": f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}/stream/x",
+            "dynamodb": {"Keys": {key: image[key] for key in keys}, "NewImage": image, "SequenceNumber": str(sequence),
+                         "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}}
+
+
 _ATOMIC_OPERATIONS = ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "batch_get_item",
                       "batch_write_item", "transact_write_items", "transact_get_items", "execute_statement",
                       "execute_transaction", "batch_execute_statement")
