@@ -58,24 +58,3 @@ def test_a_missing_variable_fails_the_cold_start_naming_itself(name: str) -> Non
                            f"{str(function)!r}]; import app"], env=environment, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode != 0 and "ConfigError: environment variables missing: STATS_TABLE" in done.stderr
-
-
-#: functions that serve no business event to count: health, the JWK Set and the OpenAPI document
-COUNTS_NOTHING = {"MetaFunction"}
-
-
-@pytest.mark.parametrize("name", sorted(set(FUNCTIONS) - COUNTS_NOTHING))
-def test_every_api_function_counts_a_business_event(name: str) -> None:
-    # GIVEN the route modules the function's handler includes THEN one of them counts something (api.count),
-    # so the handler's @metrics.log_metrics publishes a real metric and not an empty set
-    import ast
-
-    layer = ROOT / "layers" / "common" / "python"
-    tree = ast.parse((ROOT / FUNCTIONS[name].code_uri / "app.py").read_text())
-    modules = [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-               and (node.module or "").startswith("healthcode") for alias in node.names]
-    paths = [path for module in modules for path in (layer.joinpath(*module.split(".")).with_suffix(".py"),
-                                                     layer.joinpath(*module.split(".")[:-1]).with_suffix(".py"))
-             if path.exists() and "routes" in path.relative_to(layer).parts + (path.stem,)]
-    sources = [path.read_text() for path in paths]
-    assert sources and any("api.count(" in source for source in sources), modules

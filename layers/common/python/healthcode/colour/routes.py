@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.colour import feeds
-from healthcode.core import api
 
 router = Router()
+metrics = Metrics()
 
 RECORDS_DOC = (
     "A JSON array of up to 500 records {event_id, person{id_type, id_number, issue_count?, name, phone?}, kind, "
@@ -27,5 +29,5 @@ def post_health_events(records: Annotated[list[Any], Body(description=RECORDS_DO
     partner = feeds.partner_caller((router.current_event.raw_event.get("requestContext") or {}).get("authorizer"))
     valid = feeds.validate_batch(records)
     result = feeds.ingest(valid, source=f"feed:{partner.removeprefix('partner:')}", refuse_conflicts=True)
-    api.count("FeedRecordsStored", result.stored)
+    metrics.add_metric(name="FeedRecordsStored", unit=MetricUnit.Count, value=result.stored)
     return result.as_dict(accepted=len(valid))

@@ -6,14 +6,13 @@ import base64
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.core.caller import Caller
 from healthcode.core.config import get_config
@@ -194,11 +193,3 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise ValidationFailed("cursor is not one this API returned", "分页游标无效", field="cursor")
     return value
-
-
-_metrics = Metrics()  # Powertools keeps one metric set per container; the handler's @metrics.log_metrics flushes it
-
-
-def count(name: str, value: int = 1) -> None:
-    """A business event for CloudWatch (EMF): codes displayed, checks recorded, feed records accepted, ..."""
-    _metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, ratelimit
@@ -15,6 +17,7 @@ from healthcode.identity.roles import INBOUND
 from healthcode.inbound import travellers as inbound
 
 router = Router()
+metrics = Metrics()
 
 DocType = Literal["PASSPORT", "TAIWAN_PERMIT", "HK_MACAU_PERMIT"]
 PAGE = "/inbound.html?visit=return"
@@ -82,7 +85,7 @@ def page_url() -> str:
 def post_apply(body: ApplyRequest) -> ApplyAnswer:
     applied = inbound.apply(body.name, body.country, body.doc_type, body.doc_number, body.issue_count, body.phone,
                             page_url(), source_ip=ratelimit.source_ip(router))
-    api.count("InboundApplied")
+    metrics.add_metric(name="InboundApplied", unit=MetricUnit.Count, value=1)
     return ApplyAnswer(token=applied.token, person_id=applied.person_id, roles=applied.roles,
                        expires_at=applied.expires_at, link_sent=applied.link_sent)
 

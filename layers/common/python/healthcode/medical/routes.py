@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.core import api, idempotency
 from healthcode.medical import notices as medical
 
 router = Router()
+metrics = Metrics()
 
 STAFF_DOC = ("The list of table 4-1: [{name, phone, unit, position}], all required, at most 1000. All-or-nothing: "
              "a 400 lists error.details.staff[{index, field, problem}] for every bad entry.")
@@ -28,7 +31,7 @@ def post_medical_staff(staff: Annotated[list[Any], Body(description=STAFF_DOC)])
 def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
     key = idempotency.header_key(router.current_event.headers)
     notice = medical.issue_notice(api.caller(router), body, key)
-    api.count("ReleaseNoticeIssued")
+    metrics.add_metric(name="ReleaseNoticeIssued", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=notice)
 
 

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes import display as codes
 from healthcode.core import api, audit
 from healthcode.identity import access
 
 router = Router()
+metrics = Metrics()
 
 
 @router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"],
@@ -25,7 +28,7 @@ def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> d
     subject = access.subject_for(who.person_id, member)
     shown = codes.show_code(subject, who.person_id)
     audit.member_read(subject, who.person_id, "CODE_SHOWN")  # a member's code shown reads their health status
-    api.count("CodeDisplayed")
+    metrics.add_metric(name="CodeDisplayed", unit=MetricUnit.Count, value=1)
     return shown
 
 

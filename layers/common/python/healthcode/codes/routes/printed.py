@@ -31,7 +31,6 @@ def get_physical_code(
     subject = access.subject_for(who.person_id, member)
     png, url = printed_codes.card_of(subject, as_url=format == "url")
     audit.member_read(subject, who.person_id, "PRINTED_CODE_READ")
-    api.count("PrintedCodeShown")
     if url is not None:
         return Response(status_code=200, content_type="application/json", headers={"Cache-Control": "no-store"},
                         body=json.dumps({"url": url, "expires_in": printed_codes.URL_SECONDS}))
@@ -47,5 +46,4 @@ def post_reissue(member: Annotated[str | None, Query(max_length=40)] = None) -> 
     subject = access.subject_for(who.person_id, member)
     version = printed_codes.reissue(subject)
     audit.record(subject, who.person_id, "CODE_REISSUED", purpose="self" if subject == who.person_id else "guardian")
-    api.count("PrintedCodeReissued")
     return {"person_id": subject, "code_version": version, "card": "RENDERING"}

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.codes import scan
 from healthcode.core import api
 
 router = Router()
+metrics = Metrics()
 
 
 class ScanRequest(BaseModel):
@@ -23,5 +26,5 @@ class ScanRequest(BaseModel):
              summary="Scan a code: masked name and phone, colour, reasons, latest declaration (audited)")
 def post_scan(body: ScanRequest) -> dict[str, Any]:
     answer = scan.scan(api.caller(router), body.qr)
-    api.count("CodeScanned")
+    metrics.add_metric(name="CodeScanned", unit=MetricUnit.Count, value=1)
     return answer

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from healthcode.core import api
 from healthcode.core.ratelimit import source_ip
 from healthcode.identity.login import login
 
 router = Router()
+metrics = Metrics()
 
 
 class LoginRequest(BaseModel):
@@ -37,6 +39,6 @@ class LoginAnswer(BaseModel):
 def post_login(body: LoginRequest) -> LoginAnswer:
     result = login(body.id_type, body.id_number, body.issue_count, body.name, body.phone, body.method, body.proof,
                    source_ip=source_ip(router))
-    api.count("Login")
+    metrics.add_metric(name="Login", unit=MetricUnit.Count, value=1)
     return LoginAnswer(token=result.token, person_id=result.person_id, roles=result.roles,
                        expires_at=result.expires_at)

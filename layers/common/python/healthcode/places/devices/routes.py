@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, idempotency
@@ -17,6 +18,7 @@ from healthcode.places.devices import scanners as devices
 
 router = Router()
 logger = Logger(child=True)
+metrics = Metrics()
 
 
 class RegisterDevice(BaseModel):
@@ -101,7 +103,7 @@ def post_device_check(body: DeviceCheck) -> Response[Any]:
     logger.info("device check", extra={"place_id": device.place_id, "device_id": device.device_id,
                                        "decision": answer["decision"], "replayed": replayed})
     if not replayed and answer.get("recorded"):
-        api.count("DeviceCheck")
+        metrics.add_metric(name="DeviceCheck", unit=MetricUnit.Count, value=1)
     return _json(200 if replayed else 201, answer)
 
 

@@ -68,7 +68,6 @@ def post_org(body: CreateOrg) -> Response[dict[str, Any]]:
         raise Forbidden("The inbound travellers' code cannot administer an organization",
                         "入境人员粤康码暂不支持组织机构管理")
     place = admin.create_org(who.person_id, body.name, body.address, body.level, body.phone)
-    api.count("OrganizationCreated")
     return Response(status_code=201, content_type="application/json", body=admin.view(place, for_admin=True))
 
 
@@ -132,7 +131,6 @@ def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
         raise InboundNoDeclaration()
     subject = access.subject_for(who.person_id, member)
     joined = members.join(subject, body.join_code, caller_id=who.person_id)
-    api.count("OrganizationMemberBound")
     return Response(status_code=201, content_type="application/json", body=joined)
 
 

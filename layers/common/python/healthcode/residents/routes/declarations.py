@@ -42,7 +42,6 @@ def post_declaration(
         type=body.type, place_id=body.place_id, temperature_c=body.temperature_c,
         symptoms=[s.value for s in body.symptoms], answers=body.answers,
     ), key)
-    api.count("DeclarationSubmitted")
     return Response(status_code=201, content_type="application/json", body=declared)
 
 

@@ -45,7 +45,6 @@ def post_family_member(body: AddMemberRequest) -> Response[dict[str, Any]]:
         relation=body.relation, name=body.name, id_type=body.id_type, id_number=body.id_number,
         issue_count=body.issue_count, method=body.verification.method, proof=body.verification.proof,
     ))
-    api.count("FamilyMemberAdded")
     return Response(status_code=201, content_type="application/json", body=added)
 
 

@@ -43,6 +43,4 @@ def post_itinerary_sms_code(body: SmsCodeRequest) -> Response[dict[str, Any]]:
 def post_itinerary(body: ItineraryRequest) -> dict[str, Any]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)
-    card = itinerary.card(who.person_id, normalise_phone(body.phone), body.sms_code)
-    api.count("ItineraryCardShown")
-    return card
+    return itinerary.card(who.person_id, normalise_phone(body.phone), body.sms_code)

@@ -53,7 +53,6 @@ def post_macau_code(
         visited_risk_area=given.visited_risk_area, returned_from_abroad=given.returned_from_abroad,
         temperature_c=given.temperature_c, symptoms=[s.value for s in given.symptoms],
     ))
-    api.count("MacauCodeIssued")
     return Response(status_code=201, content_type="application/json", body=issued)
 
 

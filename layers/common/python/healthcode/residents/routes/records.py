@@ -30,5 +30,4 @@ def get_records(
     subject = access.subject_for(who.person_id, member)
     items, last_key = records.list_records(subject, kind, limit, api.decode_cursor(cursor))
     audit.member_read(subject, who.person_id, "RECORDS_READ", purpose=kind)
-    api.count("RecordsRead")
     return {"kind": kind, "items": items, "next_cursor": api.encode_cursor(last_key)}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api, idempotency
@@ -17,6 +18,7 @@ from healthcode.places.venues import checks
 
 router = Router()
 logger = Logger(child=True)
+metrics = Metrics()
 
 
 class CheckRequest(BaseModel):
@@ -60,7 +62,7 @@ def post_check(
     logger.info("check recorded", extra={"place_id": id, "color": answer["color"],
                                          "replayed": answer.get("replayed", False)})
     if not answer.get("replayed"):
-        api.count("VenueCheck")
+        metrics.add_metric(name="VenueCheck", unit=MetricUnit.Count, value=1)
     return _json(200 if answer.get("replayed") else 201, answer)
 
 
@@ -73,5 +75,5 @@ def post_quick_checkin(body: QuickCheckinRequest,
     subject = access.subject_for(who.person_id, member)
     answer = checks.quick_checkin(subject, who.person_id, body.qr, _idempotency_key(required=False))
     if not answer.get("replayed"):
-        api.count("QuickCheckin")
+        metrics.add_metric(name="QuickCheckin", unit=MetricUnit.Count, value=1)
     return _json(200 if answer.get("replayed") else 201, answer)
