@@ -238,8 +238,7 @@ def issue(subject_id: str, actor_id: str, declaration: MacauDeclaration) -> dict
         "declaration": declared | {"confirmed": True},
     }
     AuthItem(key=key(subject_id), value=issued.qr, data=data, expires_at=issued.valid_until + KEEP_AFTER_EXPIRY).save()
-    if actor_id != subject_id:
-        audit.record(subject_id, actor_id, "MACAU_CODE_ISSUED", purpose="guardian")
+    audit.member_read(subject_id, actor_id, "MACAU_CODE_ISSUED")
     return view(person, issued.qr, data)
 
 
@@ -250,8 +249,7 @@ def current(subject_id: str, actor_id: str) -> dict[str, Any]:
     except AuthItem.DoesNotExist:
         raise NotFound("No Macau health code has been issued", "尚未申领澳门健康码") from None
     person = get_person(subject_id)
-    if actor_id != subject_id:
-        audit.record(subject_id, actor_id, "MACAU_CODE_READ", purpose="guardian")
+    audit.member_read(subject_id, actor_id, "MACAU_CODE_READ")
     return view(person, item.value or "", dict(item.data or {}))
 
 

@@ -27,8 +27,7 @@ def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> d
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     shown = codes.show_code(subject, who.person_id)
-    if subject != who.person_id:  # a guardian showing a member's code reads that member's health status
-        audit.record(subject, who.person_id, "CODE_SHOWN", purpose="guardian")
+    audit.member_read(subject, who.person_id, "CODE_SHOWN")  # a member's code shown reads their health status
     metrics.add_metric(name="CodeDisplayed", unit=MetricUnit.Count, value=1)
     return shown
 
@@ -42,6 +41,5 @@ def get_display_log(
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = codes.display_log(subject, limit, api.decode_cursor(cursor))
-    if subject != who.person_id:
-        audit.record(subject, who.person_id, "DISPLAY_LOG_READ", purpose="guardian")
+    audit.member_read(subject, who.person_id, "DISPLAY_LOG_READ")
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}

@@ -33,8 +33,7 @@ def get_physical_code(
     refuse_inbound(who.roles)  # 实体粤康码 is the WeChat version's (family members); inbound codes are shown only
     subject = access.subject_for(who.person_id, member)
     png, url = printed_codes.card_of(subject, as_url=format == "url")
-    if subject != who.person_id:
-        audit.record(subject, who.person_id, "PRINTED_CODE_READ", purpose="guardian")
+    audit.member_read(subject, who.person_id, "PRINTED_CODE_READ")
     metrics.add_metric(name="PrintedCodeShown", unit=MetricUnit.Count, value=1)
     if url is not None:
         return Response(status_code=200, content_type="application/json", headers={"Cache-Control": "no-store"},

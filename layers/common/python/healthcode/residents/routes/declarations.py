@@ -59,6 +59,5 @@ def get_declarations(
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = declarations.list_declarations(subject, limit, api.decode_cursor(cursor))
-    if subject != who.person_id:
-        audit.record(subject, who.person_id, "DECLARATIONS_READ", purpose="guardian")
+    audit.member_read(subject, who.person_id, "DECLARATIONS_READ")
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}

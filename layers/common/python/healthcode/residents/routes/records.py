@@ -32,7 +32,6 @@ def get_records(
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = records.list_records(subject, kind, limit, api.decode_cursor(cursor))
-    if subject != who.person_id:
-        audit.record(subject, who.person_id, "RECORDS_READ", purpose=kind)
+    audit.member_read(subject, who.person_id, "RECORDS_READ", purpose=kind)
     metrics.add_metric(name="HealthRecordsRead", unit=MetricUnit.Count, value=1)
     return {"kind": kind, "items": items, "next_cursor": api.encode_cursor(last_key)}

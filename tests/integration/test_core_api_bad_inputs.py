@@ -1,4 +1,4 @@
-"""Bad inputs the API fuzz (tests/e2e/test_api_fuzz.py) found answered 5xx, each as its minimal failing request.
+"""Bad inputs the API fuzz (tests/e2e/test_meta_api_fuzz.py) found answered 5xx, each as its minimal failing request.
 
 Every one now gets a 4xx in the error model naming the field: bodies that are not UTF-8 or not JSON, JSON the
 parser cannot take, cursors this API never issued, and a path no route matches.

@@ -11,7 +11,7 @@ is `{"error": {"code", "message", "message_zh", "field"?}}`, and every 400 names
 
 The default run is bounded (the coverage phase's boundary and negative values, plus a few random examples per
 operation, well under a minute); `test_api_fuzz_deep` (slow) runs many more random examples, FUZZ_EXAMPLES per
-operation (default 60): `FUZZ_EXAMPLES=500 .venv/bin/pytest tests/e2e/test_api_fuzz.py -k deep` for a long hunt.
+operation (default 60): `FUZZ_EXAMPLES=500 .venv/bin/pytest tests/e2e/test_meta_api_fuzz.py -k deep` for a long hunt.
 """
 
 from __future__ import annotations
