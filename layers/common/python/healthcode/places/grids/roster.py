@@ -29,7 +29,7 @@ KEY_PERSON = "roster#kp#"
 
 
 class GridRoster(Model):
-    """The roster item only (the stats table's other grid items are written with low-level calls)."""
+    """The roster item (the stats table's counters are written by the stream seam, healthcode.core.streams)."""
 
     Meta = table_meta("stats_table")
 
