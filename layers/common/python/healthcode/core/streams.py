@@ -46,7 +46,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from healthcode.core import clock
 from healthcode.core.aws import client
-from healthcode.core.batch import get_raw
+from healthcode.core.batch import get_raw, raw_key
 from healthcode.core.config import get_config
 from healthcode.core.errors import ValidationFailed
 
@@ -72,12 +72,13 @@ def pad(sequence: str) -> str:
 @dataclass(frozen=True)
 class Bucket:
     """A stats item as read: its number attributes (counters) and its string attributes (`hw`, `updated_at`,
-    names, marks). Anchors are handed to `Aggregator.build` in this shape."""
+    names, marks), its string sets. Anchors are handed to `Aggregator.build` in this shape."""
 
     scope: str
     bucket: str
     counts: dict[str, int] = field(default_factory=dict)
     strings: dict[str, str] = field(default_factory=dict)
+    sets: dict[str, frozenset[str]] = field(default_factory=dict)  # string sets (`ps`: people seen)
 
     @classmethod
     def from_raw(cls, item: dict[str, Any] | None) -> Bucket | None:
@@ -85,7 +86,8 @@ class Bucket:
             return None
         return cls(scope=item.get("scope", {}).get("S", ""), bucket=item.get("bucket", {}).get("S", ""),
                    counts={k: int(v["N"]) for k, v in item.items() if "N" in v},
-                   strings={k: v["S"] for k, v in item.items() if "S" in v and k not in ("scope", "bucket")})
+                   strings={k: v["S"] for k, v in item.items() if "S" in v and k not in ("scope", "bucket")},
+                   sets={k: frozenset(v["SS"]) for k, v in item.items() if "SS" in v})
 
     @property
     def hw(self) -> str:
@@ -106,21 +108,31 @@ def read_bucket(scope: str, bucket: str) -> Bucket | None:
 
 def query_buckets(scope: str, prefix: str) -> Iterable[Bucket]:
     """The items of one scope whose bucket starts with `prefix`, consistently, page after page."""
+    start: dict[str, Any] | None = None
+    while True:
+        page, start = query_page(scope, prefix, None, start)
+        yield from page
+        if not start:
+            return
+
+
+def query_page(scope: str, prefix: str, limit: int | None, start: dict[str, Any] | None = None
+               ) -> tuple[list[Bucket], dict[str, Any] | None]:
+    """ONE consistent Query of the items of one scope whose bucket starts with `prefix`, from `start` (a key this
+    returned) on, at most `limit` of them: the items, and the key to go on from (None at the end)."""
     kwargs: dict[str, Any] = {
         "TableName": get_config().stats_table, "ConsistentRead": True,
         "KeyConditionExpression": "#s = :s AND begins_with(#b, :p)",
         "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
         "ExpressionAttributeValues": {":s": {"S": scope}, ":p": {"S": prefix}},
     }
-    while True:
-        page = client("dynamodb").query(**kwargs)
-        for item in page.get("Items", []):
-            bucket = Bucket.from_raw(item)
-            if bucket is not None:
-                yield bucket
-        if not page.get("LastEvaluatedKey"):
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    if limit is not None:
+        kwargs["Limit"] = limit
+    if start:
+        kwargs["ExclusiveStartKey"] = start
+    page = client("dynamodb").query(**kwargs)
+    buckets = [bucket for bucket in map(Bucket.from_raw, page.get("Items", [])) if bucket is not None]
+    return buckets, page.get("LastEvaluatedKey") or None
 
 
 def read_with(model: Any, key: dict[str, Any], buckets: list[tuple[str, str]]) -> tuple[Any | None, dict[str, Bucket]]:
@@ -135,6 +147,21 @@ def read_with(model: Any, key: dict[str, Any], buckets: list[tuple[str, str]]) -
     found = responses.get(model.Meta.table_name, [])
     read = (Bucket.from_raw(raw) for raw in responses.get(table, []))
     return (model.from_raw_data(found[0]) if found else None), {b.bucket: b for b in read if b is not None}
+
+
+def read_many_with(model: Any, keys: list[tuple[Any, ...]], buckets: list[tuple[str, str]]
+                   ) -> tuple[list[Any], dict[tuple[str, str], Bucket]]:
+    """ONE BatchGetItem of items of a model (`(hash,)` or `(hash, range)` keys, eventually consistent) and stats
+    items (consistent), at most 100 in all: the items found, and the buckets found by (scope, bucket)."""
+    table = get_config().stats_table
+    request: dict[str, Any] = {table: {"Keys": [stats_key(scope, bucket) for scope, bucket in buckets],
+                                       "ConsistentRead": True}}
+    if keys:
+        request[model.Meta.table_name] = {"Keys": [raw_key(model, key) for key in keys]}
+    responses = get_raw(request)
+    read = (Bucket.from_raw(raw) for raw in responses.get(table, []))
+    return ([model.from_raw_data(raw) for raw in responses.get(model.Meta.table_name, [])],
+            {(b.scope, b.bucket): b for b in read if b is not None})
 
 
 def numbers(item: Bucket | None) -> dict[str, int]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
 from ulid import ULID
 
 from healthcode.codes.display import check_holder
@@ -30,8 +29,7 @@ from healthcode.codes.tokens import PERSON_CODES, verify
 from healthcode.colour.reasons import describe
 from healthcode.colour.status import as_of
 from healthcode.core import audit, clock, pii
-from healthcode.core.aws import client
-from healthcode.core.config import get_config
+from healthcode.core.batch import get_many
 from healthcode.core.errors import (
     GridNotActive,
     GridWorkerNotAuthorized,
@@ -43,6 +41,7 @@ from healthcode.core.errors import (
 )
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.identity.idnumbers import IdType, parse_document
 from healthcode.identity.people import (
     NewPerson,
@@ -52,7 +51,7 @@ from healthcode.identity.people import (
     normalise_phone,
     status_by_document,
 )
-from healthcode.models import AuditEntry, Check, Declaration, Person, Relation
+from healthcode.models import AuditEntry, Check, Declaration, Person, Place, Relation
 from healthcode.models.catalogue import RISK_QUESTIONS
 from healthcode.models.declarations import latest_summary
 from healthcode.places.grids import ACTIVE, COLLECTION, GRID, SEEN
@@ -110,39 +109,22 @@ def _manual_person(entry: dict[str, Any]) -> tuple[Person, str | None]:
 
 def _commit(place_id: str, worker_id: str, check: Check, entry: AuditEntry, seen: Relation) -> None:
     """The one transaction: worker bound, grid ACTIVE, then the collection, its audit entry and the seen marker."""
-    cfg = get_config()
-    items = [
-        {"ConditionCheck": {"TableName": cfg.relations_table,
-                            "Key": {"owner": {"S": worker_id}, "sk": {"S": f"{GRID}#{place_id}"}},
-                            "ConditionExpression": "attribute_exists(#o)", "ExpressionAttributeNames": {"#o": "owner"}}},
-        {"ConditionCheck": {"TableName": cfg.places_table, "Key": {"place_id": {"S": place_id}},
-                            "ConditionExpression": "#k = :grid AND #s = :active",
-                            "ExpressionAttributeNames": {"#k": "kind", "#s": "status"},
-                            "ExpressionAttributeValues": {":grid": {"S": GRID}, ":active": {"S": ACTIVE}}}},
-        {"Put": {"TableName": cfg.checks_table, "Item": check.serialize(),
-                 "ConditionExpression": "attribute_not_exists(sk)"}},
-        {"Put": {"TableName": cfg.audit_table, "Item": entry.serialize(),
-                 "ConditionExpression": "attribute_not_exists(#at)", "ExpressionAttributeNames": {"#at": "at"}}},
-        {"Put": {"TableName": cfg.relations_table, "Item": seen.serialize()}},
-    ]
-    for attempt in range(TRANSACTION_ATTEMPTS):
-        try:
-            client("dynamodb").transact_write_items(TransactItems=items)
-            return
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            codes = [r.get("Code") for r in error.response.get("CancellationReasons") or []]
-            if codes and codes[0] == "ConditionalCheckFailed":
-                raise NotGridWorker(field="id") from None
-            if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
-                raise GridNotActive(field="id") from None
-            if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS - 1:
-                raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试") from error
-            import random
-            import time
+    def build() -> Tx:
+        return (Tx()
+                .check("worker", Relation, worker_id, f"{GRID}#{place_id}", Relation.owner.exists())
+                .check("grid", Place, place_id, None, (Place.kind == GRID) & (Place.status == ACTIVE))
+                .put("collection", check, Check.sk.does_not_exist())
+                .put("audit", entry, AuditEntry.at.does_not_exist())
+                .put("seen", seen))
 
-            time.sleep(random.uniform(0.01, 0.04) * 2 ** attempt)  # noqa: S311 - jitter
+    try:
+        commit_retrying(build, TRANSACTION_ATTEMPTS)
+    except Cancelled as cancelled:
+        if cancelled.failed("worker"):
+            raise NotGridWorker(field="id") from None
+        if cancelled.failed("grid"):
+            raise GridNotActive(field="id") from None
+        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试") from cancelled
 
 
 def _collect(request: dict[str, Any]) -> dict[str, Any]:
@@ -233,28 +215,18 @@ def person_for_worker(place_id: str, worker_id: str, person_id: str, limit: int,
 
     if not PLACE_ID.match(place_id or "") or not PLACE_ID.match(person_id or ""):
         raise NotFound("No such person in this grid", "本网格未采集该人员", field="person_id")
-    cfg = get_config()
-    answer = client("dynamodb").batch_get_item(RequestItems={
-        cfg.relations_table: {"Keys": [{"owner": {"S": worker_id}, "sk": {"S": f"{GRID}#{place_id}"}},
-                                       {"owner": {"S": person_id}, "sk": {"S": f"{SEEN}#{place_id}"}}],
-                              "ConsistentRead": True},
-        cfg.people_table: {"Keys": [{"person_id": {"S": person_id}}]},
-    })
-    if answer.get("UnprocessedKeys"):
-        raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-    found = answer.get("Responses", {})
-    relations = {(item["owner"]["S"], item["sk"]["S"]): Relation.from_raw_data(item)
-                 for item in found.get(cfg.relations_table, [])}
+    found, people = get_many((Relation, [(worker_id, f"{GRID}#{place_id}"), (person_id, f"{SEEN}#{place_id}")], True),
+                             (Person, [(person_id,)], False))
+    relations = {(item.owner, item.sk): item for item in found}
     binding = relations.get((worker_id, f"{GRID}#{place_id}"))
     if binding is None:
         raise NotGridWorker(field="id")
     if not (binding.data or {}).get("authorized"):
         raise GridWorkerNotAuthorized(field="id")
     seen = (person_id, f"{SEEN}#{place_id}") in relations
-    people = found.get(cfg.people_table, [])
     if not seen or not people:
         raise NotFound("No such person in this grid", "本网格未采集该人员", field="person_id")
-    person = Person.from_raw_data(people[0])
+    person = people[0]
     page = Declaration.query(person_id, scan_index_forward=False, limit=limit,
                              last_evaluated_key=start_key(cursor, Declaration, person_id))
     declarations = [_declaration(item) for item in page]

@@ -20,24 +20,22 @@ Written from two streams, both idempotent (state, not counts, so no anchor is ne
 from __future__ import annotations
 
 import json
-import random
-import time
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 
 from healthcode.colour.reasons import describe
 from healthcode.core import audit, clock, pii
 from healthcode.core.api import encode_cursor
-from healthcode.core.aws import client
 from healthcode.core.batch import put_new
-from healthcode.core.config import get_config
 from healthcode.core.errors import ValidationFailed
+from healthcode.core.streams import Bucket, query_page, read_bucket
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.models import Person, Relation
-from healthcode.places.grids import DISSOLVING, SEEN, roster
+from healthcode.places.grids import ACTIVE, DISSOLVING, SEEN, roster
 from healthcode.places.grids.grids import PLACE_ID, no_such_grid
-from healthcode.places.grids.stats import may_read, roster_is_active
+from healthcode.places.grids.roster import GridRoster, KeyPersonEntry
+from healthcode.places.grids.stats import may_read, roster_attributes
 
 logger = Logger(child=True)
 ATTEMPTS = 5
@@ -60,28 +58,20 @@ def changed(record: dict[str, Any]) -> bool:
     return _state(dynamodb.get("OldImage")) != _state(dynamodb.get("NewImage"))
 
 
-def entry_update(place_id: str, image: dict[str, Any], now: str) -> dict[str, Any]:
-    """The key-person entry of one grid set to the person's new state, if the entry is older (`v`)."""
-    person_id = image["person_id"]["S"]
-    version = image.get("version", {}).get("N", "0")
+def entry_update(image: dict[str, Any], now: str) -> tuple[list[Any], Any]:
+    """The update setting a key-person entry to the person's new state, and its condition: the entry is older (`v`)."""
+    entry = KeyPersonEntry
+    version = int(image.get("version", {}).get("N", "0"))
     color = image.get("color", {}).get("S", "GREEN")
     reasons = [r.get("code", "") for r in json.loads(image.get("reasons", {}).get("S", "[]") or "[]")]
-    names = {"#a": "active", "#v": "v", "#c": "color", "#r": "reasons", "#s": "since", "#n": "name_masked",
-             "#p": "phone_masked", "#e": "name_enc", "#pid": "person_id", "#u": "updated_at"}
-    values: dict[str, Any] = {":a": {"S": "1" if color == "RED" else "0"}, ":v": {"N": version},
-                              ":c": {"S": color}, ":r": {"S": ",".join(reasons)},
-                              ":s": {"S": image.get("status_updated_at", {}).get("S") or now},
-                              ":n": {"S": image.get("name_masked", {}).get("S", "")},
-                              ":p": {"S": image.get("phone_masked", {}).get("S", "")},
-                              ":e": {"S": image.get("name_enc", {}).get("S", "")}, ":pid": {"S": person_id},
-                              ":u": {"S": now}}
-    return {"Update": {
-        "TableName": get_config().stats_table,
-        "Key": {"scope": {"S": roster.scope(place_id)}, "bucket": {"S": f"{roster.KEY_PERSON}{person_id}"}},
-        "UpdateExpression": "SET #a = :a, #v = :v, #c = :c, #r = :r, #s = :s, #n = :n, #p = :p, #e = :e, "
-                            "#pid = :pid, #u = :u",
-        "ConditionExpression": "attribute_not_exists(#v) OR #v < :v",
-        "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}}
+    actions = [entry.active.set("1" if color == "RED" else "0"), entry.v.set(version), entry.color.set(color),
+               entry.reasons.set(",".join(reasons)),
+               entry.since.set(image.get("status_updated_at", {}).get("S") or now),
+               entry.name_masked.set(image.get("name_masked", {}).get("S", "")),
+               entry.phone_masked.set(image.get("phone_masked", {}).get("S", "")),
+               entry.name_enc.set(image.get("name_enc", {}).get("S", "")),
+               entry.person_id.set(image["person_id"]["S"]), entry.updated_at.set(now)]
+    return actions, entry.v.does_not_exist() | (entry.v < version)
 
 
 def apply_change(image: dict[str, Any]) -> int:
@@ -90,22 +80,19 @@ def apply_change(image: dict[str, Any]) -> int:
     grids = [marker.target for marker in Relation.query(person_id, Relation.sk.startswith(f"{SEEN}#"))]
     moved = 0
     now = clock.iso(clock.now())
+    actions, newer = entry_update(image, now)
     for place_id in grids:
-        for attempt in range(ATTEMPTS):
-            try:
-                client("dynamodb").transact_write_items(TransactItems=[roster_is_active(place_id),
-                                                                       entry_update(place_id, image, now)])
-                moved += 1
-                break
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                    raise
-                codes = [r.get("Code") for r in error.response.get("CancellationReasons") or []]
-                if "ConditionalCheckFailed" in codes:  # the grid is being dissolved, or the entry is newer
-                    break
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # noqa: S311 - jitter
+        def build(place_id: str = place_id) -> Tx:
+            return (Tx()
+                    .check("roster", GridRoster, roster.scope(place_id), roster.BUCKET, GridRoster.status == ACTIVE)
+                    .update("entry", roster.key_person(place_id, person_id), actions, newer))
+
+        try:
+            commit_retrying(build, ATTEMPTS)
+            moved += 1
+        except Cancelled as cancelled:
+            if "ConditionalCheckFailed" not in cancelled.reasons.values():
+                raise  # the grid is being dissolved, or the entry is newer: nothing to do; otherwise retried
     return moved
 
 
@@ -125,15 +112,15 @@ def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- the read side
 
 
-def _view(item: dict[str, Any], full: bool) -> dict[str, Any]:
-    reasons = [{"code": code} for code in (item.get("reasons", {}).get("S") or "").split(",") if code]
-    shown = {"person_id": item.get("person_id", {}).get("S") or item["bucket"]["S"][len(roster.KEY_PERSON):],
-             "name_masked": item.get("name_masked", {}).get("S", ""),
-             "phone_masked": item.get("phone_masked", {}).get("S") or None, "color": "RED",
-             "reasons": describe(reasons), "since": item.get("since", {}).get("S"),
-             "last_collected_at": item.get("last_collected_at", {}).get("S")}
+def _view(item: Bucket, full: bool) -> dict[str, Any]:
+    text = item.strings
+    reasons = [{"code": code} for code in (text.get("reasons") or "").split(",") if code]
+    shown = {"person_id": text.get("person_id") or item.bucket[len(roster.KEY_PERSON):],
+             "name_masked": text.get("name_masked", ""), "phone_masked": text.get("phone_masked") or None,
+             "color": "RED", "reasons": describe(reasons), "since": text.get("since"),
+             "last_collected_at": text.get("last_collected_at")}
     if full:
-        encrypted = item.get("name_enc", {}).get("S")
+        encrypted = text.get("name_enc")
         shown["name"] = pii.decrypt(encrypted) if encrypted else None
     return shown
 
@@ -144,45 +131,34 @@ def key_persons(place_id: str, person_id: str, limit: int, cursor: dict[str, Any
     also the full names, and each person shown to them is an audit entry."""
     if not PLACE_ID.match(place_id or ""):
         raise no_such_grid()
-    cfg = get_config()
     scope = roster.scope(place_id)
-    kwargs: dict[str, Any] = {
-        "TableName": cfg.stats_table, "ConsistentRead": True, "Limit": limit + (0 if cursor else 1),
-        "KeyConditionExpression": "#s = :s AND begins_with(#b, :p)",
-        "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
-        "ExpressionAttributeValues": {":s": {"S": scope}, ":p": {"S": roster.BUCKET}},
-    }
     if cursor:
         if set(cursor) != {"scope", "bucket"} or cursor.get("scope") != {"S": scope} or not str(
                 (cursor.get("bucket") or {}).get("S", "")).startswith(roster.KEY_PERSON):
             raise ValidationFailed("cursor is not one this API returned", "分页游标无效", field="cursor")
-        kwargs["ExclusiveStartKey"] = cursor
-    page = client("dynamodb").query(**kwargs)
-    items = page.get("Items", [])
+    items, last = query_page(scope, roster.BUCKET, limit + (0 if cursor else 1), cursor)
     if cursor:
-        raw_roster = client("dynamodb").get_item(TableName=cfg.stats_table, Key=roster.key(place_id),
-                                                 ConsistentRead=True).get("Item")
+        roster_item = read_bucket(scope, roster.BUCKET)
     else:
-        raw_roster = items[0] if items and items[0]["bucket"]["S"] == roster.BUCKET else None
-        items = items[1:] if raw_roster is not None else items
-    if raw_roster is None or roster.text(raw_roster, "status") == DISSOLVING:
+        roster_item = items[0] if items and items[0].bucket == roster.BUCKET else None
+        items = items[1:] if roster_item is not None else items
+    if roster_item is None or roster_item.strings.get("status") == DISSOLVING:
         raise no_such_grid()
-    role = may_read(raw_roster, roster.text(raw_roster, "admin"), person_id)
-    active = [item for item in items if item.get("active", {}).get("S") == "1"]
+    role = may_read(roster_attributes(roster_item), roster_item.strings.get("admin"), person_id)
+    active = [item for item in items if item.strings.get("active") == "1"]
     full = role == "worker"
     if full:
-        missing = [i for i in active if not i.get("name_enc", {}).get("S")]
+        missing = [i for i in active if not i.strings.get("name_enc")]
         if missing:  # entries made by a manual-entry collection before the people stream wrote the name
             people = {p.person_id: p for p in Person.batch_get([_view(i, False)["person_id"] for i in missing])}
             for item in missing:
                 found = people.get(_view(item, False)["person_id"])
                 if found is not None:
-                    item["name_enc"] = {"S": found.name_enc}
+                    item.strings["name_enc"] = found.name_enc
     shown = [_view(item, full) for item in active]
     if full and shown:
         entries = [audit.entry(row["person_id"], person_id, "GRID_KEY_PERSON_READ",
                                "authorized grid worker reads key persons (重点管控人员)", place_id) for row in shown]
         for start in range(0, len(entries), 25):
             put_new(*entries[start:start + 25])
-    last = page.get("LastEvaluatedKey")
     return {"place_id": place_id, "items": shown, "full_names": full, "next_cursor": encode_cursor(last)}

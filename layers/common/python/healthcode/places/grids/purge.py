@@ -21,6 +21,7 @@ Audit entries are not grid data (who read whose data stays on record) and idempo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,11 +29,10 @@ from aws_lambda_powertools import Logger
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from healthcode.core import clock
-from healthcode.core.aws import client
-from healthcode.core.config import get_config
-from healthcode.core.errors import ConfirmationMismatch, ServiceUnavailable
+from healthcode.core.batch import delete_many
+from healthcode.core.errors import ConfirmationMismatch
 from healthcode.core.tx import Cancelled, Tx
-from healthcode.models import AuthItem, Place
+from healthcode.models import AuthItem, Check, Place, Relation
 from healthcode.places.admin import admin_marker, join_code_marker, place_admin_marker
 from healthcode.places.grids import DISSOLVING, GRID, roster
 from healthcode.places.grids.grids import grid_of_admin, no_such_grid, status_line
@@ -45,16 +45,9 @@ STEPS = ("relations", "collections", "stats", "markers")
 BUDGET_SECONDS = 6.0  # the function times out at 10 s (Globals): a call stops taking new batches after 6
 
 
-def _delete_batch(table: str, keys: list[dict[str, Any]]) -> None:
-    """One BatchWriteItem of up to 25 deletes; unprocessed ones are sent again with a short backoff."""
-    request = {table: [{"DeleteRequest": {"Key": key}} for key in keys]}
-    for attempt in range(6):
-        answer = client("dynamodb").batch_write_item(RequestItems=request)
-        request = answer.get("UnprocessedItems") or {}
-        if not request:
-            return
-        time.sleep(0.05 * 2 ** attempt)
-    raise ServiceUnavailable("Storage busy, the dissolving continues on the next call", "系统繁忙，请重试")
+def _delete_batch(items: list[Any]) -> None:
+    """One BatchWriteItem of up to 25 deletes (the seam sends unprocessed ones again with a short backoff)."""
+    delete_many(*items)
 
 
 class Purge:
@@ -62,7 +55,6 @@ class Purge:
 
     def __init__(self, place: Place, budget_seconds: float) -> None:
         self.place, self.deadline = place, time.monotonic() + budget_seconds
-        self.cfg = get_config()
         self.deleted: dict[str, int] = {}
         self.progress: dict[str, Any] = dict((place.details or {}).get("purge") or {"step": STEPS[0]})
 
@@ -77,40 +69,36 @@ class Purge:
     def _count(self, what: str, n: int) -> None:
         self.deleted[what] = self.deleted.get(what, 0) + n
 
-    def _query_delete(self, table: str, query: dict[str, Any], key_names: tuple[str, ...], what: str,
-                      keep: Any = None) -> bool:
-        """Query page after page (25 keys a page) and delete what it returns; True when nothing is left."""
-        kwargs = {"TableName": table, "Limit": BATCH} | query
+    def _query_delete(self, query: Callable[[dict[str, Any] | None], Any], what: str,
+                      keep: Callable[[Any], bool] | None = None) -> bool:
+        """Query page after page (25 keys a page: `query(start)` is one PynamoDB Query of at most 25 items from
+        `start`) and delete what it returns; True when nothing is left."""
+        start = None
         while True:  # at least one batch per call, so every call moves the purge on
-            page = client("dynamodb").query(**kwargs)
-            keys = [{name: item[name] for name in key_names} for item in page.get("Items", [])
-                    if keep is None or keep(item)]
-            if keys:
-                _delete_batch(table, keys)
-                self._count(what, len(keys))
-            if not page.get("LastEvaluatedKey"):
+            page = query(start)
+            items = [item for item in page if keep is None or keep(item)]
+            if items:
+                _delete_batch(items)
+                self._count(what, len(items))
+            start = page.last_evaluated_key
+            if not start:
                 return True
             if not self._time_left():
                 return False
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def relations(self) -> bool:
-        found = self._query_delete(self.cfg.relations_table, {
-            "IndexName": "inverse", "KeyConditionExpression": "#t = :t",
-            "ExpressionAttributeNames": {"#t": "target"},
-            "ExpressionAttributeValues": {":t": {"S": self.place.place_id}}}, ("owner", "sk"), "relations")
-        return found
+        return self._query_delete(lambda start: Relation.inverse.query(
+            self.place.place_id, limit=BATCH, last_evaluated_key=start), "relations")
 
     def collections(self) -> bool:
         first = clock.local_date(clock.parse(self.place.created_at))
         today = clock.local_date(clock.now())
         day = date.fromisoformat(self.progress.get("day") or first.isoformat())
         while day <= today:
-            done = self._query_delete(self.cfg.checks_table, {
-                "KeyConditionExpression": "#p = :p", "ProjectionExpression": "#p, #s",
-                "ExpressionAttributeNames": {"#p": "place_date", "#s": "sk"},
-                "ExpressionAttributeValues": {":p": {"S": f"{self.place.place_id}#{day.isoformat()}"}}},
-                ("place_date", "sk"), "collections")
+            partition = f"{self.place.place_id}#{day.isoformat()}"
+            done = self._query_delete(lambda start, partition=partition: Check.query(
+                partition, limit=BATCH, last_evaluated_key=start, attributes_to_get=["place_date", "sk"]),
+                "collections")
             if not done:
                 return False
             day += timedelta(days=1)
@@ -120,17 +108,14 @@ class Purge:
         return True
 
     def stats(self) -> bool:
-        done = self._query_delete(self.cfg.stats_table, {
-            "KeyConditionExpression": "#s = :s", "ProjectionExpression": "#s, #b",
-            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
-            "ExpressionAttributeValues": {":s": {"S": people_scope(self.place.place_id)}}}, ("scope", "bucket"), "stats")
-        if not done:
+        def partition(scope: str) -> Callable[[dict[str, Any] | None], Any]:
+            return lambda start: roster.GridRoster.query(scope, limit=BATCH, last_evaluated_key=start,
+                                                         attributes_to_get=["scope", "bucket"])
+
+        if not self._query_delete(partition(people_scope(self.place.place_id)), "stats"):
             return False
-        return self._query_delete(self.cfg.stats_table, {
-            "KeyConditionExpression": "#s = :s", "ProjectionExpression": "#s, #b",
-            "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
-            "ExpressionAttributeValues": {":s": {"S": roster.scope(self.place.place_id)}}},
-            ("scope", "bucket"), "stats", keep=lambda item: item["bucket"]["S"] != roster.BUCKET)
+        return self._query_delete(partition(roster.scope(self.place.place_id)), "stats",
+                                  keep=lambda item: item.bucket != roster.BUCKET)
 
     def markers(self) -> bool:
         place = self.place

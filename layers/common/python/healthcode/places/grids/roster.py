@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 
@@ -29,7 +29,7 @@ KEY_PERSON = "roster#kp#"
 
 
 class GridRoster(Model):
-    """The roster item only (the stats table's other grid items are written with low-level calls)."""
+    """The roster item (the stats table's counters are written by the stream seam, healthcode.core.streams)."""
 
     Meta = table_meta("stats_table")
 
@@ -38,6 +38,26 @@ class GridRoster(Model):
     created_at = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)
     admin = UnicodeAttribute(null=True)
+
+
+class KeyPersonEntry(Model):
+    """A key person's entry (`roster#kp#<person_id>`), as the people stream writes it (the checks stream's red
+    collections write theirs in its transactions, healthcode.places.grids.stats)."""
+
+    Meta = table_meta("stats_table")
+
+    scope = UnicodeAttribute(hash_key=True)  # grid#<place_id>
+    bucket = UnicodeAttribute(range_key=True)  # roster#kp#<person_id>
+    active = UnicodeAttribute(null=True)  # "1" while red
+    v = NumberAttribute(null=True)  # the person's version the entry shows
+    color = UnicodeAttribute(null=True)
+    reasons = UnicodeAttribute(null=True)  # reason codes, comma-separated
+    since = UnicodeAttribute(null=True)
+    name_masked = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    name_enc = UnicodeAttribute(null=True)
+    person_id = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
 
 
 def scope(place_id: str) -> str:
@@ -50,6 +70,10 @@ def key(place_id: str) -> dict[str, dict[str, str]]:
 
 def item(place_id: str) -> GridRoster:
     return GridRoster(scope(place_id), BUCKET)
+
+
+def key_person(place_id: str, person_id: str) -> KeyPersonEntry:
+    return KeyPersonEntry(scope(place_id), f"{KEY_PERSON}{person_id}")
 
 
 def new(place_id: str, created_at: str, status: str, admin_id: str) -> GridRoster:

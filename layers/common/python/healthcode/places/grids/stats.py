@@ -23,10 +23,20 @@ from datetime import date, timedelta
 from typing import Any
 
 from healthcode.core import clock
-from healthcode.core.aws import client
+from healthcode.core.batch import get_projected
 from healthcode.core.config import get_config
-from healthcode.core.errors import Forbidden, GridWorkerNotAuthorized, ServiceUnavailable
-from healthcode.core.streams import Aggregator, Built, Records, anchor_update, counter_update, numbers, read_with
+from healthcode.core.errors import Forbidden, GridWorkerNotAuthorized
+from healthcode.core.streams import (
+    Aggregator,
+    Built,
+    Records,
+    anchor_update,
+    counter_update,
+    numbers,
+    read_bucket,
+    read_many_with,
+    read_with,
+)
 from healthcode.core.streams import parse_day as parse_day  # the statistics route's date=
 from healthcode.models import Check, Person, Place
 from healthcode.places.grids import ACTIVE, COLLECTION, DISSOLVING, GRID, roster
@@ -96,31 +106,16 @@ def roster_is_active(place_id: str) -> dict[str, Any]:
 
 
 def _people_seen(place_id: str, day: str) -> set[str]:
-    answer = client("dynamodb").get_item(TableName=get_config().stats_table, ConsistentRead=True,
-                                         Key={"scope": {"S": people_scope(place_id)},
-                                              "bucket": {"S": _people_bucket(day)}},
-                                         ProjectionExpression="ps")
-    return set((answer.get("Item") or {}).get("ps", {}).get("SS", []))
+    found = read_bucket(people_scope(place_id), _people_bucket(day))
+    return set(found.sets.get("ps", ())) if found is not None else set()
 
 
 def _active_grids(place_ids: set[str]) -> set[str]:
-    """Which of these grids' rosters say ACTIVE: one BatchGetItem per 100 grids."""
-    table, active, ids = get_config().stats_table, set(), sorted(place_ids)
-    for start in range(0, len(ids), 100):
-        request = {table: {"Keys": [roster.key(p) for p in ids[start:start + 100]], "ConsistentRead": True,
-                           "ProjectionExpression": "#sc, #st",
-                           "ExpressionAttributeNames": {"#sc": "scope", "#st": "status"}}}
-        for _ in range(5):
-            answer = client("dynamodb").batch_get_item(RequestItems=request)
-            for item in answer.get("Responses", {}).get(table, []):
-                if item.get("status", {}).get("S") == ACTIVE:
-                    active.add(item["scope"]["S"].split("#", 1)[1])
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-        else:
-            raise ServiceUnavailable("Storage busy", "系统繁忙")
-    return active
+    """Which of these grids' rosters say ACTIVE: one BatchGetItem per 100 grids, of their status only (a roster
+    holds every worker's name)."""
+    found = get_projected(roster.GridRoster, [(roster.scope(p), roster.BUCKET) for p in sorted(place_ids)],
+                          ["status"])
+    return {item.scope.split("#", 1)[1] for item in found if item.status == ACTIVE}
 
 
 class GridCollections(Aggregator[Check]):
@@ -230,7 +225,7 @@ def grid_stats(place_id: str, person_id: str, day: date) -> dict[str, Any]:
                                 (roster.BUCKET, "total", *(_day_bucket(d) for d in days))])
     if place is None or place.kind != GRID or place.status == DISSOLVING:
         raise no_such_grid()
-    raw_roster = _raw(buckets.get(roster.BUCKET))
+    raw_roster = roster_attributes(buckets.get(roster.BUCKET))
     may_read(raw_roster, place.admin_id, person_id)
     listed = roster.workers(raw_roster)
     total, today = numbers(buckets.get("total")), numbers(buckets.get(_day_bucket(day.isoformat())))
@@ -261,7 +256,7 @@ def grid_stats(place_id: str, person_id: str, day: date) -> dict[str, Any]:
     }
 
 
-def _raw(bucket: Any) -> dict[str, Any] | None:
+def roster_attributes(bucket: Any) -> dict[str, Any] | None:
     """A roster Bucket back to the attribute map roster.workers reads (strings only: b#, z#, status, admin)."""
     if bucket is None:
         return None
@@ -276,27 +271,18 @@ def my_stats(person_id: str, day: date) -> dict[str, Any]:
     bindings = list(Relation.query(person_id, Relation.sk.startswith(f"{GRID}#"), limit=30))
     grids: list[dict[str, Any]] = []
     if bindings:
-        cfg = get_config()
         ids = [b.target for b in bindings]
-        keys = [{"scope": {"S": roster.scope(g)}, "bucket": {"S": b}} for g in ids
-                for b in ("total", _day_bucket(day.isoformat()))]
-        answer = client("dynamodb").batch_get_item(RequestItems={
-            cfg.places_table: {"Keys": [{"place_id": {"S": g}} for g in ids]},
-            cfg.stats_table: {"Keys": keys, "ConsistentRead": True}})
-        if answer.get("UnprocessedKeys"):
-            raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
-        places = {item["place_id"]["S"]: Place.from_raw_data(item)
-                  for item in answer.get("Responses", {}).get(cfg.places_table, [])}
-        found = {(item["scope"]["S"], item["bucket"]["S"]): item
-                 for item in answer.get("Responses", {}).get(cfg.stats_table, [])}
+        buckets = [(roster.scope(g), b) for g in ids for b in ("total", _day_bucket(day.isoformat()))]
+        found_places, found = read_many_with(Place, [(g,) for g in ids], buckets)
+        places = {place.place_id: place for place in found_places}
         for g in ids:
             place = places.get(g)
             if place is None or place.status == DISSOLVING:
                 continue
-            total = found.get((roster.scope(g), "total"), {})
-            today = found.get((roster.scope(g), _day_bucket(day.isoformat())), {})
+            total = numbers(found.get((roster.scope(g), "total")))
+            today = numbers(found.get((roster.scope(g), _day_bucket(day.isoformat()))))
             count = f"w#{person_id}"
-            grids.append({"place_id": g, "name": place.name, "today": int(today.get(count, {}).get("N", 0)),
-                          "total": int(total.get(count, {}).get("N", 0))})
+            grids.append({"place_id": g, "name": place.name, "today": today.get(count, 0),
+                          "total": total.get(count, 0)})
     return {"date": day.isoformat(), "today": sum(g["today"] for g in grids),
             "total": sum(g["total"] for g in grids), "grids": grids}
