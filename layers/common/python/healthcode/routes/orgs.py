@@ -99,15 +99,18 @@ def get_org_stats(id: str, date: Day = None, from_: From = None, to: To = None) 
     return stats.org_stats(id, _me(), parse_day(date), days)
 
 
-@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names)",
+@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names), filtered",
             tags=["orgs"])
 def get_org_declarations(
     id: str,
     date: Day = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    filter: Annotated[Literal["fever", "symptoms", "risk", "abnormal", "normal"] | None, Query(
+        description="only the declarations with a fever, with symptoms, with a yes to a risk question, with a fever "
+                    "or symptoms (abnormal), or with none of these (normal)")] = None,
 ) -> dict[str, Any]:
-    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor))
+    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor), filter)
     return page | {"next_cursor": api.encode_cursor(last_key)}
 
 
