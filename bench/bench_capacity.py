@@ -153,9 +153,9 @@ def run() -> list[dict[str, Any]]:
         display["requestContext"]["authorizer"].update({"person_id": person_id, "principalId": person_id})
         rows += measure("GET /v1/me/code", memory["CodesFunction"], lambda: fns["CodesFunction"].invoke(display))
 
+        from healthcode.codes.tokens import CodeType, get_keyring
         from healthcode.core import clock
         from healthcode.models import Relation
-        from healthcode.tokens import CodeType, get_keyring
 
         inspector = "bench-inspector"
         Relation.make(inspector, "VENUE", "bench-venue", clock.iso(clock.now())).save()

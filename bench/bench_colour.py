@@ -28,8 +28,8 @@ def _id_card() -> str:
 
 
 def _people(count: int) -> list[str]:
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     return [find_or_create(NewPerson(parse_document("ID_CARD", _id_card()), "孙基准"))[0].person_id
             for _ in range(count)]
@@ -111,8 +111,8 @@ def _stream_batch_of_one_person(functions: dict[str, Any]) -> list[dict[str, Any
 
 
 def _card_rendering() -> list[dict[str, Any]]:
-    from healthcode.printed_codes import render_card
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.printed import render_card
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     qr = get_keyring().sign(CodeType.PHYSICAL, "01JBENCH00000000000000000X", 3, 1_795_792_310)
     render_card(qr, "张*丰", date(2026, 11, 27))  # fonts loaded once per container
@@ -177,9 +177,9 @@ def _feed_of_500(functions: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _review_job(functions: dict[str, Any]) -> list[dict[str, Any]]:
+    from healthcode.colour.recompute import recompute_person
     from healthcode.core import clock
     from healthcode.models import HealthEvent
-    from healthcode.recompute import recompute_person
 
     from infra.local.embedded import count_aws_calls
 

@@ -32,8 +32,8 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def _person(name: str, seq: int) -> str:
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     from infra.local.demo import id_number
 
@@ -45,15 +45,15 @@ def _store(place_id: str, count: int, members: list[str], days: list[str], rng: 
            same_moment: str | None = None) -> None:
     """`count` ORG_MEMBER declarations spread over `days`, written to the declarations table as the route writes them,
     and their counts folded into the organization's day, total and members buckets with the stream's own counting
-    (healthcode.orgs.stats.counts_of) and its ADD updates. The stream itself is not used for 100 000 declarations:
+    (healthcode.places.orgs.stats.counts_of) and its ADD updates. The stream itself is not used for 100 000 declarations:
     moto copies the whole stats table for each item of a transaction (docs/perf/orgs.md), hours of feeding for a
     read that never looks at the declarations."""
     from healthcode.core import clock
     from healthcode.core.aws import client
     from healthcode.core.config import get_config
     from healthcode.models import Declaration
-    from healthcode.orgs import stats_scope
-    from healthcode.orgs.stats import counts_of
+    from healthcode.places.orgs import stats_scope
+    from healthcode.places.orgs.stats import counts_of
     from healthcode.streamstats import counter_update
 
     per_day: dict[str, Counter] = defaultdict(Counter)
@@ -101,7 +101,7 @@ def _latency(function: Any, place_id: str, admin: str, first: str, last: str, re
 
 def _dashboard_rows(orgs: Any, rng: random.Random) -> list[dict[str, Any]]:
     from healthcode.core import clock
-    from healthcode.orgs import admin as org_admin
+    from healthcode.places.orgs import admin as org_admin
 
     today = clock.local_date(clock.now())
     days = [(today - timedelta(days=back)).isoformat() for back in range(DAYS - 1, -1, -1)]
@@ -149,7 +149,7 @@ def _synthetic_rows(count: int) -> Any:
 
 def _writer_memory(count: int) -> tuple[int, int]:
     """Peak traced memory (bytes) of the XLSX writer alone over `count` rows, and the file's size."""
-    from healthcode.orgs import reports
+    from healthcode.places.orgs import reports
 
     tracemalloc.start()
     body = reports._xlsx(_synthetic_rows(count), datetime(2026, 12, 7).date())
@@ -160,7 +160,7 @@ def _writer_memory(count: int) -> tuple[int, int]:
 
 def _report_rows(orgs: Any) -> list[dict[str, Any]]:
     from healthcode.core import clock
-    from healthcode.orgs import admin as org_admin
+    from healthcode.places.orgs import admin as org_admin
 
     rows = []
     for count in (1_000, REPORT_DAY):

@@ -25,8 +25,8 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def _person(name: str, year: int, seq: int) -> tuple[str, str]:
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     from infra.local.demo import id_number
 
@@ -46,10 +46,10 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
+        from healthcode.codes.tokens import CodeType, get_keyring
         from healthcode.core import clock
-        from healthcode.devices import register
-        from healthcode.tokens import CodeType, get_keyring
-        from healthcode.venues import places
+        from healthcode.places.devices.scanners import register
+        from healthcode.places.venues import places
 
         admin, _ = _person("甲管理", 1980, 101)
         visitor, number = _person("丁访客", 1975, 107)

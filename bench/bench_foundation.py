@@ -67,7 +67,7 @@ def code_display() -> list[dict[str, Any]]:
     with embedded_aws() as aws:
         fns = load_all(aws)
         login_event = json.loads((ROOT / "events/auth-login.json").read_text())
-        from healthcode import tokens
+        from healthcode.codes import tokens
         from healthcode.core import pii, secrets
 
         secrets.reset_cache()  # a cold container: no secret, keyring or data key cached yet

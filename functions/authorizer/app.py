@@ -5,8 +5,8 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
 )
-from healthcode.authorize import decide
 from healthcode.core.errors import Unauthorized
+from healthcode.identity.authorize import decide
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,9 +1,8 @@
-"""The codes API function: routes from healthcode.routes.codes."""
+"""The codes API function: routes from healthcode.codes.routes.display."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import shedding
-from healthcode.core import api
-from healthcode.routes import codes
+from healthcode.codes.routes import display as codes
+from healthcode.core import api, shedding
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,9 +1,9 @@
-"""The declarations API function: routes from healthcode.routes.declarations."""
+"""The declarations API function: routes from healthcode.residents.routes.declarations."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.declarations import DECLARE_ONCE
-from healthcode.routes import declarations
+from healthcode.residents.declarations import DECLARE_ONCE
+from healthcode.residents.routes import declarations
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,10 +1,10 @@
 """The devices API function: scanner devices registered by venue admins, and the devices' checks
-(routes from healthcode.routes.devices)."""
+(routes from healthcode.places.devices.routes)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import devices as device_checks
 from healthcode.core import api
-from healthcode.routes import devices
+from healthcode.places.devices import routes as devices
+from healthcode.places.devices import scanners as device_checks
 
 logger = Logger()
 metrics = Metrics()

@@ -1,8 +1,8 @@
-"""The family API function: routes from healthcode.routes.family."""
+"""The family API function: routes from healthcode.residents.routes.family."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import family
+from healthcode.residents.routes import family
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

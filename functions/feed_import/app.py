@@ -1,7 +1,7 @@
 """Scheduled feed import: JSON-lines files in the bucket's inbox/ stored like API feeds, bad lines to rejects/."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode.inbox import import_inbox
+from healthcode.colour.inbox import import_inbox
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,9 +1,9 @@
-"""The feeds API function: routes from healthcode.routes.feeds."""
+"""The feeds API function: routes from healthcode.colour.routes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from healthcode.colour import routes as feeds
+from healthcode.colour.feeds import MAX_BODY_BYTES
 from healthcode.core import api
-from healthcode.feeds import MAX_BODY_BYTES
-from healthcode.routes import feeds
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

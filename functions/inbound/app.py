@@ -1,8 +1,8 @@
-"""The inbound travellers API function: routes from healthcode.routes.inbound."""
+"""The inbound travellers API function: routes from healthcode.inbound.routes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import inbound
+from healthcode.inbound import routes as inbound
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,8 +1,8 @@
-"""The itinerary API function: routes from healthcode.routes.itinerary."""
+"""The itinerary API function: routes from healthcode.residents.routes.itinerary."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import itinerary
+from healthcode.residents.routes import itinerary
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

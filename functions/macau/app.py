@@ -1,8 +1,8 @@
-"""The macau API function: routes from healthcode.routes.macau."""
+"""The macau API function: routes from healthcode.residents.routes.macau."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import macau
+from healthcode.residents.routes import macau
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,9 +1,9 @@
-"""The medical API function: routes from healthcode.routes.medical."""
+"""The medical API function: routes from healthcode.medical.routes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.medical import NOTICE_ONCE
-from healthcode.routes import medical
+from healthcode.medical import routes as medical
+from healthcode.medical.notices import NOTICE_ONCE
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,8 +1,8 @@
-"""The meta API function: routes from healthcode.routes.meta."""
+"""The meta API function: routes from healthcode.meta.routes."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import meta
+from healthcode.meta import routes as meta
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

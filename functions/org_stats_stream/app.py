@@ -1,7 +1,7 @@
 """org_stats_stream: the declarations table's stream folded into organization statistics, exactly once."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode.orgs import stats
+from healthcode.places.orgs import stats
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,8 +1,8 @@
-"""The organizations API function: routes from healthcode.routes.orgs (admins, members, statistics, reports)."""
+"""The organizations API function: routes from healthcode.places.orgs.routes (admins, members, statistics, reports)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import orgs
+from healthcode.places.orgs import routes as orgs
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,8 +1,8 @@
-"""The printed-codes API function: routes from healthcode.routes.printed_codes."""
+"""The printed-codes API function: routes from healthcode.codes.routes.printed."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from healthcode.codes.routes import printed as printed_codes
 from healthcode.core import api
-from healthcode.routes import printed_codes
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,8 +1,8 @@
-"""The records API function: routes from healthcode.routes.records."""
+"""The records API function: routes from healthcode.residents.routes.records."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import records
+from healthcode.residents.routes import records
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,9 +1,8 @@
-"""The scan API function: routes from healthcode.routes.scan."""
+"""The scan API function: routes from healthcode.codes.routes.scan."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from healthcode import shedding
-from healthcode.core import api
-from healthcode.routes import scan
+from healthcode.codes.routes import scan
+from healthcode.core import api, shedding
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

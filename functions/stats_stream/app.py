@@ -1,7 +1,7 @@
 """stats_stream: the checks table's stream folded into venue and inspector statistics, exactly once."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode.venues import stats
+from healthcode.places.venues import stats
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -1,7 +1,7 @@
 """Scheduled status review: people whose next_review_at has passed (a quarantine ending) are re-evaluated."""
 
 from aws_lambda_powertools import Logger, Tracer
-from healthcode.recompute import review_due
+from healthcode.colour.recompute import review_due
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

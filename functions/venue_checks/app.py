@@ -1,9 +1,9 @@
-"""The venue checks API function: routes from healthcode.routes.venue_checks (checks, quick check-in)."""
+"""The venue checks API function: routes from healthcode.places.venues.routes.checks (checks, quick check-in)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import venue_checks
-from healthcode.venues import checks
+from healthcode.places.venues import checks
+from healthcode.places.venues.routes import checks as venue_checks
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

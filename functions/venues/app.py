@@ -1,8 +1,8 @@
-"""The venues API function: routes from healthcode.routes.venues (admins, inspectors, statistics, quick code)."""
+"""The venues API function: routes from healthcode.places.venues.routes.places (admins, inspectors, statistics, quick code)."""
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
-from healthcode.routes import venues
+from healthcode.places.venues.routes import places as venues
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda

@@ -27,7 +27,7 @@ def system_admin_ids() -> str:
 
 def seed(stack: Any) -> dict[str, Any]:
     """Create the demo people through the same domain code a login uses, so they exist before first login."""
-    from healthcode.login import login
+    from healthcode.identity.login import login
 
     people = []
     for person in DEMO_PEOPLE:
@@ -87,7 +87,7 @@ DEMO_ITINERARY = [("广州市", 1), ("深圳市", 3), ("珠海市", 6)]  # (city
 
 def seed_residents(guardian: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
     """The demo resident's family (a child and a parent); itinerary facts and a negative test for each resident."""
-    from healthcode.family import NewMember, Relationship, VerificationMethod, add_member
+    from healthcode.residents.family import NewMember, Relationship, VerificationMethod, add_member
 
     family = []
     for member in DEMO_FAMILY:
@@ -156,9 +156,9 @@ def record_inbound_entry(doc_type: str, doc_number: str, name: str, country: str
     from datetime import timedelta
 
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
     from healthcode.models import HealthEvent
-    from healthcode.people import NewPerson, find_or_create
     from ulid import ULID
 
     document = parse_document(doc_type, doc_number, issue_count)
@@ -202,7 +202,7 @@ DEMO_VENUE = {"region_code": "440106001", "address": "天河路208号", "type": 
 
 def seed_venues(demo: dict[str, Any]) -> dict[str, Any]:
     """A demo venue: the first demo resident is its admin (and an inspector), the second an inspector."""
-    from healthcode.venues import inspectors, places
+    from healthcode.places.venues import inspectors, places
 
     admin, inspector = demo["people"][1], demo["people"][2]
     place = places.create_venue(admin["person_id"], **{k: v for k, v in DEMO_VENUE.items() if k != "type"},
@@ -244,8 +244,8 @@ def seed_colour_engine(stack: Any, demo: dict[str, Any]) -> None:
     import requests
     from healthcode.core import clock
     from healthcode.core.caller import Caller
-    from healthcode.login import login
-    from healthcode.medical import grant_staff
+    from healthcode.identity.login import login
+    from healthcode.medical.notices import grant_staff
 
     admin = next(p for p in demo["people"] if p.get("system_admin"))
     medic, red = COLOUR_DEMO_PEOPLE
@@ -273,8 +273,8 @@ DEMO_ORG = {"name": "粤康码演示单位", "address": "广州市越秀区府�
 
 def seed_orgs(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
     """A demo organization administered by the demo system admin (王管理), with 李小红 as a member who declared today."""
-    from healthcode.declarations import DeclarationType, NewDeclaration, declare
-    from healthcode.orgs import admin, members
+    from healthcode.places.orgs import admin, members
+    from healthcode.residents.declarations import DeclarationType, NewDeclaration, declare
 
     boss = next(p for p in demo["people"] if p.get("system_admin"))
     member = next(p for p in demo["people"] if p["name"] == "李小红")
@@ -326,10 +326,10 @@ def seed_console(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
     from datetime import datetime, timedelta
 
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
-    from healthcode.login import login
-    from healthcode.orgs import admin, members
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.login import login
+    from healthcode.identity.people import NewPerson, find_or_create
+    from healthcode.places.orgs import admin, members
 
     rng = random.Random(12)
     boss = login("ID_CARD", CONSOLE_ORG_ADMIN["id_number"], None, CONSOLE_ORG_ADMIN["name"], None, "FACE", "dev-pass")
@@ -380,7 +380,7 @@ def seed_console(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
 
 
 def _declare_on(person_id: str, place_id: str, moment: Any, rng: Any) -> None:
-    """One ORG_MEMBER declaration at a past moment, as healthcode.declarations.declare stores one."""
+    """One ORG_MEMBER declaration at a past moment, as healthcode.residents.declarations.declare stores one."""
     from healthcode.core import clock
     from healthcode.models import Declaration
     from ulid import ULID
@@ -398,10 +398,10 @@ def _declare_on(person_id: str, place_id: str, moment: Any, rng: Any) -> None:
 
 
 def _check_on(venue: dict[str, Any], person: Any, moment: Any, rng: Any) -> None:
-    """One inspector's check at the demo venue at a past moment, as healthcode.venues.checks stores one."""
+    """One inspector's check at the demo venue at a past moment, as healthcode.places.venues.checks stores one."""
     from healthcode.core import clock, pii
     from healthcode.models import Check
-    from healthcode.venues.checks import age_group
+    from healthcode.places.venues.checks import age_group
     from ulid import ULID
 
     inspector = rng.choice(venue["inspectors"])

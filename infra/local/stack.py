@@ -150,13 +150,13 @@ class LocalStack:
                     "body": json.dumps(body, ensure_ascii=False)}
 
         def sms(event: dict[str, Any]) -> dict[str, Any]:
-            from healthcode import sms as sms_module
+            from healthcode.identity import sms as sms_module
 
             phone = (event.get("queryStringParameters") or {}).get("phone")
             return answer(200, {"messages": sms_module.dev_outbox(phone)})
 
         def captcha(event: dict[str, Any]) -> dict[str, Any]:
-            from healthcode import captcha as captcha_module
+            from healthcode.identity import captcha as captcha_module
 
             value = captcha_module.dev_answer(event["pathParameters"]["captcha_id"])
             return answer(200 if value else 404, {"answer": value})

@@ -187,7 +187,7 @@ def test_the_pages_back_link_and_the_phones_back_button_agree(page: Any, stack: 
     assert page.evaluate("history.length") <= start + 1
 
 
-# One record of each kind as GET /v1/me/records answers it (layers/common/python/healthcode/records.py).
+# One record of each kind as GET /v1/me/records answers it (layers/common/python/healthcode/residents/records.py).
 API_RECORDS = {
     "nucleic_acid": {"kind": "nucleic_acid", "at": "2026-11-20T09:30:00.000+08:00", "event_id": "e-1",
                      "result": "NEGATIVE", "institution": "广州市第一人民医院"},

@@ -67,8 +67,8 @@ def test_personal_data_is_stored_encrypted_and_masked(lambdas, event, invoke):
     ],
 )
 def test_bad_login_is_refused_naming_the_field_and_writes_nothing(lambdas, event, invoke, body, status, code, field):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     number = body.get("id_number") if isinstance(body, dict) else None
     answer_status, answer = invoke(lambdas["AuthFunction"], event("auth-login.json", body=body))

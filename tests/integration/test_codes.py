@@ -6,7 +6,7 @@ from datetime import timedelta
 
 
 def test_new_resident_sees_a_green_signed_code(lambdas, event, invoke, resident):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     status, body = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=resident["person_id"]))
     assert status == 200

@@ -29,7 +29,7 @@ def display_log(lambdas, event, invoke, person_id):
 
 def test_a_display_the_server_could_not_complete_is_logged_as_failed(lambdas, event, invoke, resident, monkeypatch):
     # GIVEN a resident whose code displays once, and then fails while the people table is busy
-    from healthcode import codes
+    from healthcode.codes import display as codes
 
     assert show(lambdas, event, invoke, resident["person_id"])[0] == 200
     monkeypatch.setattr(codes, "get_person", busy)
@@ -52,7 +52,7 @@ def test_a_display_the_server_could_not_complete_is_logged_as_failed(lambdas, ev
 
 def test_the_records_show_the_failed_display_too(lambdas, event, invoke, resident, monkeypatch):
     # GIVEN a failed display (the code could not be signed: the secret was unreadable)
-    from healthcode import codes
+    from healthcode.codes import display as codes
 
     monkeypatch.setattr(codes, "get_keyring", busy)
     assert show(lambdas, event, invoke, resident["person_id"])[0] == 503
@@ -67,7 +67,7 @@ def test_the_records_show_the_failed_display_too(lambdas, event, invoke, residen
 
 def test_a_member_display_failure_is_logged_on_the_member(lambdas, event, invoke, resident, monkeypatch):
     # GIVEN a guardian with a child, whose code fails to display
-    from healthcode import codes
+    from healthcode.codes import display as codes
 
     from infra.local.demo import id_number
 
@@ -112,7 +112,7 @@ def test_a_wrong_request_is_no_display_and_logs_nothing(lambdas, event, invoke, 
 
 def test_a_throttled_display_is_logged_as_failed_and_answered_429(lambdas, event, invoke, resident, monkeypatch):
     # GIVEN the people table throttling (overload) WHEN a resident opens their code
-    from healthcode import codes
+    from healthcode.codes import display as codes
 
     monkeypatch.setattr(codes, "get_person", throttled)
     status, body = show(lambdas, event, invoke, resident["person_id"])

@@ -84,7 +84,7 @@ def test_an_invocation_without_time_left_sheds_before_working(lambdas, event, re
 
 
 def test_the_scan_preview_sheds_the_same_way(lambdas, event, resident, dynamodb_fails):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     qr = get_keyring().sign(CodeType.RESIDENT, resident["person_id"], 1, 1_700_000_000)
     dynamodb_fails["with"] = throttled("ProvisionedThroughputExceededException")

@@ -32,9 +32,9 @@ def record(number=None, **overrides):
 
 
 def facts_of(document_number, id_type="ID_CARD"):
-    from healthcode.idnumbers import parse_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
     from healthcode.models import HealthEvent
-    from healthcode.people import find_by_document
 
     person = find_by_document(parse_document(id_type, document_number, "01" if id_type.endswith("PERMIT") else None))
     return person, ([] if person is None else list(HealthEvent.query(person.person_id)))
@@ -258,7 +258,7 @@ def test_500_records_are_stored_with_batch_writes(feed):
 
 def test_500_records_at_their_size_limits_are_accepted_in_one_request(feed, event):
     # GIVEN 500 records whose details are near their 2 kB limit: a body over the other routes' 1 MiB
-    from healthcode.feeds import MAX_DETAILS_BYTES
+    from healthcode.colour.feeds import MAX_DETAILS_BYTES
 
     details = {"institution": "广州市第八人民医院"} | {f"note{n}": "x" * 190 for n in range(9)}
     assert len(json.dumps(details, ensure_ascii=False).encode()) <= MAX_DETAILS_BYTES
@@ -274,7 +274,7 @@ def test_500_records_at_their_size_limits_are_accepted_in_one_request(feed, even
 
 
 def test_a_body_over_the_feed_limit_is_refused_naming_the_body(feed):
-    from healthcode.feeds import MAX_BODY_BYTES
+    from healthcode.colour.feeds import MAX_BODY_BYTES
 
     status, body = feed("[" + " " * MAX_BODY_BYTES + "]")
     assert status == 400 and body["error"]["field"] == "body" and body["error"]["code"] == "BODY_TOO_LARGE"

@@ -56,9 +56,9 @@ def exists(key):
 
 
 def facts_of(number):
-    from healthcode.idnumbers import parse_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
     from healthcode.models import HealthEvent
-    from healthcode.people import find_by_document
 
     person = find_by_document(parse_document("ID_CARD", number))
     return [] if person is None else list(HealthEvent.query(person.person_id))
@@ -127,7 +127,7 @@ def test_a_line_conflicting_with_a_stored_event_is_rejected(run_import, name):
 
 
 def test_a_long_file_is_stored_in_chunks(run_import, name, monkeypatch):
-    from healthcode import inbox
+    from healthcode.colour import inbox
 
     monkeypatch.setattr(inbox, "CHUNK", 20)
     number = new_id_card()
@@ -138,7 +138,7 @@ def test_a_long_file_is_stored_in_chunks(run_import, name, monkeypatch):
 
 
 def test_a_run_out_of_time_leaves_the_file_for_the_next_run(name):
-    from healthcode.inbox import import_inbox
+    from healthcode.colour.inbox import import_inbox
 
     number = new_id_card()
     drop(name, [line(number)])

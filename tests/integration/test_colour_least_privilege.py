@@ -166,7 +166,8 @@ def recorded() -> Any:
 
 def forget_cached_keys() -> None:
     """As in a fresh container: the secret, the keyring and the KMS data key are fetched again on first use."""
-    from healthcode import printed_codes, tokens
+    from healthcode.codes import printed as printed_codes
+    from healthcode.codes import tokens
     from healthcode.core import pii, secrets
 
     printed_codes._presigner.cache_clear()
@@ -281,8 +282,8 @@ def add_member(guardian: str, member: str) -> None:
 
 
 def signed_code(person_id: str, code_type: str = "R") -> str:
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
 
@@ -319,8 +320,8 @@ def test_login_needs_only_what_the_auth_function_is_granted(run_as, event):
     first = run_as("AuthFunction", event("auth-login.json", body=body))
     again = run_as("AuthFunction", event("auth-login.json", body=body | {"phone": random_phone()}))  # a new phone
     # one a partner feed created under another spelling: the verified name replaces it
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     fed = id_number("44030519880214456")
     find_or_create(NewPerson(parse_document("ID_CARD", fed), "林测试"))
@@ -415,7 +416,7 @@ def first_write_conflicts(monkeypatch):
     """The first status write of each version of a person meets a conflict (someone wrote the person meanwhile), as
     two writers would make it: the person is read again and the write retried."""
     from botocore.exceptions import ClientError
-    from healthcode import recompute
+    from healthcode.colour import recompute
     from pynamodb.exceptions import UpdateError
 
     original, conflicted = recompute._write, set()
@@ -537,7 +538,7 @@ def test_records_need_only_what_records_is_granted(run_as, lambdas, event, invok
 @pytest.fixture
 def sns_sms(monkeypatch):
     """SMS through Amazon SNS (SmsProvider=sns, as deployed) instead of the dev outbox; sent(phone) reads moto's."""
-    from healthcode import sms
+    from healthcode.identity import sms
 
     monkeypatch.setattr(sms.DevSms, "send", sms.SnsSms.send)
 
@@ -554,7 +555,7 @@ def sns_sms(monkeypatch):
 @pytest.fixture
 def failing_sms(monkeypatch, sns_sms):
     """fail(phone): from now on an SMS to that phone fails at the gateway (an SNS outage or throttling)."""
-    from healthcode import sms
+    from healthcode.identity import sms
 
     send, failing = sms.DevSms.send, set()
 
@@ -583,7 +584,7 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
         run_as, lambdas, event, sns_sms, failing_sms):
     import random
 
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
 
     from infra.local.demo import record_inbound_entry
 
@@ -631,7 +632,7 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
 
 def test_the_console_login_of_an_org_admin_needs_only_what_auth_is_granted(run_as, lambdas, event, sns_sms):
     """The phone an organization's admin registered logs them in (the places' by_phone_hash, the admin markers)."""
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
     from orgs_support import create_org, new_person
 
     admin, phone = new_person(lambdas, "周管理"), random_phone()
@@ -654,8 +655,8 @@ def macau_service(monkeypatch):
     service on loopback that issues a 12-hour code."""
     from datetime import timedelta
 
-    from healthcode import macau
     from healthcode.core import clock
+    from healthcode.residents import macau
     from macau_support import macau_server
 
     def answer(sent: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -766,7 +767,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     assert status_of(checked) == 200 and json.loads(checked["body"])["items"], checked
     from healthcode.core import clock
     from healthcode.models import Person, Relation
-    from healthcode.venues import UNBOUND
+    from healthcode.places.venues import UNBOUND
 
     # an unbinding marker from before markers carried the name: the list names it from the person
     Relation.make(new_person(lambdas, "旧标记"), UNBOUND, place, clock.iso(clock.now())).save()
@@ -849,8 +850,8 @@ def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorize
 
     from devices_support import device_check, device_keys, listing, register, revoke
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
     from venues_support import code_of, create_venue, new_person
 
     from infra.local.demo import id_number

@@ -64,8 +64,8 @@ def staff_entry(**changes):
 
 
 def code_of(person_id, code_type="R"):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, 1, int(clock.now().timestamp()))
 
@@ -77,7 +77,7 @@ def test_an_admin_grants_the_listed_staff(grant):
 
 
 def test_grants_keep_no_name_or_phone_in_clear(grant):
-    from healthcode.medical import grant_key
+    from healthcode.identity.grants import grant_key
     from healthcode.models import AuthItem
 
     entry = staff_entry()
@@ -98,7 +98,7 @@ def test_only_a_system_admin_grants(call):
     ({"title": "x"}, "title"),
 ])
 def test_a_bad_entry_is_named_and_nobody_is_granted(grant, bad, field):
-    from healthcode.medical import grant_key
+    from healthcode.identity.grants import grant_key
     from healthcode.models import AuthItem
 
     good = staff_entry()
@@ -152,9 +152,9 @@ def test_a_medic_issues_a_release_notice_prefilled_from_the_code(call, medic, re
 def test_the_notice_becomes_a_release_fact_that_turns_the_code_green(call, medic, resident, lambdas):
     from datetime import timedelta
 
+    from healthcode.colour.recompute import recompute_person
     from healthcode.core import clock
     from healthcode.models import HealthEvent, Person
-    from healthcode.recompute import recompute_person
 
     HealthEvent(person_id=resident["person_id"], sk=f"{clock.iso(clock.now() - timedelta(days=3))}#c1", event_id="c1",
                 kind="SUSPECTED", occurred_at=clock.iso(clock.now() - timedelta(days=3)), source="feed:test",

@@ -81,7 +81,7 @@ def rendered(render, resident):
 
 
 def test_a_new_person_gets_a_printable_card_with_a_signed_p_code(rendered):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     qr = decode(stored_card(rendered.person_id, 1))
     claims = get_keyring().verify(qr, {CodeType.PHYSICAL})
@@ -108,7 +108,7 @@ def test_other_changes_render_nothing(render, rendered):
 def test_a_new_code_version_gets_its_card_and_the_old_one_goes(render, rendered):
     render(people_record(rendered, with_changes(rendered, code_version=2)))
     assert card_exists(rendered.person_id, 2) and not card_exists(rendered.person_id, 1)
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     assert get_keyring().verify(decode(stored_card(rendered.person_id, 2)), {CodeType.PHYSICAL}).version == 2
 
@@ -150,7 +150,7 @@ def test_reading_the_printable_code_never_renders_it(lambdas, event, invoke, ren
 
 
 def test_a_card_not_rendered_yet_is_not_ready_with_retry_after(lambdas, event, resident, monkeypatch):
-    from healthcode import printed_codes
+    from healthcode.codes import printed as printed_codes
 
     monkeypatch.setattr(printed_codes, "CARD_WAIT_SECONDS", 0.3)
     answer = lambdas["PrintedCodesFunction"].invoke(event("printed-codes-physical.json",
@@ -179,7 +179,7 @@ def test_a_reissue_bumps_the_code_version(lambdas, event, invoke, rendered):
 
 
 def test_after_a_reissue_the_old_printed_code_is_revoked(lambdas, event, invoke, rendered):
-    from healthcode.codes import person_from_code
+    from healthcode.codes.display import person_from_code
     from healthcode.core.errors import InvalidCode
 
     old_qr = decode(stored_card(rendered.person_id, 1))

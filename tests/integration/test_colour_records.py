@@ -64,7 +64,7 @@ def test_each_kind_lists_only_its_own_facts(lambdas, event, invoke, records, res
 
 
 def test_a_high_risk_certificate_is_shown_but_the_code_stays_green(lambdas, event, invoke, records, resident):
-    from healthcode.recompute import recompute_person
+    from healthcode.colour.recompute import recompute_person
 
     fed([{"event_id": f"r-{uuid.uuid4().hex}", "person": person_ref(resident), "kind": "HEALTH_CERTIFICATE",
           "occurred_at": ago(days=1), "result": "HIGH_RISK"}], lambdas, event, invoke)
@@ -78,8 +78,8 @@ def test_inbound_entries_show_country_masked_document_date_port_and_vehicle(lamb
                  "details": {"country": "新加坡", "entry_date": "2026-11-25", "port": "白云机场", "vehicle": "SQ850"}}],
                lambdas, event, invoke)
     assert body["people_created"] == 1
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     traveller = find_by_document(parse_document("PASSPORT", passport))
     status, answer = records(traveller.person_id, "inbound_entry")

@@ -15,8 +15,8 @@ def bind(person_id, kind):
 
 
 def code_of(person_id, code_type="R", version=1):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType(code_type), person_id, version, int(clock.now().timestamp()))
 

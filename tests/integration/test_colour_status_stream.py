@@ -43,7 +43,7 @@ def person(person_id):
 
 
 def history(person_id):
-    from healthcode.recompute import StatusChange
+    from healthcode.colour.recompute import StatusChange
 
     return [h for h in StatusChange.query(person_id) if h.action == "STATUS_CHANGED"]
 
@@ -126,7 +126,7 @@ def test_a_replayed_batch_leaves_the_same_state_and_no_second_entry(deliver, res
 
 
 def test_a_half_failed_batch_reports_the_failed_record_and_its_redelivery_completes(deliver, lambdas, monkeypatch):
-    from healthcode import recompute
+    from healthcode.colour import recompute
 
     ids = [_new_person() for _ in range(3)]
     records = [stream_record(add_fact(pid, "CONFIRMED")) for pid in ids]
@@ -148,7 +148,7 @@ def test_a_half_failed_batch_reports_the_failed_record_and_its_redelivery_comple
 
 
 def test_later_records_of_a_person_whose_recompute_failed_fail_too(deliver, monkeypatch, resident):
-    from healthcode import recompute
+    from healthcode.colour import recompute
 
     other = _new_person()
     records = [stream_record(add_fact(pid, "CONFIRMED")) for pid in (resident["person_id"], other,
@@ -168,7 +168,7 @@ def test_later_records_of_a_person_whose_recompute_failed_fail_too(deliver, monk
 
 def test_a_batch_that_fails_entirely_fails_the_invocation(deliver, monkeypatch, resident):
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    from healthcode import recompute
+    from healthcode.colour import recompute
 
     records = [stream_record(add_fact(resident["person_id"], "CONFIRMED"))]
     monkeypatch.setattr(recompute, "recompute_person", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("x")))
@@ -177,8 +177,8 @@ def test_a_batch_that_fails_entirely_fails_the_invocation(deliver, monkeypatch, 
 
 
 def test_a_version_conflict_is_retried_with_fresh_facts(resident):
+    from healthcode.colour.recompute import recompute_person
     from healthcode.models import Person
-    from healthcode.recompute import recompute_person
 
     stale = Person.get(resident["person_id"], consistent_read=True)
     fresh = Person.get(resident["person_id"], consistent_read=True)
@@ -202,8 +202,8 @@ def test_a_running_quarantine_sets_the_review_time_at_its_end(deliver, resident)
 
 
 def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver, resident):
+    from healthcode.colour.recompute import review_due
     from healthcode.core import clock
-    from healthcode.recompute import review_due
 
     end = clock.now() + timedelta(days=7)
     deliver([stream_record(add_fact(resident["person_id"], "CENTRAL_QUARANTINE",
@@ -216,8 +216,8 @@ def test_the_review_turns_an_ended_quarantine_green_and_leaves_the_index(deliver
 
 
 def test_a_future_quarantine_turns_red_when_it_starts(deliver, resident):
+    from healthcode.colour.recompute import review_due
     from healthcode.core import clock
-    from healthcode.recompute import review_due
 
     start = clock.now() + timedelta(days=1)
     deliver([stream_record(add_fact(resident["person_id"], "HOME_QUARANTINE", valid_from=start,
@@ -248,8 +248,8 @@ def test_the_scheduled_handler_reviews_whoever_is_due_without_a_scan(lambdas, re
 def _new_person():
     import random
 
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     from infra.local.demo import id_number
 

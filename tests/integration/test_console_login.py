@@ -23,7 +23,7 @@ def random_phone() -> str:
 
 
 def captcha(lambdas) -> tuple[str, str]:
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
 
     status, body = call(lambdas["AuthFunction"], sample_event("auth-captcha.json"))
     assert status == 200, body
@@ -37,7 +37,7 @@ def ask_code(lambdas, phone: str) -> tuple[int, object]:
 
 
 def sent_code(phone: str) -> str:
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     return re.search(r"验证码为(\d{6})", dev_outbox(phone)[-1]["text"]).group(1)
 
@@ -73,7 +73,7 @@ def test_the_phone_an_org_admin_registered_logs_them_in_as_the_admin(lambdas):
     assert status == 200, body
     assert body["person_id"] == admin
     assert "org_admin" in body["roles"] and "venue_admin" not in body["roles"]
-    from healthcode.sessions import verify
+    from healthcode.identity.sessions import verify
 
     assert "org_admin" in verify(body["token"]).roles  # the session carries the grant, not only the answer
 
@@ -115,7 +115,7 @@ def test_the_account_phone_is_the_organizations_when_none_is_given(lambdas):
     from healthcode.models import Person
 
     admin, phone = person_without_phone("孙默认"), random_phone()
-    from healthcode.people import set_phone
+    from healthcode.identity.people import set_phone
 
     person = Person.get(admin)
     set_phone(person, phone)
@@ -160,7 +160,7 @@ def test_a_venue_phone_logs_in_no_one_after_the_admin_changed_until_the_new_admi
 
     old_admin, new_admin, phone = person_without_phone("陈旧任"), person_without_phone("陈新任"), random_phone()
     venue = create_venue(lambdas, old_admin, phone=phone)
-    # the admin transfer re-points the venue (healthcode.venues.places.accept_transfer); the contact phone stays
+    # the admin transfer re-points the venue (healthcode.places.venues.places.accept_transfer); the contact phone stays
     Place.get(venue["place_id"]).update(actions=[Place.admin_id.set(new_admin)])
 
     status, body = console_login(lambdas, phone)
@@ -169,8 +169,8 @@ def test_a_venue_phone_logs_in_no_one_after_the_admin_changed_until_the_new_admi
 
 
 def test_a_phone_bound_to_one_person_and_registered_by_another_admin_is_a_conflict(lambdas):
+    from healthcode.identity.people import set_phone
     from healthcode.models import Person
-    from healthcode.people import set_phone
 
     admin, other, phone = person_without_phone("何管理"), person_without_phone("何他人"), random_phone()
     person = Person.get(other)
@@ -197,7 +197,7 @@ def test_the_system_admin_logs_in_with_the_phone_bound_to_them(lambdas):
 
 @pytest.mark.parametrize("phone", ["13800138000", "+86 1380013800", "not a phone"])
 def test_a_malformed_phone_is_400_naming_the_phone_and_sends_nothing(lambdas, phone):
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     status, body = ask_code(lambdas, phone)
 

@@ -108,7 +108,7 @@ def test_an_unknown_format_is_400_naming_it(lambdas, scene):
 
 
 def test_an_xlsx_too_large_for_one_download_is_413(lambdas, scene, monkeypatch):
-    from healthcode.orgs import reports
+    from healthcode.places.orgs import reports
 
     monkeypatch.setattr(reports, "MAX_XLSX_BYTES", 1000)
 
@@ -121,7 +121,7 @@ def test_a_report_reads_a_page_of_declarations_at_a_time(lambdas, scene, monkeyp
     """Memory holds one page of declarations, not the day: with pages of one, each page is read, named and written
     before the next is asked for (a BatchGetItem of names between the Query pages)."""
     from botocore.client import BaseClient
-    from healthcode.orgs import reports
+    from healthcode.places.orgs import reports
 
     monkeypatch.setattr(reports, "PAGE", 1)
     calls: list[str] = []

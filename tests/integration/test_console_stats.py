@@ -223,7 +223,7 @@ def test_a_venues_stats_without_a_range_are_as_before(lambdas, clock, venue_scen
 def test_the_openapi_document_names_the_range_parameters(aws):
     import json
 
-    from healthcode.routes.meta import openapi_document
+    from healthcode.meta.routes import openapi_document
 
     document = json.loads(openapi_document())
     for path in ("/v1/orgs/{id}/stats", "/v1/venues/{id}/stats"):

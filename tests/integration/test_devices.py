@@ -65,8 +65,8 @@ def _body(qr=None, id_card=None, temperature_c=36.5, measured_at=None, **more):
 
 def _resident_with_card(lambdas, name="李阿婆", year=1948):
     """A person known by ID number (as a login or a feed writes them); (person_id, id number)."""
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     while True:
         number = id_number(f"{'440104' if year >= 1983 else '440100'}{year}0{random.randint(1, 9)}{random.randint(10, 28)}{random.randint(100, 999)}")
@@ -200,8 +200,8 @@ def test_a_green_code_at_a_normal_temperature_passes_and_is_recorded_with_the_de
 @pytest.mark.parametrize("celsius, expected", [(37.2, "NORMAL"), (37.24, "NORMAL"), (37.25, "FEVER"), (37.3, "FEVER"),
                                                (39.0, "FEVER"), (35.0, "NORMAL")])
 def test_fever_starts_at_the_one_threshold(lambdas, device, celsius, expected):
-    from healthcode.declarations import FEVER_FROM
-    from healthcode.devices import temperature_class
+    from healthcode.places.devices.scanners import temperature_class
+    from healthcode.residents.declarations import FEVER_FROM
 
     assert str(FEVER_FROM) == "37.3"
     status, answer = device_check(lambdas, device["device_key"],
@@ -254,7 +254,7 @@ def test_an_id_card_of_a_known_person_is_answered_from_their_status_and_never_st
 
 def test_an_id_card_known_only_from_fed_facts_is_answered_from_them(lambdas, device, event, invoke):
     """A person with a feed's positive test has never logged in; the ID card still finds them: RED, STOP."""
-    from healthcode.recompute import recompute_person
+    from healthcode.colour.recompute import recompute_person
 
     number = _unknown_number()
     record = {"event_id": f"dev-{uuid.uuid4().hex}", "person": {"id_type": "ID_CARD", "id_number": number,
@@ -265,8 +265,8 @@ def test_an_id_card_known_only_from_fed_facts_is_answered_from_them(lambdas, dev
     fed["requestContext"]["authorizer"] = {"person_id": "partner:cdc", "kind": "partner", "roles": "partner",
                                            "principalId": "partner:cdc"}
     assert invoke(lambdas["FeedsFunction"], fed)[0] in (200, 201, 202)
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     person = find_by_document(parse_document("ID_CARD", number))
     recompute_person(person.person_id)  # what the status stream does
@@ -277,8 +277,8 @@ def test_an_id_card_known_only_from_fed_facts_is_answered_from_them(lambdas, dev
 
 
 def test_an_id_card_no_one_knows_is_unknown_stop_and_nothing_is_stored(lambdas, device):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     number = _unknown_number()
     status, answer = device_check(lambdas, device["device_key"], _body(id_card={"id_number": number, "name": "某人"}))

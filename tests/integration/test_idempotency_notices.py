@@ -40,8 +40,8 @@ def issue(lambdas, event, invoke):
 
 
 def code_of(person_id):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType.RESIDENT, person_id, 1, int(clock.now().timestamp()))
 

@@ -73,7 +73,7 @@ def test_an_issue_count_typed_without_its_zero_is_the_records(lambdas, event, in
 
 def test_a_wrong_issue_count_counts_towards_the_documents_lock(lambdas, event, invoke):
     # GIVEN a recorded traveller and someone trying issue counts with the right name
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     number = new_number("TAIWAN_PERMIT")
     record_inbound_entry("TAIWAN_PERMIT", number, NAME, "TW", issue_count="02")

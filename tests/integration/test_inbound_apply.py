@@ -39,7 +39,7 @@ def apply(lambdas, event, invoke, body, **changes):
 
 
 def outbox(phone):
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     return dev_outbox(phone)
 
@@ -54,7 +54,7 @@ def stored(person_id):
 
 
 def test_traveller_with_an_entry_record_gets_an_inbound_session(lambdas, event, invoke, traveller):
-    from healthcode.sessions import verify
+    from healthcode.identity.sessions import verify
 
     # GIVEN a traveller whose entry record was fed WHEN they apply with their name and passport
     status, body = apply(lambdas, event, invoke, apply_body(traveller))
@@ -89,7 +89,7 @@ def test_the_configured_page_url_is_the_one_texted(lambdas, event, invoke, trave
 
     # GIVEN the page is hosted elsewhere and configured
     configured = replace(get_config(), inbound_page_url="https://h5.example.gov.cn/ykm/inbound.html")
-    monkeypatch.setattr("healthcode.routes.inbound.get_config", lambda: configured)
+    monkeypatch.setattr("healthcode.inbound.routes.get_config", lambda: configured)
     body = apply_body(traveller)
 
     # WHEN the traveller applies, whatever Host the request names
@@ -130,7 +130,7 @@ def test_applying_with_a_new_phone_moves_the_binding(lambdas, event, invoke, tra
 
 
 def test_inbound_session_shows_an_inbound_type_code(lambdas, event, invoke, traveller):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     # GIVEN a traveller who applied WHEN they open their code
     status, _ = apply(lambdas, event, invoke, apply_body(traveller))
@@ -194,8 +194,8 @@ def test_an_unknown_document_is_document_not_found(lambdas, event, invoke, trave
 
 
 def test_a_traveller_without_an_entry_record_is_document_not_found(lambdas, event, invoke):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     # GIVEN an inbound person with no INBOUND_ENTRY fact
     number = random_passport()
@@ -289,7 +289,7 @@ def test_an_id_card_number_is_not_an_inbound_document(lambdas, event, invoke):
 
 
 def test_a_failed_page_link_sms_still_gives_the_code_and_may_be_retried(lambdas, event, invoke, traveller, monkeypatch):
-    from healthcode import inbound
+    from healthcode.inbound import travellers as inbound
 
     class Down:
         def send(self, phone, text):

@@ -31,7 +31,7 @@ def as_traveller(lambdas, traveller: str, function: str, sample: str, **changes:
 
 
 def quick_code(place_id: str) -> str:
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType.QUICK_CHECKIN, place_id, 1, 0)
 

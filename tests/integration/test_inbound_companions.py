@@ -106,7 +106,7 @@ def test_the_list_pages_with_a_cursor(lambdas, event, invoke, traveller):
 
 
 def test_traveller_switches_to_the_companions_code(lambdas, event, invoke, traveller, companion):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     # GIVEN a traveller with a companion WHEN they open the code with member=<companion>
     add(lambdas, event, invoke, traveller, companion)

@@ -44,8 +44,8 @@ def wechat_login(lambdas, event, invoke, number: str, phone: str | None = None) 
 
 
 def person_of(number: str):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     return find_by_document(parse_document("HK_MACAU_PERMIT", number, "01"))
 
@@ -76,7 +76,7 @@ def test_the_resident_may_then_declare(lambdas, event, invoke, permit):
 
 
 def test_the_phone_bound_on_the_inbound_page_does_not_carry_over(lambdas, event, invoke, permit):
-    from healthcode.sms_login import person_by_phone
+    from healthcode.identity.sms_login import person_by_phone
 
     # GIVEN a phone bound on the inbound page (a real-name check only)
     page_phone = new_phone()

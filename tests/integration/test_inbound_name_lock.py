@@ -39,7 +39,7 @@ def miss(lambdas, event, traveller, times: int) -> list[int]:
 
 
 def test_wrong_names_short_of_the_limit_are_name_mismatch(lambdas, event, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     # GIVEN names typed wrong one time fewer than the limit THEN each is NAME_MISMATCH, and the right name still works
     assert miss(lambdas, event, traveller, NAME_MISSES - 1) == [400] * (NAME_MISSES - 1)
@@ -47,7 +47,7 @@ def test_wrong_names_short_of_the_limit_are_name_mismatch(lambdas, event, clock,
 
 
 def test_the_last_wrong_name_locks_the_document_even_for_the_right_name(lambdas, event, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     # GIVEN the limit of wrong names for one document: the last is answered 429 for 15 minutes
     statuses = miss(lambdas, event, traveller, NAME_MISSES)
@@ -59,8 +59,8 @@ def test_the_last_wrong_name_locks_the_document_even_for_the_right_name(lambdas,
     status, body, headers = apply(lambdas, event, traveller, NAME, phone)
 
     # THEN 429 with the time left, and nothing bound or sent
+    from healthcode.identity.sms import dev_outbox
     from healthcode.models import Person
-    from healthcode.sms import dev_outbox
 
     assert status == 429 and body["error"]["code"] == "TOO_MANY_REQUESTS"
     assert 14 * 60 - 2 <= int(headers["retry-after"]) <= 14 * 60 + 1
@@ -68,7 +68,7 @@ def test_the_last_wrong_name_locks_the_document_even_for_the_right_name(lambdas,
 
 
 def test_after_the_lock_the_right_name_applies(lambdas, event, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     miss(lambdas, event, traveller, NAME_MISSES)
     clock.advance(minutes=15, seconds=1)
@@ -76,7 +76,7 @@ def test_after_the_lock_the_right_name_applies(lambdas, event, clock, traveller)
 
 
 def test_misses_long_ago_do_not_count(lambdas, event, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     # GIVEN wrong names one short of the limit, then a quiet quarter of an hour
     miss(lambdas, event, traveller, NAME_MISSES - 1)
@@ -87,7 +87,7 @@ def test_misses_long_ago_do_not_count(lambdas, event, clock, traveller):
 
 
 def test_the_lock_is_per_document(lambdas, event, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
 
     # GIVEN one document locked WHEN another traveller applies THEN they are not affected
     miss(lambdas, event, traveller, NAME_MISSES)
@@ -97,7 +97,7 @@ def test_the_lock_is_per_document(lambdas, event, clock, traveller):
 
 
 def test_adding_a_locked_document_as_a_companion_is_429(lambdas, event, invoke, clock, traveller):
-    from healthcode.inbound import NAME_MISSES
+    from healthcode.inbound.travellers import NAME_MISSES
     from healthcode.models import Relation
 
     # GIVEN a document locked by wrong names

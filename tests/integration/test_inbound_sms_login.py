@@ -44,7 +44,7 @@ def auth(lambdas, invoke, sample):
 
 
 def new_captcha(lambdas, event, invoke):
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
 
     status, body, _ = auth(lambdas, invoke, event("auth-captcha.json"))
     assert status == 200
@@ -58,7 +58,7 @@ def ask_code(lambdas, event, invoke, phone, captcha=None):
 
 
 def codes_sent(phone):
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     return [m.group(1) for m in (re.search(r"验证码为(\d{6})", msg["text"]) for msg in dev_outbox(phone)) if m]
 
@@ -85,7 +85,7 @@ def test_captcha_is_a_png_whose_answer_is_stored_only_hashed(lambdas, event, inv
 
     # GIVEN the production SMS provider (no dev answers kept)
     production = replace(get_config(), sms_provider="sns")
-    monkeypatch.setattr("healthcode.captcha.get_config", lambda: production)
+    monkeypatch.setattr("healthcode.identity.captcha.get_config", lambda: production)
 
     # WHEN a captcha is asked for
     status, body, _ = auth(lambdas, invoke, event("auth-captcha.json"))
@@ -97,7 +97,7 @@ def test_captcha_is_a_png_whose_answer_is_stored_only_hashed(lambdas, event, inv
     item = AuthItem.get(f"captcha#{body['captcha_id']}")
     assert re.fullmatch(r"[0-9a-f]{64}", item.value) and item.data is None
     assert item.expires_at == clock.now + timedelta(minutes=3)
-    from healthcode.captcha import dev_answer
+    from healthcode.identity.captcha import dev_answer
 
     assert dev_answer(body["captcha_id"]) is None
 
@@ -200,7 +200,7 @@ def test_after_60_seconds_a_new_code_may_be_sent(lambdas, event, invoke, travell
 
 
 def test_the_daily_cap_stops_codes_until_midnight(lambdas, event, invoke, traveller, clock):
-    from healthcode.otp import DAILY_CAP
+    from healthcode.identity.otp import DAILY_CAP
 
     # GIVEN a phone that has had its daily number of codes, a minute apart
     for _ in range(DAILY_CAP):
@@ -221,7 +221,7 @@ def test_the_daily_cap_stops_codes_until_midnight(lambdas, event, invoke, travel
 
 
 def test_the_right_code_logs_the_traveller_back_in(lambdas, event, invoke, traveller):
-    from healthcode.sessions import verify
+    from healthcode.identity.sessions import verify
 
     # GIVEN a code sent to the traveller's phone WHEN they log in with it
     ask_code(lambdas, event, invoke, traveller["phone"])
@@ -298,8 +298,8 @@ def test_a_phone_nobody_uses_gets_a_code_but_no_session(lambdas, event, invoke, 
 
 def test_a_phone_moved_to_another_number_no_longer_logs_in(lambdas, event, invoke, traveller):
     # GIVEN a traveller whose binding moved to a new phone (applied again)
+    from healthcode.identity.people import set_phone
     from healthcode.models import Person
-    from healthcode.people import set_phone
 
     person = Person.get(traveller["person_id"])
     set_phone(person, random_phone())

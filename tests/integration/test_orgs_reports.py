@@ -73,7 +73,7 @@ def test_each_member_whose_declaration_the_admin_read_is_audited(lambdas, scene)
 
 
 def test_the_admin_reading_their_own_declaration_is_not_audited(lambdas, scene):
-    from healthcode.orgs.members import join
+    from healthcode.places.orgs.members import join
 
     join(scene["admin"], scene["org"]["join_code"])
     assert declare(lambdas, scene["admin"], scene["place_id"])[0] == 201
@@ -195,7 +195,7 @@ def test_the_report_of_an_unknown_organization_is_404(lambdas):
 
 
 def test_a_report_too_large_for_one_download_is_413(lambdas, scene, monkeypatch):
-    from healthcode.orgs import reports
+    from healthcode.places.orgs import reports
 
     monkeypatch.setattr(reports, "MAX_REPORT_BYTES", 500)
     answer = _report(lambdas, scene)

@@ -17,8 +17,8 @@ def sample(name):
 
 
 def _person_with_id(person_id, name, first17):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, build
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, build
 
     from infra.local.demo import id_number
 
@@ -31,7 +31,7 @@ def _person_with_id(person_id, name, first17):
 def sample_org(lambdas):
     """The admin, the member and the organization the samples name, with the join code they use."""
     from healthcode.models import Place
-    from healthcode.place_admin import create_with_admin
+    from healthcode.places.admin import create_with_admin
 
     _person_with_id(ADMIN, "样例管理", "44010619900101001")
     _person_with_id(MEMBER, "样例成员", "44010619910101002")

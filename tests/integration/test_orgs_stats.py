@@ -101,7 +101,7 @@ def test_a_replay_counts_once_where_the_cancellation_does_not_return_the_anchor(
     """Older DynamoDB implementations leave ReturnValuesOnConditionCheckFailure out: the anchor is read instead."""
     from botocore.exceptions import ClientError
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     class WithoutItem:
         def __getattr__(self, name):
@@ -139,7 +139,7 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     that were applied — and every count ends up exact. (One declarant per transaction here, so that a failure
     touches one member only.)"""
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", 3)
     submitted = _submit(lambdas, scene, 12)
@@ -179,7 +179,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     with declarants packed together or one per transaction."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", pack_items)
     submitted = _submit(lambdas, scene, 16, seed=seed)
@@ -210,7 +210,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
 
 def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monkeypatch):
     from healthcode.core.aws import client
-    from healthcode.orgs import stats as stats_module
+    from healthcode.places.orgs import stats as stats_module
 
     submitted = _submit(lambdas, scene, 12)
     written = []

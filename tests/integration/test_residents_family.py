@@ -171,8 +171,8 @@ def test_a_guardian_cannot_add_themselves(family, resident):
     ({"nickname": "小明"}, "nickname", "VALIDATION_ERROR"),
 ])
 def test_bad_input_names_the_field_and_writes_nothing(family, resident, changes, field, code):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     # GIVEN a guardian with no members WHEN a bad member is submitted
     body = add_body(**changes)

@@ -49,7 +49,7 @@ def ask(lambdas, event, invoke):
 
 
 def sms_code_sent_to(phone):
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     return re.search(r"\d{6}", dev_outbox(phone)[-1]["text"]).group(0)
 
@@ -98,7 +98,7 @@ def test_a_second_code_within_a_minute_is_too_many(holder, ask):
 
 def test_a_resident_without_a_bound_phone_reads_the_card_of_the_phone_the_sms_proves(resident, ask):
     # GIVEN a face-login resident (no phone bound to the account) and a phone with itinerary facts
-    from healthcode.feeds import ingest, validate_batch
+    from healthcode.colour.feeds import ingest, validate_batch
 
     send_code, read_card = ask
     phone = f"+86137{random.randint(10**7, 10**8 - 1)}"
@@ -134,7 +134,7 @@ def test_any_mainland_mobile_is_read_with_its_own_sms_code(holder, ask):
 
 @pytest.mark.parametrize("phone", ["+85291234567", "+14155550123", "+862083331234"])
 def test_a_number_outside_the_mainland_mobile_networks_is_refused_and_gets_no_sms(holder, ask, phone):
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     send_code, _ = ask
     status, body = send_code(holder["person_id"], phone)
@@ -145,7 +145,7 @@ def test_a_number_outside_the_mainland_mobile_networks_is_refused_and_gets_no_sm
 def test_one_person_cannot_text_more_phones_than_the_hourly_limit(resident, ask, clock):
     # GIVEN a resident asking codes for one new number after another
     from healthcode.core.ratelimit import ITINERARY_SMS_CODE, LIMITS
-    from healthcode.sms import dev_outbox
+    from healthcode.identity.sms import dev_outbox
 
     send_code, _ = ask
     limit = LIMITS[ITINERARY_SMS_CODE].requests

@@ -56,8 +56,8 @@ def set_status(person_id, color, reasons=(), bump_version=False):
 
 
 def test_a_green_code_converts_into_a_24_hour_macau_code_with_the_latest_negative_test(macau, resident):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     # GIVEN a green resident with negative tests 6 and 2 days ago, and a later antibody test
     fact(resident["person_id"], "NUCLEIC_ACID", 6, "NEGATIVE", institution="旧检测机构")
@@ -143,9 +143,9 @@ def test_a_reissued_resident_code_revokes_the_macau_code(macau, resident):
 
 
 def test_after_24_hours_the_macau_code_is_expired(macau, resident):
-    from healthcode import macau as domain
     from healthcode.core import clock
     from healthcode.models import AuthItem
+    from healthcode.residents import macau as domain
 
     macau.apply(resident["person_id"])
     item = AuthItem.get(domain.key(resident["person_id"]))

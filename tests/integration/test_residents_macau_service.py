@@ -15,7 +15,7 @@ DECLARATION = {"entry_port": "HENGQIN", "temperature_c": 36.5, "symptoms": [], "
 @pytest.fixture
 def macau_service(monkeypatch: pytest.MonkeyPatch):
     """A Macau health code service on loopback that answers what the test sets and records what it is sent."""
-    from healthcode import macau
+    from healthcode.residents import macau
 
     seen: list[dict[str, Any]] = []
     reply: dict[str, Any] = {"status": 201, "body": {}}

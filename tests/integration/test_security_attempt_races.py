@@ -50,8 +50,8 @@ def traveller(lambdas, event, invoke, clock):
 def test_wrong_sms_codes_from_many_containers_compare_at_most_the_limit(aws, lambdas, event, clock, traveller,
                                                                        monkeypatch):
     # GIVEN a code sent to the traveller's phone, and twenty SMS-login containers
-    from healthcode import otp
-    from healthcode.sms import dev_outbox
+    from healthcode.identity import otp
+    from healthcode.identity.sms import dev_outbox
 
     otp.send_code("login", traveller["phone"])
     right = re.search(r"\d{6}", dev_outbox(traveller["phone"])[-1]["text"]).group(0)
@@ -76,7 +76,7 @@ def test_wrong_sms_codes_from_many_containers_compare_at_most_the_limit(aws, lam
 def test_wrong_names_from_many_containers_compare_at_most_the_limit(aws, lambdas, event, clock, traveller,
                                                                    monkeypatch):
     # GIVEN twenty inbound containers and a document recorded by immigration
-    from healthcode import inbound
+    from healthcode.inbound import travellers as inbound
 
     compared = Counting(inbound.names_match)
     monkeypatch.setattr(inbound, "names_match", compared)

@@ -28,7 +28,7 @@ class Monotonic:
 
 @pytest.fixture
 def monotonic(monkeypatch):
-    from healthcode import tokens
+    from healthcode.codes import tokens
 
     clock = Monotonic()
     monkeypatch.setattr(tokens, "_monotonic", clock)
@@ -38,7 +38,7 @@ def monotonic(monkeypatch):
 @pytest.fixture
 def secret_id(aws):
     """The application secret's id; its value is put back afterwards, so other tests keep their keys."""
-    from healthcode import tokens
+    from healthcode.codes import tokens
     from healthcode.core import secrets
     from healthcode.core.aws import client
     from healthcode.core.config import get_config
@@ -54,7 +54,7 @@ def secret_id(aws):
 @pytest.fixture
 def warm(secret_id, monotonic, lambdas):
     """A warm container: keys read from the secret long ago (one interval past)."""
-    from healthcode import tokens
+    from healthcode.codes import tokens
     from healthcode.core import secrets
 
     secrets.reset_cache()
@@ -92,8 +92,8 @@ def signed_by_a_new_container(secret_id: str, person_id: str) -> str:
     """What the codes function of a container started after the rotation draws: the new kid's signature."""
     from types import SimpleNamespace
 
+    from healthcode.codes.tokens import CodeType, Keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, Keyring
 
     secret = current_secret(secret_id)
     keyring = Keyring.from_secret(SimpleNamespace(active_kid=secret["active_kid"],
@@ -105,8 +105,8 @@ def forged(person_id: str, kid: str) -> str:
     """A well-formed code signed by a key nobody holds, under `kid`."""
     from types import SimpleNamespace
 
+    from healthcode.codes.tokens import CodeType, Keyring, new_signing_key
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, Keyring, new_signing_key
 
     key = new_signing_key(kid)
     return Keyring.from_secret(SimpleNamespace(active_kid=kid, signing_keys=(key,))).sign(
@@ -213,8 +213,8 @@ def test_after_the_max_age_a_warm_container_signs_with_the_new_key_and_publishes
 
 def test_a_secret_that_cannot_be_read_leaves_a_warm_container_its_keys(warm, monotonic, resident, scan,
                                                                         monkeypatch):
+    from healthcode.codes.tokens import CodeType
     from healthcode.core import clock, secrets
-    from healthcode.tokens import CodeType
 
     # GIVEN a warm container whose keys are old, and Secrets Manager failing
     monotonic.now += warm.KEY_MAX_AGE_SECONDS

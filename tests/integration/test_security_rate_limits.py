@@ -66,8 +66,8 @@ def test_applies_up_to_the_limit_are_answered(lambdas, event, clock, address):
 
 def test_the_apply_beyond_the_limit_is_429_and_binds_and_sends_nothing(lambdas, event, clock, address):
     from healthcode.core.ratelimit import INBOUND_APPLY, LIMITS
+    from healthcode.identity.sms import dev_outbox
     from healthcode.models import Person
-    from healthcode.sms import dev_outbox
 
     # GIVEN an address that used up its applies, a minute into the window
     use_up(lambdas, event, address, LIMITS[INBOUND_APPLY].requests)
@@ -155,10 +155,10 @@ def test_captchas_beyond_the_limit_are_429_without_an_image(lambdas, event, cloc
 
 
 def test_sms_codes_beyond_the_limit_are_429_and_nothing_is_sent(lambdas, event, clock, address):
-    from healthcode import captcha
     from healthcode.core.ratelimit import AUTH_SMS_CODE, LIMITS
+    from healthcode.identity import captcha
+    from healthcode.identity.sms import dev_outbox
     from healthcode.models import AuthItem
-    from healthcode.sms import dev_outbox
 
     def ask(phone, captcha_id, answer):
         return call(lambdas["AuthFunction"], event("auth-sms-code.json", source_ip=address, body={
@@ -180,8 +180,8 @@ def test_sms_codes_beyond_the_limit_are_429_and_nothing_is_sent(lambdas, event, 
 
 
 def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock, address, monkeypatch):
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     def log_in(number):
         return call(lambdas["AuthFunction"], event("auth-login.json", source_ip=address, body={
@@ -203,8 +203,8 @@ def test_logins_beyond_the_limit_are_429_and_create_nobody(lambdas, event, clock
 
 def test_sms_logins_beyond_the_limit_are_429_before_the_code_is_checked(lambdas, event, clock, address, monkeypatch):
     from healthcode.core.pii import lookup_hash
+    from healthcode.identity.sms_login import PURPOSE
     from healthcode.models import AuthItem
-    from healthcode.sms_login import PURPOSE
 
     def log_in(phone, code):
         return call(lambdas["AuthFunction"], event("auth-sms-login.json", source_ip=address,

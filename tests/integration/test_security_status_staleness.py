@@ -36,8 +36,8 @@ def red(person_id, *reasons):
 
 
 def qr_of(person_id):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.tokens import CodeType, get_keyring
 
     return get_keyring().sign(CodeType.RESIDENT, person_id, 1, int(clock.now().timestamp()))
 
@@ -142,8 +142,8 @@ def test_a_venue_check_after_the_end_is_recorded_green(lambdas, event, invoke, c
 
 def test_a_guardians_member_list_shows_the_member_green(clock, resident):
     from healthcode.core import clock as product_clock
-    from healthcode.family import member_view
     from healthcode.models import Person, Relation
+    from healthcode.residents.family import member_view
 
     # GIVEN a member whose stored status is stale RED WHEN the guardian's page lists them THEN green
     red(resident["person_id"], QUARANTINE)
@@ -155,8 +155,8 @@ def test_a_guardians_member_list_shows_the_member_green(clock, resident):
 
 def test_a_macau_code_is_not_revoked_by_an_ended_quarantine(clock, resident):
     from healthcode.core import clock as product_clock
-    from healthcode.macau import status_of
     from healthcode.models import Person
+    from healthcode.residents.macau import status_of
 
     # GIVEN a Macau code valid for a day, and a stale RED status WHEN its state is read THEN it is VALID
     red(resident["person_id"], QUARANTINE)

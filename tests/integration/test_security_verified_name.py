@@ -19,8 +19,8 @@ def new_id_card() -> str:
 @pytest.fixture
 def fed(lambdas, event, invoke):
     """A resident known only from a partner feed, which spelt the name 林测试: (person_id, id_number)."""
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import find_by_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import find_by_document
 
     number = new_id_card()
     status, body = invoke(lambdas["FeedsFunction"], event("feeds-health-events.json", body=[{

@@ -68,7 +68,7 @@ def test_twenty_racing_successors_yield_exactly_one_admin(lambdas):
 
     from healthcode.core import clock
     from healthcode.models import AuthItem, Place
-    from healthcode.venues.places import TRANSFER_TTL, _transfer_key
+    from healthcode.places.venues.places import TRANSFER_TTL, _transfer_key
 
     admin = new_person(lambdas)
     venue = create_venue(lambdas, admin)
@@ -462,7 +462,7 @@ def test_an_offer_with_a_name_not_the_holders_cannot_be_accepted_by_the_holder(l
 def test_a_successor_who_logs_in_after_the_offer_accepts_it(lambdas):
     """GIVEN an offer naming someone who has never used the code WHEN they log in for the first time and open the
     link THEN they accept it and administer the venue (the offer was not lost for want of an account)."""
-    from healthcode.login import login
+    from healthcode.identity.login import login
 
     from infra.local.demo import id_number
 

@@ -193,8 +193,8 @@ def _tampered(qr):
 
 @pytest.mark.parametrize("case", ["garbage", "tampered", "bad signature", "unknown kid", "revoked", "quick code"])
 def test_forged_tampered_or_revoked_codes_are_invalid_and_write_nothing(lambdas, venue, case):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.models import AuditEntry, Person
-    from healthcode.tokens import CodeType, get_keyring
 
     visitor = new_person(lambdas)
     qr = code_of(lambdas, visitor)
@@ -211,10 +211,10 @@ def test_forged_tampered_or_revoked_codes_are_invalid_and_write_nothing(lambdas,
 
 
 def test_printed_and_inbound_codes_are_accepted(lambdas, venue):
+    from healthcode.codes.tokens import CodeType, get_keyring
     from healthcode.core import clock
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     keyring, now = get_keyring(), int(clock.now().timestamp())
     resident = new_person(lambdas, birth_year=1950)
@@ -288,7 +288,7 @@ def _quick_code(lambdas, person, place_id, fmt=None):
 
 
 def test_the_quick_code_is_a_signed_fixed_venue_code(lambdas, venue):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     status, body = _quick_code(lambdas, venue["inspector"], venue["place_id"])
     assert status == 200
@@ -367,7 +367,7 @@ def test_a_quick_checkin_retried_with_its_key_counts_once(lambdas, venue):
 
 @pytest.mark.parametrize("case", ["person code", "garbage", "tampered", "unknown venue"])
 def test_a_quick_checkin_with_anything_but_a_venue_quick_code_is_invalid(lambdas, venue, case):
-    from healthcode.tokens import CodeType, get_keyring
+    from healthcode.codes.tokens import CodeType, get_keyring
 
     resident = new_person(lambdas)
     _, code = _quick_code(lambdas, venue["inspector"], venue["place_id"])

@@ -1,4 +1,4 @@
-"""The venue's roster (healthcode.venues.roster): written in the binding transactions, read in the statistics' one call."""
+"""The venue's roster (healthcode.places.venues.roster): written in the binding transactions, read in the statistics' one call."""
 
 from __future__ import annotations
 
@@ -160,8 +160,8 @@ def test_a_venue_from_before_the_roster_still_lists_every_bound_inspector(lambda
 def test_a_join_cancelled_by_a_transaction_conflict_is_retried(lambdas, venue, monkeypatch):
     """GIVEN DynamoDB cancelling the first join transaction for a conflict on the shared roster (concurrent
     binds) WHEN a person joins THEN the transaction is retried: 201, bound and on the roster."""
+    from healthcode.core import tx
     from healthcode.models import Relation
-    from healthcode.venues import tx
 
     original, cancelled = tx.Tx.commit, []
 

@@ -36,9 +36,9 @@ def _with_token(event, token):
 
 def _person_with_id(person_id, name, first17):
     """A registered person with the samples' id (and the document marker a first login writes); the marker's key."""
-    from healthcode.idnumbers import parse_document
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, build, marker_key
     from healthcode.models import AuthItem
-    from healthcode.people import NewPerson, build, marker_key
 
     from infra.local.demo import id_number
 
@@ -65,8 +65,8 @@ def _forget(*keys):
 def sample_venue(lambdas):
     """The admin, the inspector and the venue the samples name, with the join code they use."""
     from healthcode.models import Place
-    from healthcode.place_admin import create_with_admin
-    from healthcode.venues import inspectors
+    from healthcode.places.admin import create_with_admin
+    from healthcode.places.venues import inspectors
 
     markers = [_person_with_id(ADMIN, "样例管理", "44010619900101001"),
                _person_with_id(MEMBER, "样例成员", "44010619910101002")]  # the samples' transfer names this person
@@ -109,7 +109,7 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     """GIVEN the samples' admin, inspector and venue WHEN each sample is invoked in a user's order (the scanned codes
     and the transfer token put in for their placeholders) THEN each route answers its success status."""
     from healthcode.models import Place
-    from healthcode.venues.checks import quick_code_text
+    from healthcode.places.venues.checks import quick_code_text
     from venues_support import code_of
 
     statuses = []

@@ -126,7 +126,7 @@ def test_a_batch_that_fails_half_way_and_is_retried_counts_once(lambdas, scene, 
     """Two venues interleaved; the second venue's update fails, Lambda re-delivers from its first record on —
     including records of the first venue that were applied — and every count ends up exact."""
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
+    from healthcode.places.venues import stats as stats_module
 
     other_admin = new_person(lambdas)
     other = create_venue(lambdas, other_admin, name="另一场所")
@@ -177,7 +177,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches."""
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
+    from healthcode.places.venues import stats as stats_module
 
     submitted = _submit(lambdas, scene, 16, seed=seed)
     records = stream_records(scene["place_id"])
@@ -209,7 +209,7 @@ def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, sce
 
 def test_a_batch_writes_each_bucket_once(lambdas, scene, monkeypatch):
     from healthcode.core.aws import client
-    from healthcode.venues import stats as stats_module
+    from healthcode.places.venues import stats as stats_module
 
     _submit(lambdas, scene, 20)
     written = []

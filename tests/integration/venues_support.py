@@ -18,8 +18,8 @@ _serial = itertools.count(random.randint(100, 700))
 
 def new_person(lambdas: dict[str, Any], name: str = "林小雨", birth_year: int = 1990, female: bool = False) -> str:
     """A new resident (as a first login creates them): a Guangzhou (Yuexiu) ID card born in that year, of that sex."""
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     while True:
         seq = (2 * next(_serial) + (0 if female else 1)) % 1000
@@ -50,8 +50,8 @@ VENUE = {"region_code": "440106001", "address": "天河路208号", "type": "SHOP
 
 def new_traveller(lambdas: dict[str, Any], name: str = "JOHN SMITH") -> str:
     """A new inbound traveller (passport), as immigration's entry record creates them."""
-    from healthcode.idnumbers import parse_document
-    from healthcode.people import NewPerson, find_or_create
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
 
     while True:
         number = f"E{random.randint(10_000_000, 99_999_999)}"

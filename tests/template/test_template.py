@@ -356,9 +356,9 @@ def test_every_route_has_a_sample_event():
 
 
 def test_imported_feed_files_and_their_rejects_expire(source: dict):
-    # GIVEN the code bucket, where feed files are moved once imported (healthcode.inbox) WHEN its lifecycle is read
+    # GIVEN the code bucket, where feed files are moved once imported (healthcode.colour.inbox) WHEN its lifecycle is read
     # THEN the processed files and the rejects (personal data) expire; the printable cards (codes/) do not
-    from healthcode.inbox import PROCESSED, REJECTS
+    from healthcode.colour.inbox import PROCESSED, REJECTS
 
     rules = source["Resources"]["CodeBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
     expiring = {rule["Prefix"]: rule["ExpirationInDays"] for rule in rules if rule["Status"] == "Enabled"}

@@ -20,8 +20,8 @@ LAYER = Path(__file__).resolve().parents[2] / "layers" / "common" / "python"
 if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
 
+from healthcode.codes.tokens import Keyring, new_signing_key  # noqa: E402
 from healthcode.core.secrets import AppSecret  # noqa: E402
-from healthcode.tokens import Keyring, new_signing_key  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
 # 64 bytes, like `infra.keys` makes: long enough for HS512 without PyJWT's short-key warning.
@@ -72,8 +72,8 @@ def keyring(make_secret: Callable[..., AppSecret]) -> Keyring:
 @pytest.fixture
 def session_secret(monkeypatch: pytest.MonkeyPatch) -> bytes:
     """Sessions signed with a known key and a 2-hour lifetime, with no Secrets Manager and no environment."""
-    monkeypatch.setattr("healthcode.sessions.get_secret", lambda: SimpleNamespace(session_key=SESSION_KEY))
-    monkeypatch.setattr("healthcode.sessions.get_config", lambda: SimpleNamespace(session_ttl_seconds=7200))
+    monkeypatch.setattr("healthcode.identity.sessions.get_secret", lambda: SimpleNamespace(session_key=SESSION_KEY))
+    monkeypatch.setattr("healthcode.identity.sessions.get_config", lambda: SimpleNamespace(session_ttl_seconds=7200))
     return SESSION_KEY
 
 

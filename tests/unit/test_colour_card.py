@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 import pytest
-from healthcode import printed_codes
+from healthcode.codes import printed as printed_codes
 from PIL import Image
 
 QR = "YKM1.k20261127ab12.eyJ0IjoiUCIsInMiOiIwMUpERU1PMDAwMDAwMDAwMDAwMDAwMDAwIiwidiI6MSwiaWF0IjoxNzk1NzkyMzEwfQ." + "A" * 86
@@ -38,7 +38,7 @@ def test_the_qr_uses_the_fixed_mask_pattern():
 
 
 def test_the_fonts_layer_font_is_found_and_draws_every_gb2312_hanzi():
-    from healthcode.fonts import cjk_font_path
+    from healthcode.codes.fonts import cjk_font_path
     from PIL import ImageFont
 
     path = cjk_font_path()

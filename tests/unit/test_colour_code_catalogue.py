@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from healthcode import codes
+from healthcode.codes import display as codes
+from healthcode.codes.tokens import Keyring, b64url, new_signing_key, unb64url
 from healthcode.core.errors import InvalidCode
-from healthcode.tokens import Keyring, b64url, new_signing_key, unb64url
 
 SUBJECT = "01JRESIDENT000000000000000"
 INBOUND = "01JINBOUND0000000000000000"

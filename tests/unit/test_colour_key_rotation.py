@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from healthcode.tokens import PERSON_CODES, CodeType, Keyring
+from healthcode.codes.tokens import PERSON_CODES, CodeType, Keyring
 
 from infra.keys import initial_secret, rotated
 

@@ -1,11 +1,11 @@
-"""FAQ 11: the code page shows the latest nucleic-acid result from 20 April 2020 on (healthcode.status.latest_test)."""
+"""FAQ 11: the code page shows the latest nucleic-acid result from 20 April 2020 on (healthcode.colour.status.latest_test)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from healthcode.colour.status import Fact, latest_test
 from healthcode.core.clock import SHANGHAI
-from healthcode.status import Fact, latest_test
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
 

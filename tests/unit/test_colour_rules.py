@@ -1,12 +1,12 @@
-"""The colour table of DESIGN.md, row by row, through the pure rule function healthcode.status.evaluate."""
+"""The colour table of DESIGN.md, row by row, through the pure rule function healthcode.colour.status.evaluate."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
+from healthcode.colour.status import Fact, evaluate
 from healthcode.core.clock import SHANGHAI
-from healthcode.status import Fact, evaluate
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
 NOW = T0 + timedelta(days=2)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from healthcode.colour.status import Fact, evaluate
 from healthcode.core.clock import SHANGHAI
-from healthcode.status import Fact, evaluate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from healthcode.tokens import CodeType, Keyring, b64url
+from healthcode.codes.tokens import CodeType, Keyring, b64url
 
 from infra.device import verify_offline
 

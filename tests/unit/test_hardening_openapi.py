@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from healthcode.routes.meta import openapi_document
+from healthcode.meta.routes import openapi_document
 
 
 @pytest.fixture(scope="module")

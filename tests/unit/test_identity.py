@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from healthcode.core.errors import IdentityRejected, ServiceUnavailable
-from healthcode.identity import DEV_PROOF, DevIdentityProvider, HttpIdentityProvider, Verification
-from healthcode.idnumbers import IdDocument, IdType
+from healthcode.identity.idnumbers import IdDocument, IdType
+from healthcode.identity.providers import DEV_PROOF, DevIdentityProvider, HttpIdentityProvider, Verification
 
 if TYPE_CHECKING:  # the fixture's type only; conftest is not importable as a module at run time
     from conftest import FakeIdentityService

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from healthcode.core.errors import InvalidIdNumber, IssueCountMismatch
-from healthcode.idnumbers import IdDocument, IdType, age_on, issue_count_to_record, parse_document
+from healthcode.identity.idnumbers import IdDocument, IdType, age_on, issue_count_to_record, parse_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import ric

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from healthcode.core.errors import ApiError, InvalidIdNumber, ValidationFailed
-from healthcode.idnumbers import IdType
-from healthcode.inbound import country_of, document_of, international_phone, name_words, names_match
+from healthcode.identity.idnumbers import IdType
+from healthcode.identity.people import international_phone
+from healthcode.inbound.travellers import country_of, document_of, name_words, names_match
 from hypothesis import given
 from hypothesis import strategies as st
 

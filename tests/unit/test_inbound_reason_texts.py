@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from healthcode.reasons import REASONS, describe
+from healthcode.colour.reasons import REASONS, describe
 
 
 @pytest.mark.parametrize("code", sorted(REASONS))

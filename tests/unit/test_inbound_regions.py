@@ -8,7 +8,7 @@ import re
 
 import phonenumbers
 import pytest
-from healthcode import inbound
+from healthcode.inbound import travellers as inbound
 
 from infra import build_regions
 

@@ -87,7 +87,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_sees_the_layer() -> None:
     # GIVEN the layer's sources WHEN the graph is read THEN it holds the kernel and a subject importing it
     graph = _graph()
-    assert "healthcode.core.errors" in graph and "healthcode.core.errors" in graph["healthcode.login"]
+    assert "healthcode.core.errors" in graph and "healthcode.core.errors" in graph["healthcode.identity.login"]
 
 
 def test_the_cycle_finder_finds_a_cycle() -> None:

@@ -26,7 +26,7 @@ def _declaration(person="01JP", day="2026-11-27", hour=8, temperature=36.5, symp
     (36.5, [], {"contact_with_case": False, "remarks": "true"}, {"declarations": 1}),
 ])
 def test_what_one_declaration_counts(temperature, symptoms, answers, expected):
-    from healthcode.orgs.stats import counts_of
+    from healthcode.places.orgs.stats import counts_of
 
     counted = counts_of(_declaration(temperature=temperature, symptoms=symptoms, answers=answers))
     assert {k: v for k, v in counted.items() if v} == expected
@@ -37,7 +37,7 @@ def _updates(items):
 
 
 def test_a_declarants_records_are_one_transaction_anchor_first_each_bucket_once():
-    from healthcode.orgs.stats import transaction_items
+    from healthcode.places.orgs.stats import transaction_items
 
     # GIVEN one member's three declarations: two today (one with a fever), one tomorrow
     records = [("101", _declaration(hour=8)), ("102", _declaration(hour=18, temperature=38.0)),
@@ -62,7 +62,7 @@ def test_a_declarants_records_are_one_transaction_anchor_first_each_bucket_once(
 
 
 def test_declarants_packed_together_share_the_organization_buckets():
-    from healthcode.orgs.stats import transaction_items
+    from healthcode.places.orgs.stats import transaction_items
 
     packed = [(f"01JP{i}", [(f"10{i}", _declaration(person=f"01JP{i}", hour=8 + i))], None) for i in range(3)]
     items = _updates(transaction_items(packed, "now"))
@@ -81,7 +81,7 @@ def test_declarants_packed_together_share_the_organization_buckets():
     (1, 1, [1]),
 ])
 def test_declarants_are_packed_into_transactions_of_at_most_100_items(declarants, per_person, expected):
-    from healthcode.orgs.stats import packs
+    from healthcode.places.orgs.stats import packs
 
     groups = {f"01JP{i}": [(f"{i}{j:03d}", _declaration(person=f"01JP{i}", hour=j % 24)) for j in range(per_person)]
               for i in range(declarants)}
@@ -95,7 +95,7 @@ def test_declarants_are_packed_into_transactions_of_at_most_100_items(declarants
 
 
 def test_with_the_anchor_known_the_first_of_the_day_is_decided_against_it():
-    from healthcode.orgs.stats import transaction_items
+    from healthcode.places.orgs.stats import transaction_items
     from healthcode.streamstats import pad
 
     anchor = {"hw": {"S": pad("100")}, f"o#{PLACE}": {"S": "2026-11-27"}}
@@ -110,7 +110,7 @@ def test_with_the_anchor_known_the_first_of_the_day_is_decided_against_it():
     ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), (36.5, "36.5"),
 ])
 def test_report_cells_are_text_excel_shows_as_typed(value, shown):
-    from healthcode.orgs.reports import _cell
+    from healthcode.places.orgs.reports import _cell
 
     assert _cell(value) == shown
 
@@ -118,7 +118,7 @@ def test_report_cells_are_text_excel_shows_as_typed(value, shown):
 def test_the_download_name_keeps_the_organization_name():
     from datetime import date
 
-    from healthcode.orgs.reports import content_disposition
+    from healthcode.places.orgs.reports import content_disposition
 
     header = content_disposition("天河科技园-健康申报-2026-11-27.csv", date(2026, 11, 27))
     assert header.startswith('attachment; filename="org-declarations-2026-11-27.csv"; filename*=UTF-8\'\'')
@@ -129,7 +129,7 @@ def test_the_download_name_keeps_the_organization_name():
                                             ("1234-5678-9012", "123456789012"), ("12345678901", None),
                                             ("12345678901a", None), ("", None)])
 def test_join_codes_as_people_type_them(typed, cleaned):
-    from healthcode.place_admin import cleaned_join_code
+    from healthcode.places.admin import cleaned_join_code
 
     assert cleaned_join_code(typed) == cleaned
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from healthcode import declarations
 from healthcode.core import errors
 from healthcode.core.errors import ValidationFailed
+from healthcode.residents import declarations
 
 
 @pytest.mark.parametrize(("given", "kept"), [

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from healthcode import family
 from healthcode.core.errors import InvalidIdNumber, ValidationFailed
+from healthcode.residents import family
 
 
 def test_every_relation_has_a_chinese_label():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
-from healthcode.itinerary import (
+from healthcode.residents.itinerary import (
     CityVisit,
     FeedItineraryProvider,
     HttpItineraryProvider,

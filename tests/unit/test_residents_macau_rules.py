@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from healthcode import macau
 from healthcode.core import clock
 from healthcode.core.errors import ValidationFailed
 from healthcode.models import Person
+from healthcode.residents import macau
 
 
 def declaration(**changes):

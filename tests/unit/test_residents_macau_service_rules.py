@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from healthcode import macau
 from healthcode.core import clock, errors
 from healthcode.core.config import get_config
 from healthcode.core.errors import ServiceUnavailable
 from healthcode.models import Person
+from healthcode.residents import macau
 
 if TYPE_CHECKING:
     from conftest import FakeIdentityService
@@ -23,7 +23,7 @@ SECRETS = {"enc:name": "陈大文", "enc:id": "440305199003074568"}
 
 @pytest.fixture
 def holder(monkeypatch: pytest.MonkeyPatch) -> Person:
-    monkeypatch.setattr("healthcode.macau.pii.decrypt", lambda envelope: SECRETS[envelope])
+    monkeypatch.setattr("healthcode.residents.macau.pii.decrypt", lambda envelope: SECRETS[envelope])
     return Person(person_id="01PERSON", color="GREEN", code_version=3, reasons=[], id_type="ID_CARD",
                   name_enc="enc:name", id_enc="enc:id")
 
@@ -46,9 +46,9 @@ def test_local_signing_is_the_default_and_http_is_chosen_by_configuration(monkey
 
 
 def test_the_local_service_signs_a_type_m_code_for_24_hours(holder: Person, keyring, monkeypatch):
-    from healthcode.tokens import CodeType
+    from healthcode.codes.tokens import CodeType
 
-    monkeypatch.setattr("healthcode.macau.get_keyring", lambda: keyring)
+    monkeypatch.setattr("healthcode.residents.macau.get_keyring", lambda: keyring)
     issued = macau.LocalMacauCodeService().issue(holder, DECLARED, None, MOMENT)
     claims = keyring.verify(issued.qr, {CodeType.MACAU})
     assert (claims.subject, claims.version, issued.valid_until) == ("01PERSON", 3, MOMENT + timedelta(hours=24))

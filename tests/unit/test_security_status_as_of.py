@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from healthcode.colour.status import GREEN, RED, Fact, as_of, evaluate
 from healthcode.core import clock
-from healthcode.status import GREEN, RED, Fact, as_of, evaluate
 
 T = clock.parse("2026-11-27T10:00:00+08:00")
 # every date is relative to T: no test may depend on today's date

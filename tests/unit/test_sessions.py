@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 import pytest
 from healthcode.core.errors import Unauthorized
-from healthcode.sessions import ISSUER, Session, issue, verify
+from healthcode.identity.sessions import ISSUER, Session, issue, verify
 
 
 def b64url_json(value: Any) -> str:

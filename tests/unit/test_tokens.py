@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from healthcode.codes.tokens import MAX_QR_LENGTH, PERSON_CODES, PREFIX, CodeClaims, CodeType, Keyring, new_signing_key
 from healthcode.core.errors import InvalidCode
 from healthcode.core.secrets import AppSecret
-from healthcode.tokens import MAX_QR_LENGTH, PERSON_CODES, PREFIX, CodeClaims, CodeType, Keyring, new_signing_key
 
 SUBJECT = "01J9ZK6Q7R8S9T0V1W2X3Y4Z5A"
 ISSUED_AT = 1_700_000_000

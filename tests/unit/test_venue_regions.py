@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from healthcode.core.errors import ValidationFailed
-from healthcode.venues.regions import current_counties, parse_region
+from healthcode.places.venues.regions import current_counties, parse_region
 
 from infra.venue_regions import OUT, build, read_townships
 

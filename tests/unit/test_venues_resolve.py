@@ -17,10 +17,10 @@ def _person(kind="RESIDENT", version=1):
     ("INBOUND", 1, "I", 1), ("INBOUND", 1, "R", 1), ("INBOUND", 3, "P", 3), ("DEPENDANT", 1, "R", 1),
 ])
 def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, version, code_type, code_version):
-    from healthcode import codes
+    from healthcode.codes import display as codes
+    from healthcode.codes.tokens import PERSON_CODES, CodeType
     from healthcode.core.errors import InvalidCode
-    from healthcode.tokens import PERSON_CODES, CodeType
-    from healthcode.venues.checks import resolve
+    from healthcode.places.venues.checks import resolve
 
     person = _person(kind, version)
     monkeypatch.setattr(codes, "get_keyring", lambda: keyring)
@@ -42,9 +42,9 @@ def test_resolve_agrees_with_person_from_code(monkeypatch, keyring, kind, versio
 
 
 def test_resolve_refuses_a_code_of_an_unknown_person(keyring):
+    from healthcode.codes.tokens import PERSON_CODES, CodeType
     from healthcode.core.errors import InvalidCode
-    from healthcode.tokens import PERSON_CODES, CodeType
-    from healthcode.venues.checks import resolve
+    from healthcode.places.venues.checks import resolve
 
     claims = keyring.verify(keyring.sign(CodeType.RESIDENT, "nobody", 1, 0), PERSON_CODES)
     with pytest.raises(InvalidCode):

@@ -12,7 +12,7 @@ import pytest
     ("440305010", "广东省深圳市南山区"),
 ])
 def test_valid_township_codes(code, name):
-    from healthcode.venues.regions import parse_region
+    from healthcode.places.venues.regions import parse_region
 
     assert parse_region(code).name == name
 
@@ -21,7 +21,7 @@ def test_valid_township_codes(code, name):
                                   "110101001", "440102001", "449999001"])
 def test_invalid_region_codes(code):
     from healthcode.core.errors import ValidationFailed
-    from healthcode.venues.regions import parse_region
+    from healthcode.places.venues.regions import parse_region
 
     with pytest.raises(ValidationFailed) as raised:
         parse_region(code)
@@ -33,21 +33,21 @@ def test_invalid_region_codes(code):
     ("1966-11-27", "60+"), (None, "unknown"),
 ])
 def test_age_groups_on_the_check_date(birth, group):
-    from healthcode.venues.checks import age_group
+    from healthcode.places.venues.checks import age_group
 
     assert age_group(birth, date(2026, 11, 27)) == group
 
 
 @pytest.mark.parametrize("typed", ["123456789012", " 1234 5678 9012 ", "123456-789012"])
 def test_join_codes_are_normalised(typed):
-    from healthcode.venues.places import normalise_join_code
+    from healthcode.places.venues.places import normalise_join_code
 
     assert normalise_join_code(typed) == "123456789012"
 
 
 def test_the_next_edit_is_the_following_monday():
     from healthcode.models import Place
-    from healthcode.place_admin import next_edit_date
+    from healthcode.places.admin import next_edit_date
 
     place = Place(place_id="p", kind="VENUE", name="n", join_code="1", created_at="x", last_edited_week="2026-11-23")
     assert next_edit_date(place, date(2026, 11, 29)) == date(2026, 11, 30)  # Sunday -> Monday
@@ -56,7 +56,7 @@ def test_the_next_edit_is_the_following_monday():
 
 def test_a_transaction_adds_every_counter_once_and_conditions_only_the_anchor():
     from healthcode.models import Check
-    from healthcode.venues.stats import Source, pad, transaction_items
+    from healthcode.places.venues.stats import Source, pad, transaction_items
 
     checks = [Check(place_date="P#2026-11-27", sk=f"s{i}", check_id=str(i), place_id="P", kind="VENUE_CHECK",
                     person_id="v", inspector_id=f"I{i % 2}", temperature="FEVER" if i == 0 else "NORMAL",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist
 
-from .core.errors import NotFound
-from .models import Relation
+from healthcode.core.errors import NotFound
+from healthcode.models import Relation
 
 MEMBER = "MEMBER"
 

@@ -13,8 +13,8 @@ from healthcode.core import audit
 from healthcode.core.caller import Caller
 from healthcode.core.errors import Forbidden, ValidationFailed
 from healthcode.core.paging import start_key
+from healthcode.identity.roles import SYSTEM_ADMIN
 from healthcode.models import AuditEntry, Person
-from healthcode.roles import SYSTEM_ADMIN
 
 SUBJECT = re.compile(r"^[0-9A-Za-z_:-]{1,64}$")
 ACTION = "AUDIT_TRAIL_READ"

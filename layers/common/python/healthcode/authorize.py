@@ -1,5 +1,5 @@
 """The REQUEST authorizer's decision: a session JWT for people, a hashed API key for partner feeds, a hashed
-device key (x-device-key) for a venue's scanner devices on /v1/device/ (healthcode.devices)."""
+device key (x-device-key) for a venue's scanner devices on /v1/device/ (healthcode.places.devices.scanners)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from pynamodb.exceptions import DoesNotExist
 
-from . import sessions
-from .core.errors import Unauthorized
-from .core.pii import key_digest
-from .models import AuthItem
+from healthcode.core.errors import Unauthorized
+from healthcode.core.pii import key_digest
+from healthcode.identity import sessions
+from healthcode.models import AuthItem
 
 PARTNER_PREFIXES = ("/v1/feeds/",)
 DEVICE_PREFIXES = ("/v1/device/",)
@@ -32,7 +32,7 @@ def decide(path: str, headers: dict[str, str]) -> Principal:
     """Who is calling this path, or Unauthorized (API Gateway answers 401)."""
     lowered = {k.lower(): v for k, v in (headers or {}).items()}
     if any(path.startswith(prefix) for prefix in DEVICE_PREFIXES):  # devices only; a session is refused here
-        from .device_keys import authenticate
+        from healthcode.identity.device_keys import authenticate
 
         key = lowered.get("x-device-key", "")
         if not key:

@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError
 
-from .core import clock, pii
-from .core.config import get_config
-from .core.errors import CaptchaInvalid
-from .models import AuthItem
+from healthcode.core import clock, pii
+from healthcode.core.config import get_config
+from healthcode.core.errors import CaptchaInvalid
+from healthcode.models import AuthItem
 
 # No 0/O, 1/I/L: characters a traveller could confuse on a small screen.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

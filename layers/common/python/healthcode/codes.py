@@ -8,14 +8,14 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from .core import clock
-from .core.errors import ApiError, DisplayFailed, InvalidCode
-from .core.paging import start_key
-from .models import DisplayLogEntry, Person
-from .people import get as get_person
-from .reasons import describe
-from .status import as_of
-from .tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
+from healthcode.codes.tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import clock
+from healthcode.core.errors import ApiError, DisplayFailed, InvalidCode
+from healthcode.core.paging import start_key
+from healthcode.identity.people import get as get_person
+from healthcode.models import DisplayLogEntry, Person
 
 logger = Logger(child=True)
 CODE_TYPE_OF_KIND = {"INBOUND": CodeType.INBOUND}

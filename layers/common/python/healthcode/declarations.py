@@ -17,12 +17,12 @@ from typing import Any
 
 from ulid import ULID
 
-from .core import clock
-from .core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
-from .core.idempotency import Idempotent
-from .core.paging import start_key
-from .models import Declaration, Relation
-from .roles import INBOUND
+from healthcode.core import clock
+from healthcode.core.errors import InboundNoDeclaration, NotBoundToOrganization, ValidationFailed
+from healthcode.core.idempotency import Idempotent
+from healthcode.core.paging import start_key
+from healthcode.identity.roles import INBOUND
+from healthcode.models import Declaration, Relation
 
 
 class DeclarationType(str, Enum):

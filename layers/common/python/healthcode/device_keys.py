@@ -1,4 +1,4 @@
-"""Device keys (x-device-key) as the authorizer checks them: kept apart from healthcode.devices so the authorizer
+"""Device keys (x-device-key) as the authorizer checks them: kept apart from healthcode.places.devices.scanners so the authorizer
 loads no more than it needs. A key is `ykd1.<device_id>.<secret>`; the auth table keeps `device#<device_id>` with
 the key's SHA-256 (never the key), the venue (value) and the device's name."""
 
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DoesNotExist
 
-from .core.errors import Unauthorized
-from .core.pii import key_digest
-from .models import AuthItem
+from healthcode.core.errors import Unauthorized
+from healthcode.core.pii import key_digest
+from healthcode.models import AuthItem
 
 ID_PREFIX = "dev_"
 KEY_VERSION = "ykd1"

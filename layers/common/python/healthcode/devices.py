@@ -48,29 +48,23 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from .codes import check_holder, code_type_for
-from .core import audit, clock
-from .core.batch import put_new
-from .core.errors import (
-    Forbidden,
-    InvalidIdNumber,
-    NotFound,
-    TooManyDevices,
-    ValidationFailed,
-)
-from .core.idempotency import Idempotent
-from .core.pii import key_digest
-from .declarations import FEVER_FROM
-from .device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key
-from .idnumbers import parse_document
-from .models import AuthItem, Check, Person, Place, Relation
-from .people import id_hash, status_by_document
-from .reasons import describe
-from .status import as_of
-from .tokens import PERSON_CODES, get_keyring
-from .venues.checks import VENUE_CHECK, age_group
-from .venues.places import venue_of_admin
-from .venues.tx import Tx
+from healthcode.codes.display import check_holder, code_type_for
+from healthcode.codes.tokens import PERSON_CODES, get_keyring
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import audit, clock
+from healthcode.core.batch import put_new
+from healthcode.core.errors import Forbidden, InvalidIdNumber, NotFound, TooManyDevices, ValidationFailed
+from healthcode.core.idempotency import Idempotent
+from healthcode.core.pii import key_digest
+from healthcode.core.tx import Tx
+from healthcode.identity.device_keys import ID_PREFIX, KEY_VERSION, DeviceIdentity, auth_key
+from healthcode.identity.idnumbers import parse_document
+from healthcode.identity.people import id_hash, status_by_document
+from healthcode.models import AuthItem, Check, Person, Place, Relation
+from healthcode.places.venues.checks import VENUE_CHECK, age_group
+from healthcode.places.venues.places import venue_of_admin
+from healthcode.residents.declarations import FEVER_FROM
 
 DEVICE = "DEVICE"  # relation kind
 MAX_DEVICES = 50  # per venue, active or revoked

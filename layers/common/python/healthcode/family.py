@@ -19,16 +19,16 @@ from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError
 
-from .access import MEMBER
-from .core import audit, clock
-from .core.errors import IdentityRejected, MemberExists, MemberNotVerified, NotFound, ValidationFailed
-from .core.paging import start_key
-from .identity import get_identity_provider
-from .idnumbers import age_on, parse_document
-from .models import Person, Relation
-from .people import NewPerson, check_issue_count, clean_name, find_by_document, find_or_create
-from .reasons import describe
-from .status import as_of
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import audit, clock
+from healthcode.core.errors import IdentityRejected, MemberExists, MemberNotVerified, NotFound, ValidationFailed
+from healthcode.core.paging import start_key
+from healthcode.identity.access import MEMBER
+from healthcode.identity.idnumbers import age_on, parse_document
+from healthcode.identity.people import NewPerson, check_issue_count, clean_name, find_by_document, find_or_create
+from healthcode.identity.providers import get_identity_provider
+from healthcode.models import Person, Relation
 
 
 class Relationship(str, Enum):

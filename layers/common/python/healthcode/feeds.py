@@ -25,8 +25,8 @@ from aws_lambda_powertools import Logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import UpdateError
 
-from .core import clock, pii
-from .core.errors import (
+from healthcode.core import clock, pii
+from healthcode.core.errors import (
     ApiError,
     ConflictingRecords,
     Forbidden,
@@ -35,9 +35,9 @@ from .core.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from .idnumbers import IdDocument, IdType, issue_count_to_record, parse_document
-from .models import AuthItem, HealthEvent, Person
-from .people import NewPerson, clean_name, find_or_create, marker_key, normalise_phone
+from healthcode.identity.idnumbers import IdDocument, IdType, issue_count_to_record, parse_document
+from healthcode.identity.people import NewPerson, clean_name, find_or_create, marker_key, normalise_phone
+from healthcode.models import AuthItem, HealthEvent, Person
 
 logger = Logger(child=True)
 

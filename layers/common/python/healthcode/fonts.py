@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .core.config import get_config
+from healthcode.core.config import get_config
 
 FONT_FILE = "yk-cjk.ttf"
 CANDIDATES = (

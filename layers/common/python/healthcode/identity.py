@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from .core.config import get_config
-from .core.errors import IdentityRejected, ServiceUnavailable
-from .idnumbers import IdDocument
+from healthcode.core.config import get_config
+from healthcode.core.errors import IdentityRejected, ServiceUnavailable
+from healthcode.identity.idnumbers import IdDocument
 
 DEV_PROOF = "dev-pass"
 

@@ -11,8 +11,8 @@ from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric
 
-from .core import clock
-from .core.errors import InvalidIdNumber, IssueCountMismatch
+from healthcode.core import clock
+from healthcode.core.errors import InvalidIdNumber, IssueCountMismatch
 
 
 class IdType(str, Enum):

@@ -18,10 +18,8 @@ import phonenumbers
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import PutError, UpdateError
 
-from . import sessions
-from .access import MEMBER
-from .core import audit, clock, pii, ratelimit
-from .core.errors import (
+from healthcode.core import audit, clock, pii, ratelimit
+from healthcode.core.errors import (
     AlreadyCompanion,
     Conflict,
     DocumentNotFound,
@@ -34,13 +32,15 @@ from .core.errors import (
     TooManyRequests,
     ValidationFailed,
 )
-from .core.paging import start_key
-from .idnumbers import IdDocument, IdType, parse_document
-from .models import AuditEntry, AuthItem, HealthEvent, Person, Relation
-from .people import check_issue_count, clean_name, find_by_document, normalise_phone
-from .people import get as get_person
-from .roles import INBOUND
-from .sms import get_sender
+from healthcode.core.paging import start_key
+from healthcode.identity import sessions
+from healthcode.identity.access import MEMBER
+from healthcode.identity.idnumbers import IdDocument, IdType, parse_document
+from healthcode.identity.people import check_issue_count, clean_name, find_by_document, normalise_phone
+from healthcode.identity.people import get as get_person
+from healthcode.identity.roles import INBOUND
+from healthcode.identity.sms import get_sender
+from healthcode.models import AuditEntry, AuthItem, HealthEvent, Person, Relation
 
 logger = Logger(child=True)
 

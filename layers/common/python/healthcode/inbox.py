@@ -16,10 +16,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from . import feeds
-from .core import clock
-from .core.aws import client
-from .core.config import get_config
+from healthcode.colour import feeds
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
 
 logger = Logger(child=True)
 

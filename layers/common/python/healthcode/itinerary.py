@@ -34,11 +34,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from . import otp
-from .core import clock, pii, ratelimit
-from .core.config import get_config
-from .core.errors import NotAMainlandMobile, ServiceUnavailable
-from .models import HealthEvent, Person
+from healthcode.core import clock, pii, ratelimit
+from healthcode.core.config import get_config
+from healthcode.core.errors import NotAMainlandMobile, ServiceUnavailable
+from healthcode.identity import otp
+from healthcode.models import HealthEvent, Person
 
 PERIOD_DAYS = 14
 OTP_PURPOSE = "itinerary"

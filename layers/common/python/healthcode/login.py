@@ -6,18 +6,25 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
 
-from . import sessions
-from .core import pii, ratelimit
-from .core.errors import Conflict, ValidationFailed
-from .identity import get_identity_provider
-from .idnumbers import IdType, parse_document
-from .medical import claim_grant
-from .models import Person
-from .people import NewPerson, check_issue_count, clean_name, find_or_create, normalise_phone, set_phone
-from .people import get as get_person
-from .roles import MEDICAL, roles_at_login
+from healthcode.core import pii, ratelimit
+from healthcode.core.errors import Conflict, ValidationFailed
+from healthcode.identity import sessions
+from healthcode.identity.grants import claim_grant
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.identity.people import (
+    NewPerson,
+    check_issue_count,
+    clean_name,
+    find_or_create,
+    normalise_phone,
+    set_phone,
+)
+from healthcode.identity.people import get as get_person
+from healthcode.identity.providers import get_identity_provider
+from healthcode.identity.roles import MEDICAL, roles_at_login
+from healthcode.models import Person
 
-INBOUND_KIND = "INBOUND"  # as healthcode.inbound names it (that module imports this one)
+INBOUND_KIND = "INBOUND"  # as healthcode.inbound.travellers names it (that module imports this one)
 
 
 @dataclass(frozen=True)

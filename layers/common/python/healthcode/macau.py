@@ -45,9 +45,12 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Protocol
 
-from .core import audit, clock, pii
-from .core.config import get_config
-from .core.errors import (
+from healthcode.codes.tokens import CodeType, get_keyring
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import audit, clock, pii
+from healthcode.core.config import get_config
+from healthcode.core.errors import (
     DeclaredRisk,
     InboundNoMacauCode,
     MacauRefused,
@@ -55,12 +58,9 @@ from .core.errors import (
     RedCodeNotConvertible,
     ServiceUnavailable,
 )
-from .declarations import is_fever, symptoms, temperature
-from .models import AuthItem, HealthEvent, Person
-from .people import get as get_person
-from .reasons import describe
-from .status import as_of
-from .tokens import CodeType, get_keyring
+from healthcode.identity.people import get as get_person
+from healthcode.models import AuthItem, HealthEvent, Person
+from healthcode.residents.declarations import is_fever, symptoms, temperature
 
 VALIDITY = timedelta(hours=24)
 KEEP_AFTER_EXPIRY = timedelta(days=7)

@@ -24,15 +24,15 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from .codes import person_from_code
-from .core import audit, clock, pii
-from .core.caller import Caller
-from .core.errors import ApiError, Forbidden, NotFound, ValidationFailed
-from .core.idempotency import Idempotent
-from .core.paging import start_key
-from .models import AuthItem, HealthEvent, Person, Relation
-from .people import clean_name, normalise_phone
-from .roles import MEDICAL, SYSTEM_ADMIN
+from healthcode.codes.display import person_from_code
+from healthcode.core import audit, clock, pii
+from healthcode.core.caller import Caller
+from healthcode.core.errors import ApiError, Forbidden, NotFound, ValidationFailed
+from healthcode.core.idempotency import Idempotent
+from healthcode.core.paging import start_key
+from healthcode.identity.people import clean_name, normalise_phone
+from healthcode.identity.roles import MEDICAL, SYSTEM_ADMIN
+from healthcode.models import AuthItem, HealthEvent, Person, Relation
 
 GRANT_PREFIX = "medical-grant#"
 MAX_STAFF = 1000

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from .core import clock, pii, ratelimit
-from .core.errors import SmsCodeInvalid, TooManyRequests
-from .models import AuthItem
-from .sms import get_sender
+from healthcode.core import clock, pii, ratelimit
+from healthcode.core.errors import SmsCodeInvalid, TooManyRequests
+from healthcode.identity.sms import get_sender
+from healthcode.models import AuthItem
 
 CODE_TTL = timedelta(minutes=5)
 RESEND_AFTER = timedelta(seconds=60)

@@ -10,10 +10,10 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 from ulid import ULID
 
-from .core import clock, pii
-from .core.errors import Conflict, NotFound, ValidationFailed
-from .idnumbers import IdDocument, issue_count_to_record
-from .models import AuthItem, Person
+from healthcode.core import clock, pii
+from healthcode.core.errors import Conflict, NotFound, ValidationFailed
+from healthcode.identity.idnumbers import IdDocument, issue_count_to_record
+from healthcode.models import AuthItem, Person
 
 
 @dataclass(frozen=True)

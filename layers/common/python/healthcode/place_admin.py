@@ -17,10 +17,10 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from .core import clock
-from .core.errors import Conflict, EditLimit, ValidationFailed
-from .models import AuthItem, Place
-from .venues.tx import Cancelled, Tx
+from healthcode.core import clock
+from healthcode.core.errors import Conflict, EditLimit, ValidationFailed
+from healthcode.core.tx import Cancelled, Tx
+from healthcode.models import AuthItem, Place
 
 JOIN_CODE_DIGITS = 12  # 10^12 codes: guessing one of a million places takes ~10^6 tries per hit
 JOIN_CODE_DRAWS = 5
@@ -146,7 +146,7 @@ def edit_once_a_week(place: Place, actions: list[Any], limit_reached: Callable[[
 def registered_phone(phone: str, admin_id: str) -> dict[str, str]:
     """A place's admin phone (E.164) as stored: encrypted, masked, its keyed hash (the console login finds the place
     by it, GSI `by_phone_hash`) and who registered it."""
-    from .core import pii
+    from healthcode.core import pii
 
     return {"phone_enc": pii.encrypt(phone), "phone_masked": pii.mask_phone(phone),
             "phone_hash": pii.lookup_hash("phone", phone), "phone_admin_id": admin_id}
@@ -159,7 +159,7 @@ def phone_actions(phone: str, admin_id: str) -> list[Any]:
 
 def admin_fields(place: Place) -> dict[str, Any]:
     """What only the place's admin sees: the join code, the phone in full, and when the next edit is allowed."""
-    from .core import pii
+    from healthcode.core import pii
 
     today = clock.local_date(clock.now())
     following = next_edit_date(place, today)

@@ -17,14 +17,14 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 
-from .core import clock
-from .core.aws import client
-from .core.config import get_config
-from .core.errors import CardNotReady
-from .fonts import cjk_font
-from .models import Person
-from .people import get as get_person
-from .tokens import CodeType, get_keyring
+from healthcode.codes.fonts import cjk_font
+from healthcode.codes.tokens import CodeType, get_keyring
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import CardNotReady
+from healthcode.identity.people import get as get_person
+from healthcode.models import Person
 
 logger = Logger(child=True)
 

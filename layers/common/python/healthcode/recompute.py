@@ -32,10 +32,10 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from .core import clock
-from .models import HealthEvent, Person
-from .models.base import table_meta
-from .status import Fact, Status, evaluate, latest_test
+from healthcode.colour.status import Fact, Status, evaluate, latest_test
+from healthcode.core import clock
+from healthcode.models import HealthEvent, Person
+from healthcode.models.base import table_meta
 
 logger = Logger(child=True)
 

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from . import codes, declarations
-from .core import clock
-from .core.errors import ValidationFailed
-from .core.paging import start_key
-from .models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
+from healthcode.codes import display as codes
+from healthcode.core import clock
+from healthcode.core.errors import ValidationFailed
+from healthcode.core.paging import start_key
+from healthcode.models import Check, Declaration, DisplayLogEntry, HealthEvent, Person, Place
+from healthcode.residents import declarations
 
 FACT_KINDS = {
     "nucleic_acid": "NUCLEIC_ACID",

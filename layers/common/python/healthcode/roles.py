@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .core.config import get_config
-from .idnumbers import IdDocument
-from .models import AuthItem, Person, Relation
+from healthcode.core.config import get_config
+from healthcode.identity.idnumbers import IdDocument
+from healthcode.models import AuthItem, Person, Relation
 
 RESIDENT = "resident"
 INBOUND = "inbound"
@@ -28,7 +28,7 @@ def roles_at_login(person: Person, document: IdDocument) -> list[str]:
 
 def place_admin_roles(person_id: str) -> list[str]:
     """The roles of the places this person administers: one BatchGetItem of the one-admin markers
-    (`admin#<kind>#<person_id>`, healthcode.place_admin), never a scan."""
+    (`admin#<kind>#<person_id>`, healthcode.places.admin), never a scan."""
     keys = {f"admin#{kind}#{person_id}": role for kind, role in PLACE_ADMIN_ROLES.items()}
     held = {item.key for item in AuthItem.batch_get(list(keys), consistent_read=True)}
     return [role for key, role in keys.items() if key in held]

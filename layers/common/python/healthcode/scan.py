@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codes import person_from_code
-from .core import audit, clock
-from .core.caller import Caller
-from .core.errors import Forbidden
-from .models import Relation
-from .models.declarations import latest_summary
-from .reasons import describe
-from .roles import MEDICAL
-from .status import as_of
+from healthcode.codes.display import person_from_code
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import audit, clock
+from healthcode.core.caller import Caller
+from healthcode.core.errors import Forbidden
+from healthcode.identity.roles import MEDICAL
+from healthcode.models import Relation
+from healthcode.models.declarations import latest_summary
 
 INSPECTOR = "inspector"
 GRID_WORKER = "grid_worker"

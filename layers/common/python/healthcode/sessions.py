@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import jwt
 
-from .core.config import get_config
-from .core.errors import Unauthorized
-from .core.secrets import get_secret
+from healthcode.core.config import get_config
+from healthcode.core.errors import Unauthorized
+from healthcode.core.secrets import get_secret
 
 ALGORITHM = "HS256"
 ISSUER = "yuekang-code"

@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import ClientError, ConnectTimeoutError, ReadTimeoutError
 from pynamodb.exceptions import PynamoDBException
 
-from .core.errors import ApiError, Overloaded, StorageUnavailable
+from healthcode.core.errors import ApiError, Overloaded, StorageUnavailable
 
 logger = Logger(child=True)
 metrics = Metrics()

@@ -6,10 +6,10 @@ import threading
 from functools import lru_cache
 from typing import Protocol
 
-from .core import clock
-from .core.aws import client
-from .core.config import get_config
-from .models import AuthItem
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.models import AuthItem
 
 OUTBOX_KEEP = 20
 

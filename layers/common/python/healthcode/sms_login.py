@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import captcha, otp, sessions
-from .core import pii, ratelimit
-from .core.errors import Conflict, NotFound
-from .idnumbers import IdDocument, IdType
-from .inbound import INBOUND_KIND, international_phone
-from .models import Person, Place
-from .people import get as get_person
-from .roles import INBOUND, place_admin_roles, roles_at_login
+from healthcode.core import pii, ratelimit
+from healthcode.core.errors import Conflict, NotFound
+from healthcode.identity import captcha, otp, sessions
+from healthcode.identity.idnumbers import IdDocument, IdType
+from healthcode.identity.people import INBOUND_KIND, international_phone
+from healthcode.identity.people import get as get_person
+from healthcode.identity.roles import INBOUND, place_admin_roles, roles_at_login
+from healthcode.models import Person, Place
 
 PURPOSE = "login"
 CODE_TEXT = "【粤康码】您的验证码为{code}，5分钟内有效，请勿泄露。Your Yuekang Code verification code is {code}, valid for 5 minutes."

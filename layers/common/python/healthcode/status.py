@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .core import clock
+from healthcode.core import clock
 
 RED = "RED"
 GREEN = "GREEN"

@@ -26,8 +26,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
-from .core import clock
-from .core.errors import ValidationFailed
+from healthcode.core import clock
+from healthcode.core.errors import ValidationFailed
 
 logger = Logger(child=True)
 

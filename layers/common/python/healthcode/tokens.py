@@ -20,9 +20,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from .core.errors import InvalidCode
-from .core.secrets import AppSecret, get_secret
-from .core.secrets import reset_cache as reset_secret_cache
+from healthcode.core.errors import InvalidCode
+from healthcode.core.secrets import AppSecret, get_secret
+from healthcode.core.secrets import reset_cache as reset_secret_cache
 
 logger = Logger(child=True)
 

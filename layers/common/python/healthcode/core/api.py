@@ -14,9 +14,17 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from .caller import Caller
-from .config import get_config
-from .errors import ApiError, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType, ValidationFailed
+from healthcode.core.caller import Caller
+from healthcode.core.config import get_config
+from healthcode.core.errors import (
+    ApiError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 
 logger = Logger()
 JSON = "application/json"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ulid import ULID
 
-from ..models import AuditEntry
-from . import clock
+from healthcode.core import clock
+from healthcode.models import AuditEntry
 
 
 def entry(subject: str, actor: str, action: str, purpose: str | None = None, place_id: str | None = None) -> AuditEntry:

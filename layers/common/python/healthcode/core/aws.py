@@ -6,7 +6,7 @@ import threading
 from functools import cache
 from typing import Any
 
-from .config import get_config
+from healthcode.core.config import get_config
 
 _lock = threading.Lock()
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .aws import client
-from .errors import ServiceUnavailable
+from healthcode.core.aws import client
+from healthcode.core.errors import ServiceUnavailable
 
 ATTEMPTS = 5
 BACKOFF_SECONDS = 0.05

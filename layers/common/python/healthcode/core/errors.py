@@ -141,7 +141,7 @@ class NotReady(ServiceUnavailable):
         super().__init__(details={"waiting_for": waiting_for}, headers={"Retry-After": str(retry_after)})
 
 
-# --- Overload (healthcode.shedding: the code and scan routes shed with Retry-After instead of timing out) ------
+# --- Overload (healthcode.core.shedding: the code and scan routes shed with Retry-After instead of timing out) ------
 
 
 class Overloaded(TooManyRequests):

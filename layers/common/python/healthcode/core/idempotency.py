@@ -30,9 +30,9 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .aws import client
-from .config import get_config
-from .errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable, ValidationFailed
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable, ValidationFailed
 
 HEADER = "Idempotency-Key"
 EXPIRES_AFTER_SECONDS = 24 * 3600

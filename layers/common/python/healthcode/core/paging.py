@@ -14,7 +14,7 @@ from typing import Any
 from pynamodb.indexes import Index
 from pynamodb.models import Model
 
-from .errors import ValidationFailed
+from healthcode.core.errors import ValidationFailed
 
 
 def _bad_cursor() -> ValidationFailed:

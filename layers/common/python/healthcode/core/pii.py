@@ -9,9 +9,9 @@ import os
 import re
 import threading
 
-from .aws import client
-from .config import get_config
-from .secrets import get_secret
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.secrets import get_secret
 
 _ENVELOPE_VERSION = "e1"
 _lock = threading.Lock()

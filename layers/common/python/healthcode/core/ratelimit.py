@@ -45,10 +45,10 @@ from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from ..models import AuthItem
-from . import clock, pii, viewer
-from .config import get_config
-from .errors import TooManyRequests
+from healthcode.core import clock, pii, viewer
+from healthcode.core.config import get_config
+from healthcode.core.errors import TooManyRequests
+from healthcode.models import AuthItem
 
 
 @dataclass(frozen=True)

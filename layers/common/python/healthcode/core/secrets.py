@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from .aws import client
-from .config import get_config
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
 
 _lock = threading.Lock()
 _cached: AppSecret | None = None

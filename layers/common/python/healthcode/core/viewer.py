@@ -20,7 +20,7 @@ import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
-from .config import get_config
+from healthcode.core.config import get_config
 
 ENV = "ORIGIN_VERIFY_SECRET"
 VIEWER_ADDRESS = "cloudfront-viewer-address"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class AuthItem(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.config import get_config
+from healthcode.core.config import get_config
 
 
 def table_meta(table_attr: str) -> type:

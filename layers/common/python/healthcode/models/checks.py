@@ -11,7 +11,7 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class ByPerson(GlobalSecondaryIndex):

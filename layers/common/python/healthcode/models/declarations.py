@@ -12,7 +12,7 @@ from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, U
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class ByPlaceDate(GlobalSecondaryIndex):
@@ -42,7 +42,7 @@ class Declaration(Model):
     by_place_date = ByPlaceDate()
 
 
-# The yes/no questions whose "yes" is a declared risk (the H5 form asks them; healthcode.declarations.QUESTIONS).
+# The yes/no questions whose "yes" is a declared risk (the H5 form asks them; healthcode.residents.declarations.QUESTIONS).
 RISK_ANSWERS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
 
 

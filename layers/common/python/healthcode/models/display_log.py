@@ -9,7 +9,7 @@ from __future__ import annotations
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class DisplayLogEntry(Model):

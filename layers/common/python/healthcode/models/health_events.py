@@ -10,7 +10,7 @@ from __future__ import annotations
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class HealthEvent(Model):

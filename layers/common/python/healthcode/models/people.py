@@ -27,7 +27,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 # The person's attributes in `by_document`: the colour and its reasons (with their since/until, which `as_of` reads),
 # the masked name shown to the device, the kind (code type), gender and birth date (the check's statistics).

@@ -12,7 +12,7 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribut
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from .base import table_meta
+from healthcode.models.base import table_meta
 
 
 class ByJoinCode(GlobalSecondaryIndex):

@@ -1,6 +1,6 @@
 """The organization and its admin: create (one admin <-> one organization), read, edits once per natural week.
 
-Creation and edits use `healthcode.place_admin`, as venues do: the place, `admin#ORG#<person_id>`,
+Creation and edits use `healthcode.places.admin`, as venues do: the place, `admin#ORG#<person_id>`,
 `place-admin#<place_id>` and `join-code#<code>` in one transaction, so of racing would-be admins of one person
 exactly one organization is created. FAQ (四) 2: the admin may change the administrative level (行政归属层级),
 the organization's name and the admin's phone, once per natural week. The admin phone is required (the account's
@@ -16,12 +16,12 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from ..core import clock
-from ..core.errors import AlreadyOrgAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
-from ..models import Place
-from ..people import get as get_person
-from ..people import normalise_phone
-from ..place_admin import (
+from healthcode.core import clock
+from healthcode.core.errors import AlreadyOrgAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
+from healthcode.identity.people import get as get_person
+from healthcode.identity.people import normalise_phone
+from healthcode.models import Place
+from healthcode.places.admin import (
     admin_fields,
     administered_place_id,
     clean_text,
@@ -30,7 +30,7 @@ from ..place_admin import (
     phone_actions,
     registered_phone,
 )
-from . import ORG, ORG_LEVELS
+from healthcode.places.orgs import ORG, ORG_LEVELS
 
 NAME_LIMIT = 100
 ADDRESS_LIMIT = 200

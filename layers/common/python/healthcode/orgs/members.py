@@ -14,16 +14,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..core import clock, ratelimit
-from ..core.aws import client
-from ..core.config import get_config
-from ..core.errors import AlreadyOrgMember, NotFound, ValidationFailed
-from ..models import Place, Relation
-from ..people import get as get_person
-from ..place_admin import place_by_join_code
-from ..streamstats import counter_update
-from . import ORG, stats_scope
-from .admin import check_id, view
+from healthcode.core import clock, ratelimit
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import AlreadyOrgMember, NotFound, ValidationFailed
+from healthcode.identity.people import get as get_person
+from healthcode.models import Place, Relation
+from healthcode.places.admin import place_by_join_code
+from healthcode.places.orgs import ORG, stats_scope
+from healthcode.places.orgs.admin import check_id, view
+from healthcode.streamstats import counter_update
 
 MEMBERS_BUCKET = "members"
 

@@ -17,12 +17,12 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from .. import declarations
-from ..core import audit
-from ..core.errors import ReportTooLarge, ValidationFailed
-from ..models import AuditEntry, Declaration, Person
-from ..models.declarations import RISK_ANSWERS
-from .admin import org_of_admin
+from healthcode.core import audit
+from healthcode.core.errors import ReportTooLarge, ValidationFailed
+from healthcode.models import AuditEntry, Declaration, Person
+from healthcode.models.declarations import RISK_ANSWERS
+from healthcode.places.orgs.admin import org_of_admin
+from healthcode.residents import declarations
 
 PURPOSE = "org_admin"
 MAX_REPORT_BYTES = 2_500_000  # the Lambda response (6 MB) carries it JSON-escaped: up to twice the UTF-8 size

@@ -29,17 +29,25 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from ..core import clock
-from ..core.aws import client
-from ..core.config import get_config
-from ..core.errors import ServiceUnavailable
-from ..declarations import is_fever
-from ..models import Declaration, Place
-from ..statsrange import DayRange, query_days
-from ..streamstats import apply_packed, counter_update, not_applied_yet, numbers, pad, partial_response, read_batch
-from . import ORG, stats_scope
-from .admin import check_id, no_such_org, require_admin
-from .members import MEMBERS_BUCKET
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import ServiceUnavailable
+from healthcode.models import Declaration, Place
+from healthcode.places.orgs import ORG, stats_scope
+from healthcode.places.orgs.admin import check_id, no_such_org, require_admin
+from healthcode.places.orgs.members import MEMBERS_BUCKET
+from healthcode.residents.declarations import is_fever
+from healthcode.statsrange import DayRange, query_days
+from healthcode.streamstats import (
+    apply_packed,
+    counter_update,
+    not_applied_yet,
+    numbers,
+    pad,
+    partial_response,
+    read_batch,
+)
 
 logger = Logger(child=True)
 

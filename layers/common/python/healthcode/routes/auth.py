@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..core.ratelimit import source_ip
-from ..login import login
+from healthcode.core.ratelimit import source_ip
+from healthcode.identity.login import login
 
 router = Router()
 metrics = Metrics()

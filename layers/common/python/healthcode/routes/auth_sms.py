@@ -7,8 +7,8 @@ import base64
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import captcha, otp, sms_login
-from ..core import ratelimit
+from healthcode.core import ratelimit
+from healthcode.identity import captcha, otp, sms_login
 
 router = Router()
 

@@ -12,8 +12,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import access, codes
-from ..core import api, audit
+from healthcode.codes import display as codes
+from healthcode.core import api, audit
+from healthcode.identity import access
 
 router = Router()
 metrics = Metrics()

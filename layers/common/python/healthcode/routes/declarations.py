@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access, declarations
-from ..core import api, audit, idempotency
-from ..core.errors import InboundNoDeclaration
+from healthcode.core import api, audit, idempotency
+from healthcode.core.errors import InboundNoDeclaration
+from healthcode.identity import access
+from healthcode.residents import declarations
 
 router = Router()
 

@@ -1,5 +1,5 @@
 """Scanner devices (数字哨兵): the venue admin registers, lists and revokes them; a device posts checks and reads
-the keys it verifies codes with offline (healthcode.devices)."""
+the keys it verifies codes with offline (healthcode.places.devices.scanners)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import devices
-from ..core import api, idempotency
-from ..core.errors import Unauthorized
-from ..device_keys import DeviceIdentity
+from healthcode.core import api, idempotency
+from healthcode.core.errors import Unauthorized
+from healthcode.identity.device_keys import DeviceIdentity
+from healthcode.places.devices import scanners as devices
 
 router = Router()
 logger = Logger(child=True)

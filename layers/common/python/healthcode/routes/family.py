@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import family
-from ..core import api
-from ..roles import RESIDENT
+from healthcode.core import api
+from healthcode.identity.roles import RESIDENT
+from healthcode.residents import family
 
 router = Router()
 

@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import inbound
-from ..core import api, ratelimit
-from ..core.config import get_config
-from ..roles import INBOUND
+from healthcode.core import api, ratelimit
+from healthcode.core.config import get_config
+from healthcode.identity.roles import INBOUND
+from healthcode.inbound import travellers as inbound
 
 router = Router()
 metrics = Metrics()

@@ -8,10 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import itinerary
-from ..core import api
-from ..people import normalise_phone
-from ..roles import RESIDENT
+from healthcode.core import api
+from healthcode.identity.people import normalise_phone
+from healthcode.identity.roles import RESIDENT
+from healthcode.residents import itinerary
 
 router = Router()
 

@@ -9,11 +9,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from .. import access, macau
-from ..core import api
-from ..core.errors import InboundNoMacauCode
-from ..declarations import Symptom
-from ..roles import INBOUND
+from healthcode.core import api
+from healthcode.core.errors import InboundNoMacauCode
+from healthcode.identity import access
+from healthcode.identity.roles import INBOUND
+from healthcode.residents import macau
+from healthcode.residents.declarations import Symptom
 
 router = Router()
 

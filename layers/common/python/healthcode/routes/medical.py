@@ -11,8 +11,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from .. import audit_trail, medical
-from ..core import api, idempotency
+from healthcode import audit_trail
+from healthcode.core import api, idempotency
+from healthcode.medical import notices as medical
 
 router = Router()
 metrics = Metrics()

@@ -10,7 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ..tokens import get_keyring
+from healthcode.codes.tokens import get_keyring
 
 router = Router()
 
@@ -30,8 +30,8 @@ def ready() -> None:
     """Raise NOT_READY unless the application secret holds its keys (read once per container when it does)."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from ..core.errors import NotReady
-    from ..core.secrets import get_secret
+    from healthcode.core.errors import NotReady
+    from healthcode.core.secrets import get_secret
 
     try:
         get_secret()
@@ -80,7 +80,7 @@ IDEMPOTENT_OPERATIONS = {("/v1/venues/{id}/checks", "post"): True, ("/v1/quick-c
 
 def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
     """Powertools documents a 422 with its own body; this API answers 400 and friends in its error model."""
-    from ..core.idempotency import HEADER, KEY_FORMAT
+    from healthcode.core.idempotency import HEADER, KEY_FORMAT
 
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in document.get("paths", {}).items():
@@ -119,8 +119,8 @@ def _with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def openapi_document() -> str:
     """Every router of every function, in one resolver, gives one OpenAPI document."""
-    from .. import routes
-    from ..core.api import create_app
+    from healthcode import routes
+    from healthcode.core.api import create_app
 
     app = create_app()
     for module_info in pkgutil.iter_modules(routes.__path__):

@@ -10,13 +10,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access
-from ..core import api
-from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
-from ..declarations import INBOUND
-from ..orgs import ORG_LEVELS, admin, members, reports, stats
-from ..statsrange import parse_range
-from ..streamstats import parse_day
+from healthcode.core import api
+from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from healthcode.identity import access
+from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
+from healthcode.residents.declarations import INBOUND
+from healthcode.statsrange import parse_range
+from healthcode.streamstats import parse_day
 
 router = Router()
 

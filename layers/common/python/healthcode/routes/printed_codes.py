@@ -9,9 +9,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from .. import access, printed_codes
-from ..core import api, audit
-from ..inbound import refuse_inbound
+from healthcode.codes import printed as printed_codes
+from healthcode.core import api, audit
+from healthcode.identity import access
+from healthcode.identity.roles import refuse_inbound
 
 router = Router()
 

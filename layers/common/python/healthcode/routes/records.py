@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from .. import access, records
-from ..core import api, audit
+from healthcode.core import api, audit
+from healthcode.identity import access
+from healthcode.residents import records
 
 router = Router()
 

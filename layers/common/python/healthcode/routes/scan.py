@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import scan
-from ..core import api
+from healthcode.codes import scan
+from healthcode.core import api
 
 router = Router()
 metrics = Metrics()

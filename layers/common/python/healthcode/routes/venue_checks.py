@@ -11,10 +11,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import access
-from ..core import api, idempotency
-from ..inbound import refuse_inbound
-from ..venues import checks
+from healthcode.core import api, idempotency
+from healthcode.identity import access
+from healthcode.identity.roles import refuse_inbound
+from healthcode.places.venues import checks
 
 router = Router()
 logger = Logger(child=True)

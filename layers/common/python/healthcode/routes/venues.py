@@ -11,12 +11,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..core import api
-from ..core.config import get_config
-from ..inbound import refuse_inbound
-from ..statsrange import parse_range
-from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
-from ..venues.regions import parse_region
+from healthcode.core import api
+from healthcode.core.config import get_config
+from healthcode.identity.roles import refuse_inbound
+from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
+from healthcode.places.venues.regions import parse_region
+from healthcode.statsrange import parse_range
 
 router = Router()
 
@@ -90,7 +90,7 @@ def get_my_venue() -> dict[str, Any]:
 def patch_venue(id: str, body: EditVenue) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
-        from ..core.errors import ValidationFailed
+        from healthcode.core.errors import ValidationFailed
 
         field = next(k for k, v in changes.items() if v is None)
         raise ValidationFailed(f"{field} cannot be null", "字段不能为空", field=field)

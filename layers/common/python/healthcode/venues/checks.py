@@ -17,20 +17,20 @@ from typing import Any
 
 from ulid import ULID
 
-from ..codes import check_holder, code_type_for
-from ..core import audit, clock
-from ..core.aws import client
-from ..core.batch import put_new
-from ..core.config import get_config
-from ..core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
-from ..core.idempotency import Idempotent
-from ..idnumbers import age_on
-from ..models import Check, Person, Place, Relation
-from ..models.declarations import latest_summary
-from ..reasons import describe
-from ..status import as_of
-from ..tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
-from . import VENUE
+from healthcode.codes.display import check_holder, code_type_for
+from healthcode.codes.tokens import PERSON_CODES, CodeClaims, CodeType, get_keyring, verify
+from healthcode.colour.reasons import describe
+from healthcode.colour.status import as_of
+from healthcode.core import audit, clock
+from healthcode.core.aws import client
+from healthcode.core.batch import put_new
+from healthcode.core.config import get_config
+from healthcode.core.errors import InvalidCode, NotBound, NotFound, ServiceUnavailable
+from healthcode.core.idempotency import Idempotent
+from healthcode.identity.idnumbers import age_on
+from healthcode.models import Check, Person, Place, Relation
+from healthcode.models.declarations import latest_summary
+from healthcode.places.venues import VENUE
 
 VENUE_CHECK = "VENUE_CHECK"
 QUICK_CHECKIN = "QUICK_CHECKIN"

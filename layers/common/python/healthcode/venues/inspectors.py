@@ -2,7 +2,7 @@
 
 A binding is the relation `VENUE#<place_id>` owned by the inspector (many venues per inspector, many inspectors
 per venue); the inverse index lists a venue's inspectors, and the venue's roster in the stats table
-(healthcode.venues.roster) lists them too, written in the same transactions (for the one-read statistics).
+(healthcode.places.venues.roster) lists them too, written in the same transactions (for the one-read statistics).
 Anyone holding such a relation is an inspector of that venue, for checks here and for POST /v1/scan elsewhere.
 """
 
@@ -12,14 +12,14 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from ..core import clock, ratelimit
-from ..core.errors import AlreadyBound, Forbidden, JoinRevoked, NotFound
-from ..core.paging import start_key
-from ..models import Person, Place, Relation
-from ..place_admin import place_by_join_code
-from . import UNBOUND, VENUE, roster
-from .places import get_venue, normalise_join_code, view
-from .tx import Cancelled, Tx, commit_retrying
+from healthcode.core import clock, ratelimit
+from healthcode.core.errors import AlreadyBound, Forbidden, JoinRevoked, NotFound
+from healthcode.core.paging import start_key
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
+from healthcode.models import Person, Place, Relation
+from healthcode.places.admin import place_by_join_code
+from healthcode.places.venues import UNBOUND, VENUE, roster
+from healthcode.places.venues.places import get_venue, normalise_join_code, view
 
 
 def venue_by_join_code(join_code: str) -> Place:

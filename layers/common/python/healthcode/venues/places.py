@@ -4,7 +4,7 @@ One admin per venue and one venue per admin are kept by marker items in the auth
 transaction as the change: `admin#VENUE#<person_id>` -> place_id and `place-admin#<place_id>` -> person_id
 (conditional puts, so of any number of racing requests exactly one wins), and `join-code#<code>` -> place_id
 keeps join codes unique (the code is found through the places GSI `by_join_code`). Creating with the markers and
-the once-a-week edit are `healthcode.place_admin`'s, which organizations share.
+the once-a-week edit are `healthcode.places.admin`'s, which organizations share.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
-from ..core import audit, clock, pii, ratelimit
-from ..core.errors import AlreadyAdmin, Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
-from ..core.paging import start_key
-from ..idnumbers import IdType, parse_document
-from ..models import AuthItem, Person, Place, Relation
-from ..people import normalise_phone
-from ..place_admin import (
+from healthcode.core import audit, clock, pii, ratelimit
+from healthcode.core.errors import AlreadyAdmin, Conflict, EditLimit, Forbidden, NotFound, ValidationFailed
+from healthcode.core.paging import start_key
+from healthcode.core.tx import Cancelled, Tx, commit_retrying
+from healthcode.identity.idnumbers import IdType, parse_document
+from healthcode.identity.people import normalise_phone
+from healthcode.models import AuthItem, Person, Place, Relation
+from healthcode.places.admin import (
     admin_fields,
     clean_text,
     cleaned_join_code,
@@ -33,10 +34,9 @@ from ..place_admin import (
     place_admin_marker,
     registered_phone,
 )
-from ..place_admin import admin_marker as _admin_marker
-from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
-from .regions import parse_region
-from .tx import Cancelled, Tx, commit_retrying
+from healthcode.places.admin import admin_marker as _admin_marker
+from healthcode.places.venues import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
+from healthcode.places.venues.regions import parse_region
 
 TRANSFER_TTL = timedelta(days=3)
 
@@ -173,7 +173,7 @@ def members(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
 
 def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
     """Remove the binding and leave a marker so the (fixed) join code no longer admits this person; the venue's
-    roster (healthcode.venues.roster) drops them in the same transaction.
+    roster (healthcode.places.venues.roster) drops them in the same transaction.
 
     The marker keeps the masked name the binding carried, for the admin's list of unbound people (readmit)."""
     place = venue_of_admin(place_id, admin_id)

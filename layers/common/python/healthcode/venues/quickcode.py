@@ -3,7 +3,7 @@ below it the small code that leads straight to the code page (guide 4.(二).2.(2
 “体温正常快速打卡”入口下方的小程序码直达粤康码页面).
 
 Pillow and qrcode are imported here only, so functions that never draw do not load them. Chinese text needs a CJK
-font: healthcode.fonts (the fonts layer); without one the poster is drawn with Latin text only, and the code
+font: healthcode.codes.fonts (the fonts layer); without one the poster is drawn with Latin text only, and the code
 itself is the same.
 """
 
@@ -13,7 +13,7 @@ import io
 import math
 from typing import Any
 
-from ..fonts import cjk_font, cjk_font_path
+from healthcode.codes.fonts import cjk_font, cjk_font_path
 
 WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
 PETAL = (255, 193, 7)

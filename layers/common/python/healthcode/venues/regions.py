@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..core.errors import ValidationFailed
+from healthcode.core.errors import ValidationFailed
 
 PROVINCE = "44"  # 广东省
 _REGION = re.compile(r"^\d{9}$")

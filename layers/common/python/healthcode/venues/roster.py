@@ -23,7 +23,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 
-from ..models.base import table_meta
+from healthcode.models.base import table_meta
 
 BUCKET = "roster"
 PREFIX = "b#"

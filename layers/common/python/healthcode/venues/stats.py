@@ -8,7 +8,7 @@ beforehand and one UpdateItem per bucket suffices):
   one BatchGetItem, with no lookup of the inspectors);
 - `inspector#<person_id>` / `day#<YYYY-MM-DD>#<place_id>` and `inspector#<person_id>` / `total#<place_id>`:
   `checks`, `fever`, `red`.
-The same partition holds `venue#<place_id>` / `roster`, the bound inspectors (healthcode.venues.roster): written
+The same partition holds `venue#<place_id>` / `roster`, the bound inspectors (healthcode.places.venues.roster): written
 by the binding transactions, never by this stream, and read with the buckets in the statistics' one BatchGetItem.
 
 Exactly once. All checks of one venue and day share a partition key of the checks table (`<place_id>#<date>`),
@@ -34,19 +34,19 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from ..core import clock
-from ..core.aws import client
-from ..core.config import get_config
-from ..core.errors import NotFound
-from ..device_keys import ID_PREFIX as DEVICE_ID_PREFIX
-from ..models import Check, Person, Place, Relation
-from ..statsrange import DayRange, query_days
-from ..streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
-from ..streamstats import numbers as _numbers
-from ..streamstats import parse_day as parse_day  # the statistics routes' date=
-from . import VENUE, roster
-from .checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
-from .places import venue_of_admin
+from healthcode.core import clock
+from healthcode.core.aws import client
+from healthcode.core.config import get_config
+from healthcode.core.errors import NotFound
+from healthcode.identity.device_keys import ID_PREFIX as DEVICE_ID_PREFIX
+from healthcode.models import Check, Person, Place, Relation
+from healthcode.places.venues import VENUE, roster
+from healthcode.places.venues.checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
+from healthcode.places.venues.places import venue_of_admin
+from healthcode.statsrange import DayRange, query_days
+from healthcode.streamstats import apply_in_order, counter_update, fold_batch, not_applied_yet, pad, partial_response
+from healthcode.streamstats import numbers as _numbers
+from healthcode.streamstats import parse_day as parse_day  # the statistics routes' date=
 
 logger = Logger(child=True)
 
@@ -206,7 +206,7 @@ def _masked_names(person_ids: list[str]) -> dict[str, str]:
 def bound_inspectors(place_id: str) -> dict[str, str]:
     """The venue's inspectors bound now -> their masked names, from the bindings (the relations' inverse index):
     one Query per 1 MB page, i.e. per some thousands of inspectors. The statistics' fallback for venues created
-    before the roster (healthcode.venues.roster) existed."""
+    before the roster (healthcode.places.venues.roster) existed."""
     return {binding.owner: (binding.data or {}).get("name_masked", "")
             for binding in Relation.inverse.query(place_id, Relation.inverse_sk.startswith(f"{VENUE}#"))}
 
@@ -216,7 +216,7 @@ def venue_stats(place_id: str, admin_id: str, day: date, days: DayRange | None =
     two buckets (`total`, `day#<date>`) and its roster (`roster`), so that every bound inspector is listed, with
     zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
 
-    The roster is its own item of the stats table (healthcode.venues.roster), not a part of the total bucket: the
+    The roster is its own item of the stats table (healthcode.places.venues.roster), not a part of the total bucket: the
     stream's anchored transactions own the buckets, while the roster is written by the binding transactions (join,
     leave, the admin's unbind), each in the same transaction as the binding it creates or deletes. A venue created
     before the roster existed has no complete roster (no `created_at`): for it, and only for it, the bound
@@ -240,7 +240,7 @@ def venue_stats(place_id: str, admin_id: str, day: date, days: DayRange | None =
                           "ConsistentRead": True},
     })
     if answer.get("UnprocessedKeys"):
-        from ..core.errors import ServiceUnavailable
+        from healthcode.core.errors import ServiceUnavailable
 
         raise ServiceUnavailable("Storage busy, try again", "系统繁忙，请稍后再试")
     responses = answer.get("Responses", {})
@@ -271,7 +271,7 @@ def venue_stats(place_id: str, admin_id: str, day: date, days: DayRange | None =
          "fever_total": total.get(f"i#{pid}#fever", 0)}
         for pid in inspector_ids
     ]
-    for row in inspectors:  # a scanner device's row (healthcode.devices): its name in place of a masked one
+    for row in inspectors:  # a scanner device's row (healthcode.places.devices.scanners): its name in place of a masked one
         if row["person_id"].startswith(DEVICE_ID_PREFIX):
             row["device"] = True
     inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))

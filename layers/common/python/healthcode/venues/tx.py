@@ -11,7 +11,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from ..models import Place
+from healthcode.models import Place
 
 
 class Cancelled(Exception):
