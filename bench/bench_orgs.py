@@ -11,35 +11,15 @@ import json
 import statistics
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from infra.local.embedded import embedded_aws, load_all
+from infra.local.embedded import calls_by_table, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
 BIG = 5_000  # declarations of the large organization: moto copies the stats table for every transaction item
 
 
-@contextmanager
-def calls_by_table():
-    """(operation, tables) of every botocore call."""
-    from botocore.client import BaseClient
-
-    seen: Counter = Counter()
-    original = BaseClient._make_api_call
-
-    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        tables = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or ",".join(sorted(
-            {op[k]["TableName"] for op in params.get("TransactItems", []) for k in op}))
-        seen[(f"{self.meta.service_model.service_name}.{operation}", tables.replace("yk-", ""))] += 1
-        return original(self, operation, params)
-
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
-    try:
-        yield seen
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 def _described(seen: Counter) -> str:
@@ -77,12 +57,7 @@ def _records(place_id: str, count: int, members: int, first_sequence: int) -> li
                            temperature_c=38.0 if i % 17 == 0 else 36.5, symptoms=["cough"] if i % 11 == 0 else [],
                            answers={"contact_with_case": False}, declared_by=person, created_at=at)
         image = item.serialize()
-        records.append({"eventID": str(i), "eventName": "INSERT", "eventSource": "aws:dynamodb",
-                        "eventVersion": "1.1", "awsRegion": "us-east-1",
-                        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/declarations/stream/bench",
-                        "dynamodb": {"Keys": {"person_id": image["person_id"], "sk": image["sk"]},
-                                     "NewImage": image, "SequenceNumber": str(first_sequence + i),
-                                     "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}})
+        records.append(stream_insert("declarations", image, ("person_id", "sk"), first_sequence + i))
     return records
 
 
@@ -122,12 +97,12 @@ def run() -> list[dict[str, Any]]:
 
         # ---- member routes
         _api(orgs, "GET", "/v1/me/orgs", "/v1/me/orgs", member)  # warm-up
-        with calls_by_table() as seen:
+        with calls_by_table("yk-") as seen:
             joined = _api(orgs, "POST", "/v1/orgs/join", "/v1/orgs/join", member, body={"join_code": org.join_code})
         rows.append({"name": "bind with the join code: DynamoDB calls", "value": sum(seen.values()), "unit": "calls",
                      "target": "1 counter + key reads + 1 transaction", "note": f"status {joined['statusCode']}; "
                      + _described(seen)})
-        with calls_by_table() as seen:
+        with calls_by_table("yk-") as seen:
             _api(orgs, "DELETE", f"/v1/me/orgs/{org.place_id}", "/v1/me/orgs/{id}", member, {"id": org.place_id})
         rows.append({"name": "unbind: DynamoDB calls", "value": sum(seen.values()), "unit": "calls",
                      "target": "1 transaction", "note": _described(seen)})
@@ -172,8 +147,8 @@ def run() -> list[dict[str, Any]]:
         third = org_admin.create_org(_person("戊管理", 109), "五十人", "天河北路3号", "COUNTY")
         records = _records(third.place_id, 100, 50, 3 * 10**20)
         written: list[list[tuple[str, str]]] = []
+        from healthcode.core import streams
         from healthcode.core.aws import client
-        from healthcode.places.orgs import stats as org_stats
 
         class Recording:
             def __getattr__(self, name: str) -> Any:
@@ -184,9 +159,9 @@ def run() -> list[dict[str, Any]]:
                                 for i in kwargs["TransactItems"]])
                 return client("dynamodb").transact_write_items(**kwargs)
 
-        org_stats.client = lambda service: Recording()  # type: ignore[assignment]
+        streams.client = lambda service: Recording()  # type: ignore[assignment]
         try:
-            with calls_by_table() as seen:
+            with calls_by_table("yk-") as seen:
                 answer = stream.invoke({"Records": records})
             per_tx = max(max(Counter(tx).values()) for tx in written)
             rows.append({"name": "stream batch of 100 declarations by 50 members: transactions", "value": len(written),
@@ -195,17 +170,15 @@ def run() -> list[dict[str, Any]]:
                                  f"and total buckets); writes per (scope, bucket) per transaction: {per_tx}; "
                                  f"answer {answer}"})
             written.clear()
-            with calls_by_table() as seen:
+            with calls_by_table("yk-") as seen:
                 answer = stream.invoke({"Records": records})
-            stored = org_stats.numbers(client("dynamodb").get_item(
-                TableName=org_stats.get_config().stats_table,
-                Key={"scope": {"S": f"org#{third.place_id}"}, "bucket": {"S": "total"}})["Item"])
+            stored = streams.numbers(streams.read_bucket(f"org#{third.place_id}", "total"))
             rows.append({"name": "the same batch replayed: calls", "value": sum(seen.values()), "unit": "calls",
                          "target": "nothing counted twice",
                          "note": f"{_described(seen)}: cancelled, the cancellation names every anchor with its hw, "
                                  f"nothing is left to apply; total still {stored['declarations']}"})
         finally:
-            org_stats.client = client  # type: ignore[assignment]
+            streams.client = client  # type: ignore[assignment]
 
         # ---- the admin's list page and the CSV report of a 2 000-declaration day
         from healthcode.places.orgs import members as org_members
@@ -221,14 +194,14 @@ def run() -> list[dict[str, Any]]:
                     type=DeclarationType.ORG_MEMBER, place_id=day_org.place_id, temperature_c=36.5,
                     answers={"contact_with_case": False, "current_city": "广州市", "remarks": f"第{round_}次"}))
         path = f"/v1/orgs/{day_org.place_id}"
-        with calls_by_table() as seen:
+        with calls_by_table("yk-") as seen:
             page = _api(orgs, "GET", f"{path}/declarations", "/v1/orgs/{id}/declarations", day_org.admin_id,
                         {"id": day_org.place_id}, query={"limit": "50"})
         rows.append({"name": "declarations list page of 50: DynamoDB calls", "value": sum(seen.values()),
                      "unit": "calls", "target": "1 Query + names + audit",
                      "note": f"status {page['statusCode']}; " + _described(seen)})
         started = time.perf_counter()
-        with calls_by_table() as seen:
+        with calls_by_table("yk-") as seen:
             report = _api(orgs, "GET", f"{path}/report", "/v1/orgs/{id}/report", day_org.admin_id,
                           {"id": day_org.place_id})
         seconds = time.perf_counter() - started

@@ -10,34 +10,14 @@ import json
 import statistics
 import time
 from collections import Counter
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from infra.local.embedded import count_aws_calls, embedded_aws, load_all
+from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
 
 
-@contextmanager
-def calls_by_table():
-    """(operation, table) of every botocore call: tells idempotency-record calls from the check's own."""
-    from botocore.client import BaseClient
-
-    seen: Counter = Counter()
-    original = BaseClient._make_api_call
-
-    def recording(self: Any, operation: str, params: dict[str, Any]) -> Any:
-        tables = params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or ",".join(sorted(
-            {op[k]["TableName"] for op in params.get("TransactItems", []) for k in op}))
-        seen[(f"{self.meta.service_model.service_name}.{operation}", tables)] += 1
-        return original(self, operation, params)
-
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
-    try:
-        yield seen
-    finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
 def _event(name: str, **changes: Any) -> dict[str, Any]:
@@ -74,12 +54,7 @@ def _records(place_id: str, count: int, first_sequence: int, inspectors: list[st
                       checked_at=at,
                       details={"inspector_name_masked": "检*员"})  # as a check carries it (read with the binding)
         image = check.serialize()
-        records.append({"eventID": str(i), "eventName": "INSERT", "eventSource": "aws:dynamodb",
-                        "eventVersion": "1.1", "awsRegion": "us-east-1",
-                        "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/checks/stream/bench",
-                        "dynamodb": {"Keys": {"place_date": image["place_date"], "sk": image["sk"]},
-                                     "NewImage": image, "SequenceNumber": str(first_sequence + i),
-                                     "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}})
+        records.append(stream_insert("checks", image, ("place_date", "sk"), first_sequence + i))
     return records
 
 

@@ -1,19 +1,23 @@
 /* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions, the health records and the
-   display log of oneself or a companion — in Chinese or English. Each view is an entry of the browser's history. */
+   display log of oneself or a companion — in Chinese or English. Each view is an entry of the browser's history.
+   A module on the pages' core (web/core/). */
+import * as LAST from "./core/lastcode.js";
+import * as RECORDS from "./core/records.js";
+import * as YKM from "./core/ykm.js";
+import { REGIONS } from "./inbound-regions.js";
+
 (function () {
   "use strict";
 
-  var YKM = window.YKM; // web/common.js, shared with the residents' page
   var SESSION_KEY = "ykm.inbound.session";
   var LANG_KEY = "ykm.lang";
   var APPLIED_KEY = "ykm.inbound.applied";
   var REFRESH_MS = 60 * 1000;
   var RESEND_SECONDS = 60;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
-  var STALE_MODULE = "#9aa0a6"; // a stored code past its bound (web/lastcode.js) is drawn grey
-  var LAST = window.YKM_LAST;
+  var STALE_MODULE = "#9aa0a6"; // a stored code past its bound (web/core/lastcode.js) is drawn grey
   var PERMITS = { TAIWAN_PERMIT: true, HK_MACAU_PERMIT: true };
-  var RECORDS = window.YKM_RECORDS; // web/records.js: which fields of a record a traveller sees, in both languages
+  // RECORDS (web/core/records.js): which fields of a record a traveller sees, in both languages
   // The records an inbound traveller has (FAQ (二) 1: no declarations; no 入粤登记, which is for domestic arrivals).
   var RECORD_KINDS = ["inbound_entry", "nucleic_acid", "antibody", "release_notice", "temperature"];
   var VIEWS = { apply: "apply-view", "return": "return-view", code: "code-view", records: "records-view", log: "log-view" };
@@ -301,7 +305,7 @@
   function regionName(row) { return state.lang === "zh" ? row[1] : row[2]; }
 
   function fillRegions() {
-    var rows = (window.YKM_REGIONS || []).slice();
+    var rows = REGIONS.slice();
     var collator = new Intl.Collator(state.lang === "zh" ? "zh-Hans-CN-u-co-pinyin" : "en");
     var byName = function (a, b) { return collator.compare(regionName(a), regionName(b)); };
     var pinned = rows.slice(0, 4); // 中国大陆、香港、澳门、台湾, as the guide's 区号 list starts
@@ -686,7 +690,7 @@
     }, delay);
   }
 
-  // The server's answer, or (offline: {servedAt, stale} from web/lastcode.js) the code last shown, labelled with
+  // The server's answer, or (offline: {servedAt, stale} from web/core/lastcode.js) the code last shown, labelled with
   // the server's time, grey with a warning once past the bound.
   function renderCode(code, offline) {
     var color = code.color || "";
@@ -903,7 +907,7 @@
   }
 
   function countryName(code) {
-    var regions = window.YKM_REGIONS || [];
+    var regions = REGIONS;
     for (var i = 0; i < regions.length; i++) if (regions[i][0] === code) return regionName(regions[i]);
     return null;
   }
@@ -963,7 +967,7 @@
     el.recordsMore.hidden = !state.recordCursor;
   }
 
-  // The kind and the time, then the fields a traveller reads under their labels (web/records.js); no ids or codes.
+  // The kind and the time, then the fields a traveller reads under their labels (web/core/records.js); no ids or codes.
   function recordEntry(item, kind) {
     kind = item.kind || kind;
     var row = document.createElement("li");

@@ -4,7 +4,11 @@
    remarks and submits it (POST /v1/medical/notices, one Idempotency-Key per submission, reused when the same form
    is sent again after a lost answer), sees the notice, and finds the notices they issued under 我的工作台
    (GET /v1/medical/notices). A system admin grants the medical role from the list of table 4-1
-   (POST /v1/admin/medical-staff). Anyone else is told the function needs the role, and how it is granted. */
+   (POST /v1/admin/medical-staff). Anyone else is told the function needs the role, and how it is granted.
+   A module on the pages' core (web/core/). */
+import * as YKM from "./core/ykm.js";
+import { attachScanner } from "./scanner.js";
+
 (function () {
   "use strict";
 
@@ -35,12 +39,7 @@
 
   function hasRole(role) { return (session.roles || []).indexOf(role) >= 0; }
 
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+  var make = YKM.make; // web/core/forms.js
 
   function today() { return YKM.formatTime(new Date()).slice(0, 10); }
 
@@ -305,7 +304,7 @@
     });
     $("open-workbench").addEventListener("click", function () { go("workbench"); });
     $("scan-form").addEventListener("submit", onScan);
-    state.scanner = YKM.attachScanner({ input: $("scan-qr"), cameraButton: $("scan-camera"),
+    state.scanner = attachScanner({ input: $("scan-qr"), cameraButton: $("scan-camera"),
                                         cameraBox: $("scan-camera-box"), onCode: readCode });
     $("notice-form").addEventListener("submit", onNoticeSubmit);
     $("history-more").addEventListener("click", function () { loadHistory(true); });

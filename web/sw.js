@@ -1,19 +1,21 @@
-/* 粤康码 service worker: the pages' shell (HTML, JS, CSS, the QR and scanner libraries, icons) from a versioned
-   cache, so a reload without the network still draws the last code (web/lastcode.js) and an inspector's page
-   still scans (web/venue.js). The shell is network-first: a page online always gets the deployed files (and
+/* 粤康码 service worker: the pages' shell (HTML, JS and every module they import, CSS, the QR and scanner libraries,
+   icons) from a versioned cache, so a reload without the network still draws the last code (web/core/lastcode.js)
+   and an inspector's page still scans (web/venue.js). The shell is network-first: a page online always gets the deployed files (and
    refreshes the cache); without an answer within SHELL_TIMEOUT_MS it gets the cached copy. API calls (/v1/*,
    /dev/*) are never answered here nor cached: they go to the network as if there were no worker. */
 "use strict";
 
-var VERSION = "ykm-shell-v2"; // bump with every change of SHELL; older caches are deleted on activation
+var VERSION = "ykm-shell-v4"; // bump with every change of SHELL; older caches are deleted on activation
 var SHELL_TIMEOUT_MS = 3000;
 var SHELL = [
-  "./", "index.html", "inbound.html", "venue.html",
-  "style.css", "inbound.css",
-  "common.js", "lastcode.js", "offline-shell.js", "inbound-regions.js", "records.js",
-  "app.js", "inbound.js", "venue.js", "venue-offline.js", "venue-devices.js", "scanner.js", "venue-regions.json",
-  "vendor/qrcode.js", "vendor/jsQR.js",
-  "manifest.json", "inbound-manifest.json", "icon-192.png", "icon-512.png",
+  "./", "index.html", "inbound.html", "venue.html", "org.html", "grid.html", "style.css", "inbound.css", "grid.css", "grid.js", "region-picker.js", "offline-shell.js",
+  "inbound-regions.js", "inbound.js", "venue.js", "org.js", "admin-transfer.js", "venue-offline.js", "venue-devices.js", "scanner.js",
+  "venue-regions.json", "core/api.js", "core/catalogue.js", "core/forms.js", "core/global.js", "core/idempotency.js",
+  "core/lastcode.js", "core/qr.js", "core/reasons.js", "core/records.js", "core/session.js", "core/time.js",
+  "core/views.js", "core/ykm.js", "resident/code.js", "resident/context.js", "resident/declare.js",
+  "resident/family.js", "resident/health-form.js", "resident/itinerary.js", "resident/login.js", "resident/macau.js",
+  "resident/main.js", "resident/offline.js", "resident/orgs.js", "resident/records.js", "vendor/qrcode.js",
+  "vendor/jsQR.js", "manifest.json", "inbound-manifest.json", "icon-192.png", "icon-512.png",
 ];
 
 self.addEventListener("install", function (event) {

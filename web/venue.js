@@ -1,13 +1,13 @@
 /* 粤康码 H5: public venues (guide 四.(二) and 五, FAQ (三)) on the resident's session (ykm.session, from the login
    page). The venue admin creates the venue, shares the join code (场所申报码), reads the statistics, manages the
-   inspectors, hands the admin role over (the successor, shown the venue, confirms with #accept=<token>, kept through
-   the login when they must log in first) and edits once a week; the region is picked province -> city -> county ->
-   township from venue-regions.json. An inspector binds venues, scans a code (camera, hardware scanner + Enter, or
-   paste: scanner.js), sees the masked name, phone, colour and reasons (POST /v1/scan) and, on request, the latest
-   declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and decision, reused on a retry or
-   a second click), and shows or prints the venue's 葵花码; a resident checks in with a venue's 葵花码. Every button
-   that sends is disabled while its request runs (YKM.whileBusy). Visitors are shown masked only: the API never gives
-   a venue more (FAQ 9). */
+   inspectors, hands the admin role over (web/admin-transfer.js: the successor, shown the venue, confirms with
+   #accept=<token>, kept through the login when they must log in first) and edits once a week; the region is picked
+   province -> city -> county -> township (web/region-picker.js). An inspector binds venues, scans a code (camera,
+   hardware scanner + Enter, or paste: scanner.js), sees the masked name, phone, colour and reasons (POST /v1/scan)
+   and, on request, the latest declaration, then submits NORMAL or FEVER (one Idempotency-Key per scanned code and
+   decision, reused on a retry or a second click), and shows or prints the venue's 葵花码; a resident checks in with a
+   venue's 葵花码. Every button that sends is disabled while its request runs (YKM.whileBusy). Visitors are shown
+   masked only: the API never gives a venue more (FAQ 9). */
 (function () {
   "use strict";
 
@@ -22,6 +22,7 @@
   var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"; // FAQ 13
   var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null,
                 flushing: false, flushTimer: null, flushAttempt: 0 };
+  var TRANSFER = window.YKM_TRANSFER; // web/admin-transfer.js: the invitation link and the offers' words
   var SCAN = window.YKM_SCAN; // web/venue-offline.js: the kept keys, offline verification and the queue of checks
   var SCAN_TIMEOUT_MS = 5000; // an inspector at a gate waits no longer for the server before checking offline
 
@@ -108,113 +109,6 @@
     });
   }
 
-  // ---------------------------------------------------------------- region picker (province, city, county, township)
-
-  var regionsLoaded = null;
-
-  function loadRegions() {
-    if (!regionsLoaded) {
-      regionsLoaded = fetch("venue-regions.json", { cache: "default", credentials: "same-origin" }).then(function (r) {
-        if (!r.ok) throw new Error("regions");
-        return r.json();
-      });
-      regionsLoaded.catch(function () { regionsLoaded = null; });
-    }
-    return regionsLoaded;
-  }
-
-  function option(select, value, text) {
-    var item = document.createElement("option");
-    item.value = value;
-    item.textContent = text;
-    select.appendChild(item);
-  }
-
-  // Four selects in `container` that keep `hidden` (the form's region_code) at the 9-digit code picked, or "" until
-  // a township is picked. Answers {set(code)} to show a venue's region.
-  function regionPicker(container, hidden) {
-    var prefix = container.dataset.regionPicker;
-    var levels = [["province", "省"], ["city", "市"], ["county", "区县"], ["township", "乡镇街道"]];
-    var selects = levels.map(function (level) {
-      var select = document.createElement("select");
-      select.id = prefix + "-region-" + level[0];
-      select.setAttribute("data-testid", prefix + "-" + level[0]);
-      select.setAttribute("aria-label", level[1]);
-      container.appendChild(select);
-      return select;
-    });
-    var data = null;
-    var children = [
-      function () { return data.provinces; },
-      function (province) { return province.cities; },
-      function (city) { return city.counties; },
-      function (county) { return county.townships.map(function (t) { return { code: county.code + t[0], name: t[1] }; }); },
-    ];
-    var picked = [null, null, null, null];
-
-    function fill(level, parent) {
-      var select = selects[level];
-      select.textContent = "";
-      option(select, "", "请选择" + levels[level][1]);
-      var items = parent === undefined ? [] : children[level](parent);
-      items.forEach(function (item) { option(select, item.code, item.name); });
-      select.disabled = items.length === 0;
-      picked[level] = null;
-      if (items.length === 1 && level < 3) { // one province, or a city that is its own county: picked already
-        select.value = items[0].code;
-        choose(level);
-      } else {
-        for (var below = level + 1; below < 4; below++) fill(below);
-      }
-    }
-
-    function choose(level) {
-      var list = level === 0 ? children[0]() : children[level](picked[level - 1]);
-      picked[level] = list.filter(function (item) { return item.code === selects[level].value; })[0] || null;
-      if (level < 3) fill(level + 1, picked[level] || undefined);
-      hidden.value = picked[3] ? picked[3].code : "";
-    }
-
-    selects.forEach(function (select, level) {
-      select.addEventListener("change", function () { choose(level); });
-    });
-
-    return {
-      ready: loadRegions().then(function (loaded) {
-        data = loaded;
-        fill(0, null);
-      }, function () {
-        showError(new YKM.ApiFailure(0, { message_zh: "行政区划加载失败，请刷新页面重试" }));
-      }),
-      set: function (code) {
-        return this.ready.then(function () {
-          if (!data) return;
-          var prefixes = [code.slice(0, 2), code.slice(0, 4), code.slice(0, 6), code];
-          for (var level = 0; level < 4; level++) {
-            selects[level].value = prefixes[level];
-            if (selects[level].value !== prefixes[level]) break;
-            choose(level);
-          }
-        });
-      },
-    };
-  }
-
-  function townshipName(code) {
-    return loadRegions().then(function (data) {
-      var found = "";
-      data.provinces.forEach(function (province) {
-        province.cities.forEach(function (city) {
-          city.counties.forEach(function (county) {
-            if (county.code !== String(code).slice(0, 6)) return;
-            county.townships.forEach(function (t) { if (county.code + t[0] === code) found = t[1]; });
-          });
-        });
-      });
-      return found;
-    }, function () { return ""; });
-  }
-
   function showVenue(venue) {
     state.venue = venue;
     $("create-form").hidden = true;
@@ -222,7 +116,7 @@
     $("venue-name").textContent = venue.name;
     $("venue-type").textContent = venue.type_label;
     $("venue-region").textContent = (venue.region_name || "") + "（" + venue.region_code + "）";
-    townshipName(venue.region_code).then(function (township) { // the API names the county; the table the township
+    YKM.townshipName(venue.region_code).then(function (township) { // the API names the county; the table the township
       if (township && state.venue === venue) {
         $("venue-region").textContent = (venue.region_name || "") + township + "（" + venue.region_code + "）";
       }
@@ -338,9 +232,7 @@
       if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
       var pending = answer.pending;
       $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = pending ? "待" + (pending.successor_name_masked
-        ? " " + pending.successor_name_masked + " " : "对方") + "确认接任管理员（"
-        + String(pending.expires_at || "").slice(0, 10) + " 前有效）" : "";
+      $("transfer-pending-text").textContent = TRANSFER.pendingText(pending);
       if (!pending) $("transfer-link").hidden = true;
     }, showError);
   }
@@ -360,13 +252,6 @@
           }));
       });
     }, showError);
-  }
-
-  function acceptPathToLink(offer) {
-    var link = location.origin + location.pathname + "#accept=" + encodeURIComponent(offer.token);
-    // the offer answers alike whether or not the person is registered: the link works only for the one named
-    return "已邀请" + (offer.successor_name_masked ? " " + offer.successor_name_masked + " " : "对方")
-      + "接任管理员，请将以下链接发送给对方确认（" + String(offer.expires_at || "").slice(0, 10) + " 前有效）：" + link;
   }
 
   // ---------------------------------------------------------------- inspector
@@ -697,14 +582,10 @@
     }, "打卡中…");
   }
 
-  function acceptToken() {
-    return decodeURIComponent((location.hash.match(/^#accept=([^&]*)/) || [])[1] || "");
-  }
-
   // The successor is shown which venue they are asked to take over before they confirm.
   function showOffer() {
     $("accept-view").hidden = false;
-    return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken())).then(function (offer) {
+    return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token())).then(function (offer) {
       var venue = offer.venue;
       $("accept-venue-name").textContent = venue.name;
       $("accept-venue-type").textContent = venue.type_label;
@@ -722,7 +603,7 @@
 
   function acceptOffer() {
     return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/venues/admin-transfer/" + encodeURIComponent(acceptToken()) + "/accept", { method: "POST" })
+      return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token()) + "/accept", { method: "POST" })
         .then(function (venue) {
           $("accept-view").hidden = true;
           history.replaceState(null, "", location.pathname);
@@ -745,8 +626,9 @@
   function wire() {
     fillTypes($("create-type"));
     fillTypes($("edit-type"));
-    regionPicker(document.querySelector("[data-region-picker=create]"), $("create-region"));
-    state.editRegion = regionPicker(document.querySelector("[data-region-picker=edit]"), $("edit-region"));
+    // the township pickers (web/region-picker.js)
+    YKM.regionPicker(document.querySelector("[data-region-picker=create]"), $("create-region"), showError);
+    state.editRegion = YKM.regionPicker(document.querySelector("[data-region-picker=edit]"), $("edit-region"), showError);
     Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
       tab.addEventListener("click", function () { showTab(tab.dataset.tab); });
     });
@@ -784,7 +666,7 @@
       body.id_type = "ID_CARD";
       return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "POST", body: body }).then(function (offer) {
         showError(null);
-        $("transfer-link").textContent = acceptPathToLink(offer);
+        $("transfer-link").textContent = TRANSFER.offerText(offer);
         $("transfer-link").hidden = false;
         loadPendingTransfer();
       }, function (failure) { showError(failure, $("transfer-form")); });
@@ -842,24 +724,14 @@
   }
 
   function start() {
-    // An invitation link opened over this page (same document, only the fragment changes): start again from it.
-    window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("#accept=") === 0) location.reload();
-    });
+    var invited = TRANSFER.open("venue.html", !!session, "场所", $("no-session-text"));
     if (!session) {
-      if (location.hash.indexOf("#accept=") === 0) {
-        // The invitation link opened before logging in: the login page brings the successor back here.
-        YKM.rememberReturn("venue.html" + location.hash);
-        $("no-session-text").firstChild.textContent = "您收到了接任场所管理员的邀请。请先";
-        $("no-session-text").lastChild.textContent = "，登录后将回到本页确认接任。";
-      }
       $("no-session").hidden = false;
       return;
     }
-    YKM.takeReturn(); // already logged in: a remembered page is stale
     $("venue-main").hidden = false;
     wire();
-    if (location.hash.indexOf("#accept=") === 0) { // the invitation alone, until it is accepted or a tab is picked
+    if (invited) { // the invitation alone, until it is accepted or a tab is picked
       Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
       showOffer();
       return;

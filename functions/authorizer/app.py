@@ -1,6 +1,7 @@
 """Lambda REQUEST authorizer for the v1 API."""
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
@@ -10,17 +11,21 @@ from healthcode.identity.authorize import decide
 
 logger = Logger()
 tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
+metrics = Metrics()
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
+@metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     request = APIGatewayAuthorizerRequestEvent(event)
     try:
         principal = decide(request.path, dict(request.headers or {}))
     except Unauthorized:
+        metrics.add_metric(name="AuthorizationDenied", unit=MetricUnit.Count, value=1)
         # API Gateway turns this exact message into a 401.
         raise Exception("Unauthorized") from None
+    metrics.add_metric(name="Authorized", unit=MetricUnit.Count, value=1)
     policy = APIGatewayAuthorizerResponse.from_route_arn(
         request.method_arn,
         principal_id=principal.principal_id,

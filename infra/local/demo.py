@@ -13,7 +13,7 @@ def id_number(first17: str) -> str:
 
 DEMO_PEOPLE = [
     {"role": "系统管理员 system admin", "name": "王管理", "id_number": id_number("44010619860101123"),
-     "phone": "+8613800138000", "system_admin": True},
+     "phone": "+8613900139000", "system_admin": True},
     {"role": "居民 resident", "name": "张三丰", "id_number": id_number("44030519900307456"),
      "phone": "+8613912345678"},
     {"role": "居民 resident", "name": "李小红", "id_number": id_number("44010419950615282"),
@@ -41,6 +41,7 @@ def seed(stack: Any) -> dict[str, Any]:
     seed_colour_engine(stack, demo)
     demo["org"] = seed_orgs(stack, demo)
     demo["console"] = seed_console(stack, demo)
+    demo["grid"] = seed_grids(stack, demo)
     return demo
 
 
@@ -61,6 +62,7 @@ def banner(stack: Any) -> str:
     lines += venue_banner(stack.demo)
     lines += org_banner(stack.demo)
     lines += console_banner(stack)
+    lines += grid_banner(stack.demo)
     lines += [
         "",
         "  curl example:",
@@ -427,4 +429,64 @@ def console_banner(stack: Any) -> list[str]:
     school = console["school"]
     lines.append(f"    {school['name']}: {school['members']} members, {school['declarations']} declarations over the "
                  f"last {school['days']} days; {stack.demo['venue']['name']}: {console['venue_checks']} checks")
+    return lines
+
+
+# --- community grids (issue 11) ---------------------------------------------------------------------------------
+
+GRID_DEMO_PEOPLE = [
+    {"role": "网格管理员 grid admin", "name": "刘网管", "id_number": id_number("44010619830808123"),
+     "phone": "+8613300134000"},
+    {"role": "网格员(已授权) authorized grid worker", "name": "陈网格", "id_number": id_number("44010619880818234"),
+     "phone": "+8613300134001"},
+    {"role": "网格员(未授权) grid worker", "name": "何网格", "id_number": id_number("44010619900828345"),
+     "phone": "+8613300134002"},
+    {"role": "区域管理员 region admin (天河区 440106)", "name": "周区管", "id_number": id_number("44010619750505456"),
+     "phone": "+8613300134003"},
+]
+DEMO_GRID = {"region_code": "440106005", "name": "石牌村第一网格（演示）", "area": "440106"}
+
+
+def seed_grids(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
+    """An approved grid (approved by the region admin of 天河区) with an authorized and an unauthorized worker; the
+    authorized one has collected the demo's red resident (a key person) and 张三丰."""
+    from healthcode.codes.tokens import CodeType, get_keyring
+    from healthcode.core import clock
+    from healthcode.core.caller import Caller
+    from healthcode.identity.login import login
+    from healthcode.places.grids import collections, grids, superiors, workers
+
+    boss = next(p for p in demo["people"] if p.get("system_admin"))
+    people = []
+    for person in GRID_DEMO_PEOPLE:
+        result = login("ID_CARD", person["id_number"], None, person["name"], person["phone"], "FACE", "dev-pass")
+        people.append(person | {"person_id": result.person_id, "roles": result.roles})
+    admin, authorized, plain, region_admin = people
+    superiors.grant_region_admin(Caller(boss["person_id"], frozenset({"system_admin"})), region_admin["name"],
+                                 region_admin["id_number"], DEMO_GRID["area"])
+    place = grids.create_grid(admin["person_id"], DEMO_GRID["region_code"], DEMO_GRID["name"])
+    superiors.approve(Caller(region_admin["person_id"], frozenset({"resident"})), place.place_id)
+    for worker in (authorized, plain):
+        workers.join(worker["person_id"], place.join_code)
+    workers.set_authorized(place.place_id, admin["person_id"], authorized["person_id"], True)
+    collected = [p for p in demo["people"] if p["name"] in ("陈红码", "张三丰")]
+    for index, person in enumerate(collected):
+        qr = get_keyring().sign(CodeType.RESIDENT, person["person_id"], 1, int(clock.now().timestamp()))
+        collections.collect(place.place_id, authorized["person_id"], f"demo-grid-{index}", qr, None, "NORMAL",
+                            {"at_home": True}, "演示上门采集")
+    stack.wait_for_streams()
+    return {"place_id": place.place_id, "name": place.name, "join_code": place.join_code,
+            "people": [{k: p[k] for k in ("role", "name", "id_number", "person_id")} for p in people],
+            "collected": [p["name"] for p in collected]}
+
+
+def grid_banner(demo: dict[str, Any]) -> list[str]:
+    grid = demo.get("grid")
+    if not grid:
+        return []
+    lines = ["", f"  Demo grid 网格: {grid['name']}  place_id={grid['place_id']}  网格申报码 join_code={grid['join_code']}"]
+    for person in grid["people"]:
+        lines.append(f"    {person['role']:<34} {person['name']}  {person['id_number']}")
+    lines.append(f"    collected 已采集: {'、'.join(grid['collected'])} (陈红码 is a key person 重点管控人员); "
+                 "pages: /grid.html; approvals: GET /v1/admin/grids (system admin or the region admin)")
     return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -47,15 +47,15 @@ def load_all(aws: dict[str, Any]) -> dict[str, LoadedFunction]:
 
 
 @contextlib.contextmanager
-def count_aws_calls() -> Iterator[Counter]:
-    """Counts every AWS API call made through botocore (boto3 clients and PynamoDB alike), by service.operation."""
+def _recording_calls(key: Callable[[str, dict[str, Any]], Any]) -> Iterator[Counter]:
+    """Counts every AWS API call made through botocore (boto3 clients and PynamoDB alike) under key(op, params)."""
     from botocore.client import BaseClient
 
     calls: Counter = Counter()
     original = BaseClient._make_api_call
 
     def counting(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
-        calls[f"{self.meta.service_model.service_name}.{operation_name}"] += 1
+        calls[key(f"{self.meta.service_model.service_name}.{operation_name}", api_params)] += 1
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = counting  # type: ignore[method-assign]
@@ -63,6 +63,30 @@ def count_aws_calls() -> Iterator[Counter]:
         yield calls
     finally:
         BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+def count_aws_calls() -> contextlib.AbstractContextManager[Counter]:
+    """Counts every AWS API call by service.operation."""
+    return _recording_calls(lambda operation, params: operation)
+
+
+def _tables(params: dict[str, Any]) -> str:
+    return params.get("TableName") or ",".join(sorted(params.get("RequestItems", {}))) or ",".join(sorted(
+        {op[k]["TableName"] for op in params.get("TransactItems", []) for k in op}))
+
+
+def calls_by_table(prefix: str = "") -> contextlib.AbstractContextManager[Counter]:
+    """Counts every AWS API call by (service.operation, the tables it names), `prefix` cut from the names:
+    tells an idempotency record's calls from a request's own."""
+    return _recording_calls(lambda operation, params: (operation, _tables(params).replace(prefix, "")))
+
+
+def stream_insert(table: str, image: dict[str, Any], keys: tuple[str, ...], sequence: int) -> dict[str, Any]:
+    """One INSERT record of a DynamoDB stream (NEW_IMAGE), as Lambda's event source mapping hands it over."""
+    return {"eventID": str(sequence), "eventName": "INSERT", "eventSource": "aws:dynamodb", "eventVersion": "1.1",
+            "awsRegion": "us-east-1", "eventSourceARN": f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}/stream/x",
+            "dynamodb": {"Keys": {key: image[key] for key in keys}, "NewImage": image, "SequenceNumber": str(sequence),
+                         "StreamViewType": "NEW_IMAGE", "SizeBytes": 300}}
 
 
 _ATOMIC_OPERATIONS = ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "batch_get_item",

@@ -27,6 +27,8 @@ from infra.template import ROOT, ApiRoute
 from .lambdas import LoadedFunction, isolate_request_state
 
 WEB_ROOT = ROOT / "web"
+# the folders under web/ the local stack serves, one level deep: the pages' modules (core/, resident/...), vendor/
+WEB_FOLDERS = tuple(sorted(path.name for path in WEB_ROOT.iterdir() if path.is_dir()))
 STAGE = "live"
 API_ID = "ykmlocal01"
 ACCOUNT = "123456789012"

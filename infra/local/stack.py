@@ -20,7 +20,7 @@ from infra.template import (
     routes,
 )
 
-from .gateway import TemplateGateway, serve, static_route
+from .gateway import WEB_FOLDERS, TemplateGateway, serve, static_route
 from .lambdas import LoadedFunction, load_function
 from .provision import provision
 from .scheduler import Scheduler
@@ -86,8 +86,9 @@ class LocalStack:
         self._seed_partner_key()
 
         auth_name = authorizer_function(self.template)
-        local_routes = {("/", "GET"): static_route(), ("/{file}", "GET"): static_route(),
-                        ("/vendor/{file}", "GET"): static_route()}
+        # web/ and its folders of modules (core/, resident/) and libraries (vendor/)
+        local_routes = {("/", "GET"): static_route(), ("/{file}", "GET"): static_route()}
+        local_routes.update({(f"/{folder}/{{file}}", "GET"): static_route() for folder in WEB_FOLDERS})
         local_routes.update(self._dev_routes())
         self.gateway = TemplateGateway(routes(self.template), self.functions,
                                        self.functions.get(auth_name) if auth_name else None,

@@ -6,6 +6,7 @@ distribution, and the page records each Content-Security-Policy violation.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -78,10 +79,24 @@ def test_the_inbound_page_shows_its_captcha_under_the_csp(csp_page: Any, stack: 
     assert violations(csp_page) == []
 
 
-@pytest.mark.parametrize("name", ["venue.html", "medical.html"])
+@pytest.mark.parametrize("name", ["venue.html", "medical.html", "grid.html"])
 def test_the_staff_pages_load_under_the_csp(csp_page: Any, stack: Any, name: str) -> None:
     csp_page.goto(f"{stack.base_url.rstrip('/')}/{name}")
     csp_page.wait_for_load_state("networkidle")
+    assert violations(csp_page) == []
+
+
+def test_the_organization_admin_page_works_under_the_csp(csp_page: Any, stack: Any) -> None:
+    # GIVEN a resident logged in WHEN they open the organization admin's page and bind an organization THEN the page
+    # works (its join code shown) and nothing was refused
+    log_in(csp_page, stack, fresh_identity("林单位"))
+    csp_page.goto(f"{stack.base_url.rstrip('/')}/org.html")
+    expect(csp_page.locator("#create-form")).to_be_visible(timeout=SLOW_MS)
+    csp_page.fill("#create-name", "林氏商行")
+    csp_page.fill("#create-address", "广州市越秀区北京路1号")
+    csp_page.select_option("#create-level", "VILLAGE")
+    csp_page.click("[data-testid=create-submit]")
+    expect(csp_page.locator("#join-code")).to_have_text(re.compile(r"^\d{12}$"), timeout=SLOW_MS)
     assert violations(csp_page) == []
 
 

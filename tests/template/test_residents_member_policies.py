@@ -6,7 +6,7 @@ entry in the audit table: without the policy, member= works on moto (no IAM) and
 
 from __future__ import annotations
 
-import re
+import ast
 import sys
 from pathlib import Path
 
@@ -19,33 +19,45 @@ if str(ROOT) not in sys.path:
 from infra.template import load_template, resources_of  # noqa: E402
 from tests.template.iam import granted  # noqa: E402
 
-ROUTES = ROOT / "layers" / "common" / "python" / "healthcode" / "routes"
+PACKAGE = ROOT / "layers" / "common" / "python" / "healthcode"
 
 
-PACKAGE = ROUTES.parent
+def _module_path(name: str) -> Path | None:
+    """The file of a healthcode module (`healthcode.codes.routes.display`), None for a name inside a module."""
+    base = PACKAGE.parent.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path
+    return None
 
 
-def _module_source(name: str) -> str:
-    path = PACKAGE / f"{name}.py"
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+def _imported(source: str) -> list[str]:
+    """The healthcode modules a source imports (`from healthcode.x import y`: y when it is a module, else x)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("healthcode"):
+            for alias in node.names:
+                child = f"{node.module}.{alias.name}"
+                found.append(child if _module_path(child) else node.module)
+    return found
 
 
 def _route_sources(code_uri: str) -> str:
-    """The function's route modules and the domain modules they import directly (`from .. import x`)."""
+    """The function's route modules and the domain modules they import directly (the kernel left out)."""
     app = (ROOT / code_uri / "app.py").read_text(encoding="utf-8")
-    modules = re.findall(r"from healthcode\.routes import ([\w, ]+)", app)
-    names = [name.strip() for group in modules for name in group.split(",")]
-    sources = [(ROUTES / f"{name}.py").read_text(encoding="utf-8") for name in names]
-    domain = {name.strip() for source in sources for group in re.findall(r"from \.\. import ([\w, ]+)", source)
-              for name in group.split(",")}
-    return "\n".join(sources + [_module_source(name) for name in sorted(domain)])
+    routes = [name for name in _imported(app) if ".routes" in name]
+    sources = [_module_path(name).read_text(encoding="utf-8") for name in routes]
+    domain = {name for source in sources for name in _imported(source)
+              if not name.startswith("healthcode.core") and name not in routes}
+    return "\n".join(sources + [_module_path(name).read_text(encoding="utf-8") for name in sorted(domain)])
 
 
 def _api_functions() -> list[tuple[str, dict]]:
     functions = resources_of(load_template(), "AWS::Serverless::Function")
     return [(name, spec["Properties"]) for name, spec in sorted(functions.items())
             if (ROOT / spec["Properties"]["CodeUri"] / "app.py").exists()
-            and "healthcode.routes" in (ROOT / spec["Properties"]["CodeUri"] / "app.py").read_text(encoding="utf-8")]
+            and any(".routes" in name for name in _imported(
+                (ROOT / spec["Properties"]["CodeUri"] / "app.py").read_text(encoding="utf-8")))]
 
 
 @pytest.mark.parametrize(("name", "properties"), _api_functions(), ids=lambda value: value if isinstance(value, str) else "")

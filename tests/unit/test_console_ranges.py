@@ -1,4 +1,4 @@
-"""The console's date ranges (healthcode.statsrange.parse_range): from= / to=, both included, at most 366 days."""
+"""The console's date ranges (healthcode.core.ranges.parse_range): from= / to=, both included, at most 366 days."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ def today(monkeypatch):
 
 
 def test_no_range_when_neither_is_given(today):
-    from healthcode.statsrange import parse_range
+    from healthcode.core.ranges import parse_range
 
     assert parse_range(None, None) is None
 
 
 def test_to_defaults_to_today_and_days_are_listed_inclusive(today):
-    from healthcode.statsrange import parse_range
+    from healthcode.core.ranges import parse_range
 
     days = parse_range("2026-02-27", None)
 
@@ -31,7 +31,7 @@ def test_to_defaults_to_today_and_days_are_listed_inclusive(today):
 
 def test_366_days_are_a_range_and_367_are_not(today):
     from healthcode.core.errors import ValidationFailed
-    from healthcode.statsrange import parse_range
+    from healthcode.core.ranges import parse_range
 
     assert len(list(parse_range("2025-03-01", "2026-03-01").days())) == 366
     with pytest.raises(ValidationFailed) as refused:
@@ -46,7 +46,7 @@ def test_366_days_are_a_range_and_367_are_not(today):
 ])
 def test_a_bad_range_names_its_field(today, start, end, field):
     from healthcode.core.errors import ValidationFailed
-    from healthcode.statsrange import parse_range
+    from healthcode.core.ranges import parse_range
 
     with pytest.raises(ValidationFailed) as refused:
         parse_range(start, end)

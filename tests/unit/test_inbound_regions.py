@@ -15,7 +15,7 @@ from infra import build_regions
 
 def shipped() -> list[list[object]]:
     text = build_regions.TARGET.read_text(encoding="utf-8")
-    return json.loads(re.search(r"window\.YKM_REGIONS = (\[.*\]);", text, re.S).group(1))
+    return json.loads(re.search(r"export const REGIONS = (\[.*\]);", text, re.S).group(1))
 
 
 def test_the_committed_file_is_what_the_script_writes() -> None:

@@ -22,3 +22,10 @@ def entry(subject: str, actor: str, action: str, purpose: str | None = None, pla
 def record(subject: str, actor: str, action: str, purpose: str | None = None, place_id: str | None = None) -> None:
     """One new entry, never an overwrite: the put is refused if an entry with this key exists (ULIDs never repeat)."""
     entry(subject, actor, action, purpose, place_id).save(condition=AuditEntry.at.does_not_exist())
+
+
+def member_read(subject: str, actor: str, action: str, purpose: str = "guardian") -> None:
+    """A read through member= (a guardian's family member, a traveller's companion) leaves an entry; one's own
+    read does not."""
+    if subject != actor:
+        record(subject, actor, action, purpose=purpose)

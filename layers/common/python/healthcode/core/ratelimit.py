@@ -21,6 +21,7 @@ the session's person id, whatever the address):
 
     itinerary-sms-code  POST /v1/itinerary/sms-code                  10 per hour (each phone has its own, see otp)
     venue-admin-offer   POST /v1/venues/{id}/admin-transfer           10 per hour
+    org-admin-offer     POST /v1/orgs/{id}/admin-transfer             10 per hour
     join-code           POST /v1/venues/join, /v1/orgs/join           20 per hour, shared by the two
 
 The environment variable RATE_LIMITS overrides them (local load tests): `auth-login=1000/600,inbound-apply=off`,
@@ -64,6 +65,7 @@ AUTH_LOGIN = "auth-login"
 AUTH_SMS_LOGIN = "auth-sms-login"
 ITINERARY_SMS_CODE = "itinerary-sms-code"
 VENUE_ADMIN_OFFER = "venue-admin-offer"
+ORG_ADMIN_OFFER = "org-admin-offer"
 JOIN_CODE = "join-code"
 
 LIMITS = {
@@ -74,6 +76,7 @@ LIMITS = {
     AUTH_SMS_LOGIN: Limit(60, timedelta(minutes=10)),
     ITINERARY_SMS_CODE: Limit(10, timedelta(hours=1)),
     VENUE_ADMIN_OFFER: Limit(10, timedelta(hours=1)),
+    ORG_ADMIN_OFFER: Limit(10, timedelta(hours=1)),
     JOIN_CODE: Limit(20, timedelta(hours=1)),
 }
 

@@ -1,9 +1,10 @@
 """PynamoDB models, one module per table.
 
 The stats table has no model here: stream aggregators write its buckets, with low-level transactions of ADD
-counters and a watermark anchor (see healthcode.streamstats), and readers fetch fixed keys with BatchGetItem. The one
-item written otherwise, a venue's roster of bound inspectors, has its own small model in healthcode.places.venues.roster
-(written in the binding transactions, never by a stream).
+counters and a watermark anchor (see healthcode.core.streams, the seam that also reads them). The two items written
+otherwise have small models of their own beside the transactions that write them (never a stream): a venue's roster
+of bound inspectors (healthcode.places.venues.roster) and an organization's member count
+(healthcode.places.orgs.members).
 """
 
 from healthcode.models.audit import AuditEntry

@@ -13,6 +13,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from healthcode.models.base import table_meta
+from healthcode.models.catalogue import RISK_QUESTIONS
 
 
 class ByPlaceDate(GlobalSecondaryIndex):
@@ -42,8 +43,6 @@ class Declaration(Model):
     by_place_date = ByPlaceDate()
 
 
-# The yes/no questions whose "yes" is a declared risk (the H5 form asks them; healthcode.residents.declarations.QUESTIONS).
-RISK_ANSWERS = ("contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell")
 
 
 def latest_summary(person_id: str) -> dict | None:
@@ -53,7 +52,7 @@ def latest_summary(person_id: str) -> dict | None:
     """
     for item in Declaration.query(person_id, scan_index_forward=False, limit=1):
         answers = item.answers if isinstance(item.answers, dict) else {}
-        risks = [key for key in RISK_ANSWERS if answers.get(key) is True]
+        risks = [key for key in RISK_QUESTIONS if answers.get(key) is True]
         return {
             "declared_at": item.created_at,
             "type": item.type,

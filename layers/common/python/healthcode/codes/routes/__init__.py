@@ -1,0 +1,1 @@
+"""The routes of the codes, printed_codes and scan functions."""

@@ -1,0 +1,1 @@
+"""Who is calling: logins (ID card, SMS), one-time codes, captchas, sessions, the authorizer, device keys, roles, people and their documents."""

@@ -1,0 +1,1 @@
+"""The auth function's routes: the ID-card login and the inbound travellers' SMS login."""

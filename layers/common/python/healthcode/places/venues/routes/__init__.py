@@ -1,0 +1,1 @@
+"""The routes of the venues and venue_checks functions."""

@@ -1,0 +1,1 @@
+"""The routes of the declarations, family, records, itinerary and macau functions."""

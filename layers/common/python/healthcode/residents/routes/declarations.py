@@ -1,0 +1,63 @@
+"""POST /v1/me/declarations (append-only; Idempotency-Key) and GET /v1/me/declarations: health declarations (健康申报)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from healthcode.core import api, audit, idempotency
+from healthcode.core.errors import InboundNoDeclaration
+from healthcode.identity import access
+from healthcode.residents import declarations
+
+router = Router()
+metrics = Metrics()
+
+
+class DeclarationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: declarations.DeclarationType
+    place_id: str | None = Field(default=None, max_length=64)
+    temperature_c: Annotated[float, Field(strict=True)] | None = None
+    symptoms: list[declarations.Symptom] = Field(default_factory=list, max_length=len(declarations.Symptom))
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+@router.post("/v1/me/declarations", summary="Declare my health, or a family member's with member=",
+             tags=["declarations"], status_code=201, description=idempotency.ROUTE_DOC)
+def post_declaration(
+    body: DeclarationRequest,
+    member: Annotated[str | None, Query(max_length=40)] = None,
+) -> Response[dict[str, Any]]:
+    who = api.caller(router)
+    if declarations.INBOUND in who.roles:  # before member= is resolved: inbound travellers declare nothing
+        raise InboundNoDeclaration()
+    subject = access.subject_for(who.person_id, member)
+    key = idempotency.header_key(router.current_event.headers)
+    declared = declarations.declare_once(subject, who.person_id, who.roles, declarations.NewDeclaration(
+        type=body.type, place_id=body.place_id, temperature_c=body.temperature_c,
+        symptoms=[s.value for s in body.symptoms], answers=body.answers,
+    ), key)
+    if not declared.get("replayed"):
+        metrics.add_metric(name="DeclarationRecorded", unit=MetricUnit.Count, value=1)
+    return Response(status_code=201, content_type="application/json", body=declared)
+
+
+@router.get("/v1/me/declarations", summary="My health declarations, newest first", tags=["declarations"])
+def get_declarations(
+    member: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    who = api.caller(router)
+    subject = access.subject_for(who.person_id, member)
+    items, last_key = declarations.list_declarations(subject, limit, api.decode_cursor(cursor))
+    audit.member_read(subject, who.person_id, "DECLARATIONS_READ")
+    return {"items": items, "next_cursor": api.encode_cursor(last_key)}

@@ -1,0 +1,99 @@
+/* 粤康码 H5 core: forms - focus, busy buttons, errors under the field the server named. */
+
+export function focusField(form, field) {
+  var wrapper = form.querySelector('[data-field="' + field + '"]');
+  var input = wrapper && wrapper.querySelector("input:not([disabled]), select");
+  if (input) input.focus();
+}
+
+// Runs task() (a promise) with `buttons` (one or a list) disabled and aria-busy until it settles, the first one
+// showing busyText if given: a double click or a second Enter sends nothing more. While any of them is busy a
+// second call does not run the task and answers null. Answers the task's promise otherwise.
+export function whileBusy(buttons, task, busyText) {
+  var list = [].concat(buttons).filter(Boolean);
+  if (list.some(function (b) { return b.getAttribute("aria-busy") === "true"; })) return null;
+  list.forEach(function (b) {
+    b.dataset.wasDisabled = b.disabled ? "1" : "";
+    b.disabled = true;
+    b.setAttribute("aria-busy", "true");
+  });
+  if (busyText && list[0]) {
+    list[0].dataset.label = list[0].textContent;
+    list[0].textContent = busyText;
+  }
+  var done = function () {
+    list.forEach(function (b) {
+      b.disabled = b.dataset.wasDisabled === "1";
+      b.removeAttribute("aria-busy");
+    });
+    if (busyText && list[0] && list[0].dataset.label) list[0].textContent = list[0].dataset.label;
+  };
+  var running;
+  try { running = Promise.resolve(task()); } catch (e) { running = Promise.reject(e); }
+  return running.then(function (value) { done(); return value; }, function (error) { done(); throw error; });
+}
+
+// Enables or disables a button that may be busy: while whileBusy holds it, the state is kept for when it is done.
+export function setDisabled(button, disabled) {
+  if (button.getAttribute("aria-busy") === "true") button.dataset.wasDisabled = disabled ? "1" : "";
+  else button.disabled = disabled;
+}
+
+// A button that shows `text` (加载中…) and is disabled until setBusy(button, false) puts its label back.
+export function setBusy(button, busy, text) {
+  if (busy) {
+    button.dataset.label = button.textContent;
+    button.textContent = text;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  } else {
+    if (button.dataset.label) button.textContent = button.dataset.label;
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
+// An element with a class and a text: the pages build their lists with it (never innerHTML).
+export function make(tag, className, text) {
+  var node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  return node;
+}
+
+export function showBox(box, message) {
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+// Errors go under the field the server named ("symptoms.3" falls back to "symptoms"), else into the form box.
+export function clearFormErrors(form) {
+  Array.prototype.forEach.call(form.querySelectorAll("[data-error]"), function (box) { showBox(box, ""); });
+  Array.prototype.forEach.call(form.querySelectorAll(".field.invalid"), function (f) { f.classList.remove("invalid"); });
+}
+
+export function showFormFailure(form, failure, formBox) {
+  var field = failure.field || "";
+  while (field) {
+    var box = form.querySelector('[data-error="' + field + '"]');
+    if (box) {
+      showBox(box, failure.messageZh);
+      var wrapper = form.querySelector('[data-field="' + field + '"]');
+      if (wrapper) wrapper.classList.add("invalid");
+      return;
+    }
+    field = field.indexOf(".") >= 0 ? field.slice(0, field.lastIndexOf(".")) : "";
+  }
+  showBox(formBox, failure.messageZh);
+}
+
+// <option>s of a select from [{code, label}], the first chosen unless `chosen` names another.
+export function options(select, items, chosen) {
+  select.textContent = "";
+  items.forEach(function (item) {
+    var option = make("option", "", item.label);
+    option.value = item.code;
+    select.appendChild(option);
+  });
+  if (chosen) select.value = chosen;
+}
