@@ -87,7 +87,8 @@ class LocalStack:
 
         auth_name = authorizer_function(self.template)
         local_routes = {("/", "GET"): static_route(), ("/{file}", "GET"): static_route(),
-                        ("/vendor/{file}", "GET"): static_route()}
+                        ("/vendor/{file}", "GET"): static_route(), ("/vendor/{folder}/{file}", "GET"): static_route(),
+                        ("/console/", "GET"): static_route(), ("/console/{file}", "GET"): static_route()}
         local_routes.update(self._dev_routes())
         self.gateway = TemplateGateway(routes(self.template), self.functions,
                                        self.functions.get(auth_name) if auth_name else None,

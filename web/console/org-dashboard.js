@@ -1,0 +1,93 @@
+/* 组织机构看板: an organization's declarations over a date range (guide 四(一)1(3), FAQ 四3) — members, declared and
+   not declared on the last day, fever, symptoms and risk answers over the range, and the daily trend. One call:
+   GET /v1/orgs/{id}/stats?from=&to= (the day buckets read in one query). */
+
+import { chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
+import { clear, h, kpi, rangeToolbar, today } from "./dom.js";
+import { api, query } from "./session.js";
+
+const SERIES = [
+  ["declarations", "申报人次"],
+  ["declarants", "申报人数"],
+  ["fever", "发热"],
+  ["symptomatic", "有症状"],
+  ["risk", "风险申报"],
+];
+
+// The day's count of `name` from a daily entry (absent counters are zero).
+const count = (day, name) => Number(day[name] || 0);
+const sum = (daily, name) => daily.reduce((total, day) => total + count(day, name), 0);
+
+export function render(body, stats, range) {
+  const daily = stats.daily || [];
+  const lastDay = range.to === today() ? "今日" : range.to;
+  const members = stats.members ?? 0;
+  const declared = stats.declared_members_today ?? stats.declared_members ?? count(daily[daily.length - 1] || {},
+    "declarants");
+  const undeclared = stats.undeclared_members_today ?? Math.max(0, members - declared);
+  const kpis = h("div", { className: "c-kpis", "data-testid": "org-kpis" },
+    kpi("成员数", members, { testid: "kpi-members", note: "当前绑定成员" }),
+    kpi(`${lastDay}已申报`, declared, { tone: "green", testid: "kpi-declared" }),
+    kpi(`${lastDay}未申报`, undeclared, { tone: "orange", testid: "kpi-undeclared" }),
+    kpi("发热人次", sum(daily, "fever"), { tone: "red", testid: "kpi-fever", note: "查询范围内" }),
+    kpi("有症状人次", sum(daily, "symptomatic"), { tone: "red", testid: "kpi-symptomatic", note: "查询范围内" }),
+    kpi("风险申报人次", sum(daily, "risk"), { tone: "orange", testid: "kpi-risk", note: "接触史、中高风险地区等" }));
+  const trend = chartCard({
+    id: "org-trend", title: "每日申报趋势", wide: true, note: `${range.from} 至 ${range.to}`,
+    option: lineOption(daily.map((d) => d.date.slice(5)), SERIES.map(([key, name]) => ({ name,
+      data: daily.map((d) => count(d, key)) }))),
+    columns: [{ label: "日期", cell: (d) => d.date }, ...SERIES.map(([key, name]) => ({ label: name,
+      className: "c-num", cell: (d) => count(d, key) }))],
+    rows: daily,
+  });
+  const share = chartCard({
+    id: "org-declared", title: `${lastDay}申报情况`,
+    option: pieOption("申报情况", [{ name: "已申报", value: declared }, { name: "未申报", value: undeclared }]),
+    columns: [{ label: "情况", cell: (r) => r.name }, { label: "人数", className: "c-num", cell: (r) => r.value }],
+    rows: [{ name: "已申报", value: declared }, { name: "未申报", value: undeclared }],
+  });
+  const totals = [["申报人次", sum(daily, "declarations")], ["发热", sum(daily, "fever")],
+    ["有症状", sum(daily, "symptomatic")], ["异常", sum(daily, "abnormal")], ["风险申报", sum(daily, "risk")]];
+  const breakdown = chartCard({
+    id: "org-range", title: "范围内合计",
+    option: { xAxis: { type: "category", data: totals.map((t) => t[0]) }, yAxis: { type: "value", minInterval: 1 },
+      series: [{ type: "bar", name: "人次", data: totals.map((t) => t[1]), barMaxWidth: 40,
+        label: { show: true, position: "top" } }] },
+    columns: [{ label: "项目", cell: (t) => t[0] }, { label: "人次", className: "c-num", cell: (t) => t[1] }],
+    rows: totals,
+  });
+  disposeCharts(body);
+  clear(body, kpis);
+  mount(body, trend, h("div", { className: "c-grid-2" }, share, breakdown));
+}
+
+export default {
+  id: "org",
+  title: "组织机构看板",
+  group: "组织机构",
+  allowed: (grants) => !!grants.org,
+  open(section, grants) {
+    const org = grants.org;
+    const body = h("div", { id: "org-dashboard" });
+    const load = (range) => {
+      body.setAttribute("aria-busy", "true");
+      return api(`/v1/orgs/${encodeURIComponent(org.place_id)}/stats${query(range)}`).then((stats) => {
+        render(body, stats, range);
+        body.dataset.loaded = `${range.from}/${range.to}`;
+      }, (failure) => {
+        toolbar.showError(failure.messageZh);
+      }).finally(() => body.removeAttribute("aria-busy"));
+    };
+    const toolbar = rangeToolbar("org", load);
+    section.append(
+      h("div", { className: "c-card" }, h("div", { className: "c-card-head" },
+        h("h2", { className: "c-card-title", id: "org-name" }, org.name),
+        h("p", { className: "c-card-note" }, [org.address, org.level_label || ""].filter(Boolean).join(" · "))),
+      h("p", { className: "c-card-note" }, `组织机构申报码：${org.join_code || "—"}`)),
+      toolbar.element, body);
+    toolbar.run();
+  },
+  close() {
+    document.querySelectorAll("#org-dashboard").forEach(disposeCharts);
+  },
+};

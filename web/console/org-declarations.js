@@ -1,0 +1,116 @@
+/* 申报明细: an organization's declarations of a day (masked names), newest first, a page at a time, filtered by what
+   they declared; and the day's report downloaded as CSV or XLSX (GET /v1/orgs/{id}/report?date=&format=). */
+
+import { clear, formatTime, h, table, tag, today } from "./dom.js";
+import { api, download, query } from "./session.js";
+
+const RISK_ANSWERS = ["contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell"];
+const PAGE_SIZE = 50;
+
+export const isRisk = (row) => RISK_ANSWERS.some((key) => (row.answers || {})[key] === true);
+const hasSymptoms = (row) => (row.symptoms || []).length > 0;
+
+const FILTERS = {
+  all: { label: "全部", keep: () => true },
+  fever: { label: "发热", keep: (row) => row.fever },
+  symptoms: { label: "有症状", keep: hasSymptoms },
+  risk: { label: "风险申报", keep: isRisk },
+  abnormal: { label: "任一异常", keep: (row) => row.fever || hasSymptoms(row) || isRisk(row) },
+};
+
+const COLUMNS = [
+  { label: "序号", className: "c-num", cell: (row) => row.number },
+  { label: "申报时间", cell: (row) => formatTime(row.declared_at) },
+  { label: "姓名", cell: (row) => row.name_masked || "" },
+  { label: "申报类型", cell: (row) => row.type_label || row.type },
+  { label: "体温(°C)", className: "c-num", cell: (row) => (row.temperature_c === null || row.temperature_c === undefined
+    ? "—" : Number(row.temperature_c).toFixed(1)) },
+  { label: "是否发热", cell: (row) => (row.fever ? tag("发热", "red") : tag("正常", "green")) },
+  { label: "症状", cell: (row) => ((row.symptom_labels || []).length ? tag(row.symptom_labels.join("、"), "orange") : "无") },
+  { label: "风险情况", cell: (row) => {
+    const said = RISK_ANSWERS.filter((key) => (row.answers || {})[key] === true)
+      .map((key) => (row.answer_labels || {})[key] || key);
+    return said.length ? tag(said.join("；"), "red") : "无";
+  } },
+  { label: "代为申报", cell: (row) => (row.declared_by_guardian ? "是" : "否") },
+];
+
+export default {
+  id: "declarations",
+  title: "申报明细",
+  group: "组织机构",
+  allowed: (grants) => !!grants.org,
+  open(section, grants) {
+    const org = grants.org;
+    const state = { rows: [], cursor: null, date: today() };
+    const dateInput = h("input", { type: "date", id: "decl-date", value: state.date, max: today() });
+    const filter = h("select", { id: "decl-filter" },
+      Object.entries(FILTERS).map(([value, f]) => h("option", { value }, f.label)));
+    const error = h("p", { className: "c-toolbar-error", id: "decl-error", role: "alert" });
+    const status = h("span", { id: "decl-count" });
+    const more = h("button", { type: "button", className: "c-btn", id: "decl-more", hidden: true }, "加载更多");
+    const tableBox = h("div", { id: "decl-table" });
+    const downloadNote = h("span", { className: "c-card-note", id: "decl-download-note", role: "status" });
+
+    const show = () => {
+      const keep = FILTERS[filter.value].keep;
+      const rows = state.rows.filter(keep);
+      clear(tableBox, table(COLUMNS, rows, { testid: "declarations-table", empty: "该日暂无符合条件的申报",
+        rowKey: (row) => row.declaration_id }));
+      status.textContent = `已加载 ${state.rows.length} 条${filter.value === "all" ? "" : `，符合条件 ${rows.length} 条`}`
+        + (state.cursor ? "（还有更多）" : "");
+      more.hidden = !state.cursor;
+    };
+    const load = (fresh) => {
+      error.textContent = "";
+      if (!dateInput.value) {
+        error.textContent = "请选择日期";
+        return null;
+      }
+      if (fresh) {
+        state.rows = [];
+        state.cursor = null;
+        state.date = dateInput.value;
+      }
+      tableBox.setAttribute("aria-busy", "true");
+      return api(`/v1/orgs/${encodeURIComponent(org.place_id)}/declarations${query({ date: state.date,
+        limit: PAGE_SIZE, cursor: fresh ? null : state.cursor })}`).then((page) => {
+        const start = state.rows.length;
+        state.rows.push(...page.items.map((item, i) => ({ ...item, number: start + i + 1 })));
+        state.cursor = page.next_cursor || null;
+        show();
+        tableBox.dataset.loaded = state.date;
+      }, (failure) => { error.textContent = failure.messageZh; })
+        .finally(() => tableBox.removeAttribute("aria-busy"));
+    };
+    const save = (format, button) => window.YKM.whileBusy(button, () => {
+      downloadNote.textContent = "";
+      const day = dateInput.value || today();
+      return download(`/v1/orgs/${encodeURIComponent(org.place_id)}/report${query({ date: day, format })}`,
+        `${org.name}-${day}.${format}`).then((file) => {
+        downloadNote.textContent = `已下载 ${file.name}`;
+      }, (failure) => { error.textContent = failure.messageZh; });
+    }, "下载中…");
+
+    const search = h("button", { type: "button", className: "c-btn c-btn-primary", id: "decl-query",
+      onclick: () => load(true) }, "查询");
+    const csv = h("button", { type: "button", className: "c-btn", id: "download-csv" }, "下载CSV");
+    const xlsx = h("button", { type: "button", className: "c-btn c-btn-secondary", id: "download-xlsx" }, "下载Excel");
+    csv.addEventListener("click", () => save("csv", csv));
+    xlsx.addEventListener("click", () => save("xlsx", xlsx));
+    filter.addEventListener("change", show);
+    more.addEventListener("click", () => window.YKM.whileBusy(more, () => load(false), "加载中…"));
+
+    section.append(
+      h("div", { className: "c-card" },
+        h("div", { className: "c-toolbar" },
+          h("label", null, "申报日期", dateInput), h("label", null, "筛选", filter), search,
+          h("span", { className: "c-spacer" }), downloadNote, csv, xlsx),
+        error),
+      h("section", { className: "c-card" },
+        h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, `${org.name} · 成员申报明细`),
+          h("p", { className: "c-card-note" }, "姓名已脱敏；查看记录将写入审计日志")),
+        tableBox, h("div", { className: "c-pager" }, status, more)));
+    load(true);
+  },
+};
