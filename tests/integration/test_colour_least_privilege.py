@@ -622,6 +622,23 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
     assert run_as.missing == {}
 
 
+def test_the_console_login_of_an_org_admin_needs_only_what_auth_is_granted(run_as, lambdas, event, sns_sms):
+    """The phone an organization's admin registered logs them in (the places' by_phone_hash, the admin markers)."""
+    from healthcode.captcha import dev_answer
+    from orgs_support import create_org, new_person
+
+    admin, phone = new_person(lambdas, "周管理"), random_phone()
+    create_org(lambdas, admin, phone=phone)
+    captcha = json.loads(run_as("AuthFunction", event("auth-captcha.json"))["body"])
+    asked = run_as("AuthFunction", event("auth-sms-code.json", body={
+        "phone": phone, "captcha_id": captcha["captcha_id"], "captcha_answer": dev_answer(captcha["captcha_id"])}))
+    logged_in = run_as("AuthFunction", event("auth-sms-login.json", body={
+        "phone": phone, "sms_code": sms_code(sns_sms(phone))}))
+    assert [status_of(a) for a in (asked, logged_in)] == [200, 200], logged_in
+    assert json.loads(logged_in["body"])["person_id"] == admin and "org_admin" in json.loads(logged_in["body"])["roles"]
+    assert run_as.missing == {}
+
+
 # ------------------------------------------------------------------------------------------------ residents
 
 @pytest.fixture

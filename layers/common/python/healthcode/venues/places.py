@@ -29,7 +29,9 @@ from ..place_admin import (
     cleaned_join_code,
     create_with_admin,
     edit_once_a_week,
+    phone_actions,
     place_admin_marker,
+    registered_phone,
 )
 from ..place_admin import admin_marker as _admin_marker
 from . import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
@@ -104,8 +106,8 @@ def create_venue(admin_id: str, region_code: str, address: str, venue_type: str,
     def draw(join_code: str) -> Place:
         return Place(
             place_id=str(ULID()), kind=VENUE, name=name, join_code=join_code, admin_id=admin_id,
-            region_code=region.code, address=address, type=venue_type, phone_enc=pii.encrypt(phone),
-            phone_masked=pii.mask_phone(phone), created_at=clock.iso(clock.now()),
+            region_code=region.code, address=address, type=venue_type, created_at=clock.iso(clock.now()),
+            **registered_phone(phone, admin_id),
         )
 
     # the empty roster in the same transaction: a venue created from now on always has a complete one
@@ -137,8 +139,7 @@ def edit_venue(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
     if "name" in changes:
         actions.append(Place.name.set(clean_text(changes["name"], "name", "场所名称", 100)))
     if "phone" in changes:
-        phone = normalise_phone(changes["phone"])
-        actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
+        actions += phone_actions(normalise_phone(changes["phone"]), admin_id)
     return edit_once_a_week(place, actions, _edit_limit)
 
 
