@@ -14,7 +14,7 @@ import audit from "./audit.js";
 
 // The side menu, in order; each view: {id, title, group, allowed(grants), open(container, grants)}.
 const VIEWS = [orgDashboard, orgDeclarations, venueStats, gridApprovals, regionAdmins, medicalStaff, audit];
-export const ROLE_NAMES = { system_admin: "系统管理员", region_admin: "区域管理员", medical: "医护人员" };
+const ROLE_NAMES = { system_admin: "系统管理员", region_admin: "区域管理员" };
 
 const $ = (id) => document.getElementById(id);
 const state = { grants: null, view: null, captchaId: null, countdown: null };
@@ -43,12 +43,14 @@ function info(text, kind) {
   else box.removeAttribute("data-kind");
 }
 
-// A mainland mobile typed as 11 digits is sent as +86...; an international number as typed.
+// The phone with its 区号: a mainland mobile is 11 digits from 1; elsewhere 6 to 11 digits. null when malformed.
 function phoneValue() {
-  const typed = $("login-phone").value.replace(/[\s-]/g, "");
-  if (/^1\d{10}$/.test(typed)) return `+86${typed}`;
-  if (/^\+\d{6,15}$/.test(typed)) return typed;
-  return null;
+  const dial = $("login-dial").value;
+  const typed = $("login-phone").value.replace(/[\s-]/g, "").replace(/^\+?(86|852|853|886)(?=\d{8,})/, (all, code) =>
+    (`+${code}` === dial ? "" : all));
+  if (typed.startsWith("+")) return /^\+\d{7,15}$/.test(typed) ? typed : null;
+  if (dial === "+86") return /^1\d{10}$/.test(typed) ? `${dial}${typed}` : null;
+  return /^\d{6,11}$/.test(typed) ? `${dial}${typed}` : null;
 }
 
 function loadCaptcha() {
@@ -160,14 +162,17 @@ function showLogin() {
 
 // ---------------------------------------------------------------- grants and views
 
-// What this person may see: their roles (from the session) and the organization and venue they administer.
+// What this person may see: their roles (the session's) and the organization and venue they administer, asked of
+// /mine whatever the roles say: a session from the face login carries no org_admin / venue_admin role, and a role
+// outlives an admin change (the routes check the place's admin themselves).
 function loadGrants() {
+  const roles = session().roles || [];
   const mine = (path) => api(path).catch((failure) => {
     if (failure.status === 404 || failure.status === 403) return null;
     throw failure;
   });
-  return Promise.all([mine("/v1/orgs/mine"), mine("/v1/venues/mine")]).then(([org, venue]) => ({
-    roles: session().roles || [], personId: session().person_id, org, venue }));
+  return Promise.all([mine("/v1/orgs/mine"), mine("/v1/venues/mine")])
+    .then(([org, venue]) => ({ roles, personId: session().person_id, org, venue }));
 }
 
 function enter() {

@@ -17,6 +17,8 @@ const SERIES = [
 // The day's count of `name` from a daily entry (absent counters are zero).
 const count = (day, name) => Number(day[name] || 0);
 const sum = (daily, name) => daily.reduce((total, day) => total + count(day, name), 0);
+// The range's count of `name`: summed over the days (a one-day answer without daily[]: its *_today).
+const inRange = (stats, name) => ((stats.daily || []).length ? sum(stats.daily, name) : Number(stats[`${name}_today`] || 0));
 
 export function render(body, stats, range) {
   const daily = stats.daily || [];
@@ -29,9 +31,9 @@ export function render(body, stats, range) {
     kpi("成员数", members, { testid: "kpi-members", note: "当前绑定成员" }),
     kpi(`${lastDay}已申报`, declared, { tone: "green", testid: "kpi-declared" }),
     kpi(`${lastDay}未申报`, undeclared, { tone: "orange", testid: "kpi-undeclared" }),
-    kpi("发热人次", sum(daily, "fever"), { tone: "red", testid: "kpi-fever", note: "查询范围内" }),
-    kpi("有症状人次", sum(daily, "symptomatic"), { tone: "red", testid: "kpi-symptomatic", note: "查询范围内" }),
-    kpi("风险申报人次", sum(daily, "risk"), { tone: "orange", testid: "kpi-risk", note: "接触史、中高风险地区等" }));
+    kpi("发热人次", inRange(stats, "fever"), { tone: "red", testid: "kpi-fever", note: "查询范围内" }),
+    kpi("有症状人次", inRange(stats, "symptomatic"), { tone: "red", testid: "kpi-symptomatic", note: "查询范围内" }),
+    kpi("风险申报人次", inRange(stats, "risk"), { tone: "orange", testid: "kpi-risk", note: "接触史、中高风险地区等" }));
   const trend = chartCard({
     id: "org-trend", title: "每日申报趋势", wide: true, note: `${range.from} 至 ${range.to}`,
     option: lineOption(daily.map((d) => d.date.slice(5)), SERIES.map(([key, name]) => ({ name,
@@ -46,8 +48,8 @@ export function render(body, stats, range) {
     columns: [{ label: "情况", cell: (r) => r.name }, { label: "人数", className: "c-num", cell: (r) => r.value }],
     rows: [{ name: "已申报", value: declared }, { name: "未申报", value: undeclared }],
   });
-  const totals = [["申报人次", sum(daily, "declarations")], ["发热", sum(daily, "fever")],
-    ["有症状", sum(daily, "symptomatic")], ["异常", sum(daily, "abnormal")], ["风险申报", sum(daily, "risk")]];
+  const totals = [["申报人次", "declarations"], ["发热", "fever"], ["有症状", "symptomatic"], ["异常", "abnormal"],
+    ["风险申报", "risk"]].map(([label, name]) => [label, inRange(stats, name)]);
   const breakdown = chartCard({
     id: "org-range", title: "范围内合计",
     option: { xAxis: { type: "category", data: totals.map((t) => t[0]) }, yAxis: { type: "value", minInterval: 1 },
