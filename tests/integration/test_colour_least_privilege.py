@@ -881,6 +881,47 @@ def test_scanner_devices_and_their_keys_need_only_what_devices_and_the_authorize
     assert run_as.missing == {}
 
 
+# ------------------------------------------------------------------------------------------------ grids
+
+def test_grids_admins_superiors_and_workers_need_only_what_grids_is_granted(run_as, lambdas):
+    """Create, list as a region admin, approve and reject, grant / list / withdraw region admins, bind, list, set the
+    current grid, authorize, withdraw, unbind, leave."""
+    from grids_support import api, approve, authorize, create_grid, join, new_person, new_region_admin, reject
+
+    admin, rejected_admin = new_person(lambdas, "网格管理"), new_person(lambdas, "网格管理")
+    grid = create_grid(lambdas, admin, region_code="440106011")[1]
+    rejected = create_grid(lambdas, rejected_admin, region_code="440106011")[1]
+    place = grid["place_id"]
+    reviewer = new_region_admin(lambdas, "440106")
+    worker, leaver = new_person(lambdas, "网格员甲"), new_person(lambdas, "网格员乙")
+    answers = [
+        api(lambdas, "GET", "/v1/grids/mine", "/v1/grids/mine", admin),
+        api(lambdas, "GET", "/v1/admin/grids", "/v1/admin/grids", reviewer, query={"status": "PENDING"}),
+        api(lambdas, "GET", "/v1/admin/region-admins", "/v1/admin/region-admins", reviewer),
+        approve(lambdas, reviewer, place, roles=["resident"]),
+        reject(lambdas, new_person(lambdas, "系统管理"), rejected["place_id"]),
+        join(lambdas, worker, grid["join_code"]),
+        join(lambdas, leaver, grid["join_code"]),
+        api(lambdas, "GET", "/v1/me/grids", "/v1/me/grids", worker),
+        api(lambdas, "PUT", "/v1/me/grids/current", "/v1/me/grids/current", worker, {"place_id": place}),
+        api(lambdas, "GET", f"/v1/grids/{place}/workers", "/v1/grids/{id}/workers", admin, params={"id": place}),
+        authorize(lambdas, admin, place, worker),
+        authorize(lambdas, admin, place, worker, on=False),
+        api(lambdas, "DELETE", f"/v1/grids/{place}/workers/{worker}", "/v1/grids/{id}/workers/{person_id}", admin,
+            params={"id": place, "person_id": worker}),
+        api(lambdas, "DELETE", f"/v1/me/grids/{place}", "/v1/me/grids/{id}", leaver, params={"id": place}),
+    ]
+    granter = new_person(lambdas, "系统管理")
+    listed = api(lambdas, "GET", "/v1/admin/region-admins", "/v1/admin/region-admins", granter,
+                 roles=["resident", "system_admin"])
+    grant_id = next(g["grant_id"] for g in answers[2][1]["items"])
+    answers += [listed, api(lambdas, "DELETE", "/v1/admin/region-admins", "/v1/admin/region-admins", granter,
+                            {"grant_id": grant_id}, roles=["resident", "system_admin"])]
+    assert [status for status, _ in answers] == [200, 200, 200, 200, 200, 201, 201, 200, 200, 200, 200, 200, 204,
+                                                 204, 200, 204], [(s, b) for s, b in answers]
+    assert run_as.missing == {}
+
+
 # ------------------------------------------------------------------------------------------------ by use
 
 def _every_flow_ran(request) -> bool:

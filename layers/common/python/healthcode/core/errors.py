@@ -403,3 +403,54 @@ class ConflictingRecords(Conflict):
             field=f"records[{first.index}].event_id",
             details={"records": [c.as_dict() for c in conflicts]},
         )
+
+
+# --- Community grids (guide 四(三)) ----------------------------------------------------------------------------------
+
+
+class GridNotActive(Conflict):
+    code = "GRID_NOT_ACTIVE"
+    message = "The grid is not active: its superior has not approved it (or it was rejected or is being dissolved)"
+    message_zh = "该网格尚未经上级审核通过，暂不可用"
+
+
+class AlreadyGridAdmin(Conflict):
+    code = "ALREADY_GRID_ADMIN"
+    message = "This person already administers a grid (one grid per admin)"
+    message_zh = "一个管理员只能创建一个网格组织"
+
+
+class GridNotPending(Conflict):
+    code = "GRID_NOT_PENDING"
+    message = "The grid is not awaiting approval"
+    message_zh = "该网格不在待审核状态"
+
+
+class AlreadyGridWorker(Conflict):
+    code = "ALREADY_GRID_WORKER"
+    message = "You are already bound to this grid"
+    message_zh = "您已绑定该网格"
+
+
+class GridJoinRevoked(Conflict):
+    code = "GRID_JOIN_REVOKED"
+    message = "The grid's admin unbound you; the join code no longer admits you"
+    message_zh = "您已被网格管理员解除绑定，无法再次使用该网格申报码绑定"
+
+
+class NotGridWorker(Forbidden):
+    code = "NOT_GRID_WORKER"
+    message = "You are not a worker of this grid"
+    message_zh = "您未绑定该网格"
+
+
+class GridWorkerNotAuthorized(Forbidden):
+    code = "GRID_WORKER_NOT_AUTHORIZED"
+    message = "Only workers the grid's admin authorized may read this"
+    message_zh = "您尚未获得网格管理员授权，无法查看"
+
+
+class ConfirmationMismatch(ValidationFailed):
+    code = "CONFIRMATION_MISMATCH"
+    message = "The confirmation does not match the grid's name; nothing was deleted"
+    message_zh = "输入的网格名称不一致，未解散网格"

@@ -1,0 +1,202 @@
+"""The grids API (guide 四(三)): grid admins, superiors (/v1/admin/grids, /v1/admin/region-admins) and grid workers.
+Request and answer shapes, with examples: GRIDS-API.md in the repository's docs (docs/grids-api.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel, ConfigDict, Field
+
+from healthcode.core import api
+from healthcode.inbound import refuse_inbound
+
+from . import grids, superiors, workers
+
+router = Router()
+logger = Logger(child=True)
+metrics = Metrics()
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=1024)]
+
+
+class CreateGrid(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    region_code: str = Field(min_length=1, max_length=16, description="9 digits: county code (GB/T 2260) + township")
+    name: str = Field(min_length=1, max_length=60, description="网格名称, e.g. 石牌村第一网格")
+
+
+class JoinGrid(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    join_code: str = Field(min_length=1, max_length=32, description="网格申报码, as the grid admin shared it")
+
+
+class CurrentGrid(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    place_id: str = Field(min_length=1, max_length=64)
+
+
+class RejectGrid(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class GrantRegionAdmin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    id_number: str = Field(min_length=1, max_length=32)
+    region_code: str = Field(min_length=6, max_length=9, description="6 digits (county) or 9 digits (township)")
+
+
+class RevokeRegionAdmin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grant_id: str | None = Field(default=None, min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=64)
+    id_number: str | None = Field(default=None, min_length=1, max_length=32)
+    region_code: str | None = Field(default=None, min_length=6, max_length=9)
+
+
+def _me() -> str:
+    return api.caller(router).person_id
+
+
+def _staff() -> str:
+    """A grid admin or worker: real-name login of the WeChat version (not the inbound travellers' code)."""
+    who = api.caller(router)
+    refuse_inbound(who.roles)
+    return who.person_id
+
+
+def _created(body: dict[str, Any]) -> Response[dict[str, Any]]:
+    return Response(status_code=201, content_type="application/json", body=body)
+
+
+def _paged(found: dict[str, Any]) -> dict[str, Any]:
+    last_key = found.pop("last_key", None)
+    return found | {"next_cursor": api.encode_cursor(last_key)}
+
+
+# ---------------------------------------------------------------- grid admin
+
+
+@router.post("/v1/grids", summary="Create my grid (one per admin); PENDING until a superior approves it",
+             tags=["grids"], status_code=201)
+def post_grid(body: CreateGrid) -> Response[dict[str, Any]]:
+    place = grids.create_grid(_staff(), body.region_code, body.name)
+    metrics.add_metric(name="GridCreated", unit=MetricUnit.Count, value=1)
+    return _created(grids.view(place, for_admin=True))
+
+
+@router.get("/v1/grids/mine", summary="The grid I administer, with its join code (网格申报码) and status",
+            tags=["grids"])
+def get_my_grid() -> dict[str, Any]:
+    return grids.view(grids.grid_of(_me()), for_admin=True)
+
+
+@router.get("/v1/grids/<id>/workers", summary="The grid's workers (masked names), authorized or not", tags=["grids"])
+def get_workers(id: str, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return _paged(workers.workers(id, _me(), limit, api.decode_cursor(cursor)))
+
+
+@router.post("/v1/grids/<id>/workers/<person_id>/authorization", summary="Authorize a worker", tags=["grids"])
+def post_authorization(id: str, person_id: str) -> dict[str, Any]:
+    return workers.set_authorized(id, _me(), person_id, True)
+
+
+@router.delete("/v1/grids/<id>/workers/<person_id>/authorization", summary="Withdraw a worker's authorization",
+               tags=["grids"])
+def delete_authorization(id: str, person_id: str) -> dict[str, Any]:
+    return workers.set_authorized(id, _me(), person_id, False)
+
+
+@router.delete("/v1/grids/<id>/workers/<person_id>", summary="Unbind a worker (the join code no longer admits them)",
+               tags=["grids"], responses={204: {"description": "Unbound"}})
+def delete_worker(id: str, person_id: str) -> Response[None]:
+    workers.unbind(id, _me(), person_id)
+    return Response(status_code=204)
+
+
+# ---------------------------------------------------------------- superiors
+
+
+@router.get("/v1/admin/grids", summary="Grids of my area by status (system admins: every area)", tags=["superiors"])
+def get_admin_grids(
+    status: Annotated[Literal["PENDING", "ACTIVE", "REJECTED"], Query()] = "PENDING",
+    region_code: Annotated[str | None, Query(max_length=9)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    found = superiors.list_grids(api.caller(router), status, region_code, limit, api.decode_cursor(cursor))
+    position = found.pop("next_cursor_value")
+    return found | {"next_cursor": api.encode_cursor(position)}
+
+
+@router.post("/v1/admin/grids/<id>/approve", summary="Approve a pending grid of my area", tags=["superiors"])
+def post_approve(id: str) -> dict[str, Any]:
+    answer = superiors.approve(api.caller(router), id)
+    metrics.add_metric(name="GridApproved", unit=MetricUnit.Count, value=1)
+    return answer
+
+
+@router.post("/v1/admin/grids/<id>/reject", summary="Reject a pending grid of my area, with a reason",
+             tags=["superiors"])
+def post_reject(id: str, body: RejectGrid) -> dict[str, Any]:
+    return superiors.reject(api.caller(router), id, body.reason)
+
+
+@router.post("/v1/admin/region-admins", summary="Grant a region admin for a county (6) or township (9 digits)",
+             tags=["superiors"], status_code=201)
+def post_region_admin(body: GrantRegionAdmin) -> Response[dict[str, Any]]:
+    return _created(superiors.grant_region_admin(api.caller(router), body.name, body.id_number, body.region_code))
+
+
+@router.get("/v1/admin/region-admins", summary="Region admins (system admins: all; a region admin: their own)",
+            tags=["superiors"])
+def get_region_admins(limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return _paged(superiors.list_region_admins(api.caller(router), limit, api.decode_cursor(cursor)))
+
+
+@router.delete("/v1/admin/region-admins", summary="Withdraw a region admin (grant_id, or id_number + region_code)",
+               tags=["superiors"], responses={204: {"description": "Withdrawn"}})
+def delete_region_admin(body: RevokeRegionAdmin) -> Response[None]:
+    superiors.revoke_region_admin(api.caller(router), body.grant_id, body.id_number, body.region_code)
+    return Response(status_code=204)
+
+
+# ---------------------------------------------------------------- grid workers
+
+
+@router.post("/v1/grids/join", summary="Bind to a grid with its join code (become its worker)", tags=["grid workers"],
+             status_code=201)
+def post_join(body: JoinGrid) -> Response[dict[str, Any]]:
+    answer = workers.join(_staff(), body.join_code)
+    metrics.add_metric(name="GridWorkerBound", unit=MetricUnit.Count, value=1)
+    return _created(answer)
+
+
+@router.get("/v1/me/grids", summary="The grids I am bound to, and my current one", tags=["grid workers"])
+def get_my_grids(limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return _paged(workers.my_grids(_me(), limit, api.decode_cursor(cursor)))
+
+
+@router.put("/v1/me/grids/current", summary="Set my current grid", tags=["grid workers"])
+def put_current(body: CurrentGrid) -> dict[str, Any]:
+    return workers.set_current(_me(), body.place_id)
+
+
+@router.delete("/v1/me/grids/<id>", summary="Unbind myself from a grid", tags=["grid workers"],
+               responses={204: {"description": "Unbound"}})
+def delete_my_grid(id: str) -> Response[None]:
+    workers.leave(_me(), id)
+    return Response(status_code=204)
