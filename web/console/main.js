@@ -164,15 +164,20 @@ function showLogin() {
 
 // What this person may see: their roles (the session's) and the organization and venue they administer, asked of
 // /mine whatever the roles say: a session from the face login carries no org_admin / venue_admin role, and a role
-// outlives an admin change (the routes check the place's admin themselves).
+// outlives an admin change (the routes check the place's admin themselves). A region admin has no role of its own:
+// GET /v1/admin/region-admins answers their own grants (403 for anyone who is neither).
 function loadGrants() {
-  const roles = session().roles || [];
+  const roles = [...(session().roles || [])];
   const mine = (path) => api(path).catch((failure) => {
     if (failure.status === 404 || failure.status === 403) return null;
     throw failure;
   });
-  return Promise.all([mine("/v1/orgs/mine"), mine("/v1/venues/mine")])
-    .then(([org, venue]) => ({ roles, personId: session().person_id, org, venue }));
+  const areas = roles.includes("system_admin") ? Promise.resolve(null) : mine("/v1/admin/region-admins");
+  return Promise.all([mine("/v1/orgs/mine"), mine("/v1/venues/mine"), areas]).then(([org, venue, grants]) => {
+    const regions = grants && grants.items ? grants.items : [];
+    if (regions.length && !roles.includes("region_admin")) roles.push("region_admin");
+    return { roles, personId: session().person_id, org, venue, regions };
+  });
 }
 
 function enter() {
@@ -185,6 +190,10 @@ function enter() {
   return loadGrants().then((grants) => {
     state.grants = grants;
     const names = grants.roles.map((role) => ROLE_NAMES[role]).filter(Boolean);
+    if (grants.regions.length) {
+      names[names.indexOf(ROLE_NAMES.region_admin)] += `（${grants.regions.map((r) => r.region_name || r.region_code)
+        .join("、")}）`;
+    }
     if (grants.org) names.push("组织机构管理员");
     if (grants.venue) names.push("场所管理员");
     $("user-roles").textContent = names.join(" · ") || "无管理权限";

@@ -1,5 +1,6 @@
 /* 区域管理员: the superiors who confirm grids inside their area (a 6-digit county or 9-digit township code) —
-   granted by name and ID number, listed, withdrawn (POST, GET, DELETE /v1/admin/region-admins). */
+   granted by a system admin by name and ID number (the grant works once that person logs in), listed, withdrawn
+   (POST, GET, DELETE {grant_id} /v1/admin/region-admins). */
 
 import { clear, confirmAction, formatTime, h, table } from "./dom.js";
 import { api, query } from "./session.js";
@@ -10,14 +11,14 @@ const FIELDS = [
   ["region_code", "管辖区域代码", { maxLength: 9, placeholder: "6位区县或9位镇街代码", inputMode: "numeric" }],
 ];
 
-// What DELETE names a grant by: the answer's id for it.
-export const grantKey = (item) => item.grant_id || item.id || item.person_id;
+const grantKey = (item) => item.grant_id;
 
 export default {
   id: "regions",
   title: "区域管理员",
   group: "上级管理",
-  allowed: (grants) => grants.roles.includes("system_admin") || grants.roles.includes("region_admin"),
+  // only system admins grant; a region admin's own areas are named in the header
+  allowed: (grants) => grants.roles.includes("system_admin"),
   open(section) {
     const state = { items: [], cursor: null };
     const inputs = {};
@@ -37,7 +38,7 @@ export default {
     const withdraw = (item, button) => confirmAction({ title: "撤销区域管理员",
       text: `撤销 ${item.name_masked || ""}（${item.region_name || item.region_code}）的区域管理员权限？`,
       okText: "撤销", danger: true }).then((ok) => ok && window.YKM.whileBusy(button, () => api(
-      `/v1/admin/region-admins/${encodeURIComponent(grantKey(item))}`, { method: "DELETE" }).then(() => {
+      "/v1/admin/region-admins", { method: "DELETE", body: { grant_id: item.grant_id } }).then(() => {
       state.items = state.items.filter((i) => grantKey(i) !== grantKey(item));
       formInfo.textContent = "已撤销";
       show();
@@ -46,8 +47,8 @@ export default {
     const columns = [
       { label: "姓名", cell: (i) => i.name_masked || "" },
       { label: "管辖区域", cell: (i) => [i.region_name, i.region_code].filter(Boolean).join(" ") },
-      { label: "授予时间", cell: (i) => formatTime(i.granted_at || i.created_at) },
-      { label: "状态", cell: (i) => (i.person_id ? "已登录认领" : "待本人登录") },
+      { label: "身份证号码", cell: (i) => i.id_masked || "" },
+      { label: "授予时间", cell: (i) => formatTime(i.granted_at) },
       { label: "操作", className: "c-actions", cell: (i) => {
         const button = h("button", { type: "button", className: "c-btn c-btn-danger c-btn-small",
           dataset: { action: "withdraw" } }, "撤销");
