@@ -100,7 +100,7 @@ export function pieOption(name, slices) {
   return {
     legend: { bottom: 0 },
     series: [{ type: "pie", name, radius: ["38%", "66%"], center: ["50%", "46%"],
-      data: slices.map((s) => ({ name: s.name, value: s.value })),
+      data: slices.map((s) => ({ name: s.name, value: s.value, itemStyle: s.colour ? { color: s.colour } : undefined })),
       label: { formatter: "{b}: {c} ({d}%)" } }],
   };
 }

@@ -2,7 +2,7 @@
    not declared on the last day, fever, symptoms and risk answers over the range, and the daily trend. One call:
    GET /v1/orgs/{id}/stats?from=&to= (the day buckets read in one query). */
 
-import { chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
+import { COLOURS, chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
 import { clear, h, kpi, rangeToolbar, today } from "./dom.js";
 import { api, query } from "./session.js";
 
@@ -44,7 +44,8 @@ export function render(body, stats, range) {
   });
   const share = chartCard({
     id: "org-declared", title: `${lastDay}申报情况`,
-    option: pieOption("申报情况", [{ name: "已申报", value: declared }, { name: "未申报", value: undeclared }]),
+    option: pieOption("申报情况", [{ name: "已申报", value: declared, colour: COLOURS[1] },
+      { name: "未申报", value: undeclared, colour: COLOURS[3] }]),
     columns: [{ label: "情况", cell: (r) => r.name }, { label: "人数", className: "c-num", cell: (r) => r.value }],
     rows: [{ name: "已申报", value: declared }, { name: "未申报", value: undeclared }],
   });

@@ -2,7 +2,7 @@
    traffic, fever share, checks per inspector (GET /v1/venues/{id}/stats?from=&to=). Counts only: no visitor is
    named (FAQ 9). */
 
-import { barOption, chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
+import { COLOURS, barOption, chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
 import { clear, h, kpi, rangeToolbar } from "./dom.js";
 import { api, query } from "./session.js";
 
@@ -57,7 +57,8 @@ function render(body, stats, range) {
         { label: "人次", className: "c-num", cell: (i) => n(hourly[i]) }],
       rows: hourly.map((_, i) => i).filter((i) => n(hourly[i]) > 0) }),
     chartCard({ id: "venue-fever", title: "体温情况",
-      option: pieOption("体温", [{ name: "正常", value: Math.max(0, checks - fever) }, { name: "发热", value: fever }]),
+      option: pieOption("体温", [{ name: "正常", value: Math.max(0, checks - fever), colour: COLOURS[1] },
+        { name: "发热", value: fever, colour: COLOURS[2] }]),
       columns: [{ label: "体温", cell: (r) => r.name }, { label: "人次", className: "c-num", cell: (r) => r.value }],
       rows: [{ name: "正常", value: Math.max(0, checks - fever) }, { name: "发热", value: fever }] }),
   ];
