@@ -20,6 +20,7 @@ from .. import declarations
 from ..core import audit
 from ..core.errors import ReportTooLarge, ValidationFailed
 from ..models import AuditEntry, Declaration, Person, Place
+from ..models.declarations import RISK_ANSWERS
 from .admin import org_of_admin
 
 PURPOSE = "org_admin"
@@ -62,23 +63,63 @@ def _audit(admin_id: str, place_id: str, person_ids: list[str], action: str) -> 
             batch.save(audit.entry(person_id, admin_id, action, purpose=PURPOSE, place_id=place_id))
 
 
+# The console's filters of a day's declarations (GET /v1/orgs/{id}/declarations?filter=), on the row as shown.
+FILTERS = {
+    "fever": lambda shown: shown["fever"],
+    "symptoms": lambda shown: bool(shown["symptoms"]),
+    "risk": lambda shown: bool(shown["risks"]),
+    "abnormal": lambda shown: shown["abnormal"],
+    "normal": lambda shown: not shown["abnormal"] and not shown["risks"],
+}
+MAX_EXAMINED = 1000  # declarations read per filtered page at most: a rare filter answers a short page and a cursor
+
+
 def row(item: Declaration, names: dict[str, str]) -> dict[str, Any]:
-    return declarations.view(item) | {"name_masked": names.get(item.person_id, "")}
+    shown = declarations.view(item) | {"name_masked": names.get(item.person_id, "")}
+    answers = shown["answers"] if isinstance(shown["answers"], dict) else {}
+    return shown | {"risks": [key for key in RISK_ANSWERS if answers.get(key) is True],
+                    "abnormal": bool(shown["fever"] or shown["symptoms"])}
 
 
-def day_page(place_id: str, admin_id: str, day: date, limit: int,
-             cursor: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
-    """GET /v1/orgs/{id}/declarations: the day's declarations, newest first, a page at a time."""
+def _key_of(item: Declaration) -> dict[str, Any]:
+    return {"person_id": {"S": item.person_id}, "sk": {"S": item.sk}, "place_date": {"S": item.place_date}}
+
+
+def _filtered(partition: str, cursor: dict[str, Any] | None, limit: int,
+              keep: Any) -> tuple[list[Declaration], dict[str, Any] | None]:
+    """Up to `limit` of the day's declarations that `keep` accepts, newest first, reading at most MAX_EXAMINED: one
+    Query on the day's key, paged; the cursor is the key of the last declaration read (None when none is left)."""
+    found: list[Declaration] = []
+    examined = 0
+    results = Declaration.by_place_date.query(partition, scan_index_forward=False, last_evaluated_key=cursor,
+                                              page_size=min(100, max(limit, 25)))
+    for item in results:
+        examined += 1
+        if keep(row(item, {})):
+            found.append(item)
+        if len(found) >= limit or examined >= MAX_EXAMINED:
+            return found, _key_of(item)
+    return found, None
+
+
+def day_page(place_id: str, admin_id: str, day: date, limit: int, cursor: dict[str, Any] | None,
+             only: str | None = None) -> tuple[dict[str, Any], Any]:
+    """GET /v1/orgs/{id}/declarations: the day's declarations, newest first, a page at a time; `only` keeps those
+    of one kind (FILTERS: fever, symptoms, risk, abnormal, normal)."""
     place = org_of_admin(place_id, admin_id)
     partition = _partition(place.place_id, day)
-    page = Declaration.by_place_date.query(partition, scan_index_forward=False, limit=limit,
-                                           last_evaluated_key=_check_cursor(cursor, partition))
-    items = list(page)
+    start = _check_cursor(cursor, partition)
+    if only is None:
+        page = Declaration.by_place_date.query(partition, scan_index_forward=False, limit=limit,
+                                               last_evaluated_key=start)
+        items, last_key = list(page), page.last_evaluated_key
+    else:
+        items, last_key = _filtered(partition, start, limit, FILTERS[only])
     names = masked_names([item.person_id for item in items])
     if items:
         _audit(admin_id, place.place_id, [item.person_id for item in items], "ORG_DECLARATIONS_READ")
-    return {"date": day.isoformat(), "place_id": place.place_id, "name": place.name,
-            "items": [row(item, names) for item in items]}, page.last_evaluated_key
+    return {"date": day.isoformat(), "place_id": place.place_id, "name": place.name, "filter": only,
+            "items": [row(item, names) for item in items]}, last_key
 
 
 # ---------------------------------------------------------------- the CSV report

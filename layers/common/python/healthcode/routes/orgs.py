@@ -15,6 +15,7 @@ from ..core import api
 from ..core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
 from ..declarations import INBOUND
 from ..orgs import ORG_LEVELS, admin, members, reports, stats
+from ..statsrange import parse_range
 from ..streamstats import parse_day
 
 router = Router()
@@ -51,6 +52,10 @@ class JoinOrg(BaseModel):
 
 Member = Annotated[str | None, Query(max_length=40, description="a family member's person_id, in place of oneself")]
 Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Asia/Shanghai), today when absent")]
+From = Annotated[str | None, Query(alias="from", max_length=10,
+                                   description="first day of a range (YYYY-MM-DD): the answer adds daily[] and range")]
+To = Annotated[str | None, Query(max_length=10, description="last day of the range (YYYY-MM-DD), today when absent; "
+                                                           "at most 366 days from `from`")]
 
 
 def _me() -> str:
@@ -87,21 +92,25 @@ def patch_org(id: str, body: EditOrg) -> dict[str, Any]:
     return admin.view(admin.edit_org(id, _me(), changes), for_admin=True)
 
 
-@router.get("/v1/orgs/<id>/stats", summary="My organization's statistics: members, the day's declarations, totals",
-            tags=["orgs"])
-def get_org_stats(id: str, date: Day = None) -> dict[str, Any]:
-    return stats.org_stats(id, _me(), parse_day(date))
+@router.get("/v1/orgs/<id>/stats", tags=["orgs"],
+            summary="My organization's statistics: members, the day's declarations, totals; with from= a daily series")
+def get_org_stats(id: str, date: Day = None, from_: From = None, to: To = None) -> dict[str, Any]:
+    days = parse_range(from_, to)
+    return stats.org_stats(id, _me(), parse_day(date), days)
 
 
-@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names)",
+@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names), filtered",
             tags=["orgs"])
 def get_org_declarations(
     id: str,
     date: Day = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    filter: Annotated[Literal["fever", "symptoms", "risk", "abnormal", "normal"] | None, Query(
+        description="only the declarations with a fever, with symptoms, with a yes to a risk question, with a fever "
+                    "or symptoms (abnormal), or with none of these (normal)")] = None,
 ) -> dict[str, Any]:
-    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor))
+    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor), filter)
     return page | {"next_cursor": api.encode_cursor(last_key)}
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..core import api
 from ..core.config import get_config
 from ..inbound import refuse_inbound
+from ..statsrange import parse_range
 from ..venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from ..venues.regions import parse_region
 
@@ -96,9 +97,18 @@ def patch_venue(id: str, body: EditVenue) -> dict[str, Any]:
     return places.view(places.edit_venue(id, _me(), changes), for_admin=True)
 
 
-@router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only)", tags=["venues"])
-def get_venue_stats(id: str, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
-    return stats.venue_stats(id, _me(), stats.parse_day(date))
+@router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only); with from= a daily series",
+            tags=["venues"])
+def get_venue_stats(
+    id: str,
+    date: Annotated[str | None, Query(max_length=10)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=10, description=(
+        "first day of a range (YYYY-MM-DD): the answer adds daily[] and range"))] = None,
+    to: Annotated[str | None, Query(max_length=10, description=(
+        "last day of the range (YYYY-MM-DD), today when absent; at most 366 days from `from`"))] = None,
+) -> dict[str, Any]:
+    days = parse_range(from_, to)
+    return stats.venue_stats(id, _me(), stats.parse_day(date), days)
 
 
 @router.get("/v1/venues/<id>/members", summary="The admin and the inspectors (masked names)", tags=["venues"])
