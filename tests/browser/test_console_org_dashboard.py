@@ -62,9 +62,24 @@ def test_the_org_admin_logs_in_with_the_registered_phone_and_sees_the_dashboard(
                for key in ("members", "declared", "undeclared", "fever", "symptomatic", "risk")}
     assert numbers == {"members": "4", "declared": "3", "undeclared": "1", "fever": "1", "symptomatic": "1",
                        "risk": "1"}
-    # AND the pie of today's share reads as a table too
+    # AND the pie of today's share and the daily trend (a week, today last) read as tables too
     assert chart_table(desktop, "org-declared") == {"已申报": ["3"], "未申报": ["1"]}
+    trend = chart_table(desktop, "org-trend")
+    assert len(trend) == 7
+    assert list(trend.values())[-1] == ["3", "3", "1", "1", "1", "1"]  # 人次, 已申报, 未申报, 发热, 症状, 风险
+    assert all(cells == ["0", "0", "4", "0", "0", "0"] for cells in list(trend.values())[:-1])
     shot(desktop, "console-org-dashboard.png")
+
+    # WHEN the range is the last 30 days THEN the trend has 30 days, the numbers the same
+    desktop.click(".c-toolbar button:has-text('近30天')")
+    expect(desktop.locator("[data-testid=chart-org-trend-table] tbody tr")).to_have_count(30, timeout=SLOW_MS)
+    assert desktop.locator("[data-testid=kpi-fever]").inner_text() == "1"
+
+    # WHEN the range is upside down THEN it is refused on the page, naming the dates
+    desktop.fill("#org-from", "2026-01-10")
+    desktop.fill("#org-to", "2026-01-01")
+    desktop.click("#org-query")
+    expect(desktop.locator("#org-range-error")).to_have_text("开始日期不能晚于结束日期")
 
 
 def test_the_org_admin_filters_the_declarations_and_downloads_the_report(desktop: Any, stack: Any,

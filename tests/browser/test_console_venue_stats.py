@@ -70,6 +70,8 @@ def test_the_venue_admin_logs_in_and_reads_the_statistics_as_charts_and_tables(d
     assert chart_table(desktop, "venue-ages") == {"0-17岁": ["1"], "18-39岁": ["1"], "40-59岁": ["1"],
                                                   "60岁及以上": ["0"], "未知": ["0"]}
     assert chart_table(desktop, "venue-fever") == {"正常": ["2"], "发热": ["1"]}
+    daily = chart_table(desktop, "venue-daily")
+    assert len(daily) == 7 and list(daily.values())[-1] == ["3", "1"]
     hourly = chart_table(desktop, "venue-hourly")
     assert sum(int(cells[0]) for cells in hourly.values()) == 3
     inspectors = chart_table(desktop, "venue-inspectors")

@@ -8,7 +8,8 @@ import { api, query } from "./session.js";
 
 const SERIES = [
   ["declarations", "申报人次"],
-  ["declarants", "申报人数"],
+  ["declarants", "已申报人数"],
+  ["undeclared", "未申报人数"],
   ["fever", "发热"],
   ["symptomatic", "有症状"],
   ["risk", "风险申报"],
@@ -16,17 +17,17 @@ const SERIES = [
 
 // The day's count of `name` from a daily entry (absent counters are zero).
 const count = (day, name) => Number(day[name] || 0);
-const sum = (daily, name) => daily.reduce((total, day) => total + count(day, name), 0);
-// The range's count of `name`: summed over the days (a one-day answer without daily[]: its *_today).
-const inRange = (stats, name) => ((stats.daily || []).length ? sum(stats.daily, name) : Number(stats[`${name}_today`] || 0));
+// The range's count of `name`: the answer's `range` sums (a one-day answer without them: its *_today).
+const inRange = (stats, name) => Number((stats.range ? stats.range[name] : stats[`${name}_today`]) || 0);
 
 export function render(body, stats, range) {
   const daily = stats.daily || [];
   const lastDay = range.to === today() ? "今日" : range.to;
   const members = stats.members ?? 0;
-  const declared = stats.declared_members_today ?? stats.declared_members ?? count(daily[daily.length - 1] || {},
-    "declarants");
-  const undeclared = stats.undeclared_members_today ?? Math.max(0, members - declared);
+  // declared and not declared on the range's last day (today's numbers when it is today)
+  const last = range.to === today() || !daily.length ? null : daily[daily.length - 1];
+  const declared = last ? count(last, "declarants") : Number(stats.declared_members_today || 0);
+  const undeclared = last ? count(last, "undeclared") : Number(stats.undeclared_members_today || 0);
   const kpis = h("div", { className: "c-kpis", "data-testid": "org-kpis" },
     kpi("成员数", members, { testid: "kpi-members", note: "当前绑定成员" }),
     kpi(`${lastDay}已申报`, declared, { tone: "green", testid: "kpi-declared" }),

@@ -1,5 +1,6 @@
 /* 申报明细: an organization's declarations of a day (masked names), newest first, a page at a time, filtered by what
-   they declared; and the day's report downloaded as CSV or XLSX (GET /v1/orgs/{id}/report?date=&format=). */
+   they declared (GET /v1/orgs/{id}/declarations?date=&filter=); and the day's report downloaded as CSV or XLSX
+   (GET /v1/orgs/{id}/report?date=&format=). */
 
 import { clear, formatTime, h, table, tag, today } from "./dom.js";
 import { api, download, query } from "./session.js";
@@ -7,16 +8,10 @@ import { api, download, query } from "./session.js";
 const RISK_ANSWERS = ["contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell"];
 const PAGE_SIZE = 50;
 
-export const isRisk = (row) => RISK_ANSWERS.some((key) => (row.answers || {})[key] === true);
-const hasSymptoms = (row) => (row.symptoms || []).length > 0;
-
-const FILTERS = {
-  all: { label: "全部", keep: () => true },
-  fever: { label: "发热", keep: (row) => row.fever },
-  symptoms: { label: "有症状", keep: hasSymptoms },
-  risk: { label: "风险申报", keep: isRisk },
-  abnormal: { label: "任一异常", keep: (row) => row.fever || hasSymptoms(row) || isRisk(row) },
-};
+// GET .../declarations?filter= (the server filters; a filtered page may hold fewer rows than asked, with a cursor)
+const FILTERS = [["", "全部"], ["fever", "发热"], ["symptoms", "有症状"], ["risk", "风险申报"],
+  ["abnormal", "发热或有症状"], ["normal", "无异常"]];
+const FOLLOW_AT_MOST = 10; // pages followed at once to fill a page of a rare filter
 
 const COLUMNS = [
   { label: "序号", className: "c-num", cell: (row) => row.number },
@@ -28,7 +23,7 @@ const COLUMNS = [
   { label: "是否发热", cell: (row) => (row.fever ? tag("发热", "red") : tag("正常", "green")) },
   { label: "症状", cell: (row) => ((row.symptom_labels || []).length ? tag(row.symptom_labels.join("、"), "orange") : "无") },
   { label: "风险情况", cell: (row) => {
-    const said = RISK_ANSWERS.filter((key) => (row.answers || {})[key] === true)
+    const said = (row.risks || RISK_ANSWERS.filter((key) => (row.answers || {})[key] === true))
       .map((key) => (row.answer_labels || {})[key] || key);
     return said.length ? tag(said.join("；"), "red") : "无";
   } },
@@ -42,10 +37,9 @@ export default {
   allowed: (grants) => !!grants.org,
   open(section, grants) {
     const org = grants.org;
-    const state = { rows: [], cursor: null, date: today() };
+    const state = { rows: [], cursor: null, date: today(), filter: "" };
     const dateInput = h("input", { type: "date", id: "decl-date", value: state.date, max: today() });
-    const filter = h("select", { id: "decl-filter" },
-      Object.entries(FILTERS).map(([value, f]) => h("option", { value }, f.label)));
+    const filter = h("select", { id: "decl-filter" }, FILTERS.map(([value, label]) => h("option", { value }, label)));
     const error = h("p", { className: "c-toolbar-error", id: "decl-error", role: "alert" });
     const status = h("span", { id: "decl-count" });
     const more = h("button", { type: "button", className: "c-btn", id: "decl-more", hidden: true }, "加载更多");
@@ -53,14 +47,20 @@ export default {
     const downloadNote = h("span", { className: "c-card-note", id: "decl-download-note", role: "status" });
 
     const show = () => {
-      const keep = FILTERS[filter.value].keep;
-      const rows = state.rows.filter(keep);
-      clear(tableBox, table(COLUMNS, rows, { testid: "declarations-table", empty: "该日暂无符合条件的申报",
+      clear(tableBox, table(COLUMNS, state.rows, { testid: "declarations-table", empty: "该日暂无符合条件的申报",
         rowKey: (row) => row.declaration_id }));
-      status.textContent = `已加载 ${state.rows.length} 条${filter.value === "all" ? "" : `，符合条件 ${rows.length} 条`}`
-        + (state.cursor ? "（还有更多）" : "");
+      status.textContent = `已加载 ${state.rows.length} 条${state.cursor ? "（还有更多）" : ""}`;
       more.hidden = !state.cursor;
     };
+    // One page of rows, following the cursor while a filtered page comes back short.
+    const fetchPage = (cursor, wanted, follows) => api(`/v1/orgs/${encodeURIComponent(org.place_id)}/declarations${
+      query({ date: state.date, filter: state.filter, limit: PAGE_SIZE, cursor })}`).then((page) => {
+      const start = state.rows.length;
+      state.rows.push(...page.items.map((item, i) => ({ ...item, number: start + i + 1 })));
+      state.cursor = page.next_cursor || null;
+      const left = wanted - page.items.length;
+      return left > 0 && state.cursor && follows > 1 ? fetchPage(state.cursor, left, follows - 1) : null;
+    });
     const load = (fresh) => {
       error.textContent = "";
       if (!dateInput.value) {
@@ -71,15 +71,12 @@ export default {
         state.rows = [];
         state.cursor = null;
         state.date = dateInput.value;
+        state.filter = filter.value;
       }
       tableBox.setAttribute("aria-busy", "true");
-      return api(`/v1/orgs/${encodeURIComponent(org.place_id)}/declarations${query({ date: state.date,
-        limit: PAGE_SIZE, cursor: fresh ? null : state.cursor })}`).then((page) => {
-        const start = state.rows.length;
-        state.rows.push(...page.items.map((item, i) => ({ ...item, number: start + i + 1 })));
-        state.cursor = page.next_cursor || null;
+      return fetchPage(fresh ? null : state.cursor, PAGE_SIZE, FOLLOW_AT_MOST).then(() => {
         show();
-        tableBox.dataset.loaded = state.date;
+        tableBox.dataset.loaded = `${state.date}/${state.filter}`;
       }, (failure) => { error.textContent = failure.messageZh; })
         .finally(() => tableBox.removeAttribute("aria-busy"));
     };
@@ -98,7 +95,7 @@ export default {
     const xlsx = h("button", { type: "button", className: "c-btn c-btn-secondary", id: "download-xlsx" }, "下载Excel");
     csv.addEventListener("click", () => save("csv", csv));
     xlsx.addEventListener("click", () => save("xlsx", xlsx));
-    filter.addEventListener("change", show);
+    filter.addEventListener("change", () => load(true));
     more.addEventListener("click", () => window.YKM.whileBusy(more, () => load(false), "加载中…"));
 
     section.append(

@@ -11,23 +11,30 @@ const AGE_GROUPS = [["0-17", "0-17岁"], ["18-39", "18-39岁"], ["40-59", "40-59
   ["unknown", "未知"]];
 
 const n = (value) => Number(value || 0);
-const sum = (daily, name) => daily.reduce((total, day) => total + n(day[name]), 0);
 
-// The range's numbers whichever way the answer words them (a range answer, or a one-day answer's *_today).
+// The range's numbers: the answer's `range` (checks, fever, gender, ages, hours, inspectors over from..to); a one-day
+// answer without it gives the day's. Each inspector's cumulative count comes from the answer's `inspectors`.
 export function rangeNumbers(stats) {
-  const daily = stats.daily || [];
-  const checks = stats.checks ?? (daily.length ? sum(daily, "checks") : n(stats.checks_today));
-  const fever = stats.fever ?? (daily.length ? sum(daily, "fever") : n(stats.fever_today));
-  const inspectors = (stats.inspectors || []).map((i) => ({ name: i.name_masked || "—",
-    value: n(i.checks ?? i.count ?? i.range ?? i.today), total: n(i.total) }));
-  return { daily, checks, fever, inspectors, checksTotal: stats.checks_total, feverTotal: stats.fever_total };
+  const range = stats.range || null;
+  const totals = new Map((stats.inspectors || []).map((i) => [i.person_id, n(i.total)]));
+  const inspectors = ((range && range.inspectors) || stats.inspectors || []).map((i) => ({
+    name: i.name_masked || (i.device ? "扫码设备" : "—"), value: n(range ? i.checks : i.today),
+    total: totals.get(i.person_id) ?? n(i.total) }));
+  return {
+    daily: stats.daily || [],
+    checks: n(range ? range.checks : stats.checks_today),
+    fever: n(range ? range.fever : stats.fever_today),
+    gender: (range && range.gender) || stats.gender || {},
+    ages: (range && range.age_groups) || stats.age_groups || {},
+    hourly: (range && range.hourly) || stats.hourly || new Array(24).fill(0),
+    inspectors,
+    checksTotal: stats.checks_total,
+    feverTotal: stats.fever_total,
+  };
 }
 
 function render(body, stats, range) {
-  const { daily, checks, fever, inspectors, checksTotal, feverTotal } = rangeNumbers(stats);
-  const gender = stats.gender || {};
-  const ages = stats.age_groups || {};
-  const hourly = stats.hourly || new Array(24).fill(0);
+  const { daily, checks, fever, gender, ages, hourly, inspectors, checksTotal, feverTotal } = rangeNumbers(stats);
   const hours = hourly.map((_, i) => `${String(i).padStart(2, "0")}时`);
   const kpis = h("div", { className: "c-kpis c-kpis-4", "data-testid": "venue-kpis" },
     kpi("查验人次", checks, { testid: "kpi-checks", note: `${range.from} 至 ${range.to}` }),
