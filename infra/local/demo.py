@@ -48,6 +48,7 @@ def banner(stack: Any) -> str:
         "",
         "粤康码 Yuekang Code — local stack is up",
         f"  Web (H5):     {stack.base_url}/",
+        f"  Console (PC): {stack.base_url}/console/   (phone + image code + SMS code: 王管理 13800138000, 张三丰 13912345678)",
         f"  API:          {stack.base_url}/v1/health   (OpenAPI: {stack.base_url}/v1/openapi.json)",
         f"  Embedded AWS: http://127.0.0.1:{stack.aws_port}  (moto)",
         f"  Feed API key: {stack.feed_api_key}   (header x-api-key)",
