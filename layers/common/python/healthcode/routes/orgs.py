@@ -114,17 +114,20 @@ def get_org_declarations(
     return page | {"next_cursor": api.encode_cursor(last_key)}
 
 
-@router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM)",
-            tags=["orgs"], responses={200: {"description": "The day's declarations as CSV",
-                                            "content": {"text/csv": {"schema": {"type": "string"}}}},
+@router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM) or XLSX",
+            tags=["orgs"], responses={200: {"description": "The day's declarations as CSV or as an Excel workbook",
+                                            "content": {"text/csv": {"schema": {"type": "string"}},
+                                                        reports.XLSX_TYPE: {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}},
                                       413: {"description": "Too many declarations for one report (REPORT_TOO_LARGE)",
                                             "content": {"application/json": {
                                                 "schema": {"$ref": "#/components/schemas/Error"}}}}})
-def get_org_report(id: str, date: Day = None):  # noqa: ANN201
-    # No return annotation on purpose: Powertools then passes the CSV text through as it is.
+def get_org_report(id: str, date: Day = None,  # noqa: ANN201
+                   format: Annotated[Literal["csv", "xlsx"], Query(description="csv (default) or xlsx")] = "csv"):  # noqa: A002
+    # No return annotation on purpose: Powertools then passes the CSV text or the XLSX bytes (base64) through as is.
     day = parse_day(date)
-    text, filename, _ = reports.day_report(id, _me(), day)
-    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=text,
+    body, media, filename = reports.day_report(id, _me(), day, format)
+    return Response(status_code=200, content_type=media, body=body,
                     headers={"Content-Disposition": reports.content_disposition(filename, day),
                              "Cache-Control": "no-store"})
 
