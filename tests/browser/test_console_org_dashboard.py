@@ -8,6 +8,7 @@ import csv
 import io
 from typing import Any
 
+import openpyxl
 import pytest
 import requests
 from browser_support import SLOW_MS, api_login, drain, expect, fresh_identity
@@ -109,5 +110,14 @@ def test_the_org_admin_filters_the_declarations_and_downloads_the_report(desktop
     table = list(csv.reader(io.StringIO(text)))
     assert table[0][:3] == ["序号", "申报时间", "姓名"]
     assert sorted(row[2] for row in table[1:]) == ["上*红", "司*青", "欧*明"]
-    assert download.value.suggested_filename.endswith(".csv")
+    assert download.value.suggested_filename == f"天河区卫健局（测试）-健康申报-{table[1][1][:10]}.csv"
     expect(desktop.locator("#decl-download-note")).to_contain_text("已下载")
+
+    # WHEN the Excel report is downloaded THEN it is a workbook of the same rows
+    with desktop.expect_download(timeout=SLOW_MS) as download:
+        desktop.click("#download-xlsx")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert list(rows[0][:3]) == ["序号", "申报时间", "姓名"]
+    assert sorted(row[2] for row in rows[1:]) == ["上*红", "司*青", "欧*明"]
