@@ -511,7 +511,14 @@ def test_medical_staff_need_only_what_medical_is_granted(run_as, lambdas, event,
     assert status_of(refused) == 400, refused
     listed = run_as("MedicalFunction", event("medical-notices-list.json", person_id=medic,
                                              roles=["resident", "medical"]))
-    assert [status_of(a) for a in (granted_list, issued, listed)] == [200, 201, 200]
+    # the console: the system admin lists the grants, reads the observed person's trail, withdraws the medic
+    admin = {"person_id": str(uuid.uuid4()), "roles": ["resident", "system_admin"]}
+    staff = run_as("MedicalFunction", event("medical-staff-list.json", **admin))
+    trail = run_as("MedicalFunction", event("admin-audit.json", **admin, query={"subject": observed}))
+    withdrawn = run_as("MedicalFunction", event("medical-staff-withdraw.json", **admin, path=(
+        f"/v1/admin/medical-staff/{medic}", "/v1/admin/medical-staff/{person_id}", {"person_id": medic})))
+    assert [status_of(a) for a in (granted_list, issued, listed, staff, trail, withdrawn)] == [200, 201, 200, 200,
+                                                                                               200, 200]
     assert run_as.missing == {}
 
 

@@ -13,6 +13,7 @@ A submit retried with the same Idempotency-Key (scope: medic + key) issues nothi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any
@@ -26,7 +27,7 @@ from ulid import ULID
 from .codes import person_from_code
 from .core import audit, clock, pii
 from .core.caller import Caller
-from .core.errors import ApiError, Forbidden, ValidationFailed
+from .core.errors import ApiError, Forbidden, NotFound, ValidationFailed
 from .core.idempotency import Idempotent
 from .core.paging import start_key
 from .models import AuthItem, HealthEvent, Person, Relation
@@ -35,6 +36,12 @@ from .roles import MEDICAL, SYSTEM_ADMIN
 
 GRANT_PREFIX = "medical-grant#"
 MAX_STAFF = 1000
+# The system admins' list of grants (the console): relations of this owner, `GRANT#<grant id>` (the keyed hash of the
+# grant key), data = the grant's masked name and phone, unit, position, who granted it and when, and - once the
+# person has logged in and claimed it - their person_id. Listed with one Query, newest grant id order.
+STAFF_LIST = "medical-staff"
+GRANT_KIND = "GRANT"
+GRANT_ID = re.compile(r"^[0-9a-f]{64}$")
 
 
 class StaffEntry(BaseModel):
@@ -104,21 +111,88 @@ def grant_staff(who: Caller, raw: list[Any]) -> dict[str, Any]:
     with AuthItem.batch_write() as batch:
         for item in grants.values():
             batch.save(item)
+    with Relation.batch_write() as batch:
+        for item in grants.values():
+            batch.save(_listed(item, None, now))
     return {"granted": len(grants), "staff": [
         {k: item.data[k] for k in ("name_masked", "phone_masked", "unit", "position")} for item in grants.values()]}
 
 
+def grant_id(key: str) -> str:
+    """The id a grant is listed and withdrawn by: the keyed hash of its key (name and phone, hashed)."""
+    return key[len(GRANT_PREFIX):]
+
+
+def _listed(grant: AuthItem, person_id: str | None, now: str) -> Relation:
+    shown = {k: grant.data.get(k) for k in ("name_masked", "phone_masked", "unit", "position", "granted_by",
+                                            "granted_at")}
+    return Relation.make(STAFF_LIST, GRANT_KIND, grant_id(grant.key), now,
+                         data=shown | {"person_id": person_id, "claimed_at": now if person_id else None})
+
+
 def claim_grant(person_id: str, name: str | None, phone: str | None) -> bool:
-    """At login: a matching grant gives the medical role, kept as a ROLE#medical relation with unit and position."""
+    """At login: a matching grant gives the medical role, kept as a ROLE#medical relation with unit and position;
+    the admins' list shows who claimed it."""
     if not name or not phone:
         return False
     try:
         grant = AuthItem.get(grant_key(name, phone))
     except DoesNotExist:
         return False
-    Relation.make(person_id, "ROLE", MEDICAL, clock.iso(clock.now()),
+    now = clock.iso(clock.now())
+    Relation.make(person_id, "ROLE", MEDICAL, now,
                   data={"unit": grant.data["unit"], "position": grant.data["position"], "grant": grant.key}).save()
+    _listed(grant, person_id, now).save()
     return True
+
+
+def _system_admin(who: Caller) -> None:
+    if not who.has(SYSTEM_ADMIN):
+        raise Forbidden("Only system admins manage medical staff", "仅系统管理员可管理医护人员权限")
+
+
+def list_staff(who: Caller, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    """GET /v1/admin/medical-staff: the grants of the admins' list (masked), one Query of its relations."""
+    _system_admin(who)
+    prefix = f"{GRANT_KIND}#"
+    page = Relation.query(STAFF_LIST, Relation.sk.startswith(prefix), limit=limit,
+                          last_evaluated_key=start_key(cursor, Relation, STAFF_LIST, prefix=prefix))
+    items = [{"grant_id": item.target, **(item.data or {})} for item in page]
+    return items, page.last_evaluated_key
+
+
+def withdraw_staff(who: Caller, ref: str) -> dict[str, Any]:
+    """DELETE /v1/admin/medical-staff/{person_id}: the medical role of a person who claimed a grant (or a grant not
+    yet claimed, by its grant_id) is withdrawn: the role, the grant (no later login claims it again) and the list
+    entry go in one transaction. The role is checked on every medical request, so it stops at once."""
+    _system_admin(who)
+    if GRANT_ID.match(ref or ""):
+        try:
+            listed = Relation.get(STAFF_LIST, f"{GRANT_KIND}#{ref}", consistent_read=True)
+        except DoesNotExist:
+            raise _no_grant() from None
+        person_id, key = (listed.data or {}).get("person_id"), GRANT_PREFIX + ref
+    else:
+        if not re.match(r"^[0-9A-Za-z_-]{1,64}$", ref or ""):
+            raise _no_grant()
+        try:
+            role = Relation.get(ref, f"ROLE#{MEDICAL}", consistent_read=True)
+        except DoesNotExist:
+            raise _no_grant() from None
+        person_id, key = ref, (role.data or {}).get("grant")
+    with TransactWrite(connection=_connection()) as tx:
+        if person_id:
+            tx.delete(Relation(owner=person_id, sk=f"ROLE#{MEDICAL}"))
+        if key:
+            tx.delete(AuthItem(key=key))
+            tx.delete(Relation(owner=STAFF_LIST, sk=f"{GRANT_KIND}#{grant_id(key)}"))
+    if person_id:
+        audit.record(person_id, who.person_id, "MEDICAL_ROLE_WITHDRAWN", purpose=SYSTEM_ADMIN)
+    return {"withdrawn": True, "person_id": person_id, "grant_id": grant_id(key) if key else None}
+
+
+def _no_grant() -> NotFound:
+    return NotFound("No medical grant for this person or id", "未找到该医护人员权限", field="person_id")
 
 
 def _staff(who: Caller) -> dict[str, Any]:
