@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 from browser_support import SLOW_MS, api_login, expect, fresh_identity
-from console_support import console_as, console_login, open_view, shot
+from console_support import console_as, console_login, new_phone, open_view, shot
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +124,72 @@ def test_a_region_admin_is_granted_sees_the_grids_of_the_area_and_is_withdrawn(d
                           headers=api_login(stack, system_admin(stack))).json()["items"]
     assert not [g for g in listed if g["id_masked"].endswith(superior["id_number"][-4:])
                 and g["region_code"] == "440106" and g["name_masked"] == "区*员"]
+
+
+def test_the_system_admin_grants_lists_and_withdraws_a_medical_staff_grant(desktop: Any, stack: Any) -> None:
+    doctor, phone = fresh_identity("钟医生"), new_phone()
+    # GIVEN the system admin on 医护人员授权 WHEN they add a doctor by name, phone, unit and position
+    console_as(desktop, stack, system_admin(stack))
+    open_view(desktop, "medical")
+    desktop.fill("#medical-name", doctor["name"])
+    desktop.fill("#medical-phone", phone.removeprefix("+86"))
+    desktop.fill("#medical-unit", "广州医科大学附属第一医院")
+    desktop.fill("#medical-position", "副主任医师")
+    desktop.click("#medical-submit")
+    # THEN the grant is listed, masked, waiting for the doctor's login
+    expect(desktop.locator("#medical-info")).to_contain_text("已添加", timeout=SLOW_MS)
+    row = desktop.locator("[data-testid=medical-table] tbody tr", has_text=phone[-4:])
+    expect(row).to_contain_text("钟*生")
+    expect(row).to_contain_text("待本人登录")
+
+    # WHEN the doctor logs in with the listed phone THEN the list shows the grant in force
+    medic = api_login(stack, doctor, phone)
+    assert requests.get(f"{stack.base_url}/v1/medical/notices", headers=medic, timeout=10).status_code == 200
+    desktop.reload()
+    expect(row).to_contain_text("已生效", timeout=SLOW_MS)
+    expect(row).to_contain_text("广州医科大学附属第一医院")
+    assert phone.removeprefix("+86") not in row.inner_text()
+    shot(desktop, "console-medical-staff.png")
+
+    # WHEN they withdraw it THEN it leaves the list and the doctor's role stops at once
+    row.locator("button[data-action=withdraw]").click()
+    expect(desktop.locator("#confirm-dialog")).to_be_visible()
+    desktop.click("#confirm-ok")
+    expect(row).to_have_count(0, timeout=SLOW_MS)
+    expect(desktop.locator("#medical-info")).to_contain_text("已撤销")
+    assert requests.get(f"{stack.base_url}/v1/medical/notices", headers=medic, timeout=10).status_code == 403
+
+
+def test_the_system_admin_reads_who_read_a_persons_data(desktop: Any, stack: Any) -> None:
+    # GIVEN an organization's admin who read the day's declarations, a member's among them
+    boss, member = fresh_identity("审计主任"), fresh_identity("审计成员")
+    boss_headers, member_headers = api_login(stack, boss), api_login(stack, member)
+    org = requests.post(f"{stack.base_url}/v1/orgs", headers=boss_headers, timeout=10, json={
+        "name": "审计测试单位", "address": "广州市越秀区东风中路1号", "level": "CITY", "phone": new_phone()}).json()
+    assert requests.post(f"{stack.base_url}/v1/orgs/join", headers=member_headers, timeout=10,
+                         json={"join_code": org["join_code"]}).status_code == 201
+    declared = requests.post(f"{stack.base_url}/v1/me/declarations", headers=member_headers, timeout=10, json={
+        "type": "ORG_MEMBER", "place_id": org["place_id"], "temperature_c": 36.5, "symptoms": [], "answers": {}})
+    assert declared.status_code == 201, declared.text
+    assert requests.get(f"{stack.base_url}/v1/orgs/{org['place_id']}/declarations", headers=boss_headers,
+                        timeout=10).status_code == 200
+    subject = requests.get(f"{stack.base_url}/v1/me/code", headers=member_headers, timeout=10).json()["person_id"]
+
+    # WHEN the system admin looks the member up in 数据访问审计
+    console_as(desktop, stack, system_admin(stack))
+    open_view(desktop, "audit")
+    desktop.fill("#audit-subject", subject)
+    desktop.click("#audit-query")
+
+    # THEN the organization admin's read is listed, the admin masked, and whose trail it is
+    row = desktop.locator("[data-testid=audit-table] tbody tr", has_text="组织机构查看申报明细")
+    expect(row).to_have_count(1, timeout=SLOW_MS)
+    expect(row).to_contain_text("审**任")
+    expect(row).to_contain_text(org["place_id"])
+    expect(desktop.locator("#audit-subject-name")).to_contain_text("审**员")
+    shot(desktop, "console-audit.png")
+
+    # WHEN what is typed is no person id THEN the page says so and asks nothing
+    desktop.fill("#audit-subject", "not-an-id")
+    desktop.click("#audit-query")
+    expect(desktop.locator("#audit-error")).to_contain_text("人员编号")

@@ -23,17 +23,23 @@ export const ACTION_LABELS = {
   MACAU_CODE_ISSUED: "申领粤澳码",
   MACAU_CODE_READ: "查看粤澳码",
   RELEASE_NOTICE_ISSUED: "签发解除隔离告知书",
+  AUDIT_TRAIL_READ: "系统管理员查看审计记录",
+  MEDICAL_ROLE_WITHDRAWN: "撤销医护人员授权",
   GRID_COLLECTION: "网格信息采集",
   GRID_PERSON_READ: "网格员查看申报",
 };
 
+// The purpose recorded with an entry, in words; anything else is shown as written.
+const PURPOSES = { org_admin: "组织机构管理员", system_admin: "系统管理员", medical: "医护人员", guardian: "监护人代办",
+  self: "本人", inspector: "场所检测员", grid_worker: "网格员" };
+
 const COLUMNS = [
-  { label: "时间", cell: (e) => formatTime(e.at || e.created_at || e.read_at) },
-  { label: "操作人", cell: (e) => [e.actor_name_masked, e.actor_role_label || e.actor_role].filter(Boolean).join(" · ")
-    || e.actor_id || e.actor || "" },
-  { label: "操作", cell: (e) => ACTION_LABELS[e.action] || e.action_label || e.action || "" },
-  { label: "场所/组织", cell: (e) => e.place_name || e.place_id || "" },
-  { label: "说明", cell: (e) => e.detail || e.details_text || "" },
+  { label: "时间", cell: (e) => formatTime(e.at) },
+  { label: "操作人", cell: (e) => ((e.actor || "").startsWith("partner:") ? `合作方 ${e.actor.slice(8)}`
+    : [e.actor_name_masked, e.actor].filter(Boolean).join(" · ")) },
+  { label: "操作", cell: (e) => ACTION_LABELS[e.action] || e.action },
+  { label: "身份/用途", cell: (e) => PURPOSES[e.purpose] || e.purpose || "" },
+  { label: "场所/组织", cell: (e) => e.place_id || "" },
 ];
 
 export default {
@@ -49,6 +55,7 @@ export default {
     const box = h("div", { id: "audit-table" });
     const more = h("button", { type: "button", className: "c-btn", id: "audit-more", hidden: true }, "加载更多");
     const status = h("span", { id: "audit-count" });
+    const who = h("p", { className: "c-card-note", id: "audit-subject-name" }, "每次查看个人信息均记录在案");
     const show = () => {
       clear(box, table(COLUMNS, state.items, { testid: "audit-table", empty: "暂无访问记录" }));
       status.textContent = `共 ${state.items.length} 条${state.cursor ? "（还有更多）" : ""}`;
@@ -60,8 +67,8 @@ export default {
         state.subject = subject.value.trim();
         state.items = [];
         state.cursor = null;
-        if (!/^[0-9A-Za-z]{10,40}$/.test(state.subject)) {
-          error.textContent = "请输入被查看人员的 person_id";
+        if (!/^[0-9A-Za-z]{26}$/.test(state.subject)) {
+          error.textContent = "请输入被查看人员的26位人员编号（person_id）";
           subject.focus();
           return null;
         }
@@ -71,6 +78,7 @@ export default {
         .then((page) => {
           state.items.push(...(page.items || []));
           state.cursor = page.next_cursor || null;
+          who.textContent = `被查看人员：${page.subject_name_masked || "—"}（${page.subject}）`;
           show();
           box.dataset.loaded = state.subject;
         }, (failure) => { error.textContent = failure.messageZh; })
@@ -86,8 +94,7 @@ export default {
     section.append(
       h("div", { className: "c-card" }, form, error),
       h("section", { className: "c-card" }, h("div", { className: "c-card-head" },
-        h("h2", { className: "c-card-title" }, "个人数据访问记录"),
-        h("p", { className: "c-card-note" }, "每次查看个人信息均记录在案")),
+        h("h2", { className: "c-card-title" }, "个人数据访问记录"), who),
         box, h("div", { className: "c-pager" }, status, more)));
   },
 };

@@ -12,7 +12,8 @@ const FIELDS = [
   ["position", "职务", { maxLength: 50 }],
 ];
 
-export const staffKey = (item) => item.person_id || item.grant_id || item.id;
+// DELETE names a claimed grant by its person, one not yet claimed by its grant_id
+const staffKey = (item) => item.person_id || item.grant_id;
 
 export default {
   id: "medical",
@@ -49,9 +50,9 @@ export default {
       { label: "手机号码", cell: (i) => i.phone_masked || "" },
       { label: "所在单位", cell: (i) => i.unit || "" },
       { label: "职务", cell: (i) => i.position || "" },
-      { label: "授权时间", cell: (i) => formatTime(i.granted_at || i.created_at) },
-      { label: "状态", cell: (i) => (i.claimed === false || (!i.person_id && i.claimed === undefined)
-        ? tag("待本人登录", "grey") : tag("已生效", "green")) },
+      { label: "授权时间", cell: (i) => formatTime(i.granted_at) },
+      { label: "状态", cell: (i) => (i.person_id ? tag(`已生效 ${formatTime(i.claimed_at)}`, "green")
+        : tag("待本人登录", "grey")) },
       { label: "操作", className: "c-actions", cell: (i) => {
         const button = h("button", { type: "button", className: "c-btn c-btn-danger c-btn-small",
           dataset: { action: "withdraw" } }, "撤销授权");
@@ -60,7 +61,8 @@ export default {
       } },
     ];
     const show = () => {
-      clear(box, table(columns, state.items, { testid: "medical-table", rowKey: staffKey, empty: "暂无医护人员授权" }));
+      clear(box, table(columns, state.items, { testid: "medical-table", rowKey: (i) => i.grant_id,
+        empty: "暂无医护人员授权" }));
       more.hidden = !state.cursor;
     };
     const load = (fresh) => {
