@@ -12,8 +12,10 @@ def id_number(first17: str) -> str:
 
 
 DEMO_PEOPLE = [
+    # The phone logs 王管理 in to the console (/console/) by SMS code: not +8613800138000, which tests give venues as
+    # their contact phone (a registered venue phone logs its admin in too, and a phone of two people logs in no one).
     {"role": "系统管理员 system admin", "name": "王管理", "id_number": id_number("44010619860101123"),
-     "phone": "+8613800138000", "system_admin": True},
+     "phone": "+8613900139000", "system_admin": True},
     {"role": "居民 resident", "name": "张三丰", "id_number": id_number("44030519900307456"),
      "phone": "+8613912345678"},
     {"role": "居民 resident", "name": "李小红", "id_number": id_number("44010419950615282"),
@@ -48,7 +50,7 @@ def banner(stack: Any) -> str:
         "",
         "粤康码 Yuekang Code — local stack is up",
         f"  Web (H5):     {stack.base_url}/",
-        f"  Console (PC): {stack.base_url}/console/   (phone + image code + SMS code: 王管理 13800138000, 张三丰 13912345678)",
+        f"  Console (PC): {stack.base_url}/console/   (phone + image code + SMS code: 王管理 13900139000, 张三丰 13912345678)",
         f"  API:          {stack.base_url}/v1/health   (OpenAPI: {stack.base_url}/v1/openapi.json)",
         f"  Embedded AWS: http://127.0.0.1:{stack.aws_port}  (moto)",
         f"  Feed API key: {stack.feed_api_key}   (header x-api-key)",
