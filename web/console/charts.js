@@ -80,12 +80,13 @@ export function lineOption(categories, series) {
     legend: { top: 4 },
     xAxis: { type: "category", data: categories, boundaryGap: false },
     yAxis: { type: "value", minInterval: 1 },
-    series: series.map((s) => ({ type: "line", name: s.name, data: s.data, smooth: false, symbolSize: 6 })),
+    series: series.map((s) => ({ type: "line", name: s.name, data: s.data, smooth: false, symbolSize: 6,
+      itemStyle: s.colour ? { color: s.colour } : undefined })),
   };
 }
 
 export function barOption(categories, series, { horizontal = false, stack = null } = {}) {
-  const category = { type: "category", data: categories };
+  const category = { type: "category", data: categories, axisLabel: categories.length <= 12 ? { interval: 0 } : {} };
   const value = { type: "value", minInterval: 1 };
   return {
     legend: series.length > 1 ? { top: 4 } : undefined,
@@ -96,11 +97,16 @@ export function barOption(categories, series, { horizontal = false, stack = null
   };
 }
 
+const NO_DATA = { text: "暂无数据", left: "center", top: "middle", textStyle: { color: "#6b7280", fontSize: 14,
+  fontWeight: "normal" } };
+
 export function pieOption(name, slices) {
+  const empty = slices.every((s) => !s.value);
   return {
+    title: empty ? NO_DATA : undefined,
     legend: { bottom: 0 },
-    series: [{ type: "pie", name, radius: ["38%", "66%"], center: ["50%", "46%"],
+    series: [{ type: "pie", name, radius: ["38%", "66%"], center: ["50%", "46%"], stillShowZeroSum: false,
       data: slices.map((s) => ({ name: s.name, value: s.value, itemStyle: s.colour ? { color: s.colour } : undefined })),
-      label: { formatter: "{b}: {c} ({d}%)" } }],
+      label: { show: !empty, formatter: "{b}: {c} ({d}%)" }, labelLine: { show: !empty } }],
   };
 }

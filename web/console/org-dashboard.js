@@ -7,12 +7,12 @@ import { clear, h, kpi, rangeToolbar, today } from "./dom.js";
 import { api, query } from "./session.js";
 
 const SERIES = [
-  ["declarations", "申报人次"],
-  ["declarants", "已申报人数"],
-  ["undeclared", "未申报人数"],
-  ["fever", "发热"],
-  ["symptomatic", "有症状"],
-  ["risk", "风险申报"],
+  ["declarations", "申报人次", COLOURS[0]],
+  ["declarants", "已申报人数", COLOURS[1]],
+  ["undeclared", "未申报人数", COLOURS[6]],
+  ["fever", "发热", COLOURS[2]],
+  ["symptomatic", "有症状", COLOURS[3]],
+  ["risk", "风险申报", COLOURS[4]],
 ];
 
 // The day's count of `name` from a daily entry (absent counters are zero).
@@ -37,7 +37,7 @@ export function render(body, stats, range) {
     kpi("风险申报人次", inRange(stats, "risk"), { tone: "orange", testid: "kpi-risk", note: "接触史、中高风险地区等" }));
   const trend = chartCard({
     id: "org-trend", title: "每日申报趋势", wide: true, note: `${range.from} 至 ${range.to}`,
-    option: lineOption(daily.map((d) => d.date.slice(5)), SERIES.map(([key, name]) => ({ name,
+    option: lineOption(daily.map((d) => d.date.slice(5)), SERIES.map(([key, name, colour]) => ({ name, colour,
       data: daily.map((d) => count(d, key)) }))),
     columns: [{ label: "日期", cell: (d) => d.date }, ...SERIES.map(([key, name]) => ({ label: name,
       className: "c-num", cell: (d) => count(d, key) }))],

@@ -16,10 +16,15 @@ const n = (value) => Number(value || 0);
 // answer without it gives the day's. Each inspector's cumulative count comes from the answer's `inspectors`.
 export function rangeNumbers(stats) {
   const range = stats.range || null;
-  const totals = new Map((stats.inspectors || []).map((i) => [i.person_id, n(i.total)]));
-  const inspectors = ((range && range.inspectors) || stats.inspectors || []).map((i) => ({
-    name: i.name_masked || (i.device ? "扫码设备" : "—"), value: n(range ? i.checks : i.today),
-    total: totals.get(i.person_id) ?? n(i.total) }));
+  // every bound inspector (the roster, zeros included), then whoever else checked in the range (a device, someone
+  // unbound since)
+  const inRange = new Map(((range && range.inspectors) || []).map((i) => [i.person_id, i]));
+  const roster = (stats.inspectors || []).map((i) => ({ name: i.name_masked || "—",
+    value: n(range ? (inRange.get(i.person_id) || {}).checks : i.today), total: n(i.total) }));
+  const bound = new Set((stats.inspectors || []).map((i) => i.person_id));
+  const others = [...inRange.values()].filter((i) => !bound.has(i.person_id)).map((i) => ({
+    name: i.name_masked || (i.device ? "扫码设备" : "—"), value: n(i.checks), total: null }));
+  const inspectors = [...roster, ...others];
   return {
     daily: stats.daily || [],
     checks: n(range ? range.checks : stats.checks_today),
@@ -44,7 +49,7 @@ function render(body, stats, range) {
   const cards = [
     chartCard({ id: "venue-daily", title: "每日查验与发热", wide: true, note: `${range.from} 至 ${range.to}`,
       option: lineOption(daily.map((d) => d.date.slice(5)), [{ name: "查验人次", data: daily.map((d) => n(d.checks)) },
-        { name: "发热人次", data: daily.map((d) => n(d.fever)) }]),
+        { name: "发热人次", data: daily.map((d) => n(d.fever)), colour: COLOURS[2] }]),
       columns: [{ label: "日期", cell: (d) => d.date }, { label: "查验人次", className: "c-num", cell: (d) => n(d.checks) },
         { label: "发热人次", className: "c-num", cell: (d) => n(d.fever) }],
       rows: daily }),
@@ -73,7 +78,7 @@ function render(body, stats, range) {
     option: barOption(inspectors.map((i) => i.name), [{ name: "查询范围内", data: inspectors.map((i) => i.value) }],
       { horizontal: true }),
     columns: [{ label: "检测员", cell: (i) => i.name }, { label: "查询范围内", className: "c-num", cell: (i) => i.value },
-      { label: "累计", className: "c-num", cell: (i) => i.total }],
+      { label: "累计", className: "c-num", cell: (i) => (i.total === null ? "—" : i.total) }],
     rows: inspectors });
   disposeCharts(body);
   clear(body, kpis);
