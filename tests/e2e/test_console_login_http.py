@@ -72,3 +72,25 @@ def test_an_org_admin_logs_in_to_the_console_with_the_phone_registered_for_the_o
     # and the unknown phone learns it holds no code only with its right SMS code
     refused = sms_login(local_stack, unknown, sms_code(local_stack, unknown))
     assert refused.status_code == 404 and refused.json()["error"]["field"] == "phone"
+
+
+def test_the_demo_console_logins_are_a_system_admin_an_org_admin_and_a_venue_admin(local_stack):
+    base = local_stack.base_url
+    logins = {login["role"]: login for login in local_stack.demo["console"]["logins"]}
+    sessions = {}
+    for role, login in logins.items():
+        assert ask_code(local_stack, login["phone"]).status_code == 200
+        answer = sms_login(local_stack, login["phone"], sms_code(local_stack, login["phone"]))
+        assert answer.status_code == 200, answer.text
+        sessions[role] = answer.json()
+        assert role in sessions[role]["roles"] and sessions[role]["person_id"] == login["person_id"]
+    assert "system_admin" not in sessions["org_admin"]["roles"] + sessions["venue_admin"]["roles"]
+    # the school has days of declarations to chart
+    school = logins["org_admin"]["place_id"]
+    days = local_stack.demo["console"]["school"]
+    shown = requests.get(f"{base}/v1/orgs/{school}/stats", params={"from": days["first_day"], "to": days["last_day"]},
+                         headers={"Authorization": f"Bearer {sessions['org_admin']['token']}"}, timeout=TIMEOUT)
+    assert shown.status_code == 200, shown.text
+    assert len(shown.json()["daily"]) == 14 and sum(d["declarations"] for d in shown.json()["daily"]) == \
+        local_stack.demo["console"]["school"]["declarations"]
+
