@@ -12,6 +12,8 @@ def id_number(first17: str) -> str:
 
 
 DEMO_PEOPLE = [
+    # The phone logs 王管理 in to the console (/console/) by SMS code: not +8613800138000, which tests give venues as
+    # their contact phone (a registered venue phone logs its admin in too, and a phone of two people logs in no one).
     {"role": "系统管理员 system admin", "name": "王管理", "id_number": id_number("44010619860101123"),
      "phone": "+8613900139000", "system_admin": True},
     {"role": "居民 resident", "name": "张三丰", "id_number": id_number("44030519900307456"),
