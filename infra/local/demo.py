@@ -12,8 +12,10 @@ def id_number(first17: str) -> str:
 
 
 DEMO_PEOPLE = [
+    # The phone logs 王管理 in to the console (/console/) by SMS code: not +8613800138000, which tests give venues as
+    # their contact phone (a registered venue phone logs its admin in too, and a phone of two people logs in no one).
     {"role": "系统管理员 system admin", "name": "王管理", "id_number": id_number("44010619860101123"),
-     "phone": "+8613800138000", "system_admin": True},
+     "phone": "+8613900139000", "system_admin": True},
     {"role": "居民 resident", "name": "张三丰", "id_number": id_number("44030519900307456"),
      "phone": "+8613912345678"},
     {"role": "居民 resident", "name": "李小红", "id_number": id_number("44010419950615282"),
@@ -40,6 +42,7 @@ def seed(stack: Any) -> dict[str, Any]:
     demo["venue"] = seed_venues(demo)
     seed_colour_engine(stack, demo)
     demo["org"] = seed_orgs(stack, demo)
+    demo["console"] = seed_console(stack, demo)
     demo["grid"] = seed_grids(stack, demo)
     return demo
 
@@ -60,6 +63,7 @@ def banner(stack: Any) -> str:
     lines += residents_banner(stack.demo)
     lines += venue_banner(stack.demo)
     lines += org_banner(stack.demo)
+    lines += console_banner(stack)
     lines += grid_banner(stack.demo)
     lines += [
         "",
@@ -300,6 +304,134 @@ def org_banner(demo: dict[str, Any]) -> list[str]:
         f"    成员 member:              {org['members'][0]['name']} {org['members'][0]['id_number']} (declared today)",
         "    statistics GET /v1/orgs/{place_id}/stats; CSV report GET /v1/orgs/{place_id}/report?date=YYYY-MM-DD",
     ]
+
+
+# --- the management console (issue 12) ------------------------------------------------------------------------
+
+DEMO_SCHOOL = {"name": "粤康码演示学校", "address": "广州市天河区中山大道西55号", "level": "COUNTY",
+               "phone": "+8613300133000"}
+CONSOLE_ORG_ADMIN = {"role": "组织机构管理员 org admin", "name": "林主任", "id_number": id_number("44010619780315002")}
+# The school's members: (name, first 17 digits of the ID number) - ages 0-17 to 60+, both sexes (the 17th digit)
+DEMO_SCHOOL_MEMBERS = [
+    ("陈小明", "44010620080412003"), ("黄小华", "44010620090923002"), ("李晓东", "44010619950108031"),
+    ("周美玲", "44010619920617024"), ("吴国强", "44010619800302015"), ("郑丽娟", "44010619831130046"),
+    ("梁志成", "44010619700821057"), ("何秀英", "44010619620214068"), ("罗建华", "44010619580909079"),
+    ("谢婷婷", "44010619990505082"),
+]
+CONSOLE_DAYS = 14
+
+
+def seed_console(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
+    """Console logins and something to chart: a second organization (a school) whose admin only administers it, with
+    ten members declaring over the last CONSOLE_DAYS days (fevers, symptoms and risk answers among them), and the same
+    days of checks at the demo venue. Past days are written as the routes write them (the declaration and check items
+    with their place_date), so the statistics streams count them into the day buckets the dashboards read."""
+    import random
+    from datetime import datetime, timedelta
+
+    from healthcode.core import clock
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.login import login
+    from healthcode.identity.people import NewPerson, find_or_create
+    from healthcode.places.orgs import admin, members
+
+    rng = random.Random(12)
+    boss = login("ID_CARD", CONSOLE_ORG_ADMIN["id_number"], None, CONSOLE_ORG_ADMIN["name"], None, "FACE", "dev-pass")
+    demo["people"].append(CONSOLE_ORG_ADMIN | {"person_id": boss.person_id, "roles": boss.roles,
+                                               "phone": DEMO_SCHOOL["phone"]})
+    school = admin.create_org(boss.person_id, DEMO_SCHOOL["name"], DEMO_SCHOOL["address"], DEMO_SCHOOL["level"],
+                              DEMO_SCHOOL["phone"])
+    people = []
+    for name, first17 in DEMO_SCHOOL_MEMBERS:
+        person, _ = find_or_create(NewPerson(parse_document("ID_CARD", id_number(first17)), name))
+        members.join(person.person_id, school.join_code)
+        people.append(person)
+    now = clock.now()
+    today = clock.local_date(now)
+    declared = checked = 0
+    for back in range(CONSOLE_DAYS - 1, -1, -1):
+        day = today - timedelta(days=back)
+        morning = datetime.combine(day, datetime.min.time(), clock.SHANGHAI)
+        for person in people:
+            if rng.random() < 0.85:
+                moment = min(morning + timedelta(hours=7, minutes=rng.randrange(120)), now)
+                _declare_on(person.person_id, school.place_id, moment, rng)
+                declared += 1
+        for _ in range(rng.randrange(8, 30)):
+            moment = morning + timedelta(hours=rng.randrange(8, 22), minutes=rng.randrange(60))
+            if moment <= now:
+                _check_on(demo["venue"], rng.choice(people), moment, rng)
+                checked += 1
+    stack.wait_for_streams()
+    admins = {p["name"]: p for p in demo["people"]}
+    venue_admin = admins[demo["venue"]["admin"]["name"]]
+    system_admin = next(p for p in demo["people"] if p.get("system_admin"))
+    return {
+        "logins": [
+            {"role": "system_admin", "name": system_admin["name"], "phone": system_admin["phone"],
+             "person_id": system_admin["person_id"], "note": f"also admin of {demo['org']['name']}"},
+            {"role": "org_admin", "name": CONSOLE_ORG_ADMIN["name"], "phone": DEMO_SCHOOL["phone"],
+             "person_id": boss.person_id, "place_id": school.place_id, "place": school.name},
+            {"role": "venue_admin", "name": venue_admin["name"], "phone": venue_admin["phone"],
+             "person_id": venue_admin["person_id"], "place_id": demo["venue"]["place_id"],
+             "place": demo["venue"]["name"]},
+        ],
+        "school": {"place_id": school.place_id, "name": school.name, "join_code": school.join_code,
+                   "members": len(people), "days": CONSOLE_DAYS, "declarations": declared,
+                   "first_day": (today - timedelta(days=CONSOLE_DAYS - 1)).isoformat(), "last_day": today.isoformat()},
+        "venue_checks": checked,
+    }
+
+
+def _declare_on(person_id: str, place_id: str, moment: Any, rng: Any) -> None:
+    """One ORG_MEMBER declaration at a past moment, as healthcode.residents.declarations.declare stores one."""
+    from healthcode.core import clock
+    from healthcode.models import Declaration
+    from ulid import ULID
+
+    roll = rng.random()
+    temperature = round(rng.uniform(37.5, 38.6), 1) if roll < 0.05 else round(rng.uniform(36.1, 36.9), 1)
+    symptoms = ["cough"] if 0.05 <= roll < 0.10 else (["fever", "fatigue"] if roll < 0.02 else [])
+    answers = {"contact_with_case": False, "visited_risk_area": 0.10 <= roll < 0.13,
+               "returned_from_abroad": False, "household_unwell": False, "current_city": "广州市"}
+    declaration_id = str(ULID.from_datetime(moment))
+    Declaration(person_id=person_id, sk=f"{clock.iso(moment)}#{declaration_id}", declaration_id=declaration_id,
+                type="ORG_MEMBER", place_id=place_id, place_date=f"{place_id}#{clock.local_date(moment).isoformat()}",
+                temperature_c=temperature, symptoms=symptoms, answers=answers, declared_by=person_id,
+                created_at=clock.iso(moment)).save()
+
+
+def _check_on(venue: dict[str, Any], person: Any, moment: Any, rng: Any) -> None:
+    """One inspector's check at the demo venue at a past moment, as healthcode.places.venues.checks stores one."""
+    from healthcode.core import clock, pii
+    from healthcode.models import Check
+    from healthcode.places.venues.checks import age_group
+    from ulid import ULID
+
+    inspector = rng.choice(venue["inspectors"])
+    day = clock.local_date(moment)
+    check_id = str(ULID.from_datetime(moment))
+    Check(place_date=f"{venue['place_id']}#{day.isoformat()}", sk=f"{clock.iso(moment)}#{check_id}",
+          check_id=check_id, place_id=venue["place_id"], kind="VENUE_CHECK", person_id=person.person_id,
+          inspector_id=inspector["person_id"], temperature="FEVER" if rng.random() < 0.04 else "NORMAL",
+          color="GREEN", code_type="R", gender=person.gender or "unknown", age_group=age_group(person.birth_date, day),
+          checked_at=clock.iso(moment), details={"inspector_name_masked": pii.mask_name(inspector["name"])}).save()
+
+
+def console_banner(stack: Any) -> list[str]:
+    console = stack.demo.get("console")
+    if not console:
+        return []
+    lines = ["", f"  管理控制台 Console: {stack.base_url}/console/  (desktop) - log in with phone + 图片验证码 + 短信验证码;",
+             "    captcha answers at /v1/dev/captcha/{captcha_id}, SMS codes at /v1/dev/sms?phone=...  Console logins:"]
+    for login in console["logins"]:
+        place = f"  {login['place']}" if login.get("place") else ""
+        note = f"  ({login['note']})" if login.get("note") else ""
+        lines.append(f"    {login['role']:<13} {login['name']}  {login['phone']}{place}{note}")
+    school = console["school"]
+    lines.append(f"    {school['name']}: {school['members']} members, {school['declarations']} declarations over the "
+                 f"last {school['days']} days; {stack.demo['venue']['name']}: {console['venue_checks']} checks")
+    return lines
 
 
 # --- community grids (issue 11) ---------------------------------------------------------------------------------

@@ -279,6 +279,10 @@ def static_route(web_root: Path = WEB_ROOT) -> LocalRoute:
     def serve(event: dict[str, Any]) -> dict[str, Any]:
         relative = event["path"].lstrip("/") or "index.html"
         target = (web_root / relative).resolve()
+        if target.is_dir() and web_root.resolve() in target.parents and (target / "index.html").is_file():
+            if not event["path"].endswith("/"):  # /console -> /console/, so the page's relative paths resolve
+                return {"statusCode": 301, "headers": {"Location": event["path"] + "/"}, "body": ""}
+            target = target / "index.html"  # a folder's page (/console/), as the distribution's function answers
         if web_root.resolve() not in target.parents or not target.is_file():
             return {"statusCode": 404, "headers": {"Content-Type": "text/plain"}, "body": "not found"}
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"

@@ -86,9 +86,12 @@ class LocalStack:
         self._seed_partner_key()
 
         auth_name = authorizer_function(self.template)
-        # web/ and its folders of modules (core/, resident/) and libraries (vendor/)
+        # web/ and its folders (core/, resident/, console/, vendor/...): a folder's files, its page (/console/) and
+        # one level below it (vendor/echarts/)
         local_routes = {("/", "GET"): static_route(), ("/{file}", "GET"): static_route()}
-        local_routes.update({(f"/{folder}/{{file}}", "GET"): static_route() for folder in WEB_FOLDERS})
+        for folder in WEB_FOLDERS:
+            local_routes.update({(f"/{folder}/", "GET"): static_route(), (f"/{folder}/{{file}}", "GET"): static_route(),
+                                 (f"/{folder}/{{sub}}/{{file}}", "GET"): static_route()})
         local_routes.update(self._dev_routes())
         self.gateway = TemplateGateway(routes(self.template), self.functions,
                                        self.functions.get(auth_name) if auth_name else None,

@@ -112,3 +112,18 @@ def qr_claims() -> Callable[[str], dict[str, Any]]:
         return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
     return decode
+
+
+@pytest.fixture
+def desktop(browser: Any, stack: Any) -> Iterator[Any]:
+    """A desktop-sized page (the management console, /console/), guarded as `page` is: nothing outside the stack,
+    no page errors; downloads accepted."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", service_workers="block", accept_downloads=True)
+    guard = PageGuard(stack.base_url)
+    opened = guard.open(context)
+    try:
+        yield opened
+    finally:
+        context.close()
+    guard.check()

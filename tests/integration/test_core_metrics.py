@@ -191,6 +191,14 @@ def status_review(lambdas):
     return lambda: lambdas["StatusReviewFunction"].invoke(sample_event_raw("status-review-schedule.json"))
 
 
+def grids(lambdas):
+    return _as(lambdas, "GridsFunction", "grids-create.json", new_person(lambdas))
+
+
+def grid_key_persons(lambdas):
+    return lambda: lambdas["GridKeyPersonsFunction"].invoke(sample_event_raw("grids-key-persons-stream.json"))
+
+
 def sample_event_raw(name: str) -> dict[str, Any]:
     from infra.template import ROOT
 
@@ -223,6 +231,8 @@ SCENARIOS: dict[str, tuple[Callable[[dict[str, Any]], Act], str]] = {
     "CodeImagesFunction": (code_images, "PrintedCodeRendered"),
     "FeedImportFunction": (feed_import, "FeedRecordsAccepted"),
     "StatusReviewFunction": (status_review, "StatusReviewsDue"),
+    "GridsFunction": (grids, "GridCreated"),
+    "GridKeyPersonsFunction": (grid_key_persons, "ColourChangesSeen"),
 }
 
 

@@ -36,7 +36,7 @@ def _as(event, person_id):
 @pytest.fixture
 def sample_people(lambdas, monkeypatch):
     from healthcode.places.grids import grids
-    from test_venues_sample_events import _forget, _person_with_id
+    from test_places_venues_sample_events import _forget, _person_with_id
 
     markers = [_person_with_id(ADMIN, "样例管理", "44010619900101001"),
                _person_with_id(MEMBER, "样例成员", "44010619910101002"),

@@ -72,7 +72,8 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     expected = [
         ("orgs-mine.json", 200), ("orgs-create.json", 409),  # the sample admin already has the sample organization
         ("orgs-join.json", 201), ("orgs-my-orgs.json", 200), ("orgs-stats.json", 200),
-        ("orgs-declarations.json", 200), ("orgs-report.json", 200), ("orgs-edit.json", 200),
+        ("orgs-stats-range.json", 200), ("orgs-declarations.json", 200), ("orgs-report.json", 200),
+        ("orgs-report-xlsx.json", 200), ("orgs-edit.json", 200),
         ("orgs-admin-transfer.json", 202), ("orgs-admin-transfer-pending.json", 200),  # offered to the member
         ("orgs-admin-transfer-cancel.json", 204), ("orgs-admin-transfer.json", 202),  # withdrawn, offered again
         ("orgs-admin-transfer-offer.json", 200), ("orgs-admin-transfer-accept.json", 200),  # seen, then accepted

@@ -130,6 +130,7 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     run("venues-quick-checkin.json", _with_body(sample("venues-quick-checkin.json"), qr=quick))
     run("venues-inspector-stats.json")
     run("venues-stats.json")
+    run("venues-stats-range.json")  # the console's charts: from= / to=
     run("venues-members.json")
     run("venues-unbind-inspector.json")
     run("venues-revocations.json")  # the member just unbound
@@ -146,7 +147,7 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
         ("venues-mine.json", 200), ("venues-create.json", 409), ("venues-join.json", 201),
         ("venues-inspector-venues.json", 200), ("venues-check.json", 400), ("venues-check.json", 201),
         ("venues-quick-code.json", 200), ("venues-quick-checkin.json", 201), ("venues-inspector-stats.json", 200),
-        ("venues-stats.json", 200), ("venues-members.json", 200), ("venues-unbind-inspector.json", 204),
+        ("venues-stats.json", 200), ("venues-stats-range.json", 200), ("venues-members.json", 200), ("venues-unbind-inspector.json", 204),
         ("venues-revocations.json", 200), ("venues-readmit.json", 204), ("venues-edit.json", 200), ("venues-admin-transfer.json", 202), ("venues-admin-transfer-pending.json", 200),
         ("venues-admin-transfer-cancel.json", 204), ("venues-admin-transfer.json", 202),
         ("venues-admin-transfer-offer.json", 200),

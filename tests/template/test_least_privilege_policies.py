@@ -45,9 +45,18 @@ def test_no_function_may_scan_a_table(name):
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_the_audit_table_is_only_ever_added_to(name):
     # THEN an audit entry is put (PutItem, conditional in audit.record; BatchWriteItem where a read audits many),
-    # never updated or deleted
+    # never updated or deleted; read (Query on the subject) only by the function serving the system admins' trail
     on_audit = {action for action, resource in grants(name) if resource == "AuditTable"}
-    assert on_audit <= {"dynamodb:PutItem", "dynamodb:BatchWriteItem"}, on_audit
+    readers = {"MedicalFunction"}  # GET /v1/admin/audit
+    assert on_audit <= {"dynamodb:PutItem", "dynamodb:BatchWriteItem"} | ({"dynamodb:Query"} if name in readers
+                                                                           else set()), on_audit
+
+
+def test_the_audit_trail_is_read_by_the_function_of_its_route_alone():
+    readers = sorted(name for name in FUNCTIONS if ("dynamodb:Query", "AuditTable") in grants(name))
+    routes = sorted(name for name, spec in FUNCTIONS.items() for e in spec["Properties"].get("Events", {}).values()
+                    if e["Type"] == "Api" and e["Properties"]["Path"] == "/v1/admin/audit")
+    assert readers == routes == ["MedicalFunction"]
 
 
 def statements(name: str) -> list[dict]:

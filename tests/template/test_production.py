@@ -530,3 +530,32 @@ def test_make_deploy_runs_the_deploy_script():
     script = (ROOT / "scripts/deploy.sh").read_text()
     for step in ("\"$SAM\" deploy", "aws s3 sync", "infra.keys init", "--if-needed", "create-invalidation"):
         assert step in script, step
+
+
+def test_a_folder_page_is_its_index_in_aws_as_on_the_local_stack(source: dict, tmp_path):
+    # GIVEN the distribution's viewer-request function (the pages' behaviour only: /v1/* has none) WHEN it is run in
+    # node on the paths of the console THEN /console/ is its index.html, /console is sent to /console/, and every
+    # other path, the root included (DefaultRootObject), is left as it is
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    config = source["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (association,) = config["DefaultCacheBehavior"]["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    assert association["FunctionARN"] == {"Fn::GetAtt": ["SiteFolderIndex", "FunctionARN"]}
+    assert all("FunctionAssociations" not in b for b in config["CacheBehaviors"])
+    function = source["Resources"]["SiteFolderIndex"]["Properties"]
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    script = tmp_path / "run.js"
+    script.write_text(function["FunctionCode"] + """
+const paths = ["/console/", "/console", "/", "/index.html", "/console/main.js", "/vendor/echarts/echarts.min.js"];
+console.log(JSON.stringify(paths.map((uri) => handler({request: {uri: uri}}))));
+""")
+    answers = json.loads(subprocess.run([node, str(script)], capture_output=True, text=True, check=True).stdout)
+    assert [a.get("uri") for a in answers] == ["/console/index.html", None, "/", "/index.html", "/console/main.js",
+                                               "/vendor/echarts/echarts.min.js"]
+    assert answers[1] == {"statusCode": 301, "statusDescription": "Moved Permanently",
+                          "headers": {"location": {"value": "/console/"}}}

@@ -135,6 +135,30 @@ def query_page(scope: str, prefix: str, limit: int | None, start: dict[str, Any]
     return buckets, page.get("LastEvaluatedKey") or None
 
 
+def query_range(scope: str, first: str, last: str, attributes: list[str] | None = None) -> Iterable[Bucket]:
+    """The items of one scope whose bucket lies between `first` and `last` (both included), consistently: one Query
+    (`bucket BETWEEN`), followed page by page only past 1 MB; `attributes` projects each item (plus its key)."""
+    kwargs: dict[str, Any] = {
+        "TableName": get_config().stats_table, "ConsistentRead": True,
+        "KeyConditionExpression": "#s = :s AND #b BETWEEN :from AND :to",
+        "ExpressionAttributeNames": {"#s": "scope", "#b": "bucket"},
+        "ExpressionAttributeValues": {":s": {"S": scope}, ":from": {"S": first}, ":to": {"S": last}},
+    }
+    if attributes is not None:
+        names = {f"#a{i}": name for i, name in enumerate(["scope", "bucket", *attributes])}
+        kwargs["ProjectionExpression"] = ", ".join(names)
+        kwargs["ExpressionAttributeNames"] |= names
+    while True:
+        page = client("dynamodb").query(**kwargs)
+        for item in page.get("Items", []):
+            bucket = Bucket.from_raw(item)
+            if bucket is not None:
+                yield bucket
+        if not page.get("LastEvaluatedKey"):
+            return
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def read_with(model: Any, key: dict[str, Any], buckets: list[tuple[str, str]]) -> tuple[Any | None, dict[str, Bucket]]:
     """ONE BatchGetItem of a PynamoDB item (`key` in DynamoDB JSON) and some stats items, all consistent: what a
     statistics read costs, whatever the numbers (two calls through PynamoDB, one per table: see

@@ -13,6 +13,7 @@ A submit retried with the same Idempotency-Key (scope: medic + key) issues nothi
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Any
@@ -26,15 +27,17 @@ from ulid import ULID
 from healthcode.codes.display import person_from_code
 from healthcode.core import audit, clock, pii
 from healthcode.core.caller import Caller
-from healthcode.core.errors import ApiError, Forbidden, ValidationFailed
+from healthcode.core.errors import ApiError, Forbidden, NotFound, ValidationFailed
 from healthcode.core.idempotency import Idempotent
 from healthcode.core.paging import start_key
-from healthcode.identity.grants import grant_key
+from healthcode.identity.grants import GRANT_KIND, GRANT_PREFIX, STAFF_LIST, grant_id, grant_key, listed_grant
 from healthcode.identity.people import clean_name, normalise_phone
 from healthcode.identity.roles import MEDICAL, SYSTEM_ADMIN
 from healthcode.models import AuthItem, HealthEvent, Person, Relation
 
 MAX_STAFF = 1000
+# The system admins' list of grants (the console): identity.grants.STAFF_LIST.
+GRANT_ID = re.compile(r"^[0-9a-f]{64}$")
 
 
 class StaffEntry(BaseModel):
@@ -99,8 +102,60 @@ def grant_staff(who: Caller, raw: list[Any]) -> dict[str, Any]:
     with AuthItem.batch_write() as batch:
         for item in grants.values():
             batch.save(item)
+    with Relation.batch_write() as batch:
+        for item in grants.values():
+            batch.save(listed_grant(item, None, now))
     return {"granted": len(grants), "staff": [
         {k: item.data[k] for k in ("name_masked", "phone_masked", "unit", "position")} for item in grants.values()]}
+
+
+def _system_admin(who: Caller) -> None:
+    if not who.has(SYSTEM_ADMIN):
+        raise Forbidden("Only system admins manage medical staff", "仅系统管理员可管理医护人员权限")
+
+
+def list_staff(who: Caller, limit: int, cursor: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    """GET /v1/admin/medical-staff: the grants of the admins' list (masked), one Query of its relations."""
+    _system_admin(who)
+    prefix = f"{GRANT_KIND}#"
+    page = Relation.query(STAFF_LIST, Relation.sk.startswith(prefix), limit=limit,
+                          last_evaluated_key=start_key(cursor, Relation, STAFF_LIST, prefix=prefix))
+    items = [{"grant_id": item.target, **(item.data or {})} for item in page]
+    return items, page.last_evaluated_key
+
+
+def withdraw_staff(who: Caller, ref: str) -> dict[str, Any]:
+    """DELETE /v1/admin/medical-staff/{person_id}: the medical role of a person who claimed a grant (or a grant not
+    yet claimed, by its grant_id) is withdrawn: the role, the grant (no later login claims it again) and the list
+    entry go in one transaction. The role is checked on every medical request, so it stops at once."""
+    _system_admin(who)
+    if GRANT_ID.match(ref or ""):
+        try:
+            listed = Relation.get(STAFF_LIST, f"{GRANT_KIND}#{ref}", consistent_read=True)
+        except DoesNotExist:
+            raise _no_grant() from None
+        person_id, key = (listed.data or {}).get("person_id"), GRANT_PREFIX + ref
+    else:
+        if not re.match(r"^[0-9A-Za-z_-]{1,64}$", ref or ""):
+            raise _no_grant()
+        try:
+            role = Relation.get(ref, f"ROLE#{MEDICAL}", consistent_read=True)
+        except DoesNotExist:
+            raise _no_grant() from None
+        person_id, key = ref, (role.data or {}).get("grant")
+    with TransactWrite(connection=_connection()) as tx:
+        if person_id:
+            tx.delete(Relation(owner=person_id, sk=f"ROLE#{MEDICAL}"))
+        if key:
+            tx.delete(AuthItem(key=key))
+            tx.delete(Relation(owner=STAFF_LIST, sk=f"{GRANT_KIND}#{grant_id(key)}"))
+    if person_id:
+        audit.record(person_id, who.person_id, "MEDICAL_ROLE_WITHDRAWN", purpose=SYSTEM_ADMIN)
+    return {"withdrawn": True, "person_id": person_id, "grant_id": grant_id(key) if key else None}
+
+
+def _no_grant() -> NotFound:
+    return NotFound("No medical grant for this person or id", "未找到该医护人员权限", field="person_id")
 
 
 def _staff(who: Caller) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Medical staff: POST /v1/admin/medical-staff (system admin), POST (Idempotency-Key) and GET /v1/medical/notices (medical)."""
+"""Medical staff: POST, GET /v1/admin/medical-staff and DELETE /v1/admin/medical-staff/{person_id} (system admin), POST
+(Idempotency-Key) and GET /v1/medical/notices (medical); the audit trail GET /v1/admin/audit (system admin)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.core import api, idempotency
+from healthcode.medical import audit_trail
 from healthcode.medical import notices as medical
 
 router = Router()
@@ -44,3 +46,32 @@ def get_notices(
 ) -> dict[str, Any]:
     items, last_key = medical.my_notices(api.caller(router), limit, api.decode_cursor(cursor))
     return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+
+
+@router.get("/v1/admin/medical-staff", tags=["console"],
+            summary="The medical staff granted (masked), with who claimed each grant at login")
+def get_medical_staff(
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> dict[str, Any]:
+    items, last_key = medical.list_staff(api.caller(router), limit, api.decode_cursor(cursor))
+    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+
+
+@router.delete("/v1/admin/medical-staff/<person_id>", tags=["console"],
+               summary="Withdraw a person's medical role (or a grant not yet claimed, by its grant_id)")
+def delete_medical_staff(person_id: str) -> dict[str, Any]:
+    withdrawn = medical.withdraw_staff(api.caller(router), person_id)
+    metrics.add_metric(name="MedicalRoleWithdrawn", unit=MetricUnit.Count, value=1)
+    return withdrawn
+
+
+@router.get("/v1/admin/audit", tags=["console"],
+            summary="Who read a person's personal data, when and why (newest first)")
+def get_audit(
+    subject: Annotated[str | None, Query(max_length=64, description="the person_id whose trail is read")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> dict[str, Any]:
+    page = audit_trail.trail(api.caller(router), subject, limit, api.decode_cursor(cursor))
+    return {k: v for k, v in page.items() if k != "last_key"} | {"next_cursor": api.encode_cursor(page["last_key"])}

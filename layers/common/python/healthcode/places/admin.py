@@ -147,6 +147,18 @@ def edit_once_a_week(place: Place, actions: list[Any], limit_reached: Callable[[
     return place
 
 
+def registered_phone(phone: str, admin_id: str) -> dict[str, str]:
+    """A place's admin phone (E.164) as stored: encrypted, masked, its keyed hash (the console login finds the place
+    by it, GSI `by_phone_hash`) and who registered it."""
+    return {"phone_enc": pii.encrypt(phone), "phone_masked": pii.mask_phone(phone),
+            "phone_hash": pii.lookup_hash("phone", phone), "phone_admin_id": admin_id}
+
+
+def phone_actions(phone: str, admin_id: str) -> list[Any]:
+    """The update actions that register `phone` (E.164) as the place's admin phone."""
+    return [getattr(Place, name).set(value) for name, value in registered_phone(phone, admin_id).items()]
+
+
 def admin_fields(place: Place) -> dict[str, Any]:
     """What only the place's admin sees: the join code, the phone in full, and when the next edit is allowed."""
     today = clock.local_date(clock.now())

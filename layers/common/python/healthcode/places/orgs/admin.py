@@ -3,8 +3,10 @@
 Creation and edits use `healthcode.places.admin`, as venues do: the place, `admin#ORG#<person_id>`,
 `place-admin#<place_id>` and `join-code#<code>` in one transaction, so of racing would-be admins of one person
 exactly one organization is created. FAQ (四) 2: the admin may change the administrative level (行政归属层级),
-the organization's name and the admin's phone, once per natural week. The admin hands the role over as a venue's
-admin does (`TRANSFERS`, `healthcode.places.admin.AdminTransfers`): the successor named confirms it.
+the organization's name and the admin's phone, once per natural week. The admin phone is required (the account's
+when none is given): it is the console login of the admin (guide 4.(一)1(3)), found by its keyed hash. The admin
+hands the role over as a venue's admin does (`TRANSFERS`, `healthcode.places.admin.AdminTransfers`): the successor
+named confirms it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 from ulid import ULID
 
-from healthcode.core import clock, pii, ratelimit
+from healthcode.core import clock, ratelimit
 from healthcode.core.errors import AlreadyOrgAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from healthcode.identity.people import get as get_person
 from healthcode.identity.people import normalise_phone
@@ -28,6 +30,8 @@ from healthcode.places.admin import (
     clean_text,
     create_with_admin,
     edit_once_a_week,
+    phone_actions,
+    registered_phone,
 )
 from healthcode.places.orgs import ORG, ORG_LEVELS
 
@@ -97,16 +101,19 @@ def create_org(admin_id: str, name: str, address: str, level: str, phone: str | 
     address = clean_text(address, "address", "组织机构地址", ADDRESS_LIMIT)
     level = check_level(level)
     if phone is not None:
-        normalised = normalise_phone(phone)
-        phone_enc, phone_masked = pii.encrypt(normalised), pii.mask_phone(normalised)
+        stored = registered_phone(normalise_phone(phone), admin_id)
     else:
         admin = get_person(admin_id)
-        phone_enc, phone_masked = admin.phone_enc, admin.phone_masked  # the same envelope: nothing to decrypt
+        if admin.phone_enc is None or admin.phone_hash is None:  # FAQ (四) 2: the organization has an admin phone
+            raise ValidationFailed("Give the admin's phone number: your account has none",
+                                   "请填写管理员手机号码", field="phone")
+        # the same envelope and keyed hash as the account's: nothing to decrypt
+        stored = {"phone_enc": admin.phone_enc, "phone_masked": admin.phone_masked, "phone_hash": admin.phone_hash,
+                  "phone_admin_id": admin_id}
 
     def draw(join_code: str) -> Place:
         return Place(place_id=str(ULID()), kind=ORG, name=name, join_code=join_code, admin_id=admin_id,
-                     address=address, level=level, phone_enc=phone_enc, phone_masked=phone_masked,
-                     created_at=clock.iso(clock.now()))
+                     address=address, level=level, created_at=clock.iso(clock.now()), **stored)
 
     return create_with_admin(ORG, admin_id, draw, AlreadyOrgAdmin)
 
@@ -142,8 +149,7 @@ def edit_org(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
     if "name" in changes:
         actions.append(Place.name.set(clean_text(changes["name"], "name", "组织机构名称", NAME_LIMIT)))
     if "phone" in changes:
-        phone = normalise_phone(changes["phone"])
-        actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
+        actions += phone_actions(normalise_phone(changes["phone"]), admin_id)
     return edit_once_a_week(place, actions, _edit_limit)
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
 from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
+from healthcode.core.ranges import parse_range
 from healthcode.core.streams import parse_day
 from healthcode.identity import access
 from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
@@ -55,6 +56,10 @@ class JoinOrg(BaseModel):
 
 Member = Annotated[str | None, Query(max_length=40, description="a family member's person_id, in place of oneself")]
 Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Asia/Shanghai), today when absent")]
+From = Annotated[str | None, Query(alias="from", max_length=10,
+                                   description="first day of a range (YYYY-MM-DD): the answer adds daily[] and range")]
+To = Annotated[str | None, Query(max_length=10, description="last day of the range (YYYY-MM-DD), today when absent; "
+                                                           "at most 366 days from `from`")]
 
 
 def _me() -> str:
@@ -94,36 +99,43 @@ def patch_org(id: str, body: EditOrg) -> dict[str, Any]:
     return admin.view(edited, for_admin=True)
 
 
-@router.get("/v1/orgs/<id>/stats", summary="My organization's statistics: members, the day's declarations, totals",
-            tags=["orgs"])
-def get_org_stats(id: str, date: Day = None) -> dict[str, Any]:
-    return stats.org_stats(id, _me(), parse_day(date))
+@router.get("/v1/orgs/<id>/stats", tags=["orgs"],
+            summary="My organization's statistics: members, the day's declarations, totals; with from= a daily series")
+def get_org_stats(id: str, date: Day = None, from_: From = None, to: To = None) -> dict[str, Any]:
+    days = parse_range(from_, to)
+    return stats.org_stats(id, _me(), parse_day(date), days)
 
 
-@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names)",
+@router.get("/v1/orgs/<id>/declarations", summary="My organization's declarations of a day (masked names), filtered",
             tags=["orgs"])
 def get_org_declarations(
     id: str,
     date: Day = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    filter: Annotated[Literal["fever", "symptoms", "risk", "abnormal", "normal"] | None, Query(
+        description="only the declarations with a fever, with symptoms, with a yes to a risk question, with a fever "
+                    "or symptoms (abnormal), or with none of these (normal)")] = None,
 ) -> dict[str, Any]:
-    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor))
+    page, last_key = reports.day_page(id, _me(), parse_day(date), limit, api.decode_cursor(cursor), filter)
     return page | {"next_cursor": api.encode_cursor(last_key)}
 
 
-@router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM)",
-            tags=["orgs"], responses={200: {"description": "The day's declarations as CSV",
-                                            "content": {"text/csv": {"schema": {"type": "string"}}}},
+@router.get("/v1/orgs/<id>/report", summary="My organization's declarations of a day as CSV (UTF-8 with BOM) or XLSX",
+            tags=["orgs"], responses={200: {"description": "The day's declarations as CSV or as an Excel workbook",
+                                            "content": {"text/csv": {"schema": {"type": "string"}},
+                                                        reports.XLSX_TYPE: {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}},
                                       413: {"description": "Too many declarations for one report (REPORT_TOO_LARGE)",
                                             "content": {"application/json": {
                                                 "schema": {"$ref": "#/components/schemas/Error"}}}}})
-def get_org_report(id: str, date: Day = None):  # noqa: ANN201
-    # No return annotation on purpose: Powertools then passes the CSV text through as it is.
+def get_org_report(id: str, date: Day = None,  # noqa: ANN201
+                   format: Annotated[Literal["csv", "xlsx"], Query(description="csv (default) or xlsx")] = "csv"):  # noqa: A002
+    # No return annotation on purpose: Powertools then passes the CSV text or the XLSX bytes (base64) through as is.
     day = parse_day(date)
-    text, filename, _ = reports.day_report(id, _me(), day)
+    body, media, filename = reports.day_report(id, _me(), day, format)
     metrics.add_metric(name="OrgReportDownloaded", unit=MetricUnit.Count, value=1)
-    return Response(status_code=200, content_type="text/csv; charset=utf-8", body=text,
+    return Response(status_code=200, content_type=media, body=body,
                     headers={"Content-Disposition": reports.content_disposition(filename, day),
                              "Cache-Control": "no-store"})
 

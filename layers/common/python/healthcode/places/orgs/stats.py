@@ -30,6 +30,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from healthcode.core import clock
+from healthcode.core.ranges import DayRange, query_days
 from healthcode.core.streams import (
     Aggregator,
     Bucket,
@@ -180,11 +181,14 @@ ORG_DECLARATIONS = OrgDeclarations()
 # ---------------------------------------------------------------- the read side
 
 
-def org_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
-    """GET /v1/orgs/{id}/stats: one BatchGetItem (the organization and its three buckets), whatever the numbers.
+def org_stats(place_id: str, admin_id: str, day: date, days: DayRange | None = None) -> dict[str, Any]:
+    """GET /v1/orgs/{id}/stats: one BatchGetItem (the organization and its three buckets), whatever the numbers;
+    with a range (`from`/`to`, the console's dashboard) one Query more, of the range's day buckets (`daily`, every
+    day of the range with zeros where nothing was declared, and `range`, their sums), read once the caller is known
+    to be the admin.
 
     `members` is the count now (bindings have no history); for a past `date`, `undeclared_members_today` is
-    therefore measured against today's members.
+    therefore measured against today's members, and so is each day's `undeclared`.
     """
     scope = stats_scope(check_id(place_id))
     place, buckets = read_with(Place, {"place_id": {"S": place_id}},
@@ -196,7 +200,7 @@ def org_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     today, total = numbers(buckets.get(f"day#{day.isoformat()}")), numbers(buckets.get("total"))
     declared = today.get("declarants", 0)
     updated = [b.strings.get("updated_at") for name, b in buckets.items() if name != MEMBERS_BUCKET]
-    return {
+    answer = {
         "date": day.isoformat(),
         "place_id": place.place_id,
         "name": place.name,
@@ -207,3 +211,23 @@ def org_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         **{f"{name}_total": total.get(name, 0) for name in COUNTERS},
         "updated_at": max((u for u in updated if u), default=None),
     }
+    if days is not None:
+        answer |= _series(scope, days, members)
+    return answer
+
+
+DAY_COUNTERS = ("declarants", *COUNTERS)
+
+
+def _series(scope: str, days: DayRange, members: int) -> dict[str, Any]:
+    """`from`, `to`, `daily[{date, declarants, undeclared, declarations, fever, symptomatic, abnormal, risk}]` and
+    `range` (the sums; `declarant_days`: a member who declared on three days counts three times)."""
+    found = query_days(scope, days, list(DAY_COUNTERS))
+    daily = []
+    for each in days.days():
+        counts = numbers(found.get(each.isoformat()))
+        daily.append({"date": each.isoformat(), **{name: counts.get(name, 0) for name in DAY_COUNTERS},
+                      "undeclared": max(0, members - counts.get("declarants", 0))})
+    sums = {name: sum(row[name] for row in daily) for name in COUNTERS}
+    return {"from": days.start.isoformat(), "to": days.end.isoformat(), "daily": daily,
+            "range": {**sums, "declarant_days": sum(row["declarants"] for row in daily)}}

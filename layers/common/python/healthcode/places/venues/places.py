@@ -15,7 +15,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 from ulid import ULID
 
-from healthcode.core import audit, clock, pii, ratelimit
+from healthcode.core import audit, clock, ratelimit
 from healthcode.core.errors import AlreadyAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from healthcode.core.paging import start_key
 from healthcode.core.tx import Cancelled, Tx, commit_retrying
@@ -28,6 +28,8 @@ from healthcode.places.admin import (
     cleaned_join_code,
     create_with_admin,
     edit_once_a_week,
+    phone_actions,
+    registered_phone,
 )
 from healthcode.places.admin import admin_marker as _admin_marker
 from healthcode.places.venues import UNBOUND, VENUE, VENUE_TYPE_LABELS, VENUE_TYPES, roster
@@ -99,8 +101,8 @@ def create_venue(admin_id: str, region_code: str, address: str, venue_type: str,
     def draw(join_code: str) -> Place:
         return Place(
             place_id=str(ULID()), kind=VENUE, name=name, join_code=join_code, admin_id=admin_id,
-            region_code=region.code, address=address, type=venue_type, phone_enc=pii.encrypt(phone),
-            phone_masked=pii.mask_phone(phone), created_at=clock.iso(clock.now()),
+            region_code=region.code, address=address, type=venue_type, created_at=clock.iso(clock.now()),
+            **registered_phone(phone, admin_id),
         )
 
     # the empty roster in the same transaction: a venue created from now on always has a complete one
@@ -132,8 +134,7 @@ def edit_venue(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
     if "name" in changes:
         actions.append(Place.name.set(clean_text(changes["name"], "name", "场所名称", 100)))
     if "phone" in changes:
-        phone = normalise_phone(changes["phone"])
-        actions += [Place.phone_enc.set(pii.encrypt(phone)), Place.phone_masked.set(pii.mask_phone(phone))]
+        actions += phone_actions(normalise_phone(changes["phone"]), admin_id)
     return edit_once_a_week(place, actions, _edit_limit)
 
 

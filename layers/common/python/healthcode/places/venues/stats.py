@@ -36,6 +36,7 @@ from aws_lambda_powertools import Logger
 
 from healthcode.core import clock
 from healthcode.core.errors import NotFound
+from healthcode.core.ranges import DayRange, query_days
 from healthcode.core.streams import (
     Aggregator,
     Bucket,
@@ -202,7 +203,7 @@ def bound_inspectors(place_id: str) -> dict[str, str]:
             for binding in Relation.inverse.query(place_id, Relation.inverse_sk.startswith(f"{VENUE}#"))}
 
 
-def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
+def venue_stats(place_id: str, admin_id: str, day: date, days: DayRange | None = None) -> dict[str, Any]:
     """GET /v1/venues/{id}/stats: ONE BatchGetItem, whatever the number of checks and of inspectors: the venue, its
     two buckets (`total`, `day#<date>`) and its roster (`roster`), so that every bound inspector is listed, with
     zeros when they have checked no one yet (FAQ (三) 5: 检测员当日/累计登记).
@@ -216,6 +217,10 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
     is no longer bound stays listed (`bound: false`): the counts are the venue's history.
     Masked names come from the roster (or binding), else from the total bucket (`n#<inspector>`); only an
     inspector known to neither costs one more BatchGetItem of their person items.
+
+    With a range (`from`/`to`, the console's charts) one Query more, of the range's day buckets, read once the caller
+    is known to be the admin: `daily[{date, checks, fever, red, quick_checkins}]` (every day, zeros included) and
+    `range` (the same breakdowns as a day's - gender, age groups, hourly - and per inspector, summed over the range).
     """
     scope = f"venue#{place_id}"
     place, buckets = read_with(Place, {"place_id": {"S": place_id}},
@@ -248,7 +253,8 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
             row["device"] = True
     inspectors.sort(key=lambda row: (-row["today"], -row["total"], row["person_id"]))
     updated = [b.strings.get("updated_at") for b in buckets.values()]
-    return {
+    series = _series(scope, days, names, bound, place.admin_id) if days is not None else {}
+    return series | {
         "date": day.isoformat(),
         "place_id": place.place_id,
         "name": place.name,
@@ -265,6 +271,31 @@ def venue_stats(place_id: str, admin_id: str, day: date) -> dict[str, Any]:
         "inspectors": inspectors,
         "updated_at": max((u for u in updated if u), default=None),
     }
+
+
+def _series(scope: str, days: DayRange, names: dict[str, str], bound: dict[str, str],
+            admin_id: str | None) -> dict[str, Any]:
+    found = query_days(scope, days)
+    daily = []
+    summed: Counter = Counter()
+    for each in days.days():
+        counts = numbers(found.get(each.isoformat()))
+        summed.update(counts)
+        daily.append({"date": each.isoformat(), "checks": counts.get("checks", 0), "fever": counts.get("fever", 0),
+                      "red": counts.get("red", 0), "quick_checkins": counts.get("quick", 0)})
+    counted = sorted({name.split("#")[1] for name in summed if name.startswith("i#")})
+    unnamed = [pid for pid in counted if pid not in names]
+    if unnamed:  # only inspectors who checked in the range and whom neither the roster nor the total names
+        names = names | _masked_names(unnamed)
+    inspectors = [{"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
+                   "is_admin": pid == admin_id, "checks": summed.get(f"i#{pid}#checks", 0),
+                   "fever": summed.get(f"i#{pid}#fever", 0)} | ({"device": True} if pid.startswith(DEVICE_ID_PREFIX)
+                                                              else {})
+                  for pid in counted]
+    inspectors.sort(key=lambda row: (-row["checks"], row["person_id"]))
+    return {"from": days.start.isoformat(), "to": days.end.isoformat(), "daily": daily,
+            "range": {"checks": summed.get("checks", 0), "fever": summed.get("fever", 0), "red": summed.get("red", 0),
+                      "quick_checkins": summed.get("quick", 0), **_breakdown(summed), "inspectors": inspectors}}
 
 
 def inspector_stats(person_id: str, day: date) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from healthcode.core import api
 from healthcode.core.config import get_config
+from healthcode.core.ranges import parse_range
 from healthcode.identity.roles import refuse_inbound
 from healthcode.places.routes import OfferTransfer
 from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
@@ -95,9 +96,18 @@ def patch_venue(id: str, body: EditVenue) -> dict[str, Any]:
     return places.view(edited, for_admin=True)
 
 
-@router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only)", tags=["venues"])
-def get_venue_stats(id: str, date: Annotated[str | None, Query(max_length=10)] = None) -> dict[str, Any]:
-    return stats.venue_stats(id, _me(), stats.parse_day(date))
+@router.get("/v1/venues/<id>/stats", summary="My venue's statistics (counts only); with from= a daily series",
+            tags=["venues"])
+def get_venue_stats(
+    id: str,
+    date: Annotated[str | None, Query(max_length=10)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=10, description=(
+        "first day of a range (YYYY-MM-DD): the answer adds daily[] and range"))] = None,
+    to: Annotated[str | None, Query(max_length=10, description=(
+        "last day of the range (YYYY-MM-DD), today when absent; at most 366 days from `from`"))] = None,
+) -> dict[str, Any]:
+    days = parse_range(from_, to)
+    return stats.venue_stats(id, _me(), stats.parse_day(date), days)
 
 
 @router.get("/v1/venues/<id>/members", summary="The admin and the inspectors (masked names)", tags=["venues"])

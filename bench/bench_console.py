@@ -1,0 +1,217 @@
+"""Console benchmarks: the 30-day dashboard (calls, latency with 100 vs 100 000 declarations stored) and the day's
+report as XLSX / CSV for 10 000 declarations (time, size, calls, memory).
+
+Run: `.venv/bin/python -m bench.bench_console` (prints the rows); `run()` returns them for `python -m bench`.
+Everything runs on the embedded AWS (moto, in process) built from template.yaml; write-up in docs/perf/console.md.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from infra.local.embedded import count_aws_calls, embedded_aws, load_all
+
+ROWS: list[dict[str, Any]] = []
+SMALL, BIG = 100, 100_000
+DAYS = 30
+REPORT_DAY = 10_000
+
+
+def _event(name: str, **changes: Any) -> dict[str, Any]:
+    from tests.integration.conftest import sample_event
+
+    return sample_event(name, **changes)
+
+
+def _person(name: str, seq: int) -> str:
+    from healthcode.identity.idnumbers import parse_document
+    from healthcode.identity.people import NewPerson, find_or_create
+
+    from infra.local.demo import id_number
+
+    first17 = f"4401001985{(seq // 1000) % 12 + 1:02d}{(seq // 40) % 25 + 1:02d}{seq % 1000:03d}"
+    return find_or_create(NewPerson(parse_document("ID_CARD", id_number(first17)), name))[0].person_id
+
+
+def _store(place_id: str, count: int, members: list[str], days: list[str], rng: random.Random,
+           same_moment: str | None = None) -> None:
+    """`count` ORG_MEMBER declarations spread over `days`, written to the declarations table as the route writes them,
+    and their counts folded into the organization's day, total and members buckets with the stream's own counting
+    (healthcode.places.orgs.stats.counts_of) and its ADD updates. The stream itself is not used for 100 000 declarations:
+    moto copies the whole stats table for each item of a transaction (docs/perf/orgs.md), hours of feeding for a
+    read that never looks at the declarations."""
+    from healthcode.core import clock
+    from healthcode.core.aws import client
+    from healthcode.core.config import get_config
+    from healthcode.models import Declaration
+    from healthcode.places.orgs import stats_scope
+    from healthcode.places.orgs.stats import counts_of
+    from healthcode.streamstats import counter_update
+
+    per_day: dict[str, Counter] = defaultdict(Counter)
+    declarants: dict[str, set[str]] = defaultdict(set)
+    with Declaration.batch_write() as batch:
+        for i in range(count):
+            day = days[i % len(days)]
+            person = members[i % len(members)]
+            at = same_moment or f"{day}T08:{(i // 60) % 60:02d}:{i % 60:02d}.000+08:00"
+            fever = rng.random() < 0.03
+            item = Declaration(person_id=person, sk=f"{at}#{i:010d}", declaration_id=f"{place_id[-6:]}{i:010d}",
+                               type="ORG_MEMBER", place_id=place_id, place_date=f"{place_id}#{day}",
+                               temperature_c=38.1 if fever else 36.5, symptoms=["cough"] if rng.random() < 0.05 else [],
+                               answers={"contact_with_case": False, "current_city": "广州市",
+                                        "remarks": "=SUM(A1)" if i % 97 == 0 else "无"},
+                               declared_by=person, created_at=at)
+            batch.save(item)
+            per_day[day].update(counts_of(item))
+            declarants[day].add(person)
+    dynamodb, table, now = client("dynamodb"), get_config().stats_table, clock.iso(clock.now())
+    scope = stats_scope(place_id)
+    total: Counter = Counter()
+    for day, counts in per_day.items():
+        total.update(counts)
+        dynamodb.update_item(**counter_update(table, scope, f"day#{day}", counts + Counter(
+            declarants=len(declarants[day])), now)["Update"])
+    dynamodb.update_item(**counter_update(table, scope, "total", total, now)["Update"])
+    dynamodb.update_item(**counter_update(table, scope, "members", Counter(members=len(members)), now)["Update"])
+
+
+def _dashboard(function: Any, place_id: str, admin: str, first: str, last: str) -> dict[str, Any]:
+    return function.invoke(_event("orgs-stats-range.json", person_id=admin, query={"from": first, "to": last},
+                                  path=(f"/v1/orgs/{place_id}/stats", "/v1/orgs/{id}/stats", {"id": place_id})))
+
+
+def _latency(function: Any, place_id: str, admin: str, first: str, last: str, reads: int) -> float:
+    timings = []
+    for _ in range(reads):
+        started = time.perf_counter()
+        answer = _dashboard(function, place_id, admin, first, last)
+        timings.append(time.perf_counter() - started)
+        assert answer["statusCode"] == 200, answer
+    return statistics.median(timings) * 1000
+
+
+def _dashboard_rows(orgs: Any, rng: random.Random) -> list[dict[str, Any]]:
+    from healthcode.core import clock
+    from healthcode.places.orgs import admin as org_admin
+
+    today = clock.local_date(clock.now())
+    days = [(today - timedelta(days=back)).isoformat() for back in range(DAYS - 1, -1, -1)]
+    small = org_admin.create_org(_person("小单位管理", 1), "一百份", "天河路1号", "COUNTY", "+8613300000001")
+    big = org_admin.create_org(_person("大单位管理", 2), "十万份", "天河路2号", "COUNTY", "+8613300000002")
+    started = time.perf_counter()
+    _store(small.place_id, SMALL, [f"small-member-{i}" for i in range(20)], days, rng)
+    _store(big.place_id, BIG, [f"big-member-{i}" for i in range(2_000)], days, rng)
+    stored = time.perf_counter() - started
+    print(f"stored {SMALL + BIG} declarations in {stored:.0f} s", file=sys.stderr, flush=True)
+    rows = []
+    with count_aws_calls() as calls:
+        shown = json.loads(_dashboard(orgs, big.place_id, big.admin_id, days[0], days[-1])["body"])
+    assert sum(d["declarations"] for d in shown["daily"]) == BIG and len(shown["daily"]) == DAYS
+    rows.append({"name": f"{DAYS}-day dashboard: DynamoDB calls", "value": sum(v for k, v in calls.items()
+                                                                                if k.startswith("dynamodb.")),
+                 "unit": "calls", "target": "1 Query for the series",
+                 "note": ", ".join(f"{k} x{v}" for k, v in calls.items())
+                 + " (BatchGetItem: the organization, members, total and day buckets; Query: the 30 day buckets)"})
+    _latency(orgs, small.place_id, small.admin_id, days[0], days[-1], 20)  # warm-up
+    small_runs, big_runs = [], []
+    for _ in range(7):  # interleaved rounds: drift of the shared machine hits both alike
+        small_runs.append(_latency(orgs, small.place_id, small.admin_id, days[0], days[-1], 60))
+        big_runs.append(_latency(orgs, big.place_id, big.admin_id, days[0], days[-1], 60))
+    small_ms, big_ms = statistics.median(small_runs), statistics.median(big_runs)
+    rows += [
+        {"name": f"{DAYS}-day dashboard, {SMALL} declarations stored (median)", "value": round(small_ms, 2),
+         "unit": "ms", "target": "-", "note": "median of 7 interleaved rounds of 60 reads, handler on embedded moto"},
+        {"name": f"{DAYS}-day dashboard, {BIG:,} declarations stored (median)", "value": round(big_ms, 2),
+         "unit": "ms", "target": "-", "note": f"{BIG:,} declarations by 2 000 members over {DAYS} days, stored in "
+                                             f"{stored:.0f} s (both organizations)"},
+        {"name": f"{DAYS}-day dashboard latency ratio {BIG:,} / {SMALL}", "value": round(big_ms / small_ms, 3),
+         "unit": "x", "target": "<= 1.1", "note": "same calls, same item counts (30 day buckets)"},
+    ]
+    return rows
+
+
+def _synthetic_rows(count: int) -> Any:
+    from decimal import Decimal
+
+    for i in range(count):
+        yield [i + 1, "2026-12-07T08:00:00.000+08:00", "张*三", "组织机构成员健康申报", Decimal("36.5"), "否", "无",
+               "否", "否", "否", "否", "广州市", "'=SUM(A1)", "", "否"]
+
+
+def _writer_memory(count: int) -> tuple[int, int]:
+    """Peak traced memory (bytes) of the XLSX writer alone over `count` rows, and the file's size."""
+    from healthcode.places.orgs import reports
+
+    tracemalloc.start()
+    body = reports._xlsx(_synthetic_rows(count), datetime(2026, 12, 7).date())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak, len(body)
+
+
+def _report_rows(orgs: Any) -> list[dict[str, Any]]:
+    from healthcode.core import clock
+    from healthcode.places.orgs import admin as org_admin
+
+    rows = []
+    for count in (1_000, REPORT_DAY):
+        peak, size = _writer_memory(count)
+        rows.append({"name": f"XLSX writer alone, {count:,} rows: peak traced memory", "value": round(peak / 2**20, 2),
+                     "unit": "MiB", "target": "bounded", "note": f"file {size / 1000:.0f} kB; openpyxl write-only: "
+                                                                  "rows go to a temporary file as written"})
+    org = org_admin.create_org(_person("报表管理", 3), "一万份", "天河路3号", "COUNTY", "+8613300000003")
+    members = [_person(f"成员{i}", 100 + i) for i in range(200)]
+    day = clock.local_date(clock.now()).isoformat()
+    _store(org.place_id, REPORT_DAY, members, [day], random.Random(3))
+    path = (f"/v1/orgs/{org.place_id}/report", "/v1/orgs/{id}/report", {"id": org.place_id})
+    for fmt in ("xlsx", "csv"):
+        event = _event("orgs-report.json", person_id=org.admin_id, path=path, query={"date": day, "format": fmt})
+        started = time.perf_counter()
+        with count_aws_calls() as calls:
+            answer = orgs.invoke(event)
+        seconds = time.perf_counter() - started
+        assert answer["statusCode"] == 200, answer["body"][:300]
+        size = len(answer["body"])
+        tracemalloc.start()
+        orgs.invoke(event)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rows.append({"name": f"{fmt.upper()} report of {REPORT_DAY:,} declarations (200 members)",
+                     "value": round(seconds, 2), "unit": "s", "target": "< 29 s (API Gateway)",
+                     "note": f"answer {size / 1000:.0f} kB ({'base64' if fmt == 'xlsx' else 'text'}); peak traced "
+                             f"memory of the whole invocation {peak / 2**20:.1f} MiB (moto in process included); "
+                             + ", ".join(f"{k} x{v}" for k, v in calls.items())})
+    return rows
+
+
+def _progress(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False), file=sys.stderr, flush=True)
+    return rows
+
+
+def run() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    with embedded_aws() as aws:
+        orgs = load_all(aws)["OrgsFunction"]
+        rng = random.Random(12)
+        rows += _progress(_dashboard_rows(orgs, rng))
+        rows += _progress(_report_rows(orgs))
+    ROWS[:] = rows
+    return rows
+
+
+if __name__ == "__main__":
+    import conftest  # noqa: F401 - the same environment the tests use (table names from template.yaml)
+
+    for row in run():
+        print(json.dumps(row, ensure_ascii=False))
