@@ -195,9 +195,12 @@ def installable(browser: Any, stack: Any) -> Iterator[tuple[Any, Any]]:
 
 
 def wait_for_worker(page: Any) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=SLOW_MS)
+    # the worker installs the whole shell (some sixty files) before it controls the page: on a loaded machine that
+    # is slower than one page load, so it gets a longer wait than SLOW_MS (a wait, not a timed assertion)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=3 * SLOW_MS)
     page.wait_for_function("""async () => (await caches.keys()).some((name) => name.startsWith('ykm-shell-')) &&
-        !!(await caches.match('resident/main.js')) && !!(await caches.match('vendor/qrcode.js'))""", timeout=SLOW_MS)
+        !!(await caches.match('resident/main.js')) && !!(await caches.match('vendor/qrcode.js'))""", timeout=3 * SLOW_MS)
 
 
 def test_the_installed_page_reloads_without_a_network_and_draws_the_last_code(

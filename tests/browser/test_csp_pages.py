@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from browser_support import SLOW_MS, expect, fresh_identity, log_in
+from playwright.sync_api import Error as PlaywrightError
 
 from infra.template import load_template
 
@@ -36,15 +38,19 @@ def security_headers() -> dict[str, str]:
 
 
 @pytest.fixture
-def csp_page(page: Any, stack: Any) -> Any:
+def csp_page(page: Any, stack: Any) -> Iterator[Any]:
     headers = security_headers()
     base = stack.base_url.rstrip("/")
 
     def add_headers(route: Any) -> None:
         url = route.request.url
         if url == base or url.startswith(base + "/"):
-            answer = route.fetch()
-            route.fulfill(response=answer, headers=answer.headers | headers)
+            try:
+                answer = route.fetch()
+                route.fulfill(response=answer, headers=answer.headers | headers)
+            except PlaywrightError:
+                if not page.is_closed():
+                    raise  # a request still in flight when the test closed its page has no one to answer
         else:
             route.fallback()  # the page fixture's guard aborts it and fails the test
 
@@ -54,7 +60,8 @@ def csp_page(page: Any, stack: Any) -> Any:
     page.on("console", lambda message: console.append(message.text)
             if "Content Security Policy" in message.text else None)
     page.csp_console = console
-    return page
+    yield page
+    page.context.unroute_all(behavior="ignoreErrors")  # requests still in flight end quietly with the test
 
 
 def violations(page: Any) -> list[str]:
