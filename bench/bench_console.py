@@ -50,11 +50,10 @@ def _store(place_id: str, count: int, members: list[str], days: list[str], rng: 
     read that never looks at the declarations."""
     from healthcode.core import clock
     from healthcode.core.aws import client
-    from healthcode.core.config import get_config
+    from healthcode.core.streams import counter_update
     from healthcode.models import Declaration
     from healthcode.places.orgs import stats_scope
     from healthcode.places.orgs.stats import counts_of
-    from healthcode.streamstats import counter_update
 
     per_day: dict[str, Counter] = defaultdict(Counter)
     declarants: dict[str, set[str]] = defaultdict(set)
@@ -73,15 +72,15 @@ def _store(place_id: str, count: int, members: list[str], days: list[str], rng: 
             batch.save(item)
             per_day[day].update(counts_of(item))
             declarants[day].add(person)
-    dynamodb, table, now = client("dynamodb"), get_config().stats_table, clock.iso(clock.now())
+    dynamodb, now = client("dynamodb"), clock.iso(clock.now())
     scope = stats_scope(place_id)
     total: Counter = Counter()
     for day, counts in per_day.items():
         total.update(counts)
-        dynamodb.update_item(**counter_update(table, scope, f"day#{day}", counts + Counter(
+        dynamodb.update_item(**counter_update(scope, f"day#{day}", counts + Counter(
             declarants=len(declarants[day])), now)["Update"])
-    dynamodb.update_item(**counter_update(table, scope, "total", total, now)["Update"])
-    dynamodb.update_item(**counter_update(table, scope, "members", Counter(members=len(members)), now)["Update"])
+    dynamodb.update_item(**counter_update(scope, "total", total, now)["Update"])
+    dynamodb.update_item(**counter_update(scope, "members", Counter(members=len(members)), now)["Update"])
 
 
 def _dashboard(function: Any, place_id: str, admin: str, first: str, last: str) -> dict[str, Any]:
