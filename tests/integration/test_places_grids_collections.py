@@ -87,6 +87,28 @@ def test_manual_entry_of_someone_never_registered_creates_them_once(lambdas):
     assert first[1]["person"]["phone_masked"].endswith("5678") and "*" in first[1]["person"]["phone_masked"]
 
 
+
+def test_a_phone_typed_by_a_worker_is_contact_details_and_logs_nobody_in(lambdas):
+    # GIVEN a worker who enters someone without a phone of their own by hand, with a phone number they were told
+    from healthcode.identity.sms_login import holder_of
+    from healthcode.models import Person
+
+    grid = approved_grid(lambdas)
+    worker = bound_worker(lambdas, grid)
+    number = id_number(f"44010619{random.randint(40, 60)}0{random.randint(1, 9)}2{random.randint(1, 9)}"
+                       f"{random.randint(100, 999)}")
+    phone = f"+86139{random.randint(10**7, 10**8 - 1)}"
+    status, answer = collect(lambdas, grid["place_id"], worker,
+                             {"person": {"name": "周阿伯", "id_number": number, "phone": phone}})
+    assert status == 201, answer
+    # THEN the phone is kept (masked in the answer, for authorized workers' reads) but is not a login: nobody typed
+    # the SMS code it would take, so the SMS login does not find this person by it
+    person = Person.get(answer["person"]["person_id"])
+    assert person.phone_masked and person.phone_enc and person.phone_hash is None
+    with pytest.raises(Exception) as refused:
+        holder_of(phone)
+    assert getattr(refused.value, "code", "") == "NOT_FOUND"
+
 def _nothing_written(place_id: str, person_id: str | None = None) -> None:
     assert collections_of(place_id) == []
     if person_id:

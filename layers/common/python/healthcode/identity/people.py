@@ -26,6 +26,8 @@ class NewPerson:
     phone: str | None = None
     kind: str = "RESIDENT"
     country: str | None = None
+    # False for a phone someone else typed (a grid worker's manual entry): kept as contact details, never a login
+    phone_logs_in: bool = True
 
 
 def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN") -> str:
@@ -102,12 +104,15 @@ def build(new: NewPerson) -> Person:
         created_at=clock.iso(clock.now()),
     )
     if new.phone:
-        set_phone(person, new.phone)
+        set_phone(person, new.phone, logs_in=new.phone_logs_in)
     return person
 
 
-def set_phone(person: Person, phone: str) -> None:
-    person.phone_hash = pii.lookup_hash("phone", phone)
+def set_phone(person: Person, phone: str, logs_in: bool = True) -> None:
+    """The person's phone; `logs_in` also indexes it for the SMS login (`by_phone_hash`), which only a phone the
+    person proved (an identity provider's, an inbound traveller's own) may do."""
+    if logs_in:
+        person.phone_hash = pii.lookup_hash("phone", phone)
     person.phone_enc = pii.encrypt(phone)
     person.phone_masked = pii.mask_phone(phone)
 

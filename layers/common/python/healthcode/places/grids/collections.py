@@ -103,7 +103,7 @@ def _manual_person(entry: dict[str, Any]) -> tuple[Person, str | None]:
     phone = normalise_phone(entry["phone"], "person.phone") if entry.get("phone") else None
     found = status_by_document(id_hash(document))
     if found is None:  # never registered, or created a moment ago (the index lags): the one person of the document
-        found, _ = find_or_create(NewPerson(document, name, phone))
+        found, _ = find_or_create(NewPerson(document, name, phone, phone_logs_in=False))  # typed by the worker
     return found, pii.mask_phone(phone) if phone else None
 
 
