@@ -44,10 +44,11 @@ export function table(columns, rows, { empty = "暂无数据", testid = null, ro
   return h("table", { className: "c-table", "data-testid": testid }, head, body);
 }
 
-// A card with a title, an optional note or tool on the right, and its content.
+// A card with a title, an optional note (text) or tool on the right, and its content.
 export function card(title, right, ...content) {
+  const aside = typeof right === "string" ? h("p", { className: "c-card-note" }, right) : right;
   return h("section", { className: "c-card" },
-    h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, title), right || null),
+    h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, title), aside || null),
     ...content);
 }
 
