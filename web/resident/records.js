@@ -3,7 +3,6 @@
 import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
 import { make, showBox } from "../core/forms.js";
 import * as RECORDS from "../core/records.js";
-import { formatTime } from "../core/time.js";
 import { REGIONS } from "../inbound-regions.js";
 
 const RECORD_KINDS = RECORDS.KINDS;
@@ -58,7 +57,10 @@ function loadRecords(more) {
   return api(path, { auth: true })
     .then(function (page) {
       if (view.recordKind !== kind || state.member !== member) return;
-      (page.items || []).forEach(function (item) { el.recordsList.appendChild(recordEntry(item, kind)); });
+      // Records of every kind render the same way, in Chinese (web/core/records.js); no ids or internal codes.
+      (page.items || []).forEach(function (item) {
+        el.recordsList.appendChild(RECORDS.recordEntry(item, kind, "zh", countryName));
+      });
       view.recordCursor = page.next_cursor || null;
       el.recordsMore.hidden = !view.recordCursor;
       el.recordsEmpty.hidden = el.recordsList.children.length > 0;
@@ -75,28 +77,4 @@ function countryName(code) {
   var regions = REGIONS;
   for (var i = 0; i < regions.length; i++) if (regions[i][0] === code) return regions[i][1];
   return null;
-}
-
-// Records of every kind render the same way: the kind and the time, then the fields a person reads, each with its
-// Chinese label (web/core/records.js); ids and internal codes are not shown.
-function recordEntry(item, kind) {
-  kind = item.kind || kind;
-  var row = make("li", "record");
-  row.dataset.kind = kind;
-  row.setAttribute("data-testid", "record-item");
-  var head = make("div", "record-head");
-  head.appendChild(make("span", "record-kind", RECORDS.kindLabel(kind, "zh")));
-  var when = make("time", "record-time", formatTime(item.at));
-  when.dateTime = item.at || "";
-  head.appendChild(when);
-  row.appendChild(head);
-  var facts = make("dl", "facts");
-  RECORDS.facts(item, kind, "zh", countryName).forEach(function (fact) {
-    facts.appendChild(make("dt", "", fact[0]));
-    var value = make("dd", "", fact[1]);
-    value.dataset.field = fact[2];
-    facts.appendChild(value);
-  });
-  row.appendChild(facts);
-  return row;
 }
