@@ -780,17 +780,12 @@ import { REGIONS } from "./inbound-regions.js";
     }));
     options.forEach(function (option) {
       var item = document.createElement("li");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn btn-outline switch-option";
-      button.setAttribute("data-testid", "switch-option");
-      button.dataset.personId = option.id || state.session.person_id;
-      button.setAttribute("aria-pressed", String((option.id || null) === (state.member || null)));
-      button.textContent = option.label;
-      button.addEventListener("click", function () {
+      var button = YKM.actionButton("btn btn-outline switch-option", option.label, "switch-option", function () {
         switchTo(option.id);
         toggleSwitcher(false);
       });
+      button.dataset.personId = option.id || state.session.person_id;
+      button.setAttribute("aria-pressed", String((option.id || null) === (state.member || null)));
       item.appendChild(button);
       el.switchList.appendChild(item);
     });
@@ -844,23 +839,13 @@ import { REGIONS } from "./inbound-regions.js";
       who.appendChild(name);
       who.appendChild(doc);
 
-      var show = document.createElement("button");
-      show.type = "button";
-      show.className = "btn btn-light small";
-      show.setAttribute("data-testid", "companion-show");
-      show.textContent = t("showCode");
-      show.addEventListener("click", function () { switchTo(companion.person_id); });
-
-      var remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "btn btn-light small btn-danger";
-      remove.setAttribute("data-testid", "companion-remove");
-      remove.textContent = t("remove");
-      remove.addEventListener("click", function () { removeCompanion(companion); });
-
       item.appendChild(who);
-      item.appendChild(show);
-      item.appendChild(remove);
+      item.appendChild(YKM.actionButton("btn btn-light small", t("showCode"), "companion-show", function () {
+        switchTo(companion.person_id);
+      }));
+      item.appendChild(YKM.actionButton("btn btn-light small btn-danger", t("remove"), "companion-remove", function () {
+        removeCompanion(companion);
+      }));
       el.companionList.appendChild(item);
     });
     el.companionEmpty.hidden = state.companions.length > 0;
@@ -921,14 +906,11 @@ import { REGIONS } from "./inbound-regions.js";
   function renderRecordTabs() {
     el.recordsTabs.textContent = "";
     RECORD_KINDS.forEach(function (kind) {
-      var tab = document.createElement("button");
-      tab.type = "button";
-      tab.className = "tab";
+      var tab = YKM.actionButton("tab", RECORDS.kindLabel(kind, state.lang), "records-tab-" + kind, function () {
+        openRecords(kind);
+      });
       tab.setAttribute("role", "tab");
-      tab.setAttribute("data-testid", "records-tab-" + kind);
       tab.setAttribute("aria-selected", String(state.records.kind === kind));
-      tab.textContent = RECORDS.kindLabel(kind, state.lang);
-      tab.addEventListener("click", function () { openRecords(kind); });
       el.recordsTabs.appendChild(tab);
     });
   }

@@ -1,6 +1,6 @@
 /* 粤康码 H5, the resident page: the code (亮码) with its red-code reasons, refreshed every minute and after a failed
    display with backoff, the last code kept for an outage (web/core/lastcode.js), and the three-day display log. */
-import { api, COLORS, expire, handleAuthFailure, sessionExpired, state, withMember, $ } from "./context.js";
+import { api, byIds, COLORS, expire, handleAuthFailure, sessionExpired, state, withMember } from "./context.js";
 import { setBusy } from "../core/forms.js";
 import * as LAST from "../core/lastcode.js";
 import { drawQr as drawQrCode } from "../core/qr.js";
@@ -27,15 +27,14 @@ const view = {
 const el = {};
 
 export function init() {
-  const ids = {
+  byIds(el, {
     codeView: "code-view", codeCard: "code-card", nameMasked: "name-masked", codeType: "code-type",
     clock: "code-clock", qr: "code-qr", codeColor: "code-color", codeUpdated: "code-updated", codeTest: "code-test",
     codeError: "code-error", codeOffline: "code-offline", reasonsSection: "reasons-section", reasons: "reasons",
     refresh: "refresh", displayLog: "display-log", displayLogHead: "display-log-head",
     displayLogEmpty: "display-log-empty", displayLogError: "display-log-error", displayLogMore: "display-log-more",
     medicalOpen: "medical-open", memberRelation: "member-relation",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.refresh.addEventListener("click", function () { refreshCode(); });
   el.displayLogMore.addEventListener("click", function () { loadDisplayLog(true); });
   document.addEventListener("visibilitychange", onVisibilityChange);

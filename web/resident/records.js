@@ -1,7 +1,7 @@
 /* 粤康码 H5, the resident page: 我的粤康码信息 (指引 二.(三).3) - oneself's or a member's records, one tab per kind,
    each shown as web/core/records.js words it. */
-import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
-import { make, showBox } from "../core/forms.js";
+import { api, byIds, handleAuthFailure, state, withMember } from "./context.js";
+import { actionButton, showBox } from "../core/forms.js";
 import * as RECORDS from "../core/records.js";
 import { REGIONS } from "../inbound-regions.js";
 
@@ -10,11 +10,10 @@ const view = { recordKind: null, recordCursor: null };
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     recordsTabs: "records-tabs", recordsList: "records-list", recordsEmpty: "records-empty",
     recordsError: "records-error", recordsMore: "records-more",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.recordsMore.addEventListener("click", function () { loadRecords(true); });
 }
 
@@ -28,13 +27,10 @@ export default { id: "records", init: init, open: open, reset: reset };
 function renderRecordTabs() {
   el.recordsTabs.textContent = "";
   RECORD_KINDS.forEach(function (kind) {
-    var tab = make("button", "tab", kind[1]);
-    tab.type = "button";
+    var tab = actionButton("tab", kind[1], "records-tab-" + kind[0], function () { openRecords(kind[0]); });
     tab.setAttribute("role", "tab");
     tab.dataset.kind = kind[0];
-    tab.setAttribute("data-testid", "records-tab-" + kind[0]);
     tab.setAttribute("aria-selected", String(view.recordKind === kind[0]));
-    tab.addEventListener("click", function () { openRecords(kind[0]); });
     el.recordsTabs.appendChild(tab);
   });
 }
