@@ -1,6 +1,7 @@
 /* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions, the health records and the
    display log of oneself or a companion — in Chinese or English. Each view is an entry of the browser's history.
    A module on the pages' core (web/core/). */
+import { codeClock } from "./core/codeclock.js";
 import * as LAST from "./core/lastcode.js";
 import * as RECORDS from "./core/records.js";
 import * as YKM from "./core/ykm.js";
@@ -12,7 +13,6 @@ import { REGIONS } from "./inbound-regions.js";
   var SESSION_KEY = "ykm.inbound.session";
   var LANG_KEY = "ykm.lang";
   var APPLIED_KEY = "ykm.inbound.applied";
-  var REFRESH_MS = 60 * 1000;
   var RESEND_SECONDS = 60;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
   var STALE_MODULE = "#9aa0a6"; // a stored code past its bound (web/core/lastcode.js) is drawn grey
@@ -211,6 +211,7 @@ import { REGIONS } from "./inbound-regions.js";
   };
   var $ = function (id) { return document.getElementById(id); };
   var el = {};
+  var clock = null; // the code's clock and refreshes (web/core/codeclock.js)
   var state = {
     lang: "zh",
     session: null,
@@ -220,13 +221,10 @@ import { REGIONS } from "./inbound-regions.js";
     captchaId: null,
     resendUntil: 0,
     countdownTimer: null,
-    clockTimer: null,
-    refreshTimer: null,
     loadingCode: false,
     notice: null,
     returnInfo: null,
     view: null,
-    refreshDue: false,
     records: pagedList(null), // the records of one kind (records.kind) of whoever is shown
     log: pagedList(null), // their display log
   };
@@ -378,11 +376,11 @@ import { REGIONS } from "./inbound-regions.js";
     Object.keys(VIEWS).forEach(function (view) { $(VIEWS[view]).hidden = view !== name; });
     document.body.dataset.view = name;
     if (!SIGNED_IN_VIEWS[name]) {
-      stopTimers();
+      clock.stop();
       document.body.removeAttribute("data-code-color");
     }
     if (name === "return" && !state.captchaId) loadCaptcha();
-    if (name === "code" && state.refreshDue) refreshCode();
+    if (name === "code" && clock.due) refreshCode();
     if (name === "records") openRecords(state.records.kind || RECORD_KINDS[0]);
     if (name === "log") openLog();
     window.scrollTo(0, 0);
@@ -457,10 +455,9 @@ import { REGIONS } from "./inbound-regions.js";
 
   function enterCodeView() {
     state.member = null;
-    state.refreshDue = false;
     settleView("code");
     renderHolder();
-    startTimers();
+    clock.start();
     refreshCode();
     loadCompanions();
   }
@@ -648,18 +645,16 @@ import { REGIONS } from "./inbound-regions.js";
     if (!state.session) return Promise.resolve();
     if (state.loadingCode) return Promise.resolve();
     state.loadingCode = true;
-    state.refreshDue = false;
+    clock.refreshing();
     setBusy(el.refresh, true, "refreshing");
     var session = state.session;
     var member = state.member;
     var path = "/v1/me/code" + (member ? "?member=" + encodeURIComponent(member) : "");
-    clearTimeout(state.retryTimer);
-    state.retryTimer = null;
     return api(path, { auth: true, timeoutMs: LAST.TIMEOUT_MS })
       .then(function (code) {
         if (state.session !== session || state.member !== member) return;
         LAST.save(session.person_id, member, code);
-        state.retryAttempt = 0;
+        clock.succeeded();
         state.code = code;
         state.offline = null;
         renderCode(code);
@@ -681,26 +676,12 @@ import { REGIONS } from "./inbound-regions.js";
         } else {
           say(el.codeError, { key: "failedDisplay" });
         }
-        if (LAST.isOutage(failure)) scheduleRetry(failure);
+        if (LAST.isOutage(failure)) clock.retry(failure);
       })
       .then(function () {
         state.loadingCode = false;
         setBusy(el.refresh, false);
       });
-  }
-
-  // After a display that failed for want of the service, ask again after a backoff with full jitter (at least
-  // Retry-After); the minute's refresh goes on as well.
-  function scheduleRetry(failure) {
-    var delay = LAST.retryDelay(state.retryAttempt || 0, failure.retryAfter);
-    state.retryAttempt = (state.retryAttempt || 0) + 1;
-    clearTimeout(state.retryTimer);
-    state.retryTimer = setTimeout(function () {
-      state.retryTimer = null;
-      if (!state.session) return;
-      if (!document.hidden && !el.codeView.hidden) refreshCode();
-      else state.refreshDue = true;
-    }, delay);
   }
 
   // The server's answer, or (offline: {servedAt, stale} from web/core/lastcode.js) the code last shown, labelled with
@@ -733,28 +714,6 @@ import { REGIONS } from "./inbound-regions.js";
         expanded: false,
       };
     });
-  }
-
-  function tickClock() { el.clock.textContent = formatTime(new Date()); }
-
-  function startTimers() {
-    stopTimers();
-    tickClock();
-    state.clockTimer = setInterval(tickClock, 1000);
-    state.refreshTimer = setInterval(function () {
-      // A code not on screen is not shown (nor logged as shown): it refreshes when it is back on screen.
-      if (!document.hidden && !el.codeView.hidden) refreshCode();
-      else state.refreshDue = true;
-    }, REFRESH_MS);
-  }
-
-  function stopTimers() {
-    clearInterval(state.clockTimer);
-    clearInterval(state.refreshTimer);
-    clearTimeout(state.retryTimer);
-    state.retryTimer = null;
-    state.retryAttempt = 0;
-    state.clockTimer = state.refreshTimer = null;
   }
 
   // ---------------------------------------------------------------- switching (切换同行人)
@@ -990,7 +949,6 @@ import { REGIONS } from "./inbound-regions.js";
 
   function logout() {
     LAST.clear(); // the codes kept for an outage leave the phone with the session
-    clearTimeout(state.retryTimer);
     toggleSwitcher(false);
     signOut(null);
   }
@@ -1022,6 +980,7 @@ import { REGIONS } from "./inbound-regions.js";
       displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
     };
+    clock = codeClock(el.clock, function () { return !document.hidden && !el.codeView.hidden; }, refreshCode);
 
     el.langToggle.addEventListener("click", toggleLanguage);
     el.applyForm.addEventListener("submit", onApply);
