@@ -771,7 +771,8 @@ import { REGIONS } from "./inbound-regions.js";
   // ---------------------------------------------------------------- companions (我的同行人员信息)
 
   function loadCompanions() {
-    return readList("/v1/me/companions?limit=100", el.companionListError, function () { return true; }, function (page) {
+    var always = function () { return true; }; // the companions are the signed-in traveller's, whoever is shown
+    return readList("/v1/me/companions?limit=100", el.companionListError, always, function (page) {
       state.companions = page.items || [];
       say(el.companionListError, null);
       renderCompanions();

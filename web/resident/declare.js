@@ -31,7 +31,8 @@ function init() {
 function drawForm() {
   const form = el.declareForm;
   return drawHealthForm(view, form, {
-    prefix: "d-", field: "answers.", questionsBox: "[data-questions]", submit: el.declareSubmit, errorBox: el.declareError,
+    prefix: "d-", field: "answers.", questionsBox: "[data-questions]",
+    submit: el.declareSubmit, errorBox: el.declareError,
     draw: function (catalogue) {
       options(el.declareType, catalogue.declaration_types, el.declareType.value);
       syncDeclareForm();
