@@ -1,5 +1,5 @@
 """What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in, a red
-resident, a venue, the inbound page's application."""
+resident, a venue, the inbound page's application, a network that loses an answer, the record shown."""
 
 from __future__ import annotations
 
@@ -149,3 +149,32 @@ def camera_page(browser: Any, base_url: str, directory: Path, shown: str) -> Ite
         guard.check()
     finally:
         camera.close()
+
+
+def lose_first_post_answer(page: Any, url: str) -> list[str]:
+    """Route `url` (a glob) on a network that loses the answer to the first POST after the server got it; later
+    requests go through. Answers the list of the POSTs' Idempotency-Keys, filled as they are sent."""
+    keys: list[str] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server gets it...
+            route.abort("connectionreset")  # ...and the page never hears back
+        else:
+            route.fallback()
+
+    page.route(url, lose_first_answer)
+    return keys
+
+
+def the_one_record(page: Any, *words: str) -> Any:
+    """The one record 我的粤康码信息 lists (once it is there), checked to show each of `words`."""
+    item = page.locator("[data-testid=record-item]")
+    expect(item).to_have_count(1, timeout=SLOW_MS)
+    for text in words:
+        expect(item).to_contain_text(text)
+    return item

@@ -61,15 +61,26 @@ export function make(tag, className, text) {
   return node;
 }
 
+// A button of a list's row (type=button: it never sends a form) with its data-testid and what a click does.
+export function actionButton(className, text, testid, onClick) {
+  var button = make("button", className, text);
+  button.type = "button";
+  button.setAttribute("data-testid", testid);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
 export function showBox(box, message) {
   box.textContent = message || "";
   box.hidden = !message;
 }
 
 // Errors go under the field the server named ("symptoms.3" falls back to "symptoms"), else into the form box.
-export function clearFormErrors(form) {
+// A form sent or opened again starts clean: no field error, and its message boxes (the form's error, done...) empty.
+export function clearFormErrors(form, ...boxes) {
   Array.prototype.forEach.call(form.querySelectorAll("[data-error]"), function (box) { showBox(box, ""); });
   Array.prototype.forEach.call(form.querySelectorAll(".field.invalid"), function (f) { f.classList.remove("invalid"); });
+  boxes.forEach(function (box) { showBox(box, ""); });
 }
 
 export function showFormFailure(form, failure, formBox) {
