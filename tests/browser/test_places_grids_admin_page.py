@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, drain, expect, log_in
+from browser_support import SLOW_MS, accept_after_login, drain, expect, log_in
 from grids_page_support import (
     approve,
     approved_grid,
@@ -136,17 +136,9 @@ def test_the_admin_changes_and_the_successor_accepts_after_logging_in(page: Any,
     screenshot("grid_admin_transfer.png")
 
     # WHEN the successor opens it in a browser that is not logged in THEN they are asked to log in as themselves
-    page.evaluate("sessionStorage.clear()")
-    page.goto(link)
-    expect(page.locator("#no-session")).to_contain_text("继任管理员", timeout=SLOW_MS)
-    page.click("[data-testid=login-link]")
-    page.fill("#id-number", successor["id_number"])
-    page.fill("#name", successor["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
+    accept_after_login(page, link, successor, "继任管理员")
 
     # THEN they come back to the offer, which names the grid; WHEN they confirm THEN they are its admin
-    expect(page.locator("#accept-view")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#accept-grid-name")).to_have_text("车陂第2网格", timeout=SLOW_MS)
     screenshot("grid_admin_accept.png")
     page.click("[data-testid=accept-transfer]")
