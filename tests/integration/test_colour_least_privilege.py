@@ -1055,6 +1055,10 @@ def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as
     place = grid["place_id"]
     successor = person(lambdas, "黄接任")
     first = offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
+    pending = f"/v1/grids/{place}/admin-transfer"
+    seen = api(lambdas, "GET", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
+    withdrawn = api(lambdas, "DELETE", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
+    assert (seen[0], withdrawn[0]) == (200, 204), (seen, withdrawn)
     offer = offer_transfer(lambdas, grid["admin"], place, *identity_of(successor))
     token = offer[1]["token"]
     answers = [first, offer,

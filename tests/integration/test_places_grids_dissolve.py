@@ -108,8 +108,11 @@ def test_an_interrupted_purge_resumes_where_it_was(lambdas, monkeypatch):
     monkeypatch.setattr(purge, "_delete_batch", failing)
     with pytest.raises(RuntimeError, match="timed out"):  # the invocation fails, as a Lambda timeout would
         dissolve(lambdas, grid["admin"], place, "石牌村解散网格")
-    # meanwhile the grid is dissolving: reads are 404, nobody collects
+    # meanwhile the grid is dissolving: reads are 404, nobody collects; its admin sees it dissolving (no join code)
     assert stats(lambdas, place, grid["admin"])[0] == 404
+    status, mine = api(lambdas, "GET", "/v1/grids/mine", "/v1/grids/mine", grid["admin"])
+    assert (status, mine["status"], mine["status_label"]) == (200, "DISSOLVING", "解散中") and "join_code" not in mine
+    assert mine["purge"]["step"] in purge.STEPS[:-1], mine  # where the failed call stopped
     assert collect(lambdas, place, grid["workers"][0], {"qr": code_of(lambdas, new_person(lambdas))})[0] in (403, 409)
     # WHEN the admin calls again (with little time per call) THEN it goes on, and in the end everything is gone
     monkeypatch.setattr(purge, "_delete_batch", real)
