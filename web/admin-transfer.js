@@ -1,8 +1,9 @@
 /* 粤康码 H5: what the admin pages of places (venue.html, org.html, grid.html) share about handing the admin role over
    (更换管理员, the successor confirms): the invitation link (#accept=<token>; a grid's identity link #transfer=<token>),
    opening a page on an invitation — through the login first when there is no session (the login page brings the
-   successor back) —, the successor's screen (#accept-view: the place offered, 确认接任) and, for venues and
-   organizations, the admin's pane (the pending offer to withdraw, the form naming the successor, the link to send).
+   successor back) —, the successor's screen (#accept-view: the place offered, 确认接任), the pending offer the admin
+   may withdraw and, for venues and organizations, the admin's whole pane (with the form naming the successor and the
+   link to send; a grid's admin gets an identity code instead, grid.js).
    A classic script, after core/global.js, that defines window.YKM_TRANSFER and nothing else. */
 (function () {
   "use strict";
@@ -21,24 +22,55 @@
     return pending ? "待" + named(pending.successor_name_masked) + "确认接任管理员（" + until(pending.expires_at) + " 前有效）" : "";
   }
 
-  // The admin's pane (venues, organizations) drawn into `container`: the offer awaiting the successor (one at a time:
-  // a new offer voids the previous one), which the admin may withdraw; the form naming the successor; the link,
-  // shown once, when offered. `page`: {call, place() (the place's API path, null without one), showError, showDone,
-  // link(token)}. The container's data-submit is the submit button's text. Answers {load} (reads the pending offer).
-  function adminPane(container, page) {
+  // The offer awaiting the successor (one at a time: a new offer voids the previous one), drawn in place of
+  // `container`, which the admin may withdraw (撤销邀请: the link accepts no more). `page`: {call, place() (the place's
+  // API path, null without one), showError, showDone}; `none()` runs when a read finds nothing pending. Answers
+  // {load} (reads it again).
+  function pendingOffer(container, page, none) {
     var make = YKM.make;
     var pending = make("ul", "family-list");
     pending.id = "transfer-pending";
     pending.setAttribute("data-testid", "transfer-pending");
     pending.hidden = true;
     var row = pending.appendChild(make("li", "family-member"));
-    var pendingLine = row.appendChild(make("span"));
-    pendingLine.id = "transfer-pending-text";
-    pendingLine.setAttribute("data-testid", "transfer-pending-text");
+    var line = row.appendChild(make("span"));
+    line.id = "transfer-pending-text";
+    line.setAttribute("data-testid", "transfer-pending-text");
     var cancel = row.appendChild(make("button", "btn btn-link inline-btn", "撤销邀请"));
     cancel.id = "transfer-cancel";
     cancel.type = "button";
     cancel.setAttribute("data-testid", "transfer-cancel");
+    container.replaceWith(pending);
+
+    var asked = 0;
+    function load() {
+      if (!page.place()) return Promise.resolve();
+      var mine = asked += 1;
+      return page.call(page.place() + "/admin-transfer").then(function (answer) {
+        if (mine !== asked) return; // a later read (after an offer or a withdrawal) is the one to show
+        pending.hidden = !answer.pending;
+        line.textContent = pendingText(answer.pending);
+        if (!answer.pending) none();
+      }, page.showError);
+    }
+
+    cancel.addEventListener("click", function () {
+      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
+      YKM.whileBusy(cancel, function () {
+        return page.call(page.place() + "/admin-transfer", { method: "DELETE" }).then(function () {
+          page.showDone("已撤销更换管理员的邀请。");
+          load();
+        }, page.showError);
+      });
+    });
+    return { load: load };
+  }
+
+  // The admin-change pane of venues and organizations drawn in place of `container`: the pending offer
+  // (pendingOffer), the form naming the successor, and the link for them, shown once, when offered. `page` as for
+  // pendingOffer, with link(token); the container's data-submit is the submit button's text. Answers {load}.
+  function adminPane(container, page) {
+    var make = YKM.make;
     var form = make("form");
     form.id = "transfer-form";
     form.noValidate = true;
@@ -64,19 +96,9 @@
     link.id = "transfer-link";
     link.setAttribute("data-testid", "transfer-link");
     link.hidden = true;
-    container.replaceWith(pending, form, link);
-
-    var asked = 0;
-    function load() {
-      if (!page.place()) return Promise.resolve();
-      var mine = asked += 1;
-      return page.call(page.place() + "/admin-transfer").then(function (answer) {
-        if (mine !== asked) return; // a later read (after an offer or a withdrawal) is the one to show
-        pending.hidden = !answer.pending;
-        pendingLine.textContent = pendingText(answer.pending);
-        if (!answer.pending) link.hidden = true;
-      }, page.showError);
-    }
+    var slot = make("div");
+    container.replaceWith(slot, form, link);
+    var pending = pendingOffer(slot, page, function () { link.hidden = true; });
 
     YKM.submitWhileBusy(form, function () {
       var body = { name: form.elements.name.value.trim(), id_number: form.elements.id_number.value.trim(),
@@ -88,19 +110,10 @@
           + until(offer.expires_at) + " 前有效）：" + page.link(offer.token);
         link.hidden = false;
         form.reset();
-        load();
+        pending.load();
       }, function (failure) { page.showError(failure, form); });
     }, "提交中…");
-    cancel.addEventListener("click", function () {
-      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
-      YKM.whileBusy(cancel, function () {
-        return page.call(page.place() + "/admin-transfer", { method: "DELETE" }).then(function () {
-          page.showDone("已撤销更换管理员的邀请。");
-          load();
-        }, page.showError);
-      });
-    });
-    return { load: load };
+    return pending;
   }
 
   // One page's handover. `settings`: {prefix (of the link's fragment), page (the file, for the way back after the
@@ -185,7 +198,7 @@
       };
     }
 
-    return { link: link, start: start, successor: successor, leave: leave,
+    return { link: link, start: start, successor: successor, leave: leave, pendingOffer: pendingOffer,
              adminPane: function (container, page) { return adminPane(container, Object.assign({ link: link }, page)); } };
   }
 

@@ -46,6 +46,7 @@
     personBack: "home",  // the worker pane the person view returns to
     membersCursor: null,
     scanner: null,
+    transfer: null,      // the admin change awaiting the successor (web/admin-transfer.js)
   };
 
   function $(id) { return document.getElementById(id); }
@@ -196,8 +197,8 @@
     if (name === "members") loadMembers(false);
     if (name === "keys") loadKeyPersons(state.grid, "admin");
     if (name === "transfer") {
-      $("transfer-result").hidden = true;
-      $("transfer-form").hidden = false;
+      showTransferForm();
+      state.transfer.load();
     }
     if (name === "dissolve") {
       $("dissolve-confirm").value = "";
@@ -339,6 +340,11 @@
 
   // ---------------------------------------------------------------- 网格管理员变更
 
+  function showTransferForm() {
+    $("transfer-result").hidden = true;
+    $("transfer-form").hidden = false;
+  }
+
   function offerTransfer() {
     var form = $("transfer-form");
     var body = { name: $("transfer-name").value.trim(), id_number: $("transfer-id-number").value.trim().toUpperCase() };
@@ -354,6 +360,7 @@
       $("transfer-form").hidden = true;
       $("transfer-result").hidden = false;
       form.reset();
+      state.transfer.load(); // the change now awaiting the successor, to withdraw
     }, function (failure) { showError(failure, form); });
   }
 
@@ -827,6 +834,9 @@
       YKM.whileBusy($("members-more"), function () { return loadMembers(true); });
     });
     YKM.submitWhileBusy($("transfer-form"), offerTransfer, "提交中…");
+    state.transfer = TRANSFER.pendingOffer(document.querySelector("[data-admin-transfer-pending]"), {
+      call: call, place: function () { return state.grid && gridPath(state.grid); },
+      showError: showError, showDone: function () { showError(null); } }, showTransferForm);
     $("copy-transfer-link").addEventListener("click", function () {
       copyText($("transfer-link").textContent, $("transfer-text"));
     });
