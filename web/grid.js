@@ -16,7 +16,7 @@
 
   var SESSION_KEY = "ykm.session";
   var COLOR_LABELS = { GREEN: "绿码", RED: "红码" };
-  var STATUS_LABELS = { PENDING: "待上级审核", ACTIVE: "已生效", REJECTED: "审核未通过" };
+  var STATUS_LABELS = { PENDING: "待上级审核", ACTIVE: "已生效", REJECTED: "审核未通过", DISSOLVING: "解散中" };
   var TEMPERATURE_LABELS = { NORMAL: "正常", FEVER: "发热" };
   var SYMPTOMS = { fever: "发热", cough: "咳嗽", fatigue: "乏力", sore_throat: "咽痛", shortness_of_breath: "呼吸困难",
                    diarrhea: "腹泻", loss_of_taste_or_smell: "嗅觉或味觉减退", muscle_pain: "肌肉酸痛" };
@@ -170,12 +170,20 @@
         + "。可解散本网格后重新创建，如有疑问请联系直属上级管理员。" : "";
     $("join-code").textContent = grid.join_code || "";
     $("copy-done").hidden = true;
-    var active = grid.status === "ACTIVE";
+    var active = grid.status === "ACTIVE", dissolving = grid.status === "DISSOLVING";
     ["open-stats", "open-admin-keys"].forEach(function (id) {
       YKM.setDisabled(document.querySelector("[data-testid=" + id + "]"), !active);
     });
+    ["open-members", "open-dissolve", "copy-join-code"].forEach(function (id) {
+      YKM.setDisabled(document.querySelector("[data-testid=" + id + "]"), dissolving);
+    });
     $("grid-summary").hidden = true; // shown once the counts are read
     if (active) loadSummary();
+    // A dissolve the admin confirmed and that stopped half-way (the page closed, a timeout): it goes on from here.
+    if (dissolving) {
+      note.textContent = "网格正在解散，历史数据正在清除，请稍候…";
+      purgeGrid(grid).then(null, function (failure) { showError(failure); });
+    }
   }
 
   function loadMyGrid() {
@@ -315,7 +323,7 @@
     var actions = make("div", "family-actions");
     var path = gridPath(state.grid, "/workers/" + encodeURIComponent(worker.person_id));
     var withdraw = worker.authorized; // withdrawing is confirmed first, authorizing not
-    actions.appendChild(YKM.actionButton("btn btn-light small", withdraw ? "取消授权" : "授权",
+    actions.appendChild(YKM.busyButton("btn btn-light small", withdraw ? "取消授权" : "授权",
       withdraw ? "member-withdraw" : "member-authorize",
       withdraw ? "确定取消 " + worker.name_masked + " 的授权？取消后其不能再查看群众全部申报信息和重点管控人员。" : null, function () {
         return call(path + "/authorization", { method: withdraw ? "DELETE" : "POST" }).then(function (answer) {
@@ -325,7 +333,7 @@
           loadSummary();
         }, showError);
       }));
-    actions.appendChild(YKM.actionButton("btn btn-link small", "解绑", "member-unbind",
+    actions.appendChild(YKM.busyButton("btn btn-link small", "解绑", "member-unbind",
       "确定解绑网格员 " + worker.name_masked + "？解绑后其不能再为本网格采集信息。", function () {
         return call(path, { method: "DELETE" }).then(function () {
           showError(null);
@@ -383,8 +391,13 @@
     var typed = $("dissolve-confirm").value.trim();
     if (typed !== grid.name) return fail("输入的网格名称与本网格不一致", "confirm", $("dissolve-form"));
     if (!window.confirm("最后确认：解散“" + grid.name + "”，历史数据将清空且不可恢复？")) return null;
-    var path = gridPath(grid, "?confirm=" + encodeURIComponent(typed));
-    // A big grid is purged in bounded batches: 202 DISSOLVING asks for the same call again, which resumes the purge.
+    return purgeGrid(grid).then(null, function (failure) { showError(failure, $("dissolve-form")); });
+  }
+
+  // A big grid is purged in bounded batches: 202 DISSOLVING asks for the same call again, which resumes the purge
+  // (the scheduled grid_purge carries it on too, should this page close first).
+  function purgeGrid(grid) {
+    var path = gridPath(grid, "?confirm=" + encodeURIComponent(grid.name));
     var purge = function (round) {
       return call(path, { method: "DELETE" }).then(function (answer) {
         return answer && answer.status === "DISSOLVING" && round < 100 ? purge(round + 1) : answer;
@@ -402,7 +415,7 @@
       done.className = "notice ok";
       done.hidden = false;
       done.dataset.code = "DISSOLVED";
-    }, function (failure) { showError(failure, $("dissolve-form")); });
+    });
   }
 
   // ---------------------------------------------------------------- 重点管控人员 (admin, authorized workers)
@@ -507,12 +520,12 @@
       item.appendChild(region);
       var actions = make("div", "family-actions");
       if (!isCurrent) {
-        actions.appendChild(YKM.actionButton("btn btn-light small", "设为当前组织", "my-grid-current", null, function () {
+        actions.appendChild(YKM.busyButton("btn btn-light small", "设为当前组织", "my-grid-current", null, function () {
           return call("/v1/me/grids/current", { method: "PUT", body: { place_id: grid.place_id } })
             .then(loadMyGrids, showError);
         }));
       }
-      actions.appendChild(YKM.actionButton("btn btn-link small", "解绑", "my-grid-leave",
+      actions.appendChild(YKM.busyButton("btn btn-link small", "解绑", "my-grid-leave",
         "确定解绑网格组织“" + grid.name + "”？解绑后不能再为该网格采集信息。", function () {
           return call("/v1/me/grids/" + encodeURIComponent(grid.place_id), { method: "DELETE" })
             .then(loadMyGrids, showError);

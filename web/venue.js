@@ -191,7 +191,7 @@
     var item = YKM.make("li", "family-member");
     item.setAttribute("data-testid", testid);
     item.appendChild(YKM.make("span", "", label));
-    item.appendChild(YKM.actionButton("btn btn-link inline-btn", actionText, buttonTestid, question, act));
+    item.appendChild(YKM.busyButton("btn btn-link inline-btn", actionText, buttonTestid, question, act));
     return item;
   }
 
@@ -244,7 +244,7 @@
       open.setAttribute("data-testid", "inspector-venue-open");
       open.textContent = "进入检测";
       open.addEventListener("click", function () { openCheck(venue); });
-      var leave = YKM.actionButton("btn btn-link inline-btn", "解除绑定", "inspector-venue-leave",
+      var leave = YKM.busyButton("btn btn-link inline-btn", "解除绑定", "inspector-venue-leave",
         "确定解除绑定 " + venue.name + "？", function () {
           return call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
             if (state.checking && state.checking.place_id === venue.place_id) closeCheck();

@@ -142,11 +142,8 @@ export function selectTab(key, name) {
 }
 
 // A button in a list row that does one thing, asking `question` first when given; busy while act() runs.
-export function actionButton(className, text, testid, question, act) {
-  var button = make("button", className, text);
-  button.type = "button";
-  button.setAttribute("data-testid", testid);
-  button.addEventListener("click", function () {
+export function busyButton(className, text, testid, question, act) {
+  var button = actionButton(className, text, testid, function () {
     if (question && !window.confirm(question)) return;
     whileBusy(button, act);
   });
