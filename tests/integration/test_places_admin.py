@@ -1,7 +1,7 @@
 """The rules of healthcode.places.admin that venues and organizations share, each tested on both kinds of place:
-one admin, one place of a kind (under races too); the admin transfer (更换管理员): an offer is answered alike
-whoever holds the name and number, only the named holder accepts, a new offer voids the previous one, offers expire.
-What differs between the kinds stays in test_places_venues_admin.py and test_places_orgs_admin*.py."""
+one admin, one place of a kind (under races too); only the admin edits; the admin transfer (更换管理员): an offer is
+answered alike whoever holds the name and number, only the named holder accepts, a new offer voids the previous one,
+offers expire. What differs between the kinds stays in test_places_venues_admin.py and test_places_orgs_admin*.py."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any, NamedTuple
 import pytest
 from orgs_support import ORG, create_org
 from orgs_support import api as org_api
+from orgs_support import join as join_org
 from places_support import PlaceRoutes, id_number_of, racing_creations
 from venues_support import VENUE, create_venue, new_person
 from venues_support import api as venue_api
+from venues_support import join as join_venue
 
 OFFER_FIELDS = {"status", "token", "place_id", "successor_name_masked", "expires_at", "accept_path", "message",
                 "message_zh"}
@@ -25,10 +27,11 @@ class Kind(NamedTuple):
     create: Callable[..., dict[str, Any]]  # create(lambdas, admin, **changes) -> the new place, as its admin sees it
     body: dict[str, Any]  # a valid creation
     marker: str  # the kind in the one-admin marker admin#<marker>#<person> and in ALREADY_<marker>_ADMIN
+    join: Callable[..., tuple[int, Any]]  # join(lambdas, person, join_code): an inspector or a member binds
 
 
-KINDS = {"venues": Kind(PlaceRoutes(venue_api, "venues"), create_venue, VENUE, "VENUE"),
-         "orgs": Kind(PlaceRoutes(org_api, "orgs"), create_org, ORG, "ORG")}
+KINDS = {"venues": Kind(PlaceRoutes(venue_api, "venues"), create_venue, VENUE, "VENUE", join_venue),
+         "orgs": Kind(PlaceRoutes(org_api, "orgs"), create_org, ORG, "ORG", join_org)}
 
 
 @pytest.fixture(params=list(KINDS))
@@ -65,6 +68,19 @@ def test_twenty_racing_creations_by_one_admin_yield_exactly_one_place(lambdas, k
     assert AuthItem.get(f"place-admin#{winner['place_id']}").value == admin
     assert AuthItem.get(f"join-code#{winner['join_code']}").value == winner["place_id"]
     assert [p.place_id for p in Place.by_admin.query(admin)] == [winner["place_id"]]
+
+
+# ---------------------------------------------------------------- weekly edits
+
+
+def test_only_the_admin_may_edit(lambdas, kind):
+    """GIVEN a place and someone bound to it WHEN they edit it THEN 403, and the admin's week is not used up."""
+    admin, other = new_person(lambdas), new_person(lambdas)
+    place = kind.create(lambdas, admin)
+    kind.join(lambdas, other, place["join_code"])
+    status, body = kind.routes.patch(lambdas, other, place["place_id"], {"name": "抢注"})
+    assert status == 403
+    assert kind.routes.mine(lambdas, admin)[1]["editable"] is True
 
 
 # ---------------------------------------------------------------- the admin transfer
