@@ -6,8 +6,12 @@ endpoint override) with quiet Powertools.
 """
 
 import os
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "layers" / "common" / "python"):
@@ -19,3 +23,13 @@ for _key, _value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "ben
                      "AWS_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
                      "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "WARNING"}.items():
     os.environ.setdefault(_key, _value)
+
+
+def median_ms(call: Callable[[], Any], times: int) -> tuple[float, Any]:
+    """`call()` `times` times in a row: the median wall time of one call in milliseconds, and the last answer."""
+    timings, answer = [], None
+    for _ in range(times):
+        started = time.perf_counter()
+        answer = call()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000, answer

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
+from bench import median_ms
 from infra.local.embedded import count_aws_calls, embedded_aws, load_all
 
 ROWS: list[dict[str, Any]] = []
@@ -93,13 +94,10 @@ def _dashboard(function: Any, place_id: str, admin: str, first: str, last: str) 
 
 
 def _latency(function: Any, place_id: str, admin: str, first: str, last: str, reads: int) -> float:
-    timings = []
-    for _ in range(reads):
-        started = time.perf_counter()
-        answer = _dashboard(function, place_id, admin, first, last)
-        timings.append(time.perf_counter() - started)
-        assert answer["statusCode"] == 200, answer
-    return statistics.median(timings) * 1000
+    answers = []
+    ms, _ = median_ms(lambda: answers.append(_dashboard(function, place_id, admin, first, last)), reads)
+    assert all(answer["statusCode"] == 200 for answer in answers), answers
+    return ms
 
 
 def _dashboard_rows(orgs: Any, rng: random.Random) -> list[dict[str, Any]]:

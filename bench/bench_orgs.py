@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from bench import median_ms
 from infra.local.embedded import calls_by_table, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
@@ -77,12 +78,9 @@ def _forget_table_copies() -> None:
 
 
 def _read_latency(function: Any, place_id: str, admin: str, reads: int) -> tuple[float, dict[str, Any]]:
-    timings, answer = [], {}
-    for _ in range(reads):
-        started = time.perf_counter()
-        answer = _api(function, "GET", f"/v1/orgs/{place_id}/stats", "/v1/orgs/{id}/stats", admin, {"id": place_id})
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000, json.loads(answer["body"])
+    ms, answer = median_ms(lambda: _api(function, "GET", f"/v1/orgs/{place_id}/stats", "/v1/orgs/{id}/stats", admin,
+                                        {"id": place_id}), reads)
+    return ms, json.loads(answer["body"])
 
 
 def run() -> list[dict[str, Any]]:
@@ -146,21 +144,11 @@ def run() -> list[dict[str, Any]]:
         # ---- one stream batch: 100 declarations by 50 members; then the same batch replayed
         third = org_admin.create_org(_person("戊管理", 109), "五十人", "天河北路3号", "COUNTY")
         records = _records(third.place_id, 100, 50, 3 * 10**20)
-        written: list[list[tuple[str, str]]] = []
         from healthcode.core import streams
-        from healthcode.core.aws import client
 
-        class Recording:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(client("dynamodb"), name)
+        from tests.integration.streams_support import recorded_transactions
 
-            def transact_write_items(self, **kwargs: Any) -> Any:
-                written.append([(i["Update"]["Key"]["scope"]["S"], i["Update"]["Key"]["bucket"]["S"])
-                                for i in kwargs["TransactItems"]])
-                return client("dynamodb").transact_write_items(**kwargs)
-
-        streams.client = lambda service: Recording()  # type: ignore[assignment]
-        try:
+        with recorded_transactions() as written:
             with calls_by_table("yk-") as seen:
                 answer = stream.invoke({"Records": records})
             per_tx = max(max(Counter(tx).values()) for tx in written)
@@ -177,8 +165,6 @@ def run() -> list[dict[str, Any]]:
                          "target": "nothing counted twice",
                          "note": f"{_described(seen)}: cancelled, the cancellation names every anchor with its hw, "
                                  f"nothing is left to apply; total still {stored['declarations']}"})
-        finally:
-            streams.client = client  # type: ignore[assignment]
 
         # ---- the admin's list page and the CSV report of a 2 000-declaration day
         from healthcode.places.orgs import members as org_members

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from bench import median_ms
 from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all, stream_insert
 
 ROWS: list[dict[str, Any]] = []
@@ -63,12 +64,8 @@ def _read_latency(function: Any, place_id: str, admin: str, reads: int = 300) ->
                    path=(f"/v1/venues/{place_id}/stats", "/v1/venues/{id}/stats", {"id": place_id}))
     for _ in range(20):
         function.invoke(event)  # warm-up
-    timings = []
-    for _ in range(reads):
-        started = time.perf_counter()
-        answer = function.invoke(event)
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000, json.loads(answer["body"])
+    ms, answer = median_ms(lambda: function.invoke(event), reads)
+    return ms, json.loads(answer["body"])
 
 
 def run() -> list[dict[str, Any]]:

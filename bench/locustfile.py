@@ -73,8 +73,33 @@ class Resident(HttpUser):
         self.client.get("/v1/me/display-log?limit=20", name="GET /v1/me/display-log")
 
 
-class Inspector(HttpUser):
+class Scanner(HttpUser):
+    """What the inspector and the device share: every check sent with a fresh Idempotency-Key (201), and now and then
+    the last one sent again, as on a bad network or from a device's queue (200: the first answer, counted once)."""
+
+    abstract = True
+    checks_path = checks_name = ""  # where the checks go; the row of locust's statistics they are counted in
+    last: tuple[str, dict[str, object]] | None = None  # Idempotency-Key and body of the last check
+
+    def record(self, body: dict[str, object]) -> None:
+        self.last = (uuid.uuid4().hex, body)
+        self._check(*self.last, 201)
+
+    def _check(self, key: str, body: dict[str, object], expected: int) -> None:
+        with self.client.post(self.checks_path, json=body, headers={"Idempotency-Key": key}, name=self.checks_name,
+                              catch_response=True) as answer:
+            if answer.status_code != expected:
+                answer.failure(f"expected {expected}, got {answer.status_code}: {answer.text[:200]}")
+
+    @task(1)
+    def resend(self) -> None:
+        if self.last is not None:
+            self._check(*self.last, 200)
+
+
+class Inspector(Scanner):
     weight = 3
+    checks_name = "POST /v1/venues/{id}/checks"
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
@@ -82,9 +107,8 @@ class Inspector(HttpUser):
         answer.raise_for_status()
         self.client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
         venues = self.client.get("/v1/inspector/venues", name="GET /v1/inspector/venues").json()["items"]
-        self.place_id = venues[0]["place_id"]
+        self.checks_path = f"/v1/venues/{venues[0]['place_id']}/checks"
         self.codes = [self._code_of_a_new_resident() for _ in range(3)]
-        self.last: tuple[str, dict[str, str]] | None = None  # Idempotency-Key and body of the last scan
 
     def _code_of_a_new_resident(self) -> str:
         login = self.client.post("/v1/auth/login", name="POST /v1/auth/login",
@@ -93,22 +117,9 @@ class Inspector(HttpUser):
                                headers={"Authorization": f"Bearer {login['token']}"}).json()
         return code["qr"]
 
-    def _check(self, key: str, body: dict[str, str], expected: int) -> None:
-        with self.client.post(f"/v1/venues/{self.place_id}/checks", json=body, headers={"Idempotency-Key": key},
-                              name="POST /v1/venues/{id}/checks", catch_response=True) as answer:
-            if answer.status_code != expected:
-                answer.failure(f"expected {expected}, got {answer.status_code}: {answer.text[:200]}")
-
     @task(10)
     def check(self) -> None:
-        body = {"qr": random.choice(self.codes), "temperature": "FEVER" if random.random() < 0.02 else "NORMAL"}
-        self.last = (uuid.uuid4().hex, body)
-        self._check(*self.last, 201)
-
-    @task(1)
-    def retry(self) -> None:  # the same scan sent again: the first answer, recorded once
-        if self.last is not None:
-            self._check(*self.last, 200)
+        self.record({"qr": random.choice(self.codes), "temperature": "FEVER" if random.random() < 0.02 else "NORMAL"})
 
 
 class Partner(HttpUser):
@@ -133,9 +144,10 @@ class Partner(HttpUser):
 
 
 
-class Device(HttpUser):
+class Device(Scanner):
     abstract = os.environ.get("LOAD_DEVICES") != "1"  # opt-in: LOAD_DEVICES=1
     weight = 2
+    checks_path, checks_name = "/v1/device/checks", "POST /v1/device/checks"
     wait_time = between(0.5, 1.5)
 
     def on_start(self) -> None:
@@ -155,13 +167,6 @@ class Device(HttpUser):
             qr = self.client.get("/v1/me/code", name="GET /v1/me/code",
                                  headers={"Authorization": f"Bearer {token}"}).json()["qr"]
             self.people.append({"qr": qr, "id_card": {"id_number": number, "name": "林小雨"}})
-        self.last: tuple[str, dict[str, object]] | None = None
-
-    def _check(self, key: str, body: dict[str, object], expected: int) -> None:
-        with self.client.post("/v1/device/checks", json=body, headers={"Idempotency-Key": key},
-                              name="POST /v1/device/checks", catch_response=True) as answer:
-            if answer.status_code != expected:
-                answer.failure(f"expected {expected}, got {answer.status_code}: {answer.text[:200]}")
 
     @task(10)
     def check(self) -> None:
@@ -169,10 +174,4 @@ class Device(HttpUser):
         body: dict[str, object] = {"temperature_c": round(random.uniform(36.0, 37.6), 1),
                                    "measured_at": datetime.now(SHANGHAI).isoformat(timespec="milliseconds")}
         body |= {"qr": person["qr"]} if random.random() < 0.7 else {"id_card": person["id_card"]}
-        self.last = (uuid.uuid4().hex, body)
-        self._check(*self.last, 201)
-
-    @task(1)
-    def resend(self) -> None:  # a queued check sent again: the first answer, counted once
-        if self.last is not None:
-            self._check(*self.last, 200)
+        self.record(body)

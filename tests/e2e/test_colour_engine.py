@@ -12,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from e2e_support import login as log_in
+from e2e_support import wait_for
 
 from infra.local.demo import id_number
 
@@ -52,11 +54,7 @@ def record(person, kind="NUCLEIC_ACID", **fields):
 
 
 def login(stack, person, phone=None):
-    body = {"id_type": "ID_CARD", "id_number": person["id_number"], "name": person["name"], "method": "FACE",
-            "proof": "dev-pass"} | ({"phone": phone} if phone else {})
-    answer = requests.post(f"{stack.base_url}/v1/auth/login", json=body, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return answer.json()
+    return log_in(stack, person["name"], person["id_number"], phone)
 
 
 def headers(session):
@@ -65,15 +63,6 @@ def headers(session):
 
 def my_code(stack, session):
     return requests.get(f"{stack.base_url}/v1/me/code", headers=headers(session), timeout=10).json()
-
-
-def wait_for(check, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.25)
 
 
 @pytest.fixture(scope="module")

@@ -4,49 +4,23 @@ statistics exact -> admin change -> dissolve purges everything."""
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from e2e_support import login, new_id_card, wait_for
 
-from infra.local.demo import COLOUR_DEMO_PEOPLE, id_number
+from infra.local.demo import COLOUR_DEMO_PEOPLE
 
 pytestmark = pytest.mark.e2e
 SHANGHAI = timezone(timedelta(hours=8))
 
 
-def _number(first: str = "440106") -> str:
-    return id_number(f"{first}{random.randint(1960, 2000)}0{random.randint(1, 9)}{random.randint(10, 28)}"
-                     f"{random.randint(100, 999)}")
-
-
-def login(stack, name, number=None, phone=None):
-    number = number or _number()
-    body = {"id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass"}
-    if phone:
-        body["phone"] = phone
-    answer = requests.post(f"{stack.base_url}/v1/auth/login", json=body, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return answer.json() | {"name": name, "id_number": number,
-                            "headers": {"Authorization": f"Bearer {answer.json()['token']}"}}
-
-
 def drain(stack):
     answer = requests.post(f"{stack.base_url}/v1/dev/streams/drain", timeout=60)
     assert answer.status_code == 200, answer.text
-
-
-def wait_for(check, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)
 
 
 def test_the_whole_grid_loop(local_stack):
@@ -124,7 +98,7 @@ def test_the_whole_grid_loop(local_stack):
         for resident in residents[4:]:
             post(second, {"person": {"name": resident["name"], "id_type": "ID_CARD",
                                      "id_number": resident["id_number"]}})
-        post(second, {"person": {"name": "孤寡老人", "id_type": "ID_CARD", "id_number": _number()}})
+        post(second, {"person": {"name": "孤寡老人", "id_type": "ID_CARD", "id_number": new_id_card()}})
 
     threads = [threading.Thread(target=scan_all), threading.Thread(target=by_hand)]
     for thread in threads:

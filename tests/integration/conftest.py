@@ -72,6 +72,53 @@ def call(function: Any, event: dict[str, Any]) -> tuple[int, Any]:
     return answer["statusCode"], body
 
 
+def new_phone() -> str:
+    """A mainland mobile (+86 and 11 digits) that no test of the session is likely to hold."""
+    return f"+86136{random.randrange(10**8):08d}"
+
+
+def new_id_card() -> str:
+    """A valid ID card number of Guangzhou (Tianhe), born 1986-2000, that no test of the session is likely to use."""
+    return id_number(f"440106{random.randint(1986, 2000)}0{random.randint(1, 9)}{random.randint(10, 28)}"
+                     f"{random.randint(100, 999)}")
+
+
+def log_in(lambdas: dict[str, Any], number: str, name: str, phone: str | None = None, **fields: str
+           ) -> dict[str, Any]:
+    """A verified login (face, ID card) as the H5 page sends it, binding the phone if one is given; `fields` replace
+    or add body fields (method, id_type, issue_count). The answer: person_id, token, roles."""
+    body = {"id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass"} | fields
+    if phone:
+        body["phone"] = phone
+    status, answer = call(lambdas["AuthFunction"], sample_event("auth-login.json", body=body))
+    assert status == 200, answer
+    return answer
+
+
+@pytest.fixture
+def login(lambdas):
+    """`login(name, number, phone=None)`: log_in for the session's handlers."""
+
+    def submit(name: str, number: str, phone: str | None = None) -> dict[str, Any]:
+        return log_in(lambdas, number, name, phone)
+
+    return submit
+
+
+def api_request(function: Any, sample: str, method: str, path: str, resource: str, person_id: str, body: Any = None,
+                params: dict[str, str] | None = None, query: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None, roles: list[str] | None = None) -> tuple[int, Any]:
+    """A signed-in request to `function`, built on the sample event: the method, the concrete path with its resource
+    and path parameters, the body and query replaced (and headers and the session's roles, if given)."""
+    changes: dict[str, Any] = {"person_id": person_id, "path": (path, resource, params), "method": method,
+                               "body": body, "query": query or {}}
+    if headers:
+        changes["headers"] = headers
+    if roles:
+        changes["roles"] = roles
+    return call(function, sample_event(sample, **changes))
+
+
 @pytest.fixture
 def resident(lambdas):
     """A freshly logged-in resident: (person_id, token, id_number)."""

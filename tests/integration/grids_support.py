@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.integration.conftest import call, sample_event
+from places_support import PlaceRoutes, identity_of  # noqa: F401 - identity_of re-exported for the grids tests
+from streams_support import deliver_all, table_records
+
+from tests.integration.conftest import api_request
 from tests.integration.venues_support import new_person  # noqa: F401 - re-exported for the grids tests
 
 SYSTEM_ADMIN_ROLES = ["resident", "system_admin"]
@@ -14,13 +17,8 @@ SYSTEM_ADMIN_ROLES = ["resident", "system_admin"]
 def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_id: str, body: Any = None,
         params: dict[str, str] | None = None, query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None, roles: list[str] | None = None) -> tuple[int, Any]:
-    changes: dict[str, Any] = {"person_id": person_id, "path": (path, resource, params), "method": method,
-                               "body": body, "query": query or {}}
-    if headers:
-        changes["headers"] = headers
-    if roles:
-        changes["roles"] = roles
-    return call(lambdas["GridsFunction"], sample_event("grids-mine.json", **changes))
+    return api_request(lambdas["GridsFunction"], "grids-mine.json", method, path, resource, person_id, body, params,
+                       query, headers, roles)
 
 
 def region(township: str = "001") -> str:
@@ -110,38 +108,14 @@ def person_read(lambdas: dict[str, Any], place_id: str, worker: str, person_id: 
 # ---------------------------------------------------------------- streams, as moto keeps them
 
 
-def _shard(table_attr: str) -> tuple[Any, str]:
-    from healthcode.core.config import get_config
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[getattr(get_config(), table_attr)]
-    arn = f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT_ID}:table/{table.name}/stream/{table.latest_stream_label}"
-    return table, arn
-
-
-def _records(table_attr: str, keep: Any) -> list[dict[str, Any]]:
-    import json
-
-    table, arn = _shard(table_attr)
-    records = []
-    for item in list(table.stream_shard.items):
-        record = json.loads(json.dumps(item.record, default=lambda value: int(value.timestamp())))
-        record["eventSourceARN"] = arn
-        record["eventVersion"] = "1.1"
-        if keep(record):
-            records.append(record)
-    return records
-
-
 def collection_records(place_id: str) -> list[dict[str, Any]]:
     """The checks stream's records of one grid, as Lambda delivers them."""
-    return _records("checks_table",
-                    lambda r: r["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"))
+    return table_records("checks_table",
+                         lambda r: r["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"))
 
 
 def people_records(person_id: str) -> list[dict[str, Any]]:
-    return _records("people_table", lambda r: r["dynamodb"]["Keys"]["person_id"]["S"] == person_id)
+    return table_records("people_table", lambda r: r["dynamodb"]["Keys"]["person_id"]["S"] == person_id)
 
 
 def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -149,10 +123,7 @@ def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str,
 
 
 def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None:
-    records = collection_records(place_id)
-    for start in range(0, len(records), batch_size):
-        answer = deliver(lambdas, records[start:start + batch_size])
-        assert answer == {"batchItemFailures": []}, answer
+    deliver_all(lambdas["StatsStreamFunction"], collection_records(place_id), batch_size)
 
 
 def deliver_people(lambdas: dict[str, Any], person_id: str) -> dict[str, Any]:
@@ -189,24 +160,8 @@ def make_green(person_id: str) -> None:
                            Person.status_updated_at.set(clock.iso(clock.now()))])
 
 
-def offer_transfer(lambdas: dict[str, Any], admin: str, place_id: str, name: str, id_number: str
-                   ) -> tuple[int, Any]:
-    return api(lambdas, "POST", f"/v1/grids/{place_id}/admin-transfer", "/v1/grids/{id}/admin-transfer", admin,
-               {"name": name, "id_number": id_number}, {"id": place_id})
-
-
-def accept_transfer(lambdas: dict[str, Any], person: str, token: str) -> tuple[int, Any]:
-    return api(lambdas, "POST", f"/v1/grids/admin-transfer/{token}/accept", "/v1/grids/admin-transfer/{token}/accept",
-               person, params={"token": token})
-
-
-def identity_of(person_id: str) -> tuple[str, str]:
-    """(name, ID number) of a person, as their successor offer names them."""
-    from healthcode.core.pii import decrypt
-    from healthcode.models import Person
-
-    stored = Person.get(person_id)
-    return decrypt(stored.name_enc), decrypt(stored.id_enc)
+GRIDS = PlaceRoutes(api, "grids")
+offer_transfer, accept_transfer = GRIDS.offer, GRIDS.accept
 
 
 def dissolve(lambdas: dict[str, Any], admin: str, place_id: str, confirm: str | None) -> tuple[int, Any]:

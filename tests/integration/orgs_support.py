@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from streams_support import deliver_all, table_records
 from venues_support import new_person
 
-from tests.integration.conftest import call, sample_event
+from tests.integration.conftest import api_request, call, sample_event
 
 __all__ = ["new_person"]
 
@@ -17,9 +17,8 @@ ORG = {"name": "粤康科技有限公司", "address": "广州市天河区天河�
 def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_id: str, body: Any = None,
         params: dict[str, str] | None = None, query: dict[str, str] | None = None,
         roles: list[str] | None = None) -> tuple[int, Any]:
-    return call(lambdas["OrgsFunction"], sample_event(
-        "orgs-mine.json", person_id=person_id, roles=roles or ["resident"], path=(path, resource, params),
-        method=method, body=body, query=query or {}))
+    return api_request(lambdas["OrgsFunction"], "orgs-mine.json", method, path, resource, person_id, body, params, query,
+                       roles=roles)
 
 
 def raw(lambdas: dict[str, Any], path: str, resource: str, person_id: str, params: dict[str, str],
@@ -82,21 +81,8 @@ def member_of(lambdas: dict[str, Any], org: dict[str, Any], name: str = "林小�
 
 def stream_records(people: set[str] | None = None) -> list[dict[str, Any]]:
     """The declarations table's stream records (moto's shard) as Lambda delivers them; optionally these people's."""
-    from healthcode.core.config import get_config
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[get_config().declarations_table]
-    arn = f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT_ID}:table/{table.name}/stream/{table.latest_stream_label}"
-    records = []
-    for item in list(table.stream_shard.items):
-        record = json.loads(json.dumps(item.record, default=lambda value: int(value.timestamp())))
-        record["eventSourceARN"] = arn
-        record["eventVersion"] = "1.1"
-        if people is not None and record["dynamodb"]["Keys"]["person_id"]["S"] not in people:
-            continue
-        records.append(record)
-    return records
+    return table_records("declarations_table", lambda record: people is None or
+                         record["dynamodb"]["Keys"]["person_id"]["S"] in people)
 
 
 def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,7 +90,4 @@ def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str,
 
 
 def drain(lambdas: dict[str, Any], people: set[str], batch_size: int = 100) -> None:
-    records = stream_records(people)
-    for start in range(0, len(records), batch_size):
-        answer = deliver(lambdas, records[start:start + batch_size])
-        assert answer == {"batchItemFailures": []}, answer
+    deliver_all(lambdas["OrgStatsStreamFunction"], stream_records(people), batch_size)

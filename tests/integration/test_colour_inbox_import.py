@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import random
 import uuid
 from datetime import timedelta
 
 import pytest
 
-from infra.local.demo import id_number
+from tests.integration.conftest import new_id_card
 
 
 def ago(**delta) -> str:
@@ -23,11 +22,6 @@ def line(number, **changes):
                                                              "name": "黄导入"},
             "kind": "NUCLEIC_ACID", "occurred_at": ago(hours=3), "result": "NEGATIVE",
             "details": {"institution": "金域检验"}} | changes
-
-
-def new_id_card():
-    return id_number(f"440106{random.randint(1986, 2000)}0{random.randint(1, 9)}{random.randint(10, 28)}"
-                     f"{random.randint(100, 999)}")
 
 
 def s3():

@@ -27,6 +27,7 @@ import pytest
 from healthcode.core.config import get_config
 
 from infra.template import ROOT, load_template
+from tests.integration.conftest import log_in, new_phone
 from tests.template.iam import TEMPLATES as TEMPLATE_ACTIONS
 from tests.template.iam import listed, named, sub_text
 
@@ -259,19 +260,14 @@ def status_of(answer: dict[str, Any]) -> int:
     return answer["statusCode"]
 
 
-def new_person(lambdas, event, invoke, name: str = "陈大文", phone: str | None = None) -> str:
+def new_person(lambdas, name: str = "陈大文", phone: str | None = None) -> str:
     import random
 
     from infra.local.demo import id_number
 
     number = id_number(f"440305{random.randint(1991, 2005)}0{random.randint(1, 9)}1{random.randint(1, 9)}"
                        f"{random.randint(100, 999)}")
-    body = {"id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass"}
-    if phone:
-        body["phone"] = phone
-    status, answer = invoke(lambdas["AuthFunction"], event("auth-login.json", body=body))
-    assert status == 200, answer
-    return answer["person_id"]
+    return log_in(lambdas, number, name, phone)["person_id"]
 
 
 def add_member(guardian: str, member: str) -> None:
@@ -318,7 +314,7 @@ def test_login_needs_only_what_the_auth_function_is_granted(run_as, event):
     body = {"id_type": "ID_CARD", "id_number": id_number("44030519880214123"), "name": "陈大文", "phone": "13812345678",
             "method": "FACE", "proof": "dev-pass"}
     first = run_as("AuthFunction", event("auth-login.json", body=body))
-    again = run_as("AuthFunction", event("auth-login.json", body=body | {"phone": random_phone()}))  # a new phone
+    again = run_as("AuthFunction", event("auth-login.json", body=body | {"phone": new_phone()}))  # a new phone
     # one a partner feed created under another spelling: the verified name replaces it
     from healthcode.identity.idnumbers import parse_document
     from healthcode.identity.people import NewPerson, find_or_create
@@ -331,7 +327,7 @@ def test_login_needs_only_what_the_auth_function_is_granted(run_as, event):
 
 
 def test_showing_a_family_members_code_needs_only_what_codes_is_granted(run_as, lambdas, event, invoke):
-    guardian, member = new_person(lambdas, event, invoke), new_person(lambdas, event, invoke, "陈小文")
+    guardian, member = new_person(lambdas), new_person(lambdas, "陈小文")
     add_member(guardian, member)
     shown = run_as("CodesFunction", event("codes-my-code.json", person_id=guardian, query={"member": member}))
     logged = run_as("CodesFunction", event("codes-display-log.json", person_id=guardian, query={"member": member}))
@@ -438,7 +434,7 @@ def test_the_status_stream_and_the_review_need_only_what_they_are_granted(run_as
     from healthcode.core import clock as product_clock
     from healthcode.models import HealthEvent
 
-    person_id = new_person(lambdas, event, invoke)
+    person_id = new_person(lambdas)
     now = product_clock.now()
     fact = HealthEvent(person_id=person_id, sk=f"{product_clock.iso(now - timedelta(hours=2))}#lp-{uuid.uuid4().hex}",
                        event_id=f"lp-{uuid.uuid4().hex}", kind="HOME_QUARANTINE",
@@ -461,7 +457,7 @@ def test_the_status_stream_and_the_review_need_only_what_they_are_granted(run_as
 def test_code_images_and_the_printed_code_need_only_what_they_are_granted(run_as, lambdas, event, invoke):
     from healthcode.models import Person
 
-    guardian, member = new_person(lambdas, event, invoke), new_person(lambdas, event, invoke, "陈小文")
+    guardian, member = new_person(lambdas), new_person(lambdas, "陈小文")
     add_member(guardian, member)
     image = Person.get(member, consistent_read=True).serialize()
     stream = {"Records": [{
@@ -485,9 +481,9 @@ def test_code_images_and_the_printed_code_need_only_what_they_are_granted(run_as
 
 
 def test_scanning_needs_only_what_scan_is_granted(run_as, lambdas, event, invoke):
-    scanned = new_person(lambdas, event, invoke)
-    medic = new_person(lambdas, event, invoke, "赵医生")
-    resident = new_person(lambdas, event, invoke, "钱多多")
+    scanned = new_person(lambdas)
+    medic = new_person(lambdas, "赵医生")
+    resident = new_person(lambdas, "钱多多")
     as_medic = run_as("ScanFunction", event("scan-code.json", person_id=medic, roles=["resident", "medical"],
                                             body={"qr": signed_code(scanned)}))
     as_resident = run_as("ScanFunction", event("scan-code.json", person_id=resident, body={"qr": signed_code(scanned)}))
@@ -501,8 +497,8 @@ def test_medical_staff_need_only_what_medical_is_granted(run_as, lambdas, event,
                                                    roles=["resident", "system_admin"], body=[
                                                        {"name": "孙医生", "phone": phone, "unit": "广州市第八人民医院",
                                                         "position": "主治医师"}]))
-    medic = new_person(lambdas, event, invoke, "孙医生", phone)
-    observed = new_person(lambdas, event, invoke)
+    medic = new_person(lambdas, "孙医生", phone)
+    observed = new_person(lambdas)
     issued = run_as("MedicalFunction", event("medical-notices-issue.json", person_id=medic,
                                              roles=["resident", "medical"], body={"qr": signed_code(observed)},
                                              headers={"Idempotency-Key": f"lp-{uuid.uuid4().hex}"}))
@@ -525,7 +521,7 @@ def test_medical_staff_need_only_what_medical_is_granted(run_as, lambdas, event,
 
 @pytest.mark.parametrize("kind", ["nucleic_acid", "inbound_entry", "declaration", "display", "temperature"])
 def test_records_need_only_what_records_is_granted(run_as, lambdas, event, invoke, kind):
-    guardian, member = new_person(lambdas, event, invoke), new_person(lambdas, event, invoke, "陈小文")
+    guardian, member = new_person(lambdas), new_person(lambdas, "陈小文")
     add_member(guardian, member)
     answer = run_as("RecordsFunction", event("records-list.json", person_id=guardian,
                                              query={"kind": kind, "member": member}))
@@ -574,12 +570,6 @@ def sms_code(sent: list[str]) -> str:
     return re.search(r"(\d{6})", sent[-1]).group(1)
 
 
-def random_phone() -> str:
-    import random
-
-    return f"+86139{random.randrange(10**8):08d}"
-
-
 def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_are_granted(
         run_as, lambdas, event, sns_sms, failing_sms):
     import random
@@ -589,7 +579,7 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
     from infra.local.demo import record_inbound_entry
 
     # first use: the traveller applies, the page link goes by SMS
-    number, phone = f"R{random.randrange(10**9, 10**10)}", random_phone()
+    number, phone = f"R{random.randrange(10**9, 10**10)}", new_phone()
     traveller = record_inbound_entry("PASSPORT", number, "SMITH JOHN PAUL", "US").person_id
     missed = run_as("InboundFunction", event("inbound-apply.json", body={
         "name": "SMITH JANE", "country": "US", "doc_type": "PASSPORT", "doc_number": number, "phone": phone}))
@@ -598,12 +588,12 @@ def test_inbound_travellers_and_their_sms_login_need_only_what_inbound_and_auth_
     record_inbound_entry("PASSPORT", locked_number, "SMITH JOHN PAUL", "US")
     misses = [run_as("InboundFunction", event("inbound-apply.json", source_ip="198.19.0.1", body={
         "name": "SMITH JANE", "country": "US", "doc_type": "PASSPORT", "doc_number": locked_number,
-        "phone": random_phone()})) for _ in range(10)]
+        "phone": new_phone()})) for _ in range(10)]
     assert status_of(misses[-1]) == 429, misses[-1]
     applied = run_as("InboundFunction", event("inbound-apply.json", body={
         "name": "SMITH JOHN PAUL", "country": "US", "doc_type": "PASSPORT", "doc_number": number, "phone": phone}))
     # the page link cannot be sent: the traveller still gets their code, and the resend window is taken back
-    unsent_number, unsent_phone = f"R{random.randrange(10**9, 10**10)}", random_phone()
+    unsent_number, unsent_phone = f"R{random.randrange(10**9, 10**10)}", new_phone()
     record_inbound_entry("PASSPORT", unsent_number, "SMITH ANNA", "US")
     failing_sms(unsent_phone)
     unsent = run_as("InboundFunction", event("inbound-apply.json", body={
@@ -635,7 +625,7 @@ def test_the_console_login_of_an_org_admin_needs_only_what_auth_is_granted(run_a
     from healthcode.identity.captcha import dev_answer
     from orgs_support import create_org, new_person
 
-    admin, phone = new_person(lambdas, "周管理"), random_phone()
+    admin, phone = new_person(lambdas, "周管理"), new_phone()
     create_org(lambdas, admin, phone=phone)
     captcha = json.loads(run_as("AuthFunction", event("auth-captcha.json"))["body"])
     asked = run_as("AuthFunction", event("auth-sms-code.json", body={
@@ -678,8 +668,8 @@ def test_family_declarations_itinerary_and_macau_need_only_what_they_are_granted
                                                                                  sns_sms, macau_service):
     from infra.local.demo import id_number
 
-    phone = random_phone()
-    guardian = new_person(lambdas, event, invoke, "黄行者", phone)
+    phone = new_phone()
+    guardian = new_person(lambdas, "黄行者", phone)
     child_number = id_number("44030520150307123")
     added = run_as("FamilyFunction", event("family-add.json", person_id=guardian, body={
         "relation": "CHILD", "name": "黄小行", "id_type": "ID_CARD", "id_number": child_number,
@@ -729,6 +719,7 @@ def test_family_declarations_itinerary_and_macau_need_only_what_they_are_granted
 # ------------------------------------------------------------------------------------------------ venues
 
 def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_as, lambdas, event):
+    from places_support import PlaceRoutes
     from venues_support import api, check, code_of, create_venue, join, new_person, stats, stream_records
     from venues_support import deliver as deliver_checks
 
@@ -766,7 +757,7 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
     checked = run_as("RecordsFunction", event("records-list.json", person_id=visitor, query={"kind": "temperature"}))
     assert status_of(checked) == 200 and json.loads(checked["body"])["items"], checked
     from healthcode.core import clock
-    from healthcode.models import Person, Relation
+    from healthcode.models import Relation
     from healthcode.places.venues import UNBOUND
 
     # an unbinding marker from before markers carried the name: the list names it from the person
@@ -785,23 +776,11 @@ def test_venues_checks_and_their_statistics_need_only_what_they_are_granted(run_
         api(lambdas, "DELETE", f"/v1/inspector/venues/{place}", "/v1/inspector/venues/{id}", inspector,
             params={"id": place}),
     ]
-    from healthcode.core.pii import decrypt
-
-    offer = {"name": "黄接任", "id_number": decrypt(Person.get(successor).id_enc)}
-    transfer = f"/v1/venues/{place}/admin-transfer"
-    answers += [
-        api(lambdas, "POST", transfer, "/v1/venues/{id}/admin-transfer", admin, offer, {"id": place}),
-        api(lambdas, "GET", transfer, "/v1/venues/{id}/admin-transfer", admin, params={"id": place}),
-        api(lambdas, "DELETE", transfer, "/v1/venues/{id}/admin-transfer", admin, params={"id": place}),
-        api(lambdas, "POST", transfer, "/v1/venues/{id}/admin-transfer", admin, offer, {"id": place}),
-    ]
-    token = answers[-1][1]["token"]
-    answers.append(api(lambdas, "POST", f"/v1/venues/admin-transfer/{token}/accept",
-                       "/v1/venues/admin-transfer/{token}/accept", successor, params={"token": token}))
+    answers += PlaceRoutes(api, "venues").hand_over(lambdas, admin, place, successor)  # 更换管理员, every route
     assert drained == {"batchItemFailures": []}
     answers.append(check(lambdas, place, inspector, visitor_code))  # no longer bound: refused, not remembered
     assert [status for status, _ in answers] == [200, 200, 201, 200, 200, 201, 200, 201, 201, 201, 200, 200, 200, 204,
-                                                 200, 204, 201, 204, 202, 200, 204, 202, 200, 403], [s for s, _ in answers]
+                                                 200, 204, 201, 204, 202, 200, 204, 202, 200, 200, 403], [s for s, _ in answers]
     assert run_as.missing == {}
 
 
@@ -812,6 +791,7 @@ def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_
     from orgs_support import api, create_org, declarations_of, declare, join, leave, my_orgs, new_person, raw, stats
     from orgs_support import deliver as deliver_declarations
     from orgs_support import stream_records as declaration_records
+    from places_support import PlaceRoutes
 
     admin, member = new_person(lambdas), new_person(lambdas, "林小雨")
     org = create_org(lambdas, admin)
@@ -835,22 +815,7 @@ def test_organizations_and_their_statistics_need_only_what_they_are_granted(run_
                 api(lambdas, "GET", f"/v1/orgs/{place}/stats", "/v1/orgs/{id}/stats", admin, params={"id": place},
                     query={"from": today, "to": today})]  # the console's range: one Query of the day buckets
     # the admin role handed over to the member (更换管理员): offered, read, withdrawn, offered again, seen, accepted
-    from healthcode.core.pii import decrypt
-    from healthcode.models import Person
-
-    offer = {"name": "林小雨", "id_number": decrypt(Person.get(member).id_enc)}
-    transfer = f"/v1/orgs/{place}/admin-transfer"
-    answers += [
-        api(lambdas, "POST", transfer, "/v1/orgs/{id}/admin-transfer", admin, offer, {"id": place}),
-        api(lambdas, "GET", transfer, "/v1/orgs/{id}/admin-transfer", admin, params={"id": place}),
-        api(lambdas, "DELETE", transfer, "/v1/orgs/{id}/admin-transfer", admin, params={"id": place}),
-        api(lambdas, "POST", transfer, "/v1/orgs/{id}/admin-transfer", admin, offer, {"id": place}),
-    ]
-    token = answers[-1][1]["token"]
-    answers += [api(lambdas, "GET", f"/v1/orgs/admin-transfer/{token}", "/v1/orgs/admin-transfer/{token}", member,
-                    params={"token": token}),
-                api(lambdas, "POST", f"/v1/orgs/admin-transfer/{token}/accept",
-                    "/v1/orgs/admin-transfer/{token}/accept", member, params={"token": token})]
+    answers += PlaceRoutes(api, "orgs").hand_over(lambdas, admin, place, member)
     assert drained == {"batchItemFailures": []} and report["statusCode"] == 200
     assert [status for status, _ in answers] == [200, 200, 201, 200, 201, 200, 200, 204, 200, 200,
                                                  202, 200, 204, 202, 200, 200], [s for s, _ in answers]
@@ -1036,17 +1001,7 @@ def test_grid_statistics_and_key_persons_need_only_what_grids_and_their_streams_
 def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as, lambdas, monkeypatch):
     """An admin change offered twice (the second voids the first), read and accepted; a grid with workers, an
     unbound one, collections, statistics and a pending offer dissolved: a wrong name, a purge cut short, resumed."""
-    from grids_support import (
-        accept_transfer,
-        api,
-        approved_grid,
-        bound_worker,
-        collect,
-        dissolve,
-        drain,
-        identity_of,
-        offer_transfer,
-    )
+    from grids_support import GRIDS, approved_grid, bound_worker, collect, dissolve, drain, identity_of
     from healthcode.places.grids import purge
     from venues_support import code_of
     from venues_support import new_person as person
@@ -1054,25 +1009,19 @@ def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as
     grid = approved_grid(lambdas, name="变更网格")
     place = grid["place_id"]
     successor = person(lambdas, "黄接任")
-    first = offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
-    pending = f"/v1/grids/{place}/admin-transfer"
-    seen = api(lambdas, "GET", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
-    withdrawn = api(lambdas, "DELETE", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
+    first = GRIDS.offer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
+    seen, withdrawn = GRIDS.pending(lambdas, grid["admin"], place), GRIDS.withdraw(lambdas, grid["admin"], place)
     assert (seen[0], withdrawn[0]) == (200, 204), (seen, withdrawn)
-    offer = offer_transfer(lambdas, grid["admin"], place, *identity_of(successor))
+    offer = GRIDS.offer(lambdas, grid["admin"], place, *identity_of(successor))
     token = offer[1]["token"]
-    answers = [first, offer,
-               api(lambdas, "GET", f"/v1/grids/admin-transfer/{token}", "/v1/grids/admin-transfer/{token}",
-                   successor, params={"token": token}),
-               accept_transfer(lambdas, successor, token)]
+    answers = [first, offer, GRIDS.offered(lambdas, successor, token), GRIDS.accept(lambdas, successor, token)]
     grid = grid | {"admin": successor}
     worker, gone = bound_worker(lambdas, grid, authorized=True), bound_worker(lambdas, grid)
-    answers.append(api(lambdas, "DELETE", f"/v1/grids/{place}/workers/{gone}", "/v1/grids/{id}/workers/{person_id}",
-                       successor, params={"id": place, "person_id": gone}))
+    answers.append(GRIDS.call(lambdas, "DELETE", "/{id}/workers/{person_id}", successor, id=place, person_id=gone))
     for _ in range(3):
         answers.append(collect(lambdas, place, worker, {"qr": code_of(lambdas, person(lambdas))}))
     drain(lambdas, place)
-    answers.append(offer_transfer(lambdas, successor, place, *identity_of(person(lambdas, "周接任"))))
+    answers.append(GRIDS.offer(lambdas, successor, place, *identity_of(person(lambdas, "周接任"))))
     answers.append(dissolve(lambdas, successor, place, "别的名字"))
     monkeypatch.setattr(purge, "BUDGET_SECONDS", 0.0)
     for _ in range(30):

@@ -3,24 +3,14 @@ person's data. System admins only (403 otherwise); every list is a Query on a ke
 
 from __future__ import annotations
 
-import random
 import uuid
 
 import pytest
 
-from infra.local.demo import id_number
+from tests.integration.conftest import new_id_card, new_phone
 
 ADMIN = str(uuid.uuid4())
 SYSTEM = ("resident", "system_admin")
-
-
-def new_phone() -> str:
-    return f"+86136{random.randint(10000000, 99999999)}"
-
-
-def new_id_card() -> str:
-    return id_number(f"440106{random.randint(1986, 2000)}0{random.randint(1, 9)}{random.randint(10, 28)}"
-                     f"{random.randint(100, 999)}")
 
 
 @pytest.fixture
@@ -29,19 +19,6 @@ def call(lambdas, event, invoke):
         return invoke(lambdas["MedicalFunction"], event(sample, person_id=who, roles=list(roles), **changes))
 
     return send
-
-
-@pytest.fixture
-def login(lambdas, event, invoke):
-    def submit(name, number, phone=None):
-        body = {"id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass"}
-        if phone:
-            body["phone"] = phone
-        status, answer = invoke(lambdas["AuthFunction"], event("auth-login.json", body=body))
-        assert status == 200, answer
-        return answer
-
-    return submit
 
 
 def staff(name: str, phone: str) -> dict:

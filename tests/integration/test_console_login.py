@@ -7,7 +7,6 @@ places they hold; a phone nobody registered is answered exactly as a registered 
 from __future__ import annotations
 
 import json
-import random
 import re
 
 import pytest
@@ -15,11 +14,7 @@ from orgs_support import ORG
 from orgs_support import api as org_api
 from venues_support import VENUE, create_venue, new_person
 
-from tests.integration.conftest import SYSTEM_ADMIN, call, sample_event
-
-
-def random_phone() -> str:
-    return f"+86137{random.randrange(10**8):08d}"
+from tests.integration.conftest import SYSTEM_ADMIN, call, new_phone, sample_event
 
 
 def captcha(lambdas) -> tuple[str, str]:
@@ -64,7 +59,7 @@ def create_org(lambdas, admin: str, **changes) -> tuple[int, dict]:
 
 
 def test_the_phone_an_org_admin_registered_logs_them_in_as_the_admin(lambdas):
-    admin, phone = person_without_phone(), random_phone()
+    admin, phone = person_without_phone(), new_phone()
     status, org = create_org(lambdas, admin, phone=phone)
     assert status == 201, org
 
@@ -79,7 +74,7 @@ def test_the_phone_an_org_admin_registered_logs_them_in_as_the_admin(lambdas):
 
 
 def test_the_phone_a_venue_admin_registered_logs_them_in_as_the_admin(lambdas):
-    admin, phone = person_without_phone("吴店长"), random_phone()
+    admin, phone = person_without_phone("吴店长"), new_phone()
     create_venue(lambdas, admin, phone=phone)
 
     status, body = console_login(lambdas, phone)
@@ -89,7 +84,7 @@ def test_the_phone_a_venue_admin_registered_logs_them_in_as_the_admin(lambdas):
 
 
 def test_one_phone_for_an_admins_organization_and_venue_gives_both_roles(lambdas):
-    admin, phone = person_without_phone("郑双管"), random_phone()
+    admin, phone = person_without_phone("郑双管"), new_phone()
     assert create_org(lambdas, admin, phone=phone)[0] == 201
     create_venue(lambdas, admin, phone=phone)
 
@@ -100,7 +95,7 @@ def test_one_phone_for_an_admins_organization_and_venue_gives_both_roles(lambdas
 
 
 def test_the_organization_phone_changed_in_the_weekly_edit_is_the_login(lambdas):
-    admin, first, second = person_without_phone("钱改号"), random_phone(), random_phone()
+    admin, first, second = person_without_phone("钱改号"), new_phone(), new_phone()
     status, org = create_org(lambdas, admin, phone=first)
     edited = org_api(lambdas, "PATCH", f"/v1/orgs/{org['place_id']}", "/v1/orgs/{id}", admin, {"phone": second},
                      {"id": org["place_id"]})
@@ -114,7 +109,7 @@ def test_the_organization_phone_changed_in_the_weekly_edit_is_the_login(lambdas)
 def test_the_account_phone_is_the_organizations_when_none_is_given(lambdas):
     from healthcode.models import Person
 
-    admin, phone = person_without_phone("孙默认"), random_phone()
+    admin, phone = person_without_phone("孙默认"), new_phone()
     from healthcode.identity.people import set_phone
 
     person = Person.get(admin)
@@ -139,9 +134,9 @@ def test_an_organization_needs_an_admin_phone_when_the_account_has_none(lambdas)
 
 
 def test_an_unregistered_phone_is_answered_as_a_registered_one_until_the_sms_code_proves_it(lambdas):
-    admin, registered = person_without_phone("冯已注"), random_phone()
+    admin, registered = person_without_phone("冯已注"), new_phone()
     assert create_org(lambdas, admin, phone=registered)[0] == 201
-    unknown = random_phone()
+    unknown = new_phone()
 
     asked_registered, asked_unknown = ask_code(lambdas, registered), ask_code(lambdas, unknown)
 
@@ -158,7 +153,7 @@ def test_an_unregistered_phone_is_answered_as_a_registered_one_until_the_sms_cod
 def test_a_venue_phone_logs_in_no_one_after_the_admin_changed_until_the_new_admin_registers_one(lambdas):
     from healthcode.models import Place
 
-    old_admin, new_admin, phone = person_without_phone("陈旧任"), person_without_phone("陈新任"), random_phone()
+    old_admin, new_admin, phone = person_without_phone("陈旧任"), person_without_phone("陈新任"), new_phone()
     venue = create_venue(lambdas, old_admin, phone=phone)
     # the admin transfer re-points the venue (healthcode.places.venues.places.accept_transfer); the contact phone stays
     Place.get(venue["place_id"]).update(actions=[Place.admin_id.set(new_admin)])
@@ -172,7 +167,7 @@ def test_a_phone_bound_to_one_person_and_registered_by_another_admin_is_a_confli
     from healthcode.identity.people import set_phone
     from healthcode.models import Person
 
-    admin, other, phone = person_without_phone("何管理"), person_without_phone("何他人"), random_phone()
+    admin, other, phone = person_without_phone("何管理"), person_without_phone("何他人"), new_phone()
     person = Person.get(other)
     set_phone(person, phone)
     person.save()
@@ -184,7 +179,7 @@ def test_a_phone_bound_to_one_person_and_registered_by_another_admin_is_a_confli
 
 
 def test_the_system_admin_logs_in_with_the_phone_bound_to_them(lambdas):
-    phone = random_phone()
+    phone = new_phone()
     status, body = call(lambdas["AuthFunction"], sample_event("auth-login.json", body={
         "id_type": "ID_CARD", "id_number": SYSTEM_ADMIN, "name": "王管理", "phone": phone, "method": "FACE",
         "proof": "dev-pass"}))

@@ -11,6 +11,7 @@ import pytest
 from healthcode.core.config import get_config
 
 from infra.local.demo import id_number, record_inbound_entry
+from tests.integration.conftest import new_phone
 
 NAME = "SMITH JOHN PAUL"
 
@@ -23,10 +24,6 @@ def address() -> str:
 
 def other_address(address: str) -> str:
     return address.rsplit(".", 1)[0] + f".{(int(address.rsplit('.', 1)[1]) % 254) + 1}"
-
-
-def new_phone() -> str:
-    return f"+86136{random.randrange(10**8):08d}"
 
 
 def new_id_card() -> str:

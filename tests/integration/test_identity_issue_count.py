@@ -10,12 +10,9 @@ import uuid
 import pytest
 
 from infra.local.demo import record_inbound_entry
+from tests.integration.conftest import new_phone
 
 NAME = "林美华"
-
-
-def new_phone() -> str:
-    return f"+86136{random.randrange(10**8):08d}"
 
 
 def new_number(doc_type: str) -> str:

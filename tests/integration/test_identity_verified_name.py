@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from infra.local.demo import id_number, record_inbound_entry
+from tests.integration.conftest import log_in
 
 
 def new_id_card() -> str:
@@ -31,15 +32,6 @@ def fed(lambdas, event, invoke):
     return find_by_document(parse_document("ID_CARD", number, None)).person_id, number
 
 
-def log_in(lambdas, event, invoke, number, name, method="FACE", id_type="ID_CARD", issue_count=None):
-    body = {"id_type": id_type, "id_number": number, "name": name, "method": method, "proof": "dev-pass"}
-    if issue_count:
-        body["issue_count"] = issue_count
-    status, answer = invoke(lambdas["AuthFunction"], event("auth-login.json", body=body))
-    assert status == 200, answer
-    return answer
-
-
 @pytest.mark.parametrize("method", ["FACE", "WECHAT_PAY"])
 def test_a_verified_login_replaces_the_feeds_name(lambdas, event, invoke, fed, method):
     from healthcode.core import pii
@@ -47,7 +39,7 @@ def test_a_verified_login_replaces_the_feeds_name(lambdas, event, invoke, fed, m
 
     # GIVEN a person the feed named 林测试 WHEN they log in, verified, as 林大伟
     person_id, number = fed
-    assert log_in(lambdas, event, invoke, number, "林大伟", method)["person_id"] == person_id
+    assert log_in(lambdas, number, "林大伟", method=method)["person_id"] == person_id
 
     # THEN the stored name is the verified one, encrypted and masked
     person = Person.get(person_id)
@@ -57,7 +49,7 @@ def test_a_verified_login_replaces_the_feeds_name(lambdas, event, invoke, fed, m
 def test_the_code_page_shows_the_verified_name(lambdas, event, invoke, fed):
     # GIVEN a fed person logged in under their verified name WHEN they show their code THEN it carries that name
     person_id, number = fed
-    log_in(lambdas, event, invoke, number, "林大伟")
+    log_in(lambdas, number, "林大伟")
     status, code = invoke(lambdas["CodesFunction"], event("codes-my-code.json", person_id=person_id))
     assert status == 200 and code["name_masked"] == "林*伟"
 
@@ -70,7 +62,7 @@ def test_the_same_name_writes_nothing(lambdas, event, invoke, fed):
     before = Person.get(person_id)
 
     # WHEN they log in under that name THEN the person item is untouched (same version, same ciphertext)
-    log_in(lambdas, event, invoke, number, "林测试")
+    log_in(lambdas, number, "林测试")
     after = Person.get(person_id)
     assert (after.version, after.name_enc, after.name_masked) == (before.version, before.name_enc, before.name_masked)
 
@@ -84,7 +76,7 @@ def test_a_permit_holder_known_from_an_entry_record_takes_the_verified_name(lamb
     traveller = record_inbound_entry("HK_MACAU_PERMIT", number, "CHAN TAI MAN", "HK", issue_count="01")
 
     # WHEN they log in to the WeChat version, verified by face, as 陈大文
-    log_in(lambdas, event, invoke, number, "陈大文", id_type="HK_MACAU_PERMIT", issue_count="01")
+    log_in(lambdas, number, "陈大文", id_type="HK_MACAU_PERMIT", issue_count="01")
 
     # THEN they are a resident under the verified name
     person = Person.get(traveller.person_id)

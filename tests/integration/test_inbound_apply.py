@@ -9,12 +9,9 @@ from dataclasses import replace
 import pytest
 
 from infra.local.demo import id_number, record_inbound_entry
+from tests.integration.conftest import new_phone
 
 NAME_ON_PASSPORT = "SMITH JOHN PAUL"
-
-
-def random_phone() -> str:
-    return f"+86139{random.randrange(10**8):08d}"
 
 
 def random_passport() -> str:
@@ -31,7 +28,7 @@ def traveller(aws):
 
 def apply_body(traveller, **overrides):
     return {"name": traveller["name"], "country": "US", "doc_type": "PASSPORT", "doc_number": traveller["doc_number"],
-            "phone": random_phone()} | overrides
+            "phone": new_phone()} | overrides
 
 
 def apply(lambdas, event, invoke, body, **changes):
@@ -121,7 +118,7 @@ def test_applying_with_a_new_phone_moves_the_binding(lambdas, event, invoke, tra
     apply(lambdas, event, invoke, first)
 
     # WHEN they apply again with another phone
-    second = first | {"phone": random_phone()}
+    second = first | {"phone": new_phone()}
     status, _ = apply(lambdas, event, invoke, second)
 
     # THEN the new phone is the one bound
@@ -159,7 +156,7 @@ def test_a_taiwan_permit_holder_applies_with_the_issue_count(lambdas, event, inv
 
     # WHEN they apply with the permit number and its 2-digit issue count
     status, body = apply(lambdas, event, invoke, {"name": "林美华", "country": "TW", "doc_type": "TAIWAN_PERMIT",
-                                                  "doc_number": number, "issue_count": "02", "phone": random_phone()})
+                                                  "doc_number": number, "issue_count": "02", "phone": new_phone()})
 
     # THEN they get their session
     assert status == 200 and body["person_id"] == person.person_id
@@ -216,14 +213,14 @@ def test_a_residents_permit_is_document_not_found(lambdas, event, invoke):
 
     # WHEN someone applies with that permit on the inbound page THEN the document is not an inbound traveller's
     status, answer = apply(lambdas, event, invoke, {"name": "陈大文", "country": "HK", "doc_type": "HK_MACAU_PERMIT",
-                                                    "doc_number": number, "issue_count": "01", "phone": random_phone()})
+                                                    "doc_number": number, "issue_count": "01", "phone": new_phone()})
     assert status == 400 and answer["error"]["code"] == "DOCUMENT_NOT_FOUND"
 
 
 def test_a_phone_used_by_another_person_is_refused(lambdas, event, invoke, traveller):
     # GIVEN another traveller who applied with a phone
     other = record_inbound_entry("PASSPORT", (number := random_passport()), "DOE JANE", "GB")
-    shared = random_phone()
+    shared = new_phone()
     assert apply(lambdas, event, invoke, {"name": "DOE JANE", "country": "GB", "doc_type": "PASSPORT",
                                           "doc_number": number, "phone": shared})[0] == 200
 
@@ -284,7 +281,7 @@ def test_malformed_json_is_refused(lambdas, event, invoke):
 def test_an_id_card_number_is_not_an_inbound_document(lambdas, event, invoke):
     status, answer = apply(lambdas, event, invoke, {"name": "张三", "country": "CN", "doc_type": "PASSPORT",
                                                     "doc_number": id_number("44030519900307456"),
-                                                    "phone": random_phone()})
+                                                    "phone": new_phone()})
     assert status == 400 and answer["error"]["code"] == "DOCUMENT_NOT_FOUND"
 
 

@@ -11,16 +11,13 @@ import uuid
 import pytest
 
 from infra.local.demo import record_inbound_entry
+from tests.integration.conftest import new_phone
 
 NAME = "陈大文"
 
 
 def new_permit() -> str:
     return f"H{random.randrange(10**8):08d}"
-
-
-def new_phone() -> str:
-    return f"+86136{random.randrange(10**8):08d}"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from infra.local.demo import record_inbound_entry
+from tests.integration.conftest import new_phone
 
 NAME = "SMITH JOHN PAUL"
 
@@ -18,10 +19,6 @@ NAME = "SMITH JOHN PAUL"
 def traveller(clock) -> dict[str, str]:
     number = f"N{random.randrange(10**9, 10**10)}"
     return {"doc_number": number, "person_id": record_inbound_entry("PASSPORT", number, NAME, "US").person_id}
-
-
-def new_phone() -> str:
-    return f"+86135{random.randrange(10**8):08d}"
 
 
 def apply(lambdas, event, traveller, name: str, phone: str | None = None) -> tuple[int, dict, dict]:

@@ -16,10 +16,7 @@ from datetime import timedelta
 import pytest
 
 from infra.local.demo import id_number, record_inbound_entry
-
-
-def random_phone() -> str:
-    return f"+86139{random.randrange(10**8):08d}"
+from tests.integration.conftest import new_phone
 
 
 @pytest.fixture
@@ -27,7 +24,7 @@ def traveller(lambdas, event, invoke, clock):
     """A traveller who applied on first use with a phone of their own."""
     number = f"R{random.randrange(10**9, 10**10)}"
     person = record_inbound_entry("PASSPORT", number, "SMITH JOHN PAUL", "US")
-    phone = random_phone()
+    phone = new_phone()
     status, _ = invoke(lambdas["InboundFunction"], event("inbound-apply.json", body={
         "name": "SMITH JOHN PAUL", "country": "US", "doc_type": "PASSPORT", "doc_number": number, "phone": phone}))
     assert status == 200
@@ -288,7 +285,7 @@ def test_after_the_lock_a_new_code_logs_in(lambdas, event, invoke, traveller, cl
 
 def test_a_phone_nobody_uses_gets_a_code_but_no_session(lambdas, event, invoke, clock):
     # GIVEN a phone bound to nobody: asking for a code reveals nothing
-    phone = random_phone()
+    phone = new_phone()
     assert ask_code(lambdas, event, invoke, phone)[0] == 200
 
     # WHEN its holder logs in with the right code THEN 404 on phone: apply first
@@ -302,7 +299,7 @@ def test_a_phone_moved_to_another_number_no_longer_logs_in(lambdas, event, invok
     from healthcode.models import Person
 
     person = Person.get(traveller["person_id"])
-    set_phone(person, random_phone())
+    set_phone(person, new_phone())
     person.save()
 
     # WHEN the old phone logs in with a right code THEN it finds nobody
@@ -312,7 +309,7 @@ def test_a_phone_moved_to_another_number_no_longer_logs_in(lambdas, event, invok
 
 def test_an_admin_logs_in_by_sms_with_the_roles_of_a_login(lambdas, event, invoke, clock):
     # GIVEN the configured system admin, a resident whose phone the identity provider reported at login
-    phone = random_phone()
+    phone = new_phone()
     status, _, _ = auth(lambdas, invoke, event("auth-login.json", body={
         "id_type": "ID_CARD", "id_number": id_number("44010619860101123"), "name": "王管理", "phone": phone,
         "method": "FACE", "proof": "dev-pass"}))

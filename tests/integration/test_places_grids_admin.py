@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from grids_support import (
+    GRIDS,
     SYSTEM_ADMIN_ROLES,
     api,
     approve,
@@ -14,9 +15,10 @@ from grids_support import (
     join,
     new_person,
     new_region_admin,
+    region,
     reject,
 )
-from venues_support import race
+from places_support import racing_creations
 
 
 def test_a_new_grid_is_pending_with_a_join_code_and_admits_nobody(lambdas):
@@ -48,11 +50,9 @@ def test_one_grid_per_admin(lambdas):
 def test_twenty_racing_requests_of_one_admin_create_one_grid(lambdas):
     # GIVEN one admin WHEN 20 requests to create a grid race THEN exactly one is created, the others 409
     admin = new_person(lambdas, "网格管理")
-    answers = race(lambda i: create_grid(lambdas, admin, f"竞争网格{i}"), list(range(20)))
-    statuses = sorted(status for status, _ in answers)
-    assert statuses == [201] + [409] * 19, answers
-    created = next(body for status, body in answers if status == 201)
-    status, mine = api(lambdas, "GET", "/v1/grids/mine", "/v1/grids/mine", admin)
+    created = racing_creations(lambdas, GRIDS, admin, [{"region_code": region(), "name": f"竞争网格{i}"}
+                                                       for i in range(20)])
+    status, mine = GRIDS.mine(lambdas, admin)
     assert mine["place_id"] == created["place_id"]
 
 

@@ -1,52 +1,21 @@
 """Organizations' admin transfer (更换管理员, FAQ (四) 2 "管理员手机号码" aside, as venues do): the admin names a
 successor by name and ID number, the named successor sees the organization and confirms; the rules are
-healthcode.places.admin.AdminTransfers', shared with venues."""
+healthcode.places.admin.AdminTransfers', shared with venues (those tested on both kinds: test_places_admin.py)."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 
 import pytest
 from orgs_support import api, create_org, declare, join, new_person, stats
+from places_support import PlaceRoutes, racing_acceptances
+from places_support import id_number_of as _id_number
 from venues_support import api as venue_api
-from venues_support import create_venue, new_traveller, race
+from venues_support import create_venue, new_traveller
 
-
-def _offer(lambdas, admin, place_id, name, id_number, **extra):
-    return api(lambdas, "POST", f"/v1/orgs/{place_id}/admin-transfer", "/v1/orgs/{id}/admin-transfer", admin,
-               {"name": name, "id_number": id_number} | extra, {"id": place_id})
-
-
-def _pending(lambdas, person, place_id):
-    return api(lambdas, "GET", f"/v1/orgs/{place_id}/admin-transfer", "/v1/orgs/{id}/admin-transfer", person,
-               params={"id": place_id})
-
-
-def _withdraw(lambdas, person, place_id):
-    return api(lambdas, "DELETE", f"/v1/orgs/{place_id}/admin-transfer", "/v1/orgs/{id}/admin-transfer", person,
-               params={"id": place_id})
-
-
-def _offered(lambdas, person, token):
-    return api(lambdas, "GET", f"/v1/orgs/admin-transfer/{token}", "/v1/orgs/admin-transfer/{token}", person,
-               params={"token": token})
-
-
-def _accept(lambdas, person, token, roles=None):
-    return api(lambdas, "POST", f"/v1/orgs/admin-transfer/{token}/accept", "/v1/orgs/admin-transfer/{token}/accept",
-               person, params={"token": token}, roles=roles)
-
-
-def _mine(lambdas, person):
-    return api(lambdas, "GET", "/v1/orgs/mine", "/v1/orgs/mine", person)
-
-
-def _id_number(person_id):
-    from healthcode.core.pii import decrypt
-    from healthcode.models import Person
-
-    return decrypt(Person.get(person_id).id_enc)
+ORGS, VENUES = PlaceRoutes(api, "orgs"), PlaceRoutes(venue_api, "venues")
+_offer, _offered, _accept, _pending, _withdraw = ORGS.offer, ORGS.offered, ORGS.accept, ORGS.pending, ORGS.withdraw
+_mine = ORGS.mine
 
 
 def _auth_keys(prefix):
@@ -75,35 +44,9 @@ def test_the_role_moves_when_the_named_successor_accepts(lambdas):
     assert _mine(lambdas, admin)[0] == 404
     assert stats(lambdas, org["place_id"], admin)[0] == 403
     assert stats(lambdas, org["place_id"], successor)[0] == 200
-    assert api(lambdas, "PATCH", f"/v1/orgs/{org['place_id']}", "/v1/orgs/{id}", admin, {"name": "旧管理员改名"},
-               {"id": org["place_id"]})[0] == 403
+    assert ORGS.patch(lambdas, admin, org["place_id"], {"name": "旧管理员改名"})[0] == 403
     assert _accept(lambdas, successor, offer["token"])[0] == 404  # used up
     create_org(lambdas, admin)  # the former admin is free to register another organization
-
-
-@pytest.mark.parametrize("case", ["registered", "unknown person", "wrong name"])
-def test_an_offer_is_answered_alike_whoever_holds_the_name_and_number(lambdas, case):
-    """GIVEN an admin naming a successor WHEN the pair belongs to a registered user, to nobody, or the name is not
-    theirs THEN the same 202 with the same fields: the route tells nobody who is registered."""
-    from infra.local.demo import id_number
-
-    admin, successor = new_person(lambdas), new_person(lambdas, name="黄接任")
-    org = create_org(lambdas, admin)
-    number = id_number("44010619880505999") if case == "unknown person" else _id_number(successor)
-    status, body = _offer(lambdas, admin, org["place_id"], "黄别人" if case == "wrong name" else "黄接任", number)
-    assert status == 202, body
-    assert set(body) == {"status", "token", "place_id", "successor_name_masked", "expires_at", "accept_path",
-                         "message", "message_zh"}
-    assert body["successor_name_masked"] == ("黄*人" if case == "wrong name" else "黄*任")
-
-
-def test_an_offer_with_a_name_not_the_holders_cannot_be_accepted_by_the_holder(lambdas):
-    admin, successor = new_person(lambdas), new_person(lambdas, name="黄接任")
-    org = create_org(lambdas, admin)
-    _, offer = _offer(lambdas, admin, org["place_id"], "黄别人", _id_number(successor))
-    status, body = _accept(lambdas, successor, offer["token"])
-    assert status == 403 and body["error"]["field"] == "token"
-    assert _mine(lambdas, admin)[1]["admin_id"] == admin
 
 
 BAD_OFFERS = [
@@ -127,8 +70,7 @@ def test_a_bad_offer_is_400_naming_the_field_and_writes_nothing(lambdas, body, f
     number = {"SELF": _id_number(successor), "ADMIN": _id_number(admin)}
     body = {k: number.get(v, v) if k == "id_number" else v for k, v in body.items()}
     before = set(_auth_keys("org-transfer")) | set(_auth_keys(f"rate#org-admin-offer#person#{admin}"))
-    status, answer = api(lambdas, "POST", f"/v1/orgs/{org['place_id']}/admin-transfer",
-                         "/v1/orgs/{id}/admin-transfer", admin, body, {"id": org["place_id"]})
+    status, answer = ORGS.call(lambdas, "POST", "/{id}/admin-transfer", admin, body, id=org["place_id"])
     assert status == 400, answer
     assert answer["error"]["field"] == field, answer
     assert set(_auth_keys("org-transfer")) | set(_auth_keys(f"rate#org-admin-offer#person#{admin}")) == before
@@ -157,20 +99,14 @@ def test_a_venue_token_does_not_open_an_organization_and_back(lambdas):
     venue_admin, org_admin, successor = new_person(lambdas), new_person(lambdas), new_person(lambdas, name="黄双份")
     venue = create_venue(lambdas, venue_admin)
     org = create_org(lambdas, org_admin)
-    _, venue_offer = venue_api(lambdas, "POST", f"/v1/venues/{venue['place_id']}/admin-transfer",
-                               "/v1/venues/{id}/admin-transfer", venue_admin,
-                               {"name": "黄双份", "id_number": _id_number(successor)}, {"id": venue["place_id"]})
+    _, venue_offer = VENUES.offer(lambdas, venue_admin, venue["place_id"], "黄双份", _id_number(successor))
     _, org_offer = _offer(lambdas, org_admin, org["place_id"], "黄双份", _id_number(successor))
     assert _accept(lambdas, successor, venue_offer["token"])[0] == 404
     assert _offered(lambdas, successor, venue_offer["token"])[0] == 404
-    assert venue_api(lambdas, "POST", f"/v1/venues/admin-transfer/{org_offer['token']}/accept",
-                     "/v1/venues/admin-transfer/{token}/accept", successor,
-                     params={"token": org_offer["token"]})[0] == 404
+    assert VENUES.accept(lambdas, successor, org_offer["token"])[0] == 404
     # each on its own route works, and one person may administer a venue and an organization
     assert _accept(lambdas, successor, org_offer["token"])[0] == 200
-    assert venue_api(lambdas, "POST", f"/v1/venues/admin-transfer/{venue_offer['token']}/accept",
-                     "/v1/venues/admin-transfer/{token}/accept", successor,
-                     params={"token": venue_offer["token"]})[0] == 200
+    assert VENUES.accept(lambdas, successor, venue_offer["token"])[0] == 200
 
 
 def test_the_named_successor_sees_the_organization_before_accepting(lambdas):
@@ -213,30 +149,6 @@ def test_the_admin_sees_the_pending_offer_masked_and_withdraws_it(lambdas):
     assert _mine(lambdas, admin)[1]["admin_id"] == admin
 
 
-def test_a_new_offer_voids_the_previous_one(lambdas):
-    admin, first, second = new_person(lambdas), new_person(lambdas, name="黄第一"), new_person(lambdas, name="黄第二")
-    org = create_org(lambdas, admin)
-    _, first_offer = _offer(lambdas, admin, org["place_id"], "黄第一", _id_number(first))
-    _, second_offer = _offer(lambdas, admin, org["place_id"], "黄第二", _id_number(second))
-    assert _pending(lambdas, admin, org["place_id"])[1]["pending"]["successor_name_masked"] == "黄*二"
-    assert _accept(lambdas, first, first_offer["token"])[0] == 404
-    assert _accept(lambdas, second, second_offer["token"])[0] == 200
-    assert _pending(lambdas, second, org["place_id"])[1]["pending"] is None
-
-
-def test_an_expired_offer_is_neither_pending_nor_accepted(lambdas, monkeypatch):
-    from healthcode.core import clock
-
-    admin, successor = new_person(lambdas), new_person(lambdas, name="黄过期")
-    org = create_org(lambdas, admin)
-    _, offer = _offer(lambdas, admin, org["place_id"], "黄过期", _id_number(successor))
-    later = clock.now() + timedelta(days=3, minutes=1)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    assert _pending(lambdas, admin, org["place_id"])[1]["pending"] is None
-    assert _withdraw(lambdas, admin, org["place_id"])[0] == 404
-    assert _accept(lambdas, successor, offer["token"])[0] == 404
-
-
 def test_a_successor_who_already_administers_an_organization_is_refused_when_accepting(lambdas):
     admin, other_admin = new_person(lambdas), new_person(lambdas, name="何管理")
     org = create_org(lambdas, admin)
@@ -272,36 +184,19 @@ def test_offers_are_throttled_per_admin_apart_from_venue_offers(lambdas, clock):
     assert [status for status, _ in answers] == [202] * limit + [429]
     assert _pending(lambdas, admin, org["place_id"])[1]["pending"]["successor_name_masked"] == "黄*任"
     venue = create_venue(lambdas, admin)
-    assert venue_api(lambdas, "POST", f"/v1/venues/{venue['place_id']}/admin-transfer",
-                     "/v1/venues/{id}/admin-transfer", admin, {"name": "黄接任", "id_number": numbers[0]},
-                     {"id": venue["place_id"]})[0] == 202
+    assert VENUES.offer(lambdas, admin, venue["place_id"], "黄接任", numbers[0])[0] == 202
 
 
 def test_racing_successors_yield_exactly_one_admin(lambdas):
     """Ten people hold valid offers for one organization (as stored before a new offer voided the last) and accept at
     once: one admin, markers consistent, no loser holds a marker."""
-    import secrets
-
-    from healthcode.core import clock
-    from healthcode.models import AuthItem, Place
-    from healthcode.places.admin import TRANSFER_TTL
     from healthcode.places.orgs.admin import TRANSFERS
 
     admin = new_person(lambdas)
     org = create_org(lambdas, admin)
     successors = [new_person(lambdas) for _ in range(10)]
-    tokens = {person: secrets.token_urlsafe(24) for person in successors}
-    for person, token in tokens.items():
-        AuthItem(key=TRANSFERS.transfer_key(token), value=org["place_id"], expires_at=clock.now() + TRANSFER_TTL,
-                 data={"from": admin, "to": person, "offered_at": clock.iso(clock.now())}).save()
-    answers = dict(zip(successors, race(lambda person: _accept(lambdas, person, tokens[person]), successors),
-                       strict=True))
-    winners = [p for p, (status, _) in answers.items() if status == 200]
-    assert len(winners) == 1, answers
-    assert all(status == 409 for p, (status, _) in answers.items() if p not in winners)
-    assert Place.get(org["place_id"]).admin_id == winners[0]
-    assert AuthItem.get(f"place-admin#{org['place_id']}").value == winners[0]
-    assert [p for p in successors if _auth_keys(f"admin#ORG#{p}")] == winners
+    winner = racing_acceptances(lambdas, ORGS, TRANSFERS, admin, org["place_id"], successors)
+    assert [p for p in successors if _auth_keys(f"admin#ORG#{p}")] == [winner]
     assert _auth_keys(f"admin#ORG#{admin}") == []
 
 

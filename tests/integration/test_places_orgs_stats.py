@@ -7,7 +7,7 @@ import random
 
 import pytest
 from orgs_support import create_org, declare, deliver, drain, join, member_of, new_person, stats, stream_records
-from venues_support import ConflictingStats
+from streams_support import ConflictingStats, recorded_transactions, redeliver_randomly
 
 from infra.template import ROOT
 
@@ -178,56 +178,20 @@ def test_an_unreadable_record_fails_with_the_later_records_of_its_member_only(la
 def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed, pack_items):
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches;
     with declarants packed together or one per transaction."""
-    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    from healthcode.core import streams
-    from healthcode.core.aws import client
     from healthcode.places.orgs import stats as stats_module
 
     monkeypatch.setattr(stats_module, "PACK_ITEMS", pack_items)
     submitted = _submit(lambdas, scene, 16, seed=seed)
-    records = stream_records(set(scene["members"]))
-    rng = random.Random(seed)
-    position, rounds = 0, 0
-    while position < len(records):
-        rounds += 1
-        assert rounds < 200
-        batch = records[position:position + rng.randint(1, 7)]
-        unlucky = rng.choice(scene["members"]) if rng.random() < 0.4 else None
-        monkeypatch.setattr(streams, "client", (lambda s, u=unlucky:
-                                                     ConflictingStats(client(s), f"declarant#{u}", 1)) if unlucky
-                            else client)
-        try:
-            answer = deliver(lambdas, batch)
-        except BatchProcessingError:  # every record failed: a function error, the whole batch comes again
-            continue
-        failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
-        sequences = [r["dynamodb"]["SequenceNumber"] for r in batch]
-        position += min((sequences.index(s) for s in failed), default=len(batch))
-        if rng.random() < 0.3:  # an old batch delivered again
-            monkeypatch.setattr(streams, "client", client)
-            deliver(lambdas, records[rng.randint(0, max(0, position - 1)):position])
-    monkeypatch.setattr(streams, "client", client)
+    redeliver_randomly(lambda batch: deliver(lambdas, batch), stream_records(set(scene["members"])),
+                       random.Random(seed), monkeypatch,
+                       failing=lambda rng: f"declarant#{rng.choice(scene['members'])}" if rng.random() < 0.4 else None)
     _assert_exact(lambdas, scene, submitted)
 
 
-def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene, monkeypatch):
-    from healthcode.core import streams
-    from healthcode.core.aws import client
-
+def test_a_batch_is_one_transaction_writing_each_item_once(lambdas, scene):
     submitted = _submit(lambdas, scene, 12)
-    written = []
-
-    class Recording:
-        def __getattr__(self, name):
-            return getattr(client("dynamodb"), name)
-
-        def transact_write_items(self, **kwargs):
-            written.append([(i["Update"]["Key"]["scope"]["S"], i["Update"]["Key"]["bucket"]["S"])
-                            for i in kwargs["TransactItems"]])
-            return client("dynamodb").transact_write_items(**kwargs)
-
-    monkeypatch.setattr(streams, "client", lambda service: Recording())
-    deliver(lambdas, stream_records(set(scene["members"])))
+    with recorded_transactions() as written:
+        deliver(lambdas, stream_records(set(scene["members"])))
     assert len(written) == 1  # five declarants' anchors + the organization's day and total buckets
     keys = written[0]
     assert len(keys) == len(set(keys))

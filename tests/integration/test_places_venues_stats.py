@@ -7,8 +7,8 @@ import random
 from collections import Counter
 
 import pytest
+from streams_support import ConflictingStats, recorded_transactions, redeliver_randomly
 from venues_support import (
-    ConflictingStats,
     api,
     check,
     code_of,
@@ -175,56 +175,17 @@ def test_an_unreadable_record_fails_with_the_later_records_of_its_venue_only(lam
 @pytest.mark.parametrize("seed", range(2))
 def test_random_redelivery_with_random_failures_counts_exactly_once(lambdas, scene, monkeypatch, seed):
     """An event source mapping simulated: random batch sizes, random transient failures, replays of old batches."""
-    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-    from healthcode.core import streams
-    from healthcode.core.aws import client
-
     submitted = _submit(lambdas, scene, 16, seed=seed)
-    records = stream_records(scene["place_id"])
-    rng = random.Random(seed)
-    position, rounds = 0, 0
-    while position < len(records):
-        rounds += 1
-        assert rounds < 200
-        size = rng.randint(1, 7)
-        batch = records[position:position + size]
-        fail = rng.random() < 0.3
-        monkeypatch.setattr(streams, "client", (lambda s: ConflictingStats(
-            client(s), f"venue#{scene['place_id']}", 1)) if fail
-                            else client)
-        try:
-            answer = deliver(lambdas, batch)
-        except BatchProcessingError:  # every record failed: a function error, the whole batch comes again
-            continue
-        failed = [f["itemIdentifier"] for f in answer["batchItemFailures"]]
-        sequences = [r["dynamodb"]["SequenceNumber"] for r in batch]
-        position += min((sequences.index(s) for s in failed), default=len(batch))
-        if rng.random() < 0.3:  # an old batch delivered again
-            start = rng.randint(0, max(0, position - 1))
-            monkeypatch.setattr(streams, "client", client)
-            deliver(lambdas, records[start:position])
-    monkeypatch.setattr(streams, "client", client)
+    venue = f"venue#{scene['place_id']}"
+    redeliver_randomly(lambda batch: deliver(lambdas, batch), stream_records(scene["place_id"]), random.Random(seed),
+                       monkeypatch, failing=lambda rng: venue if rng.random() < 0.3 else None)
     _assert_exact(lambdas, scene, submitted)
 
 
-def test_a_batch_writes_each_bucket_once(lambdas, scene, monkeypatch):
-    from healthcode.core import streams
-    from healthcode.core.aws import client
-
+def test_a_batch_writes_each_bucket_once(lambdas, scene):
     _submit(lambdas, scene, 20)
-    written = []
-
-    class Recording:
-        def __getattr__(self, name):
-            return getattr(client("dynamodb"), name)
-
-        def transact_write_items(self, **kwargs):
-            written.append([(i["Update"]["Key"]["scope"]["S"], i["Update"]["Key"]["bucket"]["S"])
-                            for i in kwargs["TransactItems"]])
-            return client("dynamodb").transact_write_items(**kwargs)
-
-    monkeypatch.setattr(streams, "client", lambda service: Recording())
-    deliver(lambdas, stream_records(scene["place_id"]))
+    with recorded_transactions() as written:
+        deliver(lambdas, stream_records(scene["place_id"]))
     keys = [key for transaction in written for key in transaction]
     assert len(keys) == len(set(keys))
     days = {r["dynamodb"]["Keys"]["place_date"]["S"] for r in stream_records(scene["place_id"])}

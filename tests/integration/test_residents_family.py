@@ -7,6 +7,7 @@ import random
 import pytest
 
 from infra.local.demo import id_number
+from tests.integration.conftest import log_in
 
 
 def new_id_number(year: int | None = None) -> str:
@@ -45,15 +46,6 @@ def family(lambdas, event, invoke):
     return Family()
 
 
-def log_in(lambdas, event, invoke, number, name="林一", phone=None):
-    body = {"id_type": "ID_CARD", "id_number": number, "name": name, "method": "FACE", "proof": "dev-pass"}
-    if phone:
-        body["phone"] = phone
-    status, answer = invoke(lambdas["AuthFunction"], event("auth-login.json", body=body))
-    assert status == 200, answer
-    return answer["person_id"]
-
-
 def test_guardian_adds_a_child_and_shows_the_childs_code(family, resident):
     # GIVEN a logged-in guardian WHEN they add a child whose identity the provider verifies
     status, added = family.add(resident["person_id"], name="陈小明", relation="CHILD")
@@ -68,7 +60,7 @@ def test_guardian_adds_a_child_and_shows_the_childs_code(family, resident):
 def test_a_resident_who_already_logged_in_is_reused_not_duplicated(family, resident, lambdas, event, invoke):
     # GIVEN a parent who logged in themselves
     number = new_id_number(1955)
-    parent_id = log_in(lambdas, event, invoke, number, name="陈老伯")
+    parent_id = log_in(lambdas, number, "陈老伯")["person_id"]
 
     # WHEN their child adds them as a family member
     status, added = family.add(resident["person_id"], relation="PARENT", name="陈老伯", id_number=number)
@@ -83,7 +75,7 @@ def test_the_member_logging_in_themselves_sees_their_own_code(family, resident, 
     status, added = family.add(resident["person_id"], relation="PARENT", name="陈老伯", id_number=number)
 
     # WHEN the member logs in with their own identity
-    member_id = log_in(lambdas, event, invoke, number, name="陈老伯")
+    member_id = log_in(lambdas, number, "陈老伯")["person_id"]
 
     # THEN it is their own session: same person, their own code
     status, code = family.code(member_id)
@@ -205,7 +197,7 @@ def test_removing_a_member_ends_the_guardians_access(family, resident):
 def test_a_stranger_sees_and_removes_nothing_of_the_family(family, resident, lambdas, event, invoke):
     # GIVEN a guardian's child, and another resident
     _, child = family.add(resident["person_id"])
-    stranger = log_in(lambdas, event, invoke, new_id_number(1988), name="王路人")
+    stranger = log_in(lambdas, new_id_number(1988), "王路人")["person_id"]
 
     # THEN the stranger cannot show, list or remove the child
     assert family.code(stranger, child["person_id"])[0] == 404

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import random
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from streams_support import deliver_all, table_records
+
 from infra.local.demo import id_number
-from tests.integration.conftest import call, sample_event
+from tests.integration.conftest import api_request, call, sample_event
 
 _serial = itertools.count(random.randint(100, 700))
 
@@ -35,13 +36,8 @@ def api(lambdas: dict[str, Any], method: str, path: str, resource: str, person_i
         headers: dict[str, str] | None = None, roles: list[str] | None = None) -> tuple[int, Any]:
     function = lambdas["VenueChecksFunction"] if resource in ("/v1/venues/{id}/checks", "/v1/quick-checkin") \
         else lambdas["VenuesFunction"]
-    changes: dict[str, Any] = {"person_id": person_id, "path": (path, resource, params), "method": method,
-                               "body": body, "query": query or {}}
-    if headers:
-        changes["headers"] = headers
-    if roles:
-        changes["roles"] = roles
-    return call(function, sample_event("venues-mine.json", **changes))
+    return api_request(function, "venues-mine.json", method, path, resource, person_id, body, params, query, headers,
+                       roles)
 
 
 VENUE = {"region_code": "440106001", "address": "天河路208号", "type": "SHOPPING_MALL", "name": "天河城",
@@ -94,21 +90,8 @@ def stats(lambdas: dict[str, Any], place_id: str, person: str, day: str | None =
 
 def stream_records(place_id: str | None = None) -> list[dict[str, Any]]:
     """The checks table's stream records (moto's shard), shaped as Lambda delivers them; optionally one venue's."""
-    from healthcode.core.config import get_config
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[get_config().checks_table]
-    arn = f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT_ID}:table/{table.name}/stream/{table.latest_stream_label}"
-    records = []
-    for item in table.stream_shard.items:
-        record = json.loads(json.dumps(item.record, default=lambda value: int(value.timestamp())))
-        record["eventSourceARN"] = arn
-        record["eventVersion"] = "1.1"
-        if place_id and not record["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"):
-            continue
-        records.append(record)
-    return records
+    return table_records("checks_table", lambda record: not place_id or
+                         record["dynamodb"]["Keys"]["place_date"]["S"].startswith(f"{place_id}#"))
 
 
 def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -116,10 +99,7 @@ def deliver(lambdas: dict[str, Any], records: list[dict[str, Any]]) -> dict[str,
 
 
 def drain(lambdas: dict[str, Any], place_id: str, batch_size: int = 100) -> None:
-    records = stream_records(place_id)
-    for start in range(0, len(records), batch_size):
-        answer = deliver(lambdas, records[start:start + batch_size])
-        assert answer == {"batchItemFailures": []}, answer
+    deliver_all(lambdas["StatsStreamFunction"], stream_records(place_id), batch_size)
 
 
 def race(attempt: Callable[[Any], Any], arguments: list[Any]) -> list[Any]:
@@ -139,28 +119,6 @@ def race(attempt: Callable[[Any], Any], arguments: list[Any]) -> list[Any]:
         for thread in threads:
             thread.join()
     return answers
-
-
-class ConflictingStats:
-    """Wraps a DynamoDB client: the stream-statistics transactions that touch stats scope `scope` (`venue#<id>`,
-    `declarant#<id>`) fail `times` times with a TransactionConflict; everything else goes through."""
-
-    def __init__(self, real: Any, scope: str, times: int = 1_000_000) -> None:
-        self.real, self.scope, self.times = real, scope, times
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.real, name)
-
-    def transact_write_items(self, **kwargs: Any) -> Any:
-        from botocore.exceptions import ClientError
-
-        scopes = [item["Update"]["Key"]["scope"]["S"] for item in kwargs["TransactItems"]]
-        if self.scope in scopes and self.times > 0:
-            self.times -= 1
-            raise ClientError({"Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-                               "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]},
-                              "TransactWriteItems")
-        return self.real.transact_write_items(**kwargs)
 
 
 @contextlib.contextmanager
