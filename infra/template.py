@@ -80,6 +80,7 @@ class FunctionSpec:
     routes: list[ApiRoute] = field(default_factory=list)
     streams: list[StreamSource] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
+    timeout_seconds: int = 3  # Lambda's default; the template's Globals set 10
 
 
 def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -97,7 +98,7 @@ def functions(template: dict[str, Any]) -> dict[str, FunctionSpec]:
         env = dict(global_env)
         env.update(props.get("Environment", {}).get("Variables", {}))
         spec = FunctionSpec(name, props["CodeUri"], props.get("Handler", globals_fn.get("Handler", "app.lambda_handler")),
-                            env)
+                            env, timeout_seconds=int(props.get("Timeout", globals_fn.get("Timeout", 3))))
         for event_name, event in props.get("Events", {}).items():
             ep = event.get("Properties", {})
             if event["Type"] == "Api":

@@ -32,6 +32,9 @@
   var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理。";
 
   var session = YKM.loadSession(SESSION_KEY);
+  // web/admin-transfer.js: the identity link (#transfer=<token>) and the successor's screen
+  var TRANSFER = YKM_TRANSFER.handover({ prefix: "#transfer=", page: "grid.html",
+    invited: ["您被指定为网格的继任管理员。请先用本人身份", "完成身份认证，登录后将回到本页确认接任。"] });
   var state = {
     grid: null,          // the admin's grid
     grids: [],           // the worker's grids
@@ -43,6 +46,7 @@
     personBack: "home",  // the worker pane the person view returns to
     membersCursor: null,
     scanner: null,
+    transfer: null,      // the admin change awaiting the successor (web/admin-transfer.js)
   };
 
   function $(id) { return document.getElementById(id); }
@@ -56,12 +60,7 @@
     return api(path, Object.assign({ auth: true }, options || {}));
   }
 
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  var make = YKM.make; // web/core/forms.js
 
   function gridPath(grid, rest) {
     return "/v1/grids/" + encodeURIComponent(grid.place_id) + (rest || "");
@@ -78,12 +77,8 @@
       $("no-session").hidden = false;
       return;
     }
-    var box = $("grid-error");
-    box.textContent = failure ? failure.messageZh || failure.message || "操作失败" : "";
-    box.hidden = !failure;
-    box.dataset.code = failure ? failure.code : "";
-    if (failure && form && failure.field) YKM.focusField(form, failure.field);
-    if (failure) box.scrollIntoView({ block: "nearest" });
+    YKM.showFailure($("grid-error"), failure, form);
+    if (failure) $("grid-error").scrollIntoView({ block: "nearest" });
   }
 
   function fail(message, field, form) {
@@ -94,12 +89,8 @@
   // ---------------------------------------------------------------- tabs
 
   function showTab(name) {
-    Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
-      tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) {
-      pane.hidden = pane.dataset.pane !== name;
-    });
+    YKM.selectTab("tab", name);
+    YKM.showOnly("pane", name);
     $("accept-view").hidden = true;
     $("stats-view").hidden = true; // shared by both tabs
     showError(null);
@@ -193,27 +184,21 @@
       state.grid = null;
       $("my-grid").hidden = true;
       $("create-form").hidden = false;
-      closeAdminPanes();
+      YKM.showOnly("adminPane", null);
     });
-  }
-
-  function closeAdminPanes() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-admin-pane]"), function (p) { p.hidden = true; });
   }
 
   function openAdminPane(name) {
     if (!state.grid) return;
-    Array.prototype.forEach.call(document.querySelectorAll("[data-admin-pane]"), function (pane) {
-      pane.hidden = pane.dataset.adminPane !== name;
-    });
+    YKM.showOnly("adminPane", name);
     showError(null);
     var pane = document.querySelector("[data-admin-pane=" + name + "]");
     if (name === "stats") loadStats(state.grid, false);
     if (name === "members") loadMembers(false);
     if (name === "keys") loadKeyPersons(state.grid, "admin");
     if (name === "transfer") {
-      $("transfer-result").hidden = true;
-      $("transfer-form").hidden = false;
+      showTransferForm();
+      state.transfer.load();
     }
     if (name === "dissolve") {
       $("dissolve-confirm").value = "";
@@ -329,44 +314,35 @@
     if (worker.bound_at) item.appendChild(make("p", "subtle family-id", "绑定于 " + YKM.formatTime(worker.bound_at).slice(0, 16)));
     var actions = make("div", "family-actions");
     var path = gridPath(state.grid, "/workers/" + encodeURIComponent(worker.person_id));
-    var authorize = make("button", "btn btn-light small", worker.authorized ? "取消授权" : "授权");
-    authorize.type = "button";
-    authorize.setAttribute("data-testid", worker.authorized ? "member-withdraw" : "member-authorize");
-    authorize.addEventListener("click", function () {
-      if (worker.authorized && !window.confirm("确定取消 " + worker.name_masked + " 的授权？取消后其不能再查看群众全部申报信息和重点管控人员。")) return;
-      YKM.whileBusy(authorize, function () {
-        return call(path + "/authorization", { method: worker.authorized ? "DELETE" : "POST" }).then(function (answer) {
+    var withdraw = worker.authorized; // withdrawing is confirmed first, authorizing not
+    actions.appendChild(YKM.actionButton("btn btn-light small", withdraw ? "取消授权" : "授权",
+      withdraw ? "member-withdraw" : "member-authorize",
+      withdraw ? "确定取消 " + worker.name_masked + " 的授权？取消后其不能再查看群众全部申报信息和重点管控人员。" : null, function () {
+        return call(path + "/authorization", { method: withdraw ? "DELETE" : "POST" }).then(function (answer) {
           showError(null);
           worker.authorized = answer && answer.authorized !== undefined ? answer.authorized : !worker.authorized;
           item.replaceWith(memberRow(worker));
           loadSummary();
         }, showError);
-      });
-    });
-    var unbind = make("button", "btn btn-link small", "解绑");
-    unbind.type = "button";
-    unbind.setAttribute("data-testid", "member-unbind");
-    unbind.addEventListener("click", function () {
-      if (!window.confirm("确定解绑网格员 " + worker.name_masked + "？解绑后其不能再为本网格采集信息。")) return;
-      YKM.whileBusy(unbind, function () {
+      }));
+    actions.appendChild(YKM.actionButton("btn btn-link small", "解绑", "member-unbind",
+      "确定解绑网格员 " + worker.name_masked + "？解绑后其不能再为本网格采集信息。", function () {
         return call(path, { method: "DELETE" }).then(function () {
           showError(null);
           item.remove();
           $("members-empty").hidden = $("members-list").children.length > 0;
           loadSummary();
         }, showError);
-      });
-    });
-    actions.appendChild(authorize);
-    actions.appendChild(unbind);
+      }));
     item.appendChild(actions);
     return item;
   }
 
   // ---------------------------------------------------------------- 网格管理员变更
 
-  function acceptLink(token) {
-    return location.origin + location.pathname + "#transfer=" + encodeURIComponent(token);
+  function showTransferForm() {
+    $("transfer-result").hidden = true;
+    $("transfer-form").hidden = false;
   }
 
   function offerTransfer() {
@@ -376,7 +352,7 @@
     if (!body.id_number) return fail("请填写继任管理员身份证号码", "id_number", form);
     return call(gridPath(state.grid, "/admin-transfer"), { method: "POST", body: body }).then(function (offer) {
       showError(null);
-      var link = offer.link || acceptLink(offer.token);
+      var link = offer.link || TRANSFER.link(offer.token);
       $("transfer-text").textContent = "已生成身份认证码：继任管理员 " + (offer.successor_name_masked || maskName(body.name))
         + (offer.expires_at ? "，" + YKM.formatTime(offer.expires_at).slice(0, 16) + " 前有效" : "") + "。";
       $("transfer-link").textContent = link;
@@ -384,6 +360,7 @@
       $("transfer-form").hidden = true;
       $("transfer-result").hidden = false;
       form.reset();
+      state.transfer.load(); // the change now awaiting the successor, to withdraw
     }, function (failure) { showError(failure, form); });
   }
 
@@ -391,36 +368,12 @@
     return name.length <= 1 ? name : name.length === 2 ? name[0] + "*" : name[0] + "*".repeat(name.length - 2) + name[name.length - 1];
   }
 
-  function acceptToken() {
-    return decodeURIComponent((location.hash.match(/^#transfer=([^&]*)/) || [])[1] || "");
-  }
-
   // The successor is shown which grid they are asked to take over before they confirm.
-  function showOffer() {
-    $("accept-view").hidden = false;
-    return call("/v1/grids/admin-transfer/" + encodeURIComponent(acceptToken())).then(function (offer) {
-      var grid = offer.grid || offer;
-      $("accept-grid-name").textContent = grid.name;
-      $("accept-grid-region").textContent = grid.region_name || grid.region_code;
-      YKM.regionLabel(grid.region_code).then(function (label) { if (label) $("accept-grid-region").textContent = label; });
-      $("accept-expires").textContent = offer.expires_at ? YKM.formatTime(offer.expires_at).slice(0, 16) : "";
-      $("accept-grid").hidden = false;
-      $("accept-transfer").disabled = false;
-    }, function (failure) {
-      $("accept-grid").hidden = true;
-      $("accept-transfer").disabled = true;
-      showError(failure);
-    });
-  }
-
-  function acceptOffer() {
-    return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/grids/admin-transfer/" + encodeURIComponent(acceptToken()) + "/accept", { method: "POST" })
-        .then(function () {
-          history.replaceState(null, "", location.pathname);
-          return showTab("admin");
-        }, showError);
-    }, "确认中…");
+  function fillOffer(offer) {
+    var grid = offer.grid || offer;
+    $("accept-grid-name").textContent = grid.name;
+    $("accept-grid-region").textContent = grid.region_name || grid.region_code;
+    YKM.regionLabel(grid.region_code).then(function (label) { if (label) $("accept-grid-region").textContent = label; });
   }
 
   // ---------------------------------------------------------------- 解散网格
@@ -440,7 +393,7 @@
     return purge(1).then(function () {
       showError(null);
       state.grid = null;
-      closeAdminPanes();
+      YKM.showOnly("adminPane", null);
       $("my-grid").hidden = true;
       $("create-form").hidden = false;
       $("create-form").reset();
@@ -504,9 +457,7 @@
   // ---------------------------------------------------------------- 网格员: home, my grids
 
   function openWorkerPane(name) {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-worker-pane]"), function (pane) {
-      pane.hidden = pane.dataset.workerPane !== name;
-    });
+    YKM.showOnly("workerPane", name);
     $("worker-home").hidden = name !== "home" && name !== "grids";
     if (name !== "collect" && state.scanner) state.scanner.stop();
     showError(null);
@@ -556,28 +507,16 @@
       item.appendChild(region);
       var actions = make("div", "family-actions");
       if (!isCurrent) {
-        var pick = make("button", "btn btn-light small", "设为当前组织");
-        pick.type = "button";
-        pick.setAttribute("data-testid", "my-grid-current");
-        pick.addEventListener("click", function () {
-          YKM.whileBusy(pick, function () {
-            return call("/v1/me/grids/current", { method: "PUT", body: { place_id: grid.place_id } })
-              .then(loadMyGrids, showError);
-          });
-        });
-        actions.appendChild(pick);
+        actions.appendChild(YKM.actionButton("btn btn-light small", "设为当前组织", "my-grid-current", null, function () {
+          return call("/v1/me/grids/current", { method: "PUT", body: { place_id: grid.place_id } })
+            .then(loadMyGrids, showError);
+        }));
       }
-      var leave = make("button", "btn btn-link small", "解绑");
-      leave.type = "button";
-      leave.setAttribute("data-testid", "my-grid-leave");
-      leave.addEventListener("click", function () {
-        if (!window.confirm("确定解绑网格组织“" + grid.name + "”？解绑后不能再为该网格采集信息。")) return;
-        YKM.whileBusy(leave, function () {
+      actions.appendChild(YKM.actionButton("btn btn-link small", "解绑", "my-grid-leave",
+        "确定解绑网格组织“" + grid.name + "”？解绑后不能再为该网格采集信息。", function () {
           return call("/v1/me/grids/" + encodeURIComponent(grid.place_id), { method: "DELETE" })
             .then(loadMyGrids, showError);
-        });
-      });
-      actions.appendChild(leave);
+        }));
       item.appendChild(actions);
       list.appendChild(item);
     });
@@ -648,12 +587,8 @@
 
   function showMode(mode) {
     state.mode = mode;
-    Array.prototype.forEach.call(document.querySelectorAll(".tab[data-mode]"), function (tab) {
-      tab.setAttribute("aria-selected", String(tab.dataset.mode === mode));
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-mode-pane]"), function (pane) {
-      pane.hidden = pane.dataset.modePane !== mode;
-    });
+    YKM.selectTab("mode", mode);
+    YKM.showOnly("modePane", mode);
     if (mode === "manual" && state.scanner) state.scanner.stop();
     $("scan-preview").hidden = mode !== "scan" || !state.preview;
     if (mode === "scan" && state.preview) $("scan-form").hidden = true; // 重新扫码 on the preview brings it back
@@ -865,14 +800,6 @@
     });
   }
 
-  // A form whose submit button is disabled while its request runs: a double click or a second Enter sends once.
-  function onSubmit(form, send, busyText) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      YKM.whileBusy(form.querySelector("button[type=submit]"), send, busyText);
-    });
-  }
-
   function copyText(text, done) {
     var shown = function () { done.textContent = "已复制：" + text; done.hidden = false; };
     if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -901,12 +828,15 @@
     Array.prototype.forEach.call(document.querySelectorAll(".tab[data-mode]"), function (tab) {
       tab.addEventListener("click", function () { showMode(tab.dataset.mode); });
     });
-    onSubmit($("create-form"), createGrid, "提交中…");
+    YKM.submitWhileBusy($("create-form"), createGrid, "提交中…");
     $("copy-join-code").addEventListener("click", function () { copyText($("join-code").textContent, $("copy-done")); });
     $("members-more").addEventListener("click", function () {
       YKM.whileBusy($("members-more"), function () { return loadMembers(true); });
     });
-    onSubmit($("transfer-form"), offerTransfer, "提交中…");
+    YKM.submitWhileBusy($("transfer-form"), offerTransfer, "提交中…");
+    state.transfer = TRANSFER.pendingOffer(document.querySelector("[data-admin-transfer-pending]"), {
+      call: call, place: function () { return state.grid && gridPath(state.grid); },
+      showError: showError, showDone: function () { showError(null); } }, showTransferForm);
     $("copy-transfer-link").addEventListener("click", function () {
       copyText($("transfer-link").textContent, $("transfer-text"));
     });
@@ -914,9 +844,10 @@
       var matches = !!state.grid && $("dissolve-confirm").value.trim() === state.grid.name;
       YKM.setDisabled(document.querySelector("[data-testid=dissolve-submit]"), !matches);
     });
-    onSubmit($("dissolve-form"), dissolveGrid, "解散中…");
-    $("accept-transfer").addEventListener("click", acceptOffer);
-    onSubmit($("join-form"), joinGrid, "绑定中…");
+    YKM.submitWhileBusy($("dissolve-form"), dissolveGrid, "解散中…");
+    TRANSFER.successor({ call: call, showError: showError }, "/v1/grids/admin-transfer/", fillOffer,
+                       function () { return showTab("admin"); });
+    YKM.submitWhileBusy($("join-form"), joinGrid, "绑定中…");
     state.scanner = YKM.attachScanner({ input: $("collect-qr"), cameraButton: $("collect-camera"),
                                         cameraBox: $("collect-camera-box"), onCode: previewCode });
     $("scan-form").addEventListener("submit", function (event) {
@@ -924,7 +855,7 @@
       previewCode($("collect-qr").value);
     });
     $("preview-cancel").addEventListener("click", resetCollect);
-    onSubmit($("visit-form"), submitCollection, "提交中…");
+    YKM.submitWhileBusy($("visit-form"), submitCollection, "提交中…");
     $("continue-collect").addEventListener("click", function () { openWorkerPane("collect"); });
     $("person-back").addEventListener("click", function () { openWorkerPane(state.personBack); });
     $("person-more").addEventListener("click", morePerson);
@@ -943,32 +874,9 @@
   }
 
   function start() {
-    // An identity link opened over this page (same document, only the fragment changes): start again from it.
-    window.addEventListener("hashchange", function () {
-      if (location.hash.indexOf("#transfer=") === 0) location.reload();
+    TRANSFER.start(!!session, $("grid-main"), wire, function () {
+      landingTab().then(function (name) { if (!state.tabPicked) showTab(name); }); // a tab tapped meanwhile wins
     });
-    if (!session) {
-      if (location.hash.indexOf("#transfer=") === 0) {
-        // The identity link opened before logging in: the login page brings the successor back here.
-        YKM.rememberReturn("grid.html" + location.hash);
-        $("no-session-text").firstChild.textContent = "您被指定为网格的继任管理员。请先用本人身份";
-        $("no-session-text").lastChild.textContent = "完成身份认证，登录后将回到本页确认接任。";
-      }
-      $("no-session").hidden = false;
-      return;
-    }
-    YKM.takeReturn(); // already logged in: a remembered page is stale
-    $("grid-main").hidden = false;
-    wire();
-    if (location.hash.indexOf("#transfer=") === 0) { // the offer alone, until it is accepted or a tab is picked
-      Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
-      Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
-        tab.setAttribute("aria-selected", "false");
-      });
-      showOffer();
-      return;
-    }
-    landingTab().then(function (name) { if (!state.tabPicked) showTab(name); }); // a tab tapped meanwhile wins
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

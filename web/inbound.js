@@ -1,6 +1,7 @@
 /* 粤康码(入境人员) H5: first use, return visit by captcha + SMS code, the code, companions, the health records and the
    display log of oneself or a companion — in Chinese or English. Each view is an entry of the browser's history.
    A module on the pages' core (web/core/). */
+import { codeClock } from "./core/codeclock.js";
 import * as LAST from "./core/lastcode.js";
 import * as RECORDS from "./core/records.js";
 import * as YKM from "./core/ykm.js";
@@ -12,7 +13,6 @@ import { REGIONS } from "./inbound-regions.js";
   var SESSION_KEY = "ykm.inbound.session";
   var LANG_KEY = "ykm.lang";
   var APPLIED_KEY = "ykm.inbound.applied";
-  var REFRESH_MS = 60 * 1000;
   var RESEND_SECONDS = 60;
   var MODULE_COLORS = { GREEN: "#078a3f", RED: "#d8232a" };
   var STALE_MODULE = "#9aa0a6"; // a stored code past its bound (web/core/lastcode.js) is drawn grey
@@ -211,6 +211,7 @@ import { REGIONS } from "./inbound-regions.js";
   };
   var $ = function (id) { return document.getElementById(id); };
   var el = {};
+  var clock = null; // the code's clock and refreshes (web/core/codeclock.js)
   var state = {
     lang: "zh",
     session: null,
@@ -220,20 +221,12 @@ import { REGIONS } from "./inbound-regions.js";
     captchaId: null,
     resendUntil: 0,
     countdownTimer: null,
-    clockTimer: null,
-    refreshTimer: null,
     loadingCode: false,
     notice: null,
     returnInfo: null,
     view: null,
-    refreshDue: false,
-    recordKind: null,
-    recordItems: [],
-    recordCursor: null,
-    recordsLoaded: false,
-    logItems: [],
-    logCursor: null,
-    logLoaded: false,
+    records: pagedList(null), // the records of one kind (records.kind) of whoever is shown
+    log: pagedList(null), // their display log
   };
 
   // ---------------------------------------------------------------- language
@@ -383,12 +376,12 @@ import { REGIONS } from "./inbound-regions.js";
     Object.keys(VIEWS).forEach(function (view) { $(VIEWS[view]).hidden = view !== name; });
     document.body.dataset.view = name;
     if (!SIGNED_IN_VIEWS[name]) {
-      stopTimers();
+      clock.stop();
       document.body.removeAttribute("data-code-color");
     }
     if (name === "return" && !state.captchaId) loadCaptcha();
-    if (name === "code" && state.refreshDue) refreshCode();
-    if (name === "records") openRecords(state.recordKind || RECORD_KINDS[0]);
+    if (name === "code" && clock.due) refreshCode();
+    if (name === "records") openRecords(state.records.kind || RECORD_KINDS[0]);
     if (name === "log") openLog();
     window.scrollTo(0, 0);
   }
@@ -422,7 +415,8 @@ import { REGIONS } from "./inbound-regions.js";
 
   function notice(message) { say(el.pageNotice, message); }
 
-  function sessionEnded() {
+  // Signed out (logged out, or the session ended): nothing of the last person stays; back to the SMS login.
+  function signOut(message) {
     forgetServices();
     state.session = null;
     state.member = null;
@@ -430,9 +424,11 @@ import { REGIONS } from "./inbound-regions.js";
     state.offline = null;
     state.companions = [];
     YKM.clearSession(SESSION_KEY);
-    notice({ key: "sessionExpired" });
+    notice(message);
     settleView("return");
   }
+
+  function sessionEnded() { signOut({ key: "sessionExpired" }); }
 
   function handleAuthFailure(failure) {
     if (failure.status === 401) {
@@ -442,12 +438,26 @@ import { REGIONS } from "./inbound-regions.js";
     return false;
   }
 
+  // GET path for the signed-in traveller: use(page) takes the answer while wanted() (the same list of the same
+  // person) still holds; an answer that arrives after the traveller moved on is dropped, and a failure is said in
+  // errorBox unless it ended the session.
+  function readList(path, errorBox, wanted, use) {
+    var session = state.session;
+    return api(path, { auth: true })
+      .then(function (page) {
+        if (state.session === session && wanted()) use(page);
+      })
+      .catch(function (failure) {
+        if (state.session !== session || handleAuthFailure(failure) || !wanted()) return;
+        say(errorBox, { failure: failure });
+      });
+  }
+
   function enterCodeView() {
     state.member = null;
-    state.refreshDue = false;
     settleView("code");
     renderHolder();
-    startTimers();
+    clock.start();
     refreshCode();
     loadCompanions();
   }
@@ -635,18 +645,16 @@ import { REGIONS } from "./inbound-regions.js";
     if (!state.session) return Promise.resolve();
     if (state.loadingCode) return Promise.resolve();
     state.loadingCode = true;
-    state.refreshDue = false;
+    clock.refreshing();
     setBusy(el.refresh, true, "refreshing");
     var session = state.session;
     var member = state.member;
     var path = "/v1/me/code" + (member ? "?member=" + encodeURIComponent(member) : "");
-    clearTimeout(state.retryTimer);
-    state.retryTimer = null;
     return api(path, { auth: true, timeoutMs: LAST.TIMEOUT_MS })
       .then(function (code) {
         if (state.session !== session || state.member !== member) return;
         LAST.save(session.person_id, member, code);
-        state.retryAttempt = 0;
+        clock.succeeded();
         state.code = code;
         state.offline = null;
         renderCode(code);
@@ -668,26 +676,12 @@ import { REGIONS } from "./inbound-regions.js";
         } else {
           say(el.codeError, { key: "failedDisplay" });
         }
-        if (LAST.isOutage(failure)) scheduleRetry(failure);
+        if (LAST.isOutage(failure)) clock.retry(failure);
       })
       .then(function () {
         state.loadingCode = false;
         setBusy(el.refresh, false);
       });
-  }
-
-  // After a display that failed for want of the service, ask again after a backoff with full jitter (at least
-  // Retry-After); the minute's refresh goes on as well.
-  function scheduleRetry(failure) {
-    var delay = LAST.retryDelay(state.retryAttempt || 0, failure.retryAfter);
-    state.retryAttempt = (state.retryAttempt || 0) + 1;
-    clearTimeout(state.retryTimer);
-    state.retryTimer = setTimeout(function () {
-      state.retryTimer = null;
-      if (!state.session) return;
-      if (!document.hidden && !el.codeView.hidden) refreshCode();
-      else state.refreshDue = true;
-    }, delay);
   }
 
   // The server's answer, or (offline: {servedAt, stale} from web/core/lastcode.js) the code last shown, labelled with
@@ -722,28 +716,6 @@ import { REGIONS } from "./inbound-regions.js";
     });
   }
 
-  function tickClock() { el.clock.textContent = formatTime(new Date()); }
-
-  function startTimers() {
-    stopTimers();
-    tickClock();
-    state.clockTimer = setInterval(tickClock, 1000);
-    state.refreshTimer = setInterval(function () {
-      // A code not on screen is not shown (nor logged as shown): it refreshes when it is back on screen.
-      if (!document.hidden && !el.codeView.hidden) refreshCode();
-      else state.refreshDue = true;
-    }, REFRESH_MS);
-  }
-
-  function stopTimers() {
-    clearInterval(state.clockTimer);
-    clearInterval(state.refreshTimer);
-    clearTimeout(state.retryTimer);
-    state.retryTimer = null;
-    state.retryAttempt = 0;
-    state.clockTimer = state.refreshTimer = null;
-  }
-
   // ---------------------------------------------------------------- switching (切换同行人)
 
   function companionById(id) {
@@ -767,17 +739,12 @@ import { REGIONS } from "./inbound-regions.js";
     }));
     options.forEach(function (option) {
       var item = document.createElement("li");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "switch-option";
-      button.setAttribute("data-testid", "switch-option");
-      button.dataset.personId = option.id || state.session.person_id;
-      button.setAttribute("aria-pressed", String((option.id || null) === (state.member || null)));
-      button.textContent = option.label;
-      button.addEventListener("click", function () {
+      var button = YKM.actionButton("btn btn-outline switch-option", option.label, "switch-option", function () {
         switchTo(option.id);
         toggleSwitcher(false);
       });
+      button.dataset.personId = option.id || state.session.person_id;
+      button.setAttribute("aria-pressed", String((option.id || null) === (state.member || null)));
       item.appendChild(button);
       el.switchList.appendChild(item);
     });
@@ -804,20 +771,14 @@ import { REGIONS } from "./inbound-regions.js";
   // ---------------------------------------------------------------- companions (我的同行人员信息)
 
   function loadCompanions() {
-    var session = state.session;
-    return api("/v1/me/companions?limit=100", { auth: true })
-      .then(function (page) {
-        if (state.session !== session) return;
-        state.companions = page.items || [];
-        say(el.companionListError, null);
-        renderCompanions();
-        renderSwitcher();
-        renderHolder();
-      })
-      .catch(function (failure) {
-        if (state.session !== session || handleAuthFailure(failure)) return;
-        say(el.companionListError, { failure: failure });
-      });
+    var always = function () { return true; }; // the companions are the signed-in traveller's, whoever is shown
+    return readList("/v1/me/companions?limit=100", el.companionListError, always, function (page) {
+      state.companions = page.items || [];
+      say(el.companionListError, null);
+      renderCompanions();
+      renderSwitcher();
+      renderHolder();
+    });
   }
 
   function renderCompanions() {
@@ -838,23 +799,13 @@ import { REGIONS } from "./inbound-regions.js";
       who.appendChild(name);
       who.appendChild(doc);
 
-      var show = document.createElement("button");
-      show.type = "button";
-      show.className = "btn btn-chip";
-      show.setAttribute("data-testid", "companion-show");
-      show.textContent = t("showCode");
-      show.addEventListener("click", function () { switchTo(companion.person_id); });
-
-      var remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "btn btn-chip btn-danger";
-      remove.setAttribute("data-testid", "companion-remove");
-      remove.textContent = t("remove");
-      remove.addEventListener("click", function () { removeCompanion(companion); });
-
       item.appendChild(who);
-      item.appendChild(show);
-      item.appendChild(remove);
+      item.appendChild(YKM.actionButton("btn btn-light small", t("showCode"), "companion-show", function () {
+        switchTo(companion.person_id);
+      }));
+      item.appendChild(YKM.actionButton("btn btn-light small btn-danger", t("remove"), "companion-remove", function () {
+        removeCompanion(companion);
+      }));
       el.companionList.appendChild(item);
     });
     el.companionEmpty.hidden = state.companions.length > 0;
@@ -915,158 +866,92 @@ import { REGIONS } from "./inbound-regions.js";
   function renderRecordTabs() {
     el.recordsTabs.textContent = "";
     RECORD_KINDS.forEach(function (kind) {
-      var tab = document.createElement("button");
-      tab.type = "button";
-      tab.className = "tab";
+      var tab = YKM.actionButton("tab", RECORDS.kindLabel(kind, state.lang), "records-tab-" + kind, function () {
+        openRecords(kind);
+      });
       tab.setAttribute("role", "tab");
-      tab.setAttribute("data-testid", "records-tab-" + kind);
-      tab.setAttribute("aria-selected", String(state.recordKind === kind));
-      tab.textContent = RECORDS.kindLabel(kind, state.lang);
-      tab.addEventListener("click", function () { openRecords(kind); });
+      tab.setAttribute("aria-selected", String(state.records.kind === kind));
       el.recordsTabs.appendChild(tab);
     });
   }
 
+  // A list read page by page: its items so far, the cursor of the next page, whether a page came at all.
+  function pagedList(kind) { return { kind: kind, items: [], cursor: null, loaded: false }; }
+
+  // The next page (more) or the first of state[name], for whoever is shown; an answer for a list emptied since, or
+  // for another person, is dropped.
+  function loadPage(name, path, errorBox, render, more) {
+    var list = state[name];
+    var member = state.member;
+    path = withMember(path);
+    if (more && list.cursor) path += "&cursor=" + encodeURIComponent(list.cursor);
+    say(errorBox, null);
+    return readList(path, errorBox, function () { return state[name] === list && state.member === member; },
+      function (page) {
+        list.items = list.items.concat(page.items || []);
+        list.cursor = page.next_cursor || null;
+        list.loaded = true;
+        render();
+      });
+  }
+
+  function renderList(list, box, empty, moreButton, entry) {
+    box.textContent = "";
+    list.items.forEach(function (item) { box.appendChild(entry(item)); });
+    empty.hidden = !list.loaded || list.items.length > 0;
+    moreButton.hidden = !list.cursor;
+  }
+
   function openRecords(kind) {
-    state.recordKind = kind;
-    state.recordItems = [];
-    state.recordCursor = null;
-    state.recordsLoaded = false;
+    state.records = pagedList(kind);
     renderRecordTabs();
     renderRecords();
     loadRecords(false);
   }
 
-  // One page of the chosen kind, for oneself or the companion shown (member=); an answer that arrives after the
-  // traveller moved on is dropped.
+  // One page of the chosen kind, for oneself or the companion shown (member=).
   function loadRecords(more) {
-    var kind = state.recordKind;
-    var member = state.member;
-    var session = state.session;
-    var path = withMember("/v1/me/records?kind=" + encodeURIComponent(kind) + "&limit=20");
-    if (more && state.recordCursor) path += "&cursor=" + encodeURIComponent(state.recordCursor);
-    say(el.recordsError, null);
-    return api(path, { auth: true })
-      .then(function (page) {
-        if (state.recordKind !== kind || state.member !== member || state.session !== session) return;
-        state.recordItems = state.recordItems.concat(page.items || []);
-        state.recordCursor = page.next_cursor || null;
-        state.recordsLoaded = true;
-        renderRecords();
-      })
-      .catch(function (failure) {
-        if (state.recordKind !== kind || state.session !== session || handleAuthFailure(failure)) return;
-        say(el.recordsError, { failure: failure });
-      });
+    var path = "/v1/me/records?kind=" + encodeURIComponent(state.records.kind) + "&limit=20";
+    return loadPage("records", path, el.recordsError, renderRecords, more);
   }
 
+  // Each record as web/core/records.js draws it, in the page's language; no ids or codes.
   function renderRecords() {
-    el.recordsList.textContent = "";
-    state.recordItems.forEach(function (item) { el.recordsList.appendChild(recordEntry(item, state.recordKind)); });
-    el.recordsEmpty.hidden = !state.recordsLoaded || state.recordItems.length > 0;
-    el.recordsMore.hidden = !state.recordCursor;
-  }
-
-  // The kind and the time, then the fields a traveller reads under their labels (web/core/records.js); no ids or codes.
-  function recordEntry(item, kind) {
-    kind = item.kind || kind;
-    var row = document.createElement("li");
-    row.className = "record";
-    row.dataset.kind = kind;
-    row.setAttribute("data-testid", "record-item");
-    var head = document.createElement("div");
-    head.className = "record-head";
-    var label = document.createElement("span");
-    label.className = "record-kind";
-    label.textContent = RECORDS.kindLabel(kind, state.lang);
-    var when = document.createElement("time");
-    when.className = "record-time";
-    when.dateTime = item.at || "";
-    when.textContent = formatTime(item.at);
-    head.appendChild(label);
-    head.appendChild(when);
-    row.appendChild(head);
-    var facts = document.createElement("dl");
-    facts.className = "facts";
-    RECORDS.facts(item, kind, state.lang, countryName).forEach(function (fact) {
-      var term = document.createElement("dt");
-      term.textContent = fact[0];
-      var value = document.createElement("dd");
-      value.textContent = fact[1];
-      value.dataset.field = fact[2];
-      facts.appendChild(term);
-      facts.appendChild(value);
+    renderList(state.records, el.recordsList, el.recordsEmpty, el.recordsMore, function (item) {
+      return RECORDS.recordEntry(item, state.records.kind, state.lang, countryName);
     });
-    row.appendChild(facts);
-    return row;
   }
 
   function openLog() {
-    state.logItems = [];
-    state.logCursor = null;
-    state.logLoaded = false;
+    state.log = pagedList(null);
     renderLog();
     loadLog(false);
   }
 
   // FAQ 2: the displays of the last three days, each with whether it succeeded.
-  function loadLog(more) {
-    var member = state.member;
-    var session = state.session;
-    var path = withMember("/v1/me/display-log?limit=20");
-    if (more && state.logCursor) path += "&cursor=" + encodeURIComponent(state.logCursor);
-    say(el.displayLogError, null);
-    return api(path, { auth: true })
-      .then(function (page) {
-        if (state.member !== member || state.session !== session) return;
-        state.logItems = state.logItems.concat(page.items || []);
-        state.logCursor = page.next_cursor || null;
-        state.logLoaded = true;
-        renderLog();
-      })
-      .catch(function (failure) {
-        if (state.session !== session || handleAuthFailure(failure)) return;
-        say(el.displayLogError, { failure: failure });
-      });
-  }
+  function loadLog(more) { return loadPage("log", "/v1/me/display-log?limit=20", el.displayLogError, renderLog, more); }
 
   function renderLog() {
-    el.displayLog.textContent = "";
-    state.logItems.forEach(function (item) { el.displayLog.appendChild(RECORDS.displayLogEntry(item, state.lang)); });
-    el.displayLogHead.hidden = !state.logItems.length;
-    el.displayLogEmpty.hidden = !state.logLoaded || state.logItems.length > 0;
-    el.displayLogMore.hidden = !state.logCursor;
+    renderList(state.log, el.displayLog, el.displayLogEmpty, el.displayLogMore, function (item) {
+      return RECORDS.displayLogEntry(item, state.lang);
+    });
+    el.displayLogHead.hidden = !state.log.items.length;
   }
 
   // ---------------------------------------------------------------- start
 
   // What was read for the last person leaves the page with them.
   function forgetServices() {
-    state.recordKind = null;
-    state.recordItems = [];
-    state.recordCursor = null;
-    state.recordsLoaded = false;
-    state.logItems = [];
-    state.logCursor = null;
-    state.logLoaded = false;
+    state.records = pagedList(null);
+    state.log = pagedList(null);
     renderRecords();
     renderLog();
   }
 
   function logout() {
     LAST.clear(); // the codes kept for an outage leave the phone with the session
-    clearTimeout(state.retryTimer);
-    state.offline = null;
-    forgetServices();
-    state.session = null;
-    state.member = null;
-    state.code = null;
-    state.offline = null;
-    state.companions = [];
-    YKM.clearSession(SESSION_KEY);
-    notice(null);
     toggleSwitcher(false);
-    settleView("return");
+    signOut(null);
   }
 
   function init() {
@@ -1096,6 +981,7 @@ import { REGIONS } from "./inbound-regions.js";
       displayLog: $("display-log"), displayLogHead: $("display-log-head"), displayLogEmpty: $("display-log-empty"),
       displayLogError: $("display-log-error"), displayLogMore: $("display-log-more"),
     };
+    clock = codeClock(el.clock, function () { return !document.hidden && !el.codeView.hidden; }, refreshCode);
 
     el.langToggle.addEventListener("click", toggleLanguage);
     el.applyForm.addEventListener("submit", onApply);

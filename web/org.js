@@ -11,13 +11,14 @@
   "use strict";
 
   var SESSION_KEY = "ykm.session";
-  var LEVELS = [["PROVINCE", "省级"], ["CITY", "地市级"], ["COUNTY", "区县级"], ["TOWNSHIP", "乡镇（街道）级"],
-                ["VILLAGE", "村（社区）级"]];
+  var LEVELS = [{ code: "", label: "请选择行政归属层级" }, { code: "PROVINCE", label: "省级" },
+                { code: "CITY", label: "地市级" }, { code: "COUNTY", label: "区县级" },
+                { code: "TOWNSHIP", label: "乡镇（街道）级" }, { code: "VILLAGE", label: "村（社区）级" }];
   var EDITABLE = ["level", "name", "phone"]; // FAQ (四) 2: 行政归属层级、组织机构名称、管理员手机号码
 
   var session = YKM.loadSession(SESSION_KEY);
-  var TRANSFER = window.YKM_TRANSFER; // web/admin-transfer.js: the invitation link and the offers' words
-  var state = { org: null, pendingAsked: 0, statsAsked: 0 };
+  var TRANSFER = YKM_TRANSFER.placeHandover("org.html", "组织机构"); // web/admin-transfer.js
+  var state = { org: null, statsAsked: 0, transfer: null };
   var api = YKM.apiClient({
     token: function () { return session.token; },
     zhTexts: { failed: "操作失败，请稍后再试", network: "网络异常，请检查网络后重试", badBody: "服务返回异常，请稍后再试" },
@@ -32,12 +33,8 @@
   // ---------------------------------------------------------------- messages
 
   function showError(failure, form) {
-    var box = $("org-error");
-    box.textContent = failure ? failure.messageZh || failure.message || "操作失败" : "";
-    box.hidden = !failure;
-    box.dataset.code = failure ? failure.code : "";
+    YKM.showFailure($("org-error"), failure, form);
     if (failure) $("org-done").hidden = true;
-    if (failure && form && failure.field) YKM.focusField(form, failure.field);
   }
 
   function showDone(text) {
@@ -56,27 +53,12 @@
     return body;
   }
 
-  function fillLevels(select) {
-    var blank = document.createElement("option");
-    blank.value = "";
-    blank.textContent = "请选择行政归属层级";
-    select.appendChild(blank);
-    LEVELS.forEach(function (pair) {
-      var option = document.createElement("option");
-      option.value = pair[0];
-      option.textContent = pair[1];
-      select.appendChild(option);
-    });
-  }
-
   // ---------------------------------------------------------------- the organization
 
   function openPane(name) {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) {
-      pane.hidden = pane.dataset.pane !== name;
-    });
+    YKM.showOnly("pane", name);
     if (name === "edit") fillEdit(state.org);
-    if (name === "transfer") loadPendingTransfer();
+    if (name === "transfer") state.transfer.load();
     var opened = name && document.querySelector('[data-pane="' + name + '"]');
     if (opened && opened.scrollIntoView) opened.scrollIntoView({ block: "start" });
   }
@@ -182,69 +164,28 @@
     return Promise.resolve();
   }
 
-  // ---------------------------------------------------------------- the admin transfer
-
-  function loadPendingTransfer() {
-    if (!state.org) return Promise.resolve();
-    var asked = state.pendingAsked = state.pendingAsked + 1;
-    return call("/v1/orgs/" + encodeURIComponent(state.org.place_id) + "/admin-transfer").then(function (answer) {
-      if (asked !== state.pendingAsked) return; // a later read (after an offer or a withdrawal) is the one to show
-      var pending = answer.pending;
-      $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = TRANSFER.pendingText(pending);
-      if (!pending) $("transfer-link").hidden = true;
-    }, showError);
-  }
+  // ---------------------------------------------------------------- the admin transfer (web/admin-transfer.js)
 
   // The successor is shown which organization they are asked to take over before they confirm.
-  function showOffer() {
-    $("accept-view").hidden = false;
-    return call("/v1/orgs/admin-transfer/" + encodeURIComponent(TRANSFER.token())).then(function (offer) {
-      $("accept-org-name").textContent = offer.org.name;
-      $("accept-org-address").textContent = offer.org.address;
-      $("accept-org-level").textContent = offer.org.level_label;
-      $("accept-expires").textContent = YKM.formatTime(offer.expires_at).slice(0, 16);
-      $("accept-org").hidden = false;
-      $("accept-transfer").disabled = false;
-    }, function (failure) {
-      $("accept-org").hidden = true;
-      $("accept-transfer").disabled = true;
-      showError(failure);
-    });
+  function fillOffer(offer) {
+    $("accept-org-name").textContent = offer.org.name;
+    $("accept-org-address").textContent = offer.org.address;
+    $("accept-org-level").textContent = offer.org.level_label;
   }
 
-  function leaveOffer() {
-    $("accept-view").hidden = true;
-    history.replaceState(null, "", location.pathname);
+  function offerAccepted(org) {
     $("admin-view").hidden = false;
-  }
-
-  function acceptOffer() {
-    return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/orgs/admin-transfer/" + encodeURIComponent(TRANSFER.token()) + "/accept", { method: "POST" })
-        .then(function (org) {
-          leaveOffer();
-          showDone("您已接任组织机构“" + org.name + "”的管理员。");
-          showOrg(org);
-          loadStats();
-        }, showError);
-    }, "确认中…");
+    showDone("您已接任组织机构“" + org.name + "”的管理员。");
+    showOrg(org);
+    loadStats();
   }
 
   // ---------------------------------------------------------------- wiring
 
-  // A form whose submit button is disabled while its request runs: a double click or a second Enter sends once.
-  function onSubmit(form, send, busyText) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      YKM.whileBusy(form.querySelector("button[type=submit]"), send, busyText);
-    });
-  }
-
   function wire() {
-    fillLevels($("create-level"));
-    fillLevels($("edit-level"));
-    onSubmit($("create-form"), function () {
+    YKM.options($("create-level"), LEVELS); // the blank first: the level is picked, never assumed
+    YKM.options($("edit-level"), LEVELS);
+    YKM.submitWhileBusy($("create-form"), function () {
       var body = formData($("create-form"));
       var missing = ["name", "address", "level"].filter(function (field) { return !body[field]; })[0];
       if (missing) {
@@ -261,7 +202,7 @@
         showError(failure, $("create-form"));
       });
     }, "提交中…");
-    onSubmit($("edit-form"), function () {
+    YKM.submitWhileBusy($("edit-form"), function () {
       var changes = formData($("edit-form"), true);
       if (!Object.keys(changes).length) {
         return showError(new YKM.ApiFailure(400, { message_zh: "信息未改动：请修改后再保存" }));
@@ -294,50 +235,24 @@
     $("stats-refresh").addEventListener("click", function () {
       YKM.whileBusy($("stats-refresh"), loadStats, "刷新中…");
     });
-    onSubmit($("transfer-form"), function () {
-      var body = formData($("transfer-form"));
-      body.id_type = "ID_CARD";
-      return call("/v1/orgs/" + encodeURIComponent(state.org.place_id) + "/admin-transfer", { method: "POST", body: body })
-        .then(function (offer) {
-          showError(null);
-          $("transfer-link").textContent = TRANSFER.offerText(offer);
-          $("transfer-link").hidden = false;
-          $("transfer-form").reset();
-          loadPendingTransfer();
-        }, function (failure) { showError(failure, $("transfer-form")); });
-    }, "提交中…");
-    $("transfer-cancel").addEventListener("click", function () {
-      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
-      YKM.whileBusy($("transfer-cancel"), function () {
-        return call("/v1/orgs/" + encodeURIComponent(state.org.place_id) + "/admin-transfer", { method: "DELETE" })
-          .then(function () {
-            showDone("已撤销更换管理员的邀请。");
-            loadPendingTransfer();
-          }, showError);
-      });
-    });
-    $("accept-transfer").addEventListener("click", acceptOffer);
+    var place = function () { return state.org && "/v1/orgs/" + encodeURIComponent(state.org.place_id); };
+    state.transfer = TRANSFER.adminPane(document.querySelector("[data-admin-transfer]"),
+                                        { call: call, place: place, showError: showError, showDone: showDone });
+    TRANSFER.successor({ call: call, showError: showError }, "/v1/orgs/admin-transfer/", fillOffer,
+                       offerAccepted);
     $("accept-skip").addEventListener("click", function () {
-      leaveOffer();
+      TRANSFER.leave();
+      $("admin-view").hidden = false;
       showError(null);
       loadMyOrg();
     });
   }
 
   function start() {
-    var invited = TRANSFER.open("org.html", !!session, "组织机构", $("no-session-text"));
-    if (!session) {
-      $("no-session").hidden = false;
-      return;
-    }
-    $("org-main").hidden = false;
-    wire();
-    if (invited) { // the invitation alone, until it is accepted or put aside
-      showOffer();
-      return;
-    }
-    $("admin-view").hidden = false;
-    loadMyOrg();
+    TRANSFER.start(!!session, $("org-main"), wire, function () {
+      $("admin-view").hidden = false;
+      loadMyOrg();
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -5,12 +5,12 @@
    /dev/*) are never answered here nor cached: they go to the network as if there were no worker. */
 "use strict";
 
-var VERSION = "ykm-shell-v4"; // bump with every change of SHELL; older caches are deleted on activation
+var VERSION = "ykm-shell-v5"; // bump with every change of SHELL; older caches are deleted on activation
 var SHELL_TIMEOUT_MS = 3000;
 var SHELL = [
   "./", "index.html", "inbound.html", "venue.html", "org.html", "grid.html", "style.css", "inbound.css", "grid.css", "grid.js", "region-picker.js", "offline-shell.js",
   "inbound-regions.js", "inbound.js", "venue.js", "org.js", "admin-transfer.js", "venue-offline.js", "venue-devices.js", "scanner.js",
-  "venue-regions.json", "core/api.js", "core/catalogue.js", "core/forms.js", "core/global.js", "core/idempotency.js",
+  "venue-regions.json", "core/api.js", "core/catalogue.js", "core/codeclock.js", "core/forms.js", "core/global.js", "core/idempotency.js",
   "core/lastcode.js", "core/qr.js", "core/reasons.js", "core/records.js", "core/session.js", "core/time.js",
   "core/views.js", "core/ykm.js", "resident/code.js", "resident/context.js", "resident/declare.js",
   "resident/family.js", "resident/health-form.js", "resident/itinerary.js", "resident/login.js", "resident/macau.js",

@@ -12,9 +12,10 @@
   "use strict";
 
   var SESSION_KEY = "ykm.session";
-  var TYPES = [["RESIDENTIAL", "住宅小区"], ["OFFICE", "写字楼"], ["SHOPPING_MALL", "商场商店"], ["RESTAURANT", "餐饮"],
-               ["HOTEL", "酒店住宿"], ["ENTERTAINMENT", "文化娱乐"], ["SPORTS", "体育游乐"], ["TRANSPORT", "交通出行"],
-               ["OTHER", "其他"]];
+  var TYPES = [{ code: "RESIDENTIAL", label: "住宅小区" }, { code: "OFFICE", label: "写字楼" },
+               { code: "SHOPPING_MALL", label: "商场商店" }, { code: "RESTAURANT", label: "餐饮" },
+               { code: "HOTEL", label: "酒店住宿" }, { code: "ENTERTAINMENT", label: "文化娱乐" },
+               { code: "SPORTS", label: "体育游乐" }, { code: "TRANSPORT", label: "交通出行" }, { code: "OTHER", label: "其他" }];
   var AGE_LABELS = { "0-17": "0-17岁", "18-39": "18-39岁", "40-59": "40-59岁", "60+": "60岁及以上", unknown: "未知" };
   var COLOR_LABELS = { GREEN: "绿码", RED: "红码" };
 
@@ -22,7 +23,7 @@
   var RED_ALERT = "红码人员：请查看红码原因，并按当地相应处理办法进一步核实和处理"; // FAQ 13
   var state = { venue: null, checking: null, quickUrl: null, preview: null, counts: null, scanner: null,
                 flushing: false, flushTimer: null, flushAttempt: 0 };
-  var TRANSFER = window.YKM_TRANSFER; // web/admin-transfer.js: the invitation link and the offers' words
+  var TRANSFER = YKM_TRANSFER.placeHandover("venue.html", "场所"); // web/admin-transfer.js
   var SCAN = window.YKM_SCAN; // web/venue-offline.js: the kept keys, offline verification and the queue of checks
   var SCAN_TIMEOUT_MS = 5000; // an inspector at a gate waits no longer for the server before checking offline
 
@@ -67,11 +68,7 @@
   }
 
   function showError(failure, form) {
-    var box = $("venue-error");
-    box.textContent = failure ? failure.messageZh || failure.message || "操作失败" : "";
-    box.hidden = !failure;
-    box.dataset.code = failure ? failure.code : "";
-    if (failure && form && failure.field) YKM.focusField(form, failure.field);
+    YKM.showFailure($("venue-error"), failure, form);
   }
 
   function formData(form, skipEmpty) {
@@ -87,27 +84,14 @@
   // ---------------------------------------------------------------- tabs
 
   function showTab(name) {
-    Array.prototype.forEach.call(document.querySelectorAll(".tab[data-tab]"), function (tab) {
-      tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) {
-      pane.hidden = pane.dataset.pane !== name;
-    });
+    YKM.selectTab("tab", name);
+    YKM.showOnly("pane", name);
     showError(null);
     if (name === "admin") loadMyVenue();
     if (name === "inspector") loadInspector();
   }
 
   // ---------------------------------------------------------------- venue admin
-
-  function fillTypes(select) {
-    TYPES.forEach(function (pair) {
-      var option = document.createElement("option");
-      option.value = pair[0];
-      option.textContent = pair[1];
-      select.appendChild(option);
-    });
-  }
 
   function showVenue(venue) {
     state.venue = venue;
@@ -142,14 +126,12 @@
       state.venue = null;
       $("my-venue").hidden = true;
       $("create-form").hidden = false;
-      Array.prototype.forEach.call(document.querySelectorAll("[data-admin-pane]"), function (p) { p.hidden = true; });
+      YKM.showOnly("adminPane", null);
     });
   }
 
   function openAdminPane(name) {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-admin-pane]"), function (pane) {
-      pane.hidden = pane.dataset.adminPane !== name;
-    });
+    YKM.showOnly("adminPane", name);
     if (name === "stats") loadStats();
     if (name === "members") loadMembers();
   }
@@ -201,40 +183,16 @@
                         { method: "DELETE" }).then(loadMembers, showError);
           }));
       });
-    }, showError).then(loadRevoked).then(loadPendingTransfer);
+    }, showError).then(loadRevoked).then(state.transfer.load);
   }
 
   // One person in a list (members, unbound people): the label, and one action the admin confirms first.
   function personRow(testid, buttonTestid, label, actionText, question, act) {
-    var item = document.createElement("li");
-    item.className = "family-member";
+    var item = YKM.make("li", "family-member");
     item.setAttribute("data-testid", testid);
-    var who = document.createElement("span");
-    who.textContent = label;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn-link inline-btn";
-    button.setAttribute("data-testid", buttonTestid);
-    button.textContent = actionText;
-    button.addEventListener("click", function () {
-      if (window.confirm(question)) YKM.whileBusy(button, act);
-    });
-    item.appendChild(who);
-    item.appendChild(button);
+    item.appendChild(YKM.make("span", "", label));
+    item.appendChild(YKM.actionButton("btn btn-link inline-btn", actionText, buttonTestid, question, act));
     return item;
-  }
-
-  // The offer awaiting the successor (one at a time: a new offer voids the previous one), which the admin may
-  // withdraw; the link itself is shown once, when offered.
-  function loadPendingTransfer() {
-    var asked = state.pendingAsked = (state.pendingAsked || 0) + 1;
-    return call("/v1/venues/" + state.venue.place_id + "/admin-transfer").then(function (answer) {
-      if (asked !== state.pendingAsked) return;  // a later read (after an offer or a withdrawal) is the one to show
-      var pending = answer.pending;
-      $("transfer-pending").hidden = !pending;
-      $("transfer-pending-text").textContent = TRANSFER.pendingText(pending);
-      if (!pending) $("transfer-link").hidden = true;
-    }, showError);
   }
 
   // The people the admin unbound: the join code refuses them until the admin restores their eligibility; then they
@@ -286,20 +244,13 @@
       open.setAttribute("data-testid", "inspector-venue-open");
       open.textContent = "进入检测";
       open.addEventListener("click", function () { openCheck(venue); });
-      var leave = document.createElement("button");
-      leave.type = "button";
-      leave.className = "btn btn-link inline-btn";
-      leave.setAttribute("data-testid", "inspector-venue-leave");
-      leave.textContent = "解除绑定";
-      leave.addEventListener("click", function () {
-        if (!window.confirm("确定解除绑定 " + venue.name + "？")) return;
-        YKM.whileBusy(leave, function () {
+      var leave = YKM.actionButton("btn btn-link inline-btn", "解除绑定", "inspector-venue-leave",
+        "确定解除绑定 " + venue.name + "？", function () {
           return call("/v1/inspector/venues/" + venue.place_id, { method: "DELETE" }).then(function () {
             if (state.checking && state.checking.place_id === venue.place_id) closeCheck();
             loadInspector();
           }, showError);
         });
-      });
       item.appendChild(name);
       item.appendChild(open);
       item.appendChild(leave);
@@ -583,49 +534,24 @@
   }
 
   // The successor is shown which venue they are asked to take over before they confirm.
-  function showOffer() {
-    $("accept-view").hidden = false;
-    return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token())).then(function (offer) {
-      var venue = offer.venue;
-      $("accept-venue-name").textContent = venue.name;
-      $("accept-venue-type").textContent = venue.type_label;
-      $("accept-venue-region").textContent = venue.region_name || venue.region_code;
-      $("accept-venue-address").textContent = venue.address;
-      $("accept-expires").textContent = YKM.formatTime(offer.expires_at).slice(0, 16);
-      $("accept-venue").hidden = false;
-      $("accept-transfer").disabled = false;
-    }, function (failure) {
-      $("accept-venue").hidden = true;
-      $("accept-transfer").disabled = true;
-      showError(failure);
-    });
+  function fillOffer(offer) {
+    var venue = offer.venue;
+    $("accept-venue-name").textContent = venue.name;
+    $("accept-venue-type").textContent = venue.type_label;
+    $("accept-venue-region").textContent = venue.region_name || venue.region_code;
+    $("accept-venue-address").textContent = venue.address;
   }
 
-  function acceptOffer() {
-    return YKM.whileBusy($("accept-transfer"), function () {
-      return call("/v1/venues/admin-transfer/" + encodeURIComponent(TRANSFER.token()) + "/accept", { method: "POST" })
-        .then(function (venue) {
-          $("accept-view").hidden = true;
-          history.replaceState(null, "", location.pathname);
-          showTab("admin");
-          showVenue(venue);
-        }, showError);
-    }, "确认中…");
+  function offerAccepted(venue) {
+    showTab("admin");
+    showVenue(venue);
   }
 
   // ---------------------------------------------------------------- wiring
 
-  // A form whose submit button is disabled while its request runs: a double click or a second Enter sends once.
-  function onSubmit(form, send, busyText) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      YKM.whileBusy(form.querySelector("button[type=submit]"), send, busyText);
-    });
-  }
-
   function wire() {
-    fillTypes($("create-type"));
-    fillTypes($("edit-type"));
+    YKM.options($("create-type"), TYPES);
+    YKM.options($("edit-type"), TYPES);
     // the township pickers (web/region-picker.js)
     YKM.regionPicker(document.querySelector("[data-region-picker=create]"), $("create-region"), showError);
     state.editRegion = YKM.regionPicker(document.querySelector("[data-region-picker=edit]"), $("edit-region"), showError);
@@ -635,7 +561,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-admin-open]"), function (button) {
       button.addEventListener("click", function () { openAdminPane(button.dataset.adminOpen); });
     });
-    onSubmit($("create-form"), function () {
+    YKM.submitWhileBusy($("create-form"), function () {
       var body = formData($("create-form"));
       if (!body.region_code) {
         return showError(new YKM.ApiFailure(400, { field: "region_code", message_zh: "请选择所在区域（到乡镇街道）" }),
@@ -650,7 +576,7 @@
         showError(failure, $("create-form"));
       });
     }, "创建中…");
-    onSubmit($("edit-form"), function () {
+    YKM.submitWhileBusy($("edit-form"), function () {
       var changes = formData($("edit-form"), true);
       if (!Object.keys(changes).length) return showError(new YKM.ApiFailure(400, { message_zh: "请填写需要修改的内容" }));
       return call("/v1/venues/" + state.venue.place_id, { method: "PATCH", body: changes }).then(function (venue) {
@@ -661,26 +587,12 @@
     $("copy-join-code").addEventListener("click", function () {
       if (navigator.clipboard) navigator.clipboard.writeText($("join-code").textContent).catch(function () {});
     });
-    onSubmit($("transfer-form"), function () {
-      var body = formData($("transfer-form"));
-      body.id_type = "ID_CARD";
-      return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "POST", body: body }).then(function (offer) {
-        showError(null);
-        $("transfer-link").textContent = TRANSFER.offerText(offer);
-        $("transfer-link").hidden = false;
-        loadPendingTransfer();
-      }, function (failure) { showError(failure, $("transfer-form")); });
-    }, "提交中…");
-    $("transfer-cancel").addEventListener("click", function () {
-      if (!window.confirm("确定撤销更换管理员的邀请？撤销后对方的链接失效。")) return;
-      YKM.whileBusy($("transfer-cancel"), function () {
-        return call("/v1/venues/" + state.venue.place_id + "/admin-transfer", { method: "DELETE" }).then(function () {
-          showError(null);
-          loadPendingTransfer();
-        }, showError);
-      });
-    });
-    onSubmit($("join-form"), function () {
+    state.transfer = TRANSFER.adminPane(document.querySelector("[data-admin-transfer]"), {
+      call: call, place: function () { return state.venue && "/v1/venues/" + state.venue.place_id; },
+      showError: showError, showDone: function () { showError(null); } });
+    TRANSFER.successor({ call: call, showError: showError }, "/v1/venues/admin-transfer/", fillOffer,
+                       offerAccepted);
+    YKM.submitWhileBusy($("join-form"), function () {
       return call("/v1/venues/join", { method: "POST", body: formData($("join-form")) }).then(function () {
         showError(null);
         $("join-code-input").value = "";
@@ -704,7 +616,6 @@
       event.preventDefault();
       quickCheckin();
     });
-    $("accept-transfer").addEventListener("click", acceptOffer);
     window.addEventListener("online", function () { state.flushAttempt = 0; flushQueue(); });
     showQueue();
   }
@@ -724,19 +635,7 @@
   }
 
   function start() {
-    var invited = TRANSFER.open("venue.html", !!session, "场所", $("no-session-text"));
-    if (!session) {
-      $("no-session").hidden = false;
-      return;
-    }
-    $("venue-main").hidden = false;
-    wire();
-    if (invited) { // the invitation alone, until it is accepted or a tab is picked
-      Array.prototype.forEach.call(document.querySelectorAll("[data-pane]"), function (pane) { pane.hidden = true; });
-      showOffer();
-      return;
-    }
-    landingTab().then(showTab);
+    TRANSFER.start(!!session, $("venue-main"), wire, function () { landingTab().then(showTab); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -51,7 +51,7 @@ class LoadedFunction:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         with self._busy:
-            return self.handler(event, LambdaContext(self.spec.logical_id))
+            return self.handler(event, LambdaContext(self.spec.logical_id, timeout_seconds=self.spec.timeout_seconds))
 
 
 def resolved_environment(spec: FunctionSpec, resolver: Resolver) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in, a red
-resident, a venue, the inbound page's application."""
+"""What the browser tests share: Playwright's expect, the wait for a slow stack, fresh identities, logging in (also
+through a place's handover link), a red resident, a venue, the inbound page's application, a network that loses an
+answer, the record shown."""
 
 from __future__ import annotations
 
@@ -50,6 +51,21 @@ def log_in(page: Any, stack: Any, identity: Mapping[str, str]) -> None:
     page.fill("#proof", identity.get("proof", "dev-pass"))
     page.click("#login-submit")
     page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
+
+
+def accept_after_login(page: Any, link: str, identity: Mapping[str, str], invited: str) -> None:
+    """A successor opens the handover `link` of a place's page in a browser not logged in: the page says they are
+    invited (`invited`, in its words) and links the login; they log in as `identity` and are brought back to the
+    invitation (#accept-view)."""
+    page.evaluate("sessionStorage.clear()")
+    page.goto(link)
+    expect(page.locator("#no-session")).to_contain_text(invited, timeout=SLOW_MS)
+    page.click("[data-testid=login-link]")
+    page.fill("#id-number", identity["id_number"])
+    page.fill("#name", identity["name"])
+    page.fill("#proof", "dev-pass")
+    page.click("#login-submit")
+    expect(page.locator("#accept-view")).to_be_visible(timeout=SLOW_MS)
 
 
 def api_login(stack: Any, identity: Mapping[str, str], phone: str | None = None) -> dict[str, str]:
@@ -149,3 +165,32 @@ def camera_page(browser: Any, base_url: str, directory: Path, shown: str) -> Ite
         guard.check()
     finally:
         camera.close()
+
+
+def lose_first_post_answer(page: Any, url: str) -> list[str]:
+    """Route `url` (a glob) on a network that loses the answer to the first POST after the server got it; later
+    requests go through. Answers the list of the POSTs' Idempotency-Keys, filled as they are sent."""
+    keys: list[str] = []
+
+    def lose_first_answer(route: Any) -> None:
+        if route.request.method != "POST":
+            route.fallback()
+            return
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fetch()  # the server gets it...
+            route.abort("connectionreset")  # ...and the page never hears back
+        else:
+            route.fallback()
+
+    page.route(url, lose_first_answer)
+    return keys
+
+
+def the_one_record(page: Any, *words: str) -> Any:
+    """The one record 我的粤康码信息 lists (once it is there), checked to show each of `words`."""
+    item = page.locator("[data-testid=record-item]")
+    expect(item).to_have_count(1, timeout=SLOW_MS)
+    for text in words:
+        expect(item).to_contain_text(text)
+    return item

@@ -62,6 +62,13 @@ def open_view(page: Any, view: str) -> None:
     expect(page.locator(f"#menu-{view}")).to_have_attribute("aria-current", "page")
 
 
+def confirm_on_row(page: Any, row: Any, action: str) -> None:
+    """The row's button of `action` (its data-action) clicked, and the confirmation dialog it opens answered 确定."""
+    row.locator(f"button[data-action={action}]").click()
+    expect(page.locator("#confirm-dialog")).to_be_visible()
+    page.click("#confirm-ok")
+
+
 def chart_table(page: Any, chart: str) -> dict[str, list[str]]:
     """The chart's numbers as its table shows them (the 表格 switch): first cell -> the other cells of each row."""
     card = page.locator(f"[data-testid=chart-{chart}]")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import requests
 from browser_support import SLOW_MS, api_login, expect, fresh_identity
-from console_support import console_as, console_login, new_phone, open_view, shot
+from console_support import confirm_on_row, console_as, console_login, new_phone, open_view, shot
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,7 @@ def test_the_system_admin_logs_in_by_sms_and_approves_a_grid(desktop: Any, stack
     expect(row).to_contain_text(grid["name"], timeout=SLOW_MS)
     expect(row).to_contain_text("440106001")
     shot(desktop, "console-grids-pending.png")
-    row.locator("button[data-action=approve]").click()
-    expect(desktop.locator("#confirm-dialog")).to_be_visible()
-    desktop.click("#confirm-ok")
+    confirm_on_row(desktop, row, "approve")
 
     # THEN the row leaves the list, and the grid is in force for its admin
     expect(row).to_have_count(0, timeout=SLOW_MS)
@@ -117,8 +115,7 @@ def test_a_region_admin_is_granted_sees_the_grids_of_the_area_and_is_withdrawn(d
         context.close()
 
     # WHEN the system admin withdraws the grant THEN it leaves the list
-    row.locator("button[data-action=withdraw]").click()
-    desktop.click("#confirm-ok")
+    confirm_on_row(desktop, row, "withdraw")
     expect(row).to_have_count(0, timeout=SLOW_MS)
     listed = requests.get(f"{stack.base_url}/v1/admin/region-admins", timeout=10,
                           headers=api_login(stack, system_admin(stack))).json()["items"]
@@ -152,9 +149,7 @@ def test_the_system_admin_grants_lists_and_withdraws_a_medical_staff_grant(deskt
     shot(desktop, "console-medical-staff.png")
 
     # WHEN they withdraw it THEN it leaves the list and the doctor's role stops at once
-    row.locator("button[data-action=withdraw]").click()
-    expect(desktop.locator("#confirm-dialog")).to_be_visible()
-    desktop.click("#confirm-ok")
+    confirm_on_row(desktop, row, "withdraw")
     expect(row).to_have_count(0, timeout=SLOW_MS)
     expect(desktop.locator("#medical-info")).to_contain_text("已撤销")
     assert requests.get(f"{stack.base_url}/v1/medical/notices", headers=medic, timeout=10).status_code == 403

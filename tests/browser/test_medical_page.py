@@ -12,7 +12,16 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, camera_page, drain, expect, fresh_identity, log_in, red_resident
+from browser_support import (
+    SLOW_MS,
+    camera_page,
+    drain,
+    expect,
+    fresh_identity,
+    log_in,
+    lose_first_post_answer,
+    red_resident,
+)
 from healthcode.core.clock import SHANGHAI
 
 pytestmark = pytest.mark.browser
@@ -71,20 +80,7 @@ def test_the_doctor_releases_a_red_resident_who_turns_green(page: Any, stack: An
     screenshot("medical_scan.png")
 
     # WHEN the doctor fills in the observation and submits, and the network loses the first answer
-    keys: list[str] = []
-
-    def lose_first_answer(route: Any) -> None:
-        if route.request.method != "POST":
-            route.fallback()
-            return
-        keys.append(route.request.headers.get("idempotency-key", ""))
-        if len(keys) == 1:
-            route.fetch()  # the server issues the notice...
-            route.abort("connectionreset")  # ...and the page never hears back
-        else:
-            route.fallback()
-
-    page.route("**/v1/medical/notices", lose_first_answer)
+    keys = lose_first_post_answer(page, "**/v1/medical/notices")  # the server issues the notice, the page never hears
     until = datetime.now(SHANGHAI).date()
     page.fill("#observation-from", (until - timedelta(days=14)).isoformat())
     page.fill("#observation-until", until.isoformat())

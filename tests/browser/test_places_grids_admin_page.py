@@ -2,8 +2,8 @@
 the grid (township picked, the warning that it cannot be changed), pending until the superior approves it (a
 system admin over the API here, as the console would), the join code, members authorized / withdrawn / unbound,
 statistics that follow the workers' collections, the admin change (the successor's name and ID number give an
-identity code and link; the successor logs in as that person and accepts), a rejected grid's reason, and dissolving
-after typing the name, which leaves nothing of the grid."""
+identity code and link, pending until withdrawn or accepted; the successor logs in as that person and accepts), a
+rejected grid's reason, and dissolving after typing the name, which leaves nothing of the grid."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, drain, expect, log_in
+from browser_support import SLOW_MS, accept_after_login, drain, expect, log_in
 from grids_page_support import (
     approve,
     approved_grid,
@@ -110,6 +110,17 @@ def test_the_grid_admin_loop_on_the_page(page: Any, stack: Any, screenshot: Call
     screenshot("grid_admin_stats.png")
 
 
+def _offer(page: Any, successor: dict[str, str]) -> str:
+    """管理员变更 on the open pane: the successor's name and ID number submitted; answers the identity link shown."""
+    page.fill("#transfer-name", successor["name"])
+    page.fill("#transfer-id-number", successor["id_number"])
+    page.click("[data-testid=transfer-submit]")
+    expect(page.locator("#transfer-result")).to_be_visible(timeout=SLOW_MS)
+    link = page.locator("#transfer-link").inner_text().strip()
+    assert "#transfer=" in link
+    return link
+
+
 def test_the_admin_changes_and_the_successor_accepts_after_logging_in(page: Any, stack: Any,
                                                                       screenshot: Callable[[str], None]) -> None:
     base = stack.base_url.rstrip("/")
@@ -117,36 +128,41 @@ def test_the_admin_changes_and_the_successor_accepts_after_logging_in(page: Any,
     successor, successor_headers, _ = person(stack, "令狐接任")
     grid = approved_grid(stack, admin_headers, "车陂第2网格")
 
+    page.on("dialog", lambda dialog: dialog.accept())
+
     # GIVEN the admin on 网格成员管理 WHEN they tap 管理员变更 (top right) and enter the successor's name and ID number
     log_in(page, stack, admin)
     page.goto(base + "/grid.html")
     expect(page.locator("#my-grid")).to_be_visible(timeout=SLOW_MS)
     page.click("[data-testid=open-members]")
     page.click("[data-testid=open-transfer]")
-    page.fill("#transfer-name", successor["name"])
-    page.fill("#transfer-id-number", successor["id_number"])
-    page.click("[data-testid=transfer-submit]")
+    expect(page.locator("[data-testid=transfer-pending]")).to_be_hidden()
+    withdrawn = _offer(page, successor)
 
-    # THEN an identity code and its link are shown to share
-    expect(page.locator("#transfer-result")).to_be_visible(timeout=SLOW_MS)
+    # THEN an identity code and its link are shown to share, and the change awaits the successor, masked
     expect(page.locator("#transfer-text")).to_contain_text("令**任")
-    link = page.locator("#transfer-link").inner_text().strip()
-    assert "#transfer=" in link
-    assert page.locator("#transfer-qr").get_attribute("data-qr") == link
+    assert page.locator("#transfer-qr").get_attribute("data-qr") == withdrawn
+    expect(page.locator("[data-testid=transfer-pending-text]")).to_contain_text("令**任", timeout=SLOW_MS)
     screenshot("grid_admin_transfer.png")
 
+    # WHEN the admin withdraws it (from the keyboard, as on the venues page) THEN the form is back and that link
+    # accepts no more
+    page.focus("[data-testid=transfer-cancel]")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=transfer-pending]")).to_be_hidden(timeout=SLOW_MS)
+    expect(page.locator("#transfer-form")).to_be_visible()
+    token = withdrawn.split("#transfer=", 1)[1]
+    assert requests.post(f"{base}/v1/grids/admin-transfer/{token}/accept", headers=successor_headers,
+                         timeout=10).status_code == 404
+
+    # WHEN the admin names the successor again THEN a new link is shown
+    link = _offer(page, successor)
+    assert link != withdrawn
+
     # WHEN the successor opens it in a browser that is not logged in THEN they are asked to log in as themselves
-    page.evaluate("sessionStorage.clear()")
-    page.goto(link)
-    expect(page.locator("#no-session")).to_contain_text("继任管理员", timeout=SLOW_MS)
-    page.click("[data-testid=login-link]")
-    page.fill("#id-number", successor["id_number"])
-    page.fill("#name", successor["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
+    accept_after_login(page, link, successor, "继任管理员")
 
     # THEN they come back to the offer, which names the grid; WHEN they confirm THEN they are its admin
-    expect(page.locator("#accept-view")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#accept-grid-name")).to_have_text("车陂第2网格", timeout=SLOW_MS)
     screenshot("grid_admin_accept.png")
     page.click("[data-testid=accept-transfer]")

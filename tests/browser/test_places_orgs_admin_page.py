@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, api_login, drain, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, accept_after_login, api_login, drain, expect, fresh_identity, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -138,15 +138,7 @@ def test_the_organization_admin_page_on_a_phone(page: Any, stack: Any, screensho
     link = page.locator("#transfer-link").inner_text().split("：", 1)[1].strip()
 
     # WHEN the successor opens the link in a browser not logged in THEN they log in first and come back to it
-    page.evaluate("sessionStorage.clear()")
-    page.goto(link)
-    expect(page.locator("#no-session")).to_contain_text("接任组织机构管理员的邀请", timeout=SLOW_MS)
-    page.click("[data-testid=login-link]")
-    page.fill("#id-number", successor["id_number"])
-    page.fill("#name", successor["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    expect(page.locator("#accept-view")).to_be_visible(timeout=SLOW_MS)
+    accept_after_login(page, link, successor, "接任组织机构管理员的邀请")
     expect(page.locator("#accept-org-name")).to_have_text("粤康科技（广州）有限公司", timeout=SLOW_MS)
     expect(page.locator("#accept-org-level")).to_have_text("地市级")
     expect(page.locator("#accept-org")).not_to_contain_text(join_code)

@@ -5,47 +5,34 @@ the resident's quick check-in (a red code is told what to do)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from browser_support import camera_page, create_venue, drain, red_resident
-
-from infra.local.demo import id_number
+from browser_support import (
+    SLOW_MS,
+    accept_after_login,
+    api_login,
+    camera_page,
+    create_venue,
+    drain,
+    expect,
+    fresh_identity,
+    log_in,
+    red_resident,
+)
 
 pytestmark = pytest.mark.browser
 
-sync_api = pytest.importorskip("playwright.sync_api")
-expect = sync_api.expect
-
-SLOW_MS = 30_000
-
 
 def _identity(name: str) -> dict[str, str]:
-    first17 = f"4401041989{random.randint(1, 12):02d}{random.randint(1, 28):02d}{random.randint(100, 999)}"
-    return {"id_number": id_number(first17), "name": name}
+    return fresh_identity(name, "1989")
 
 
 def _api_login(stack: Any, identity: dict[str, str]) -> dict[str, str]:
-    answer = requests.post(f"{stack.base_url}/v1/auth/login", timeout=10, json={
-        "id_type": "ID_CARD", "id_number": identity["id_number"], "name": identity["name"], "method": "FACE",
-        "proof": "dev-pass", "phone": "+8613712345678"})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['token']}"}
-
-
-def _log_in(page: Any, stack: Any, identity: dict[str, str]) -> None:
-    page.goto(stack.base_url.rstrip("/") + "/")
-    page.evaluate("sessionStorage.clear()")
-    page.goto(stack.base_url.rstrip("/") + "/")
-    page.fill("#id-number", identity["id_number"])
-    page.fill("#name", identity["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    page.wait_for_selector("#code-qr[data-qr]", state="visible", timeout=SLOW_MS)
+    return api_login(stack, identity, "+8613712345678")  # the phone the inspector sees masked: 137****5678
 
 
 def test_without_a_session_the_page_sends_to_the_login(page: Any, stack: Any) -> None:
@@ -80,7 +67,7 @@ def test_the_venue_loop_on_the_page(page: Any, stack: Any, screenshot: Callable[
 
     # GIVEN a resident logged in WHEN they open 公共场所 from their code page and create a venue, picking the region
     # province -> city -> county -> township (no typed code)
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     page.click("[data-testid=open-venues]")
     expect(page.locator("#create-form")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("[data-testid=create-province]")).to_have_value("44")  # the one province venues are in
@@ -191,7 +178,7 @@ def test_the_successor_logs_in_first_and_accepts_the_named_venue(page: Any, stac
     venue = create_venue(stack, admin_headers, "体育东饭堂")
 
     # GIVEN the admin offers the role in 成员管理 and copies the link
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     page.goto(base + "/venue.html")
     expect(page.locator("#my-venue")).to_be_visible(timeout=SLOW_MS)
     page.click("[data-testid=open-members]")
@@ -201,18 +188,9 @@ def test_the_successor_logs_in_first_and_accepts_the_named_venue(page: Any, stac
     expect(page.locator("#transfer-link")).to_contain_text("#accept=", timeout=SLOW_MS)
     link = page.locator("#transfer-link").inner_text().split("：", 1)[1].strip()
 
-    # WHEN the successor opens the link in a browser that is not logged in THEN they are asked to log in first
-    page.evaluate("sessionStorage.clear()")
-    page.goto(link)
-    expect(page.locator("#no-session")).to_contain_text("接任场所管理员的邀请", timeout=SLOW_MS)
-    page.click("[data-testid=login-link]")
-
-    # WHEN they log in THEN they come back to the invitation, which names the venue
-    page.fill("#id-number", successor["id_number"])
-    page.fill("#name", successor["name"])
-    page.fill("#proof", "dev-pass")
-    page.click("#login-submit")
-    expect(page.locator("#accept-view")).to_be_visible(timeout=SLOW_MS)
+    # WHEN the successor opens the link in a browser that is not logged in THEN they are asked to log in first, and
+    # after the login they come back to the invitation, which names the venue
+    accept_after_login(page, link, successor, "接任场所管理员的邀请")
     expect(page.locator("#accept-venue-name")).to_have_text("体育东饭堂", timeout=SLOW_MS)
     expect(page.locator("#accept-venue")).to_contain_text("广东省广州市天河区")
     screenshot("venue_accept.png")
@@ -236,7 +214,7 @@ def test_double_clicks_record_one_check_and_create_one_venue(page: Any, stack: A
             if request.url.endswith("/checks") and request.method == "POST" else None)
 
     # GIVEN a new admin WHEN they double-click 确认创建 THEN the venue is shown, with no error over it
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     page.goto(base + "/venue.html")
     expect(page.locator("#create-form")).to_be_visible(timeout=SLOW_MS)
     _pick_region(page, "create", "4401", "440106", "440106001")
@@ -270,7 +248,7 @@ def test_an_inspector_opening_public_venues_lands_on_checking(page: Any, stack: 
     _bind(stack, _api_login(stack, inspector), venue)
 
     # GIVEN an inspector (no venue of their own) WHEN they open 公共场所 THEN they land on the checking screen
-    _log_in(page, stack, inspector)
+    log_in(page, stack, inspector)
     page.click("[data-testid=open-venues]")
     expect(page.locator("#check-view")).to_be_visible(timeout=SLOW_MS)
     expect(page.locator("#check-venue")).to_have_text("甘家超市")
@@ -288,7 +266,7 @@ def test_a_red_code_check_in_shows_the_guidance(page: Any, stack: Any, screensho
     red, _ = red_resident(stack, "邓红码", "1989", "+8613712345678")
 
     # GIVEN a resident with a red code WHEN they check in with the venue's 葵花码
-    _log_in(page, stack, red)
+    log_in(page, stack, red)
     page.goto(base + "/venue.html#tab=checkin")
     page.fill("#checkin-qr", quick_qr)
     page.click("[data-testid=checkin-submit]")
@@ -311,7 +289,7 @@ def test_the_inspector_scans_with_the_phone_camera(browser: Any, stack: Any, tmp
 
     # GIVEN a phone whose camera sees the visitor's code (Chromium's fake camera playing a video of it)
     with camera_page(browser, base, tmp_path, visitor_qr) as phone:
-        _log_in(phone, stack, admin)
+        log_in(phone, stack, admin)
         phone.goto(base + "/venue.html#tab=inspector")
         expect(phone.locator("#check-view")).to_be_visible(timeout=SLOW_MS)
 
@@ -328,17 +306,13 @@ def test_the_admin_unbinds_and_readmits_an_inspector_on_the_page(page: Any, stac
     base = stack.base_url.rstrip("/")
     admin, inspector = _identity("钟管理"), _identity("易检测")
     admin_headers, inspector_headers = _api_login(stack, admin), _api_login(stack, inspector)
-    created = requests.post(f"{base}/v1/venues", headers=admin_headers, timeout=10, json={
-        "region_code": "440106001", "address": "天河北路3号", "type": "OFFICE", "name": "天河写字楼",
-        "phone": "+8613800138000"})
-    assert created.status_code == 201, created.text
-    venue = created.json()
+    venue = create_venue(stack, admin_headers, "天河写字楼")
     join = {"join_code": venue["join_code"]}
     assert requests.post(f"{base}/v1/venues/join", headers=inspector_headers, json=join, timeout=10).status_code == 201
     page.on("dialog", lambda dialog: dialog.accept())
 
     # GIVEN the admin on 成员管理 WHEN they unbind the inspector THEN the inspector moves to 已解除绑定
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     page.goto(base + "/venue.html")
     expect(page.locator("#my-venue")).to_be_visible(timeout=SLOW_MS)
     page.click("[data-testid=open-members]")
@@ -361,14 +335,11 @@ def test_the_admin_sees_and_withdraws_a_pending_transfer_on_the_page(page: Any, 
     base = stack.base_url.rstrip("/")
     admin, successor = _identity("庞管理"), _identity("祁接任")
     admin_headers, successor_headers = _api_login(stack, admin), _api_login(stack, successor)
-    created = requests.post(f"{base}/v1/venues", headers=admin_headers, timeout=10, json={
-        "region_code": "440106001", "address": "天河北路5号", "type": "HOTEL", "name": "天河酒店",
-        "phone": "+8613800138000"})
-    assert created.status_code == 201, created.text
+    create_venue(stack, admin_headers, "天河酒店")
     page.on("dialog", lambda dialog: dialog.accept())
 
     # GIVEN the admin on 成员管理 WHEN they offer the role THEN the pending offer is shown with the successor masked
-    _log_in(page, stack, admin)
+    log_in(page, stack, admin)
     page.goto(base + "/venue.html")
     expect(page.locator("#my-venue")).to_be_visible(timeout=SLOW_MS)
     page.click("[data-testid=open-members]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import SLOW_MS, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, expect, fresh_identity, log_in, lose_first_post_answer
 
 pytestmark = pytest.mark.browser
 
@@ -14,20 +14,7 @@ def test_a_submit_whose_answer_was_lost_is_retried_with_its_key_and_stored_once(
     # GIVEN a resident on the declaration form, on a network that loses the first answer after the server got it
     log_in(page, stack, fresh_identity("吴重试", "1987"))
     page.click("[data-testid=open-declare]")
-    keys: list[str] = []
-
-    def lose_first_answer(route: Any) -> None:
-        if route.request.method != "POST":
-            route.fallback()
-            return
-        keys.append(route.request.headers.get("idempotency-key", ""))
-        if len(keys) == 1:
-            route.fetch()  # the server stores the declaration...
-            route.abort("connectionreset")  # ...and the page never hears back
-        else:
-            route.fallback()
-
-    page.route("**/v1/me/declarations*", lose_first_answer)
+    keys = lose_first_post_answer(page, "**/v1/me/declarations*")
     page.fill("#declare-temperature", "36.6")
     page.fill("#declare-city", "广州市")
     page.click("#declare-submit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import SLOW_MS, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, expect, fresh_identity, log_in, the_one_record
 
 pytestmark = pytest.mark.browser
 
@@ -55,11 +55,7 @@ def test_the_records_page_shows_a_declarations_type_symptoms_and_questions_in_ch
     page.click("[data-testid=records-tab-declaration]")
 
     # THEN the record shows the type, the symptom and the question as the form asked them, in Chinese
-    item = page.locator("[data-testid=record-item]")
-    expect(item).to_have_count(1, timeout=SLOW_MS)
-    expect(item).to_contain_text("个人自查申报")
-    expect(item).to_contain_text("咳嗽")
-    expect(item).to_contain_text("14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者：是")
+    item = the_one_record(page, "个人自查申报", "咳嗽", "14天内是否接触过新冠肺炎确诊、疑似病例或无症状感染者：是")
     expect(item).not_to_contain_text("contact_with_case")
 
 

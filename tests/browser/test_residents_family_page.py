@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from browser_support import SLOW_MS, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, expect, fresh_identity, log_in, the_one_record
 
 from infra.local.demo import id_number
 
@@ -255,11 +255,7 @@ def test_the_records_page_renders_any_kind_with_chinese_labels(
     page.click("[data-testid=open-records]")
 
     # THEN the nucleic-acid records show result and institution in Chinese
-    item = page.locator("[data-testid=record-item]")
-    expect(item).to_have_count(1, timeout=SLOW_MS)
-    expect(item).to_contain_text("核酸检测记录")
-    expect(item).to_contain_text("阴性")
-    expect(item).to_contain_text("检测机构")
+    item = the_one_record(page, "核酸检测记录", "阴性", "检测机构")
     screenshot("records_page.png")
 
     # AND another tab asks for its own kind and renders its fields

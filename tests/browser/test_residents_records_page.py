@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in
+from browser_support import SLOW_MS, api_login, expect, fresh_identity, log_in, the_one_record
 
 pytestmark = pytest.mark.browser
 
@@ -54,12 +54,9 @@ def test_a_release_notice_shows_chinese_labels_and_no_field_keys(page: Any, stac
     page.click("[data-testid=records-tab-release_notice]")
 
     # THEN every field is under its Chinese label, the source in words, and no key, id or code is shown
-    item = page.locator("[data-testid=record-item]")
-    expect(item).to_have_count(1, timeout=SLOW_MS)
-    for words in ["医学观察开始日期", "2026-11-06", "医学观察结束日期", "医学观察地点", "广州市天河区集中隔离点",
-                  "出具单位", "广州市第八人民医院", "出具人", "赵*生", "出具人职务", "主治医师", "备注", "来源",
-                  "医护人员出具"]:
-        expect(item).to_contain_text(words)
+    item = the_one_record(page, "医学观察开始日期", "2026-11-06", "医学观察结束日期", "医学观察地点", "广州市天河区集中隔离点",
+                          "出具单位", "广州市第八人民医院", "出具人", "赵*生", "出具人职务", "主治医师", "备注", "来源",
+                          "医护人员出具")
     text = shown_text(page)
     assert not ULID.search(text) and not [w for w in DEVELOPER_WORDS if w in text], text
     screenshot("records_release_notice.png")
@@ -91,8 +88,7 @@ def test_a_quick_check_in_shows_the_venues_name_and_the_kind_of_check_in_words(
     page.click("[data-testid=records-tab-temperature]")
 
     # THEN the check names the venue, the temperature and the way they checked in, in Chinese; no venue id
-    item = page.locator("[data-testid=record-item]")
-    expect(item).to_have_count(1, timeout=SLOW_MS)
+    item = the_one_record(page)
     expect(item.locator("dd[data-field=place_name]")).to_have_text(venue["name"])
     expect(item.locator("dd[data-field=temperature]")).to_have_text("正常")
     expect(item.locator("dd[data-field=check_kind]")).to_have_text("快速打卡")

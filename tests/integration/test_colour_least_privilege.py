@@ -1055,6 +1055,10 @@ def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as
     place = grid["place_id"]
     successor = person(lambdas, "黄接任")
     first = offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))
+    pending = f"/v1/grids/{place}/admin-transfer"
+    seen = api(lambdas, "GET", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
+    withdrawn = api(lambdas, "DELETE", pending, "/v1/grids/{id}/admin-transfer", grid["admin"], params={"id": place})
+    assert (seen[0], withdrawn[0]) == (200, 204), (seen, withdrawn)
     offer = offer_transfer(lambdas, grid["admin"], place, *identity_of(successor))
     token = offer[1]["token"]
     answers = [first, offer,
@@ -1077,6 +1081,41 @@ def test_grid_admin_change_and_dissolving_need_only_what_grids_is_granted(run_as
             break
     assert [s for s, _ in answers[:11]] == [202, 202, 200, 200, 204, 201, 201, 201, 202, 400, 202], answers
     assert answers[-1][0] == 200, answers[-1]
+    assert run_as.missing == {}
+
+
+def test_the_scheduled_grid_purge_needs_only_what_grid_purge_is_granted(run_as, lambdas, monkeypatch):
+    """A dissolve that failed at its first batch (bindings, collections, statistics, key persons, markers and a
+    pending admin change all left) is finished by grid_purge; a line whose grid is not dissolving is dropped."""
+    from grids_support import approved_grid, bound_worker, collect, drain, identity_of, offer_transfer
+    from healthcode.models import Place
+    from healthcode.places.grids import purge
+    from venues_support import code_of
+    from venues_support import new_person as person
+
+    grid = approved_grid(lambdas, name="定时解散网格")
+    place = grid["place_id"]
+    worker = bound_worker(lambdas, grid, authorized=True)
+    for _ in range(2):
+        assert collect(lambdas, place, worker, {"qr": code_of(lambdas, person(lambdas))})[0] == 201
+    drain(lambdas, place)
+    assert offer_transfer(lambdas, grid["admin"], place, *identity_of(person(lambdas, "林接任")))[0] == 202
+    real = purge._delete_batch
+
+    def crash(items):
+        raise RuntimeError("the function timed out")
+
+    monkeypatch.setattr(purge, "_delete_batch", crash)
+    with pytest.raises(RuntimeError):
+        purge.dissolve(place, grid["admin"], "定时解散网格")
+    monkeypatch.setattr(purge, "_delete_batch", real)
+    other = approved_grid(lambdas, name="未解散网格")
+    purge.dissolving_line(Place.get(other["place_id"])).save()
+
+    counts = run_as("GridPurgeFunction", sample("grid-purge-schedule.json"))
+
+    assert counts["dissolved"] >= 1, counts
+    assert place not in {line.sk for line in purge.Relation.query(purge.DISSOLVING_PARTITION)}
     assert run_as.missing == {}
 
 

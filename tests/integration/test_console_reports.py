@@ -124,6 +124,7 @@ def test_a_report_reads_a_page_of_declarations_at_a_time(lambdas, scene, monkeyp
     from healthcode.places.orgs import reports
 
     monkeypatch.setattr(reports, "PAGE", 1)
+    monkeypatch.setattr(reports, "QUERY_PAGE", 1)
     calls: list[str] = []
     original = BaseClient._make_api_call
 
@@ -137,3 +138,27 @@ def test_a_report_reads_a_page_of_declarations_at_a_time(lambdas, scene, monkeyp
 
     assert answer["statusCode"] == 200
     assert calls[:4] == ["Query", "BatchGetItem", "Query", "BatchGetItem"], calls
+
+
+def test_a_member_who_declared_twice_is_named_once_per_report(lambdas, scene, monkeypatch):
+    """The masked names are read for the members not named yet: the second declaration of the same member (in a later
+    page) costs no BatchGetItem, and its row carries the same name."""
+    from botocore.client import BaseClient
+    from healthcode.places.orgs import reports
+
+    again = declare(lambdas, scene["members"][0], scene["place_id"], 36.6, [], {"contact_with_case": False})
+    assert again[0] == 201, again
+    monkeypatch.setattr(reports, "PAGE", 1)
+    reads: list[list[str]] = []
+    original = BaseClient._make_api_call
+
+    def recording(self, operation, params):
+        if operation == "BatchGetItem":
+            reads.append([key["person_id"]["S"] for keys in params["RequestItems"].values() for key in keys["Keys"]])
+        return original(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    rows = workbook_rows(report(lambdas, scene, "xlsx"))
+
+    assert [row[2] for row in rows[1:]] == ["欧**明", "司**华", "欧**明"]
+    assert sorted(person for read in reads for person in read) == sorted(scene["members"])

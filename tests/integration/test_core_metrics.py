@@ -199,6 +199,17 @@ def grid_key_persons(lambdas):
     return lambda: lambdas["GridKeyPersonsFunction"].invoke(sample_event_raw("grids-key-persons-stream.json"))
 
 
+def grid_purge(lambdas):
+    from grids_support import approved_grid, bound_worker
+    from healthcode.places.grids import purge
+
+    grid = approved_grid(lambdas, name="指标解散网格")
+    bound_worker(lambdas, grid)
+    # a dissolve left half done (no time for more than its first step): what the schedule carries on
+    assert purge.dissolve(grid["place_id"], grid["admin"], "指标解散网格", budget_seconds=0.0)["done"] is False
+    return lambda: lambdas["GridPurgeFunction"].invoke(sample_event_raw("grid-purge-schedule.json"))
+
+
 def sample_event_raw(name: str) -> dict[str, Any]:
     from infra.template import ROOT
 
@@ -233,6 +244,7 @@ SCENARIOS: dict[str, tuple[Callable[[dict[str, Any]], Act], str]] = {
     "StatusReviewFunction": (status_review, "StatusReviewsDue"),
     "GridsFunction": (grids, "GridCreated"),
     "GridKeyPersonsFunction": (grid_key_persons, "ColourChangesSeen"),
+    "GridPurgeFunction": (grid_purge, "GridsDissolved"),
 }
 
 

@@ -108,8 +108,11 @@ def test_an_interrupted_purge_resumes_where_it_was(lambdas, monkeypatch):
     monkeypatch.setattr(purge, "_delete_batch", failing)
     with pytest.raises(RuntimeError, match="timed out"):  # the invocation fails, as a Lambda timeout would
         dissolve(lambdas, grid["admin"], place, "石牌村解散网格")
-    # meanwhile the grid is dissolving: reads are 404, nobody collects
+    # meanwhile the grid is dissolving: reads are 404, nobody collects; its admin sees it dissolving (no join code)
     assert stats(lambdas, place, grid["admin"])[0] == 404
+    status, mine = api(lambdas, "GET", "/v1/grids/mine", "/v1/grids/mine", grid["admin"])
+    assert (status, mine["status"], mine["status_label"]) == (200, "DISSOLVING", "解散中") and "join_code" not in mine
+    assert mine["purge"]["step"] in purge.STEPS[:-1], mine  # where the failed call stopped
     assert collect(lambdas, place, grid["workers"][0], {"qr": code_of(lambdas, new_person(lambdas))})[0] in (403, 409)
     # WHEN the admin calls again (with little time per call) THEN it goes on, and in the end everything is gone
     monkeypatch.setattr(purge, "_delete_batch", real)
@@ -121,3 +124,55 @@ def test_an_interrupted_purge_resumes_where_it_was(lambdas, monkeypatch):
             break
     assert len(answers) >= 2 and answers[-1][0] == 200 and all(s == 202 for s, _ in answers[:-1]), answers
     assert set(items_mentioning(place, grid["join_code"])) <= KEPT
+
+
+def _scheduled_purge(lambdas) -> dict:
+    import json
+
+    from infra.template import ROOT
+
+    return lambdas["GridPurgeFunction"].invoke(json.loads((ROOT / "events" / "grid-purge-schedule.json").read_text()))
+
+
+def test_an_interrupted_purge_is_finished_by_the_schedule_without_its_admin(lambdas, monkeypatch):
+    from healthcode.places.grids import purge
+
+    grid = busy_grid(lambdas)
+    place = grid["place_id"]
+    real, calls = purge._delete_batch, []
+
+    def failing(items):
+        calls.append(items)
+        if len(calls) == 2:
+            raise RuntimeError("the function timed out")
+        return real(items)
+
+    monkeypatch.setattr(purge, "_delete_batch", failing)
+    with pytest.raises(RuntimeError, match="timed out"):
+        dissolve(lambdas, grid["admin"], place, "石牌村解散网格")
+    monkeypatch.setattr(purge, "_delete_batch", real)
+    # WHEN the scheduled function runs (the admin never comes back)
+    counts = _scheduled_purge(lambdas)
+    # THEN it finishes the purge: nothing of the grid is left, its admin may create a grid again
+    assert counts["grids"] >= 1 and counts["dissolved"] >= 1 and counts["deleted"] > 0, counts
+    assert set(items_mentioning(place, grid["join_code"])) <= KEPT
+    assert api(lambdas, "GET", "/v1/grids/mine", "/v1/grids/mine", grid["admin"])[0] == 404
+    # and a second run has nothing of this grid to do
+    assert place not in {line.sk for line in purge.Relation.query(purge.DISSOLVING_PARTITION)}
+
+
+def test_the_schedule_drops_a_line_whose_grid_is_not_being_dissolved_and_touches_nothing_else(lambdas):
+    from healthcode.models import Place
+    from healthcode.places.grids import purge
+
+    grid = approved_grid(lambdas, name="未解散网格")
+    place = Place.get(grid["place_id"])
+    purge.dissolving_line(place).save()  # a line left behind (say, by a purge finished some other way)
+    before = items_mentioning(grid["place_id"])
+
+    _scheduled_purge(lambdas)
+
+    assert place.place_id not in {line.sk for line in purge.Relation.query(purge.DISSOLVING_PARTITION)}
+    assert Place.get(place.place_id).status == "ACTIVE"
+    after = items_mentioning(grid["place_id"])
+    assert {k: len(v) for k, v in after.items()} == {k: len(v) - (k == "relations_table") for k, v in before.items()}

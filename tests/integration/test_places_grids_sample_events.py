@@ -93,6 +93,9 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
     run("grids-region-admins-list.json")
     run("grids-region-admins-revoke.json")
     run("grids-unbind-worker.json")
+    run("grids-admin-transfer.json")
+    run("grids-admin-transfer-pending.json")
+    run("grids-admin-transfer-cancel.json")
     offer = run("grids-admin-transfer.json")
     run("grids-admin-transfer-offer.json", _as(_with_token(sample("grids-admin-transfer-offer.json"),
                                                            offer["token"]), MEMBER))
@@ -110,7 +113,8 @@ def test_http_samples_are_answered_by_their_routes_in_the_order_a_user_takes(lam
         ("grids-key-persons.json", 200), ("grids-my-stats.json", 200), ("grids-region-admins-grant.json", 201),
         ("grids-region-admins-list.json", 200), ("grids-region-admins-revoke.json", 204),
         ("grids-unbind-worker.json", 204), ("grids-admin-transfer.json", 202),
-        ("grids-admin-transfer-offer.json", 200), ("grids-admin-transfer-accept.json", 200),
+        ("grids-admin-transfer-pending.json", 200), ("grids-admin-transfer-cancel.json", 204),
+        ("grids-admin-transfer.json", 202), ("grids-admin-transfer-offer.json", 200), ("grids-admin-transfer-accept.json", 200),
         ("grids-leave.json", 204), ("grids-dissolve.json", 200),
     ]
 

@@ -67,3 +67,33 @@ def test_a_new_offer_voids_the_last(lambdas):
     old = offer_transfer(lambdas, grid["admin"], grid["place_id"], *identity_of(first))[1]
     offer_transfer(lambdas, grid["admin"], grid["place_id"], *identity_of(second))
     assert accept_transfer(lambdas, first, old["token"])[0] == 404
+
+
+def pending(lambdas, person: str, place: str) -> tuple[int, dict]:
+    return api(lambdas, "GET", f"/v1/grids/{place}/admin-transfer", "/v1/grids/{id}/admin-transfer", person,
+               params={"id": place})
+
+
+def withdraw(lambdas, person: str, place: str) -> tuple[int, dict]:
+    return api(lambdas, "DELETE", f"/v1/grids/{place}/admin-transfer", "/v1/grids/{id}/admin-transfer", person,
+               params={"id": place})
+
+
+def test_the_admin_sees_the_pending_change_masked_and_withdraws_it(lambdas):
+    grid = approved_grid(lambdas)
+    place, admin = grid["place_id"], grid["admin"]
+    successor = new_person(lambdas, "黄接任")
+    assert pending(lambdas, admin, place) == (200, {"place_id": place, "pending": None})
+    status, offer = offer_transfer(lambdas, admin, place, *identity_of(successor))
+    assert status == 202
+
+    status, body = pending(lambdas, admin, place)
+    assert status == 200 and body["pending"]["successor_name_masked"] == "黄*任"
+    assert body["pending"]["expires_at"] == offer["expires_at"] and "token" not in body["pending"]
+    assert pending(lambdas, bound_worker(lambdas, grid), place)[0] == 403  # only the admin
+
+    assert withdraw(lambdas, admin, place)[0] == 204
+    assert pending(lambdas, admin, place)[1]["pending"] is None
+    assert accept_transfer(lambdas, successor, offer["token"])[0] == 404  # the withdrawn link accepts no more
+    status, body = withdraw(lambdas, admin, place)
+    assert (status, body["error"]["field"]) == (404, "id")  # nothing left to withdraw

@@ -121,7 +121,7 @@ def test_stream_and_schedule_functions_have_error_throttle_and_lag_alarms(source
     streams = {name for name, spec in specs.items() if spec.streams}
     schedules = {name for name, spec in specs.items() if spec.schedules}
     assert streams >= {"StatusStreamFunction", "CodeImagesFunction"} and schedules == {
-        "FeedImportFunction", "StatusReviewFunction"}
+        "FeedImportFunction", "StatusReviewFunction", "GridPurgeFunction"}
     for name in streams | schedules:
         errors = _function_alarm(source, name, "Errors")
         assert (errors["Statistic"], errors["Threshold"], errors["ComparisonOperator"]) == (

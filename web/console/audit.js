@@ -3,8 +3,9 @@
    (GET /v1/admin/audit?subject=<person_id>), newest first, a page at a time. */
 
 import * as YKM from "../core/ykm.js";
-import { clear, formatTime, h, table } from "./dom.js";
-import { api, query } from "./session.js";
+import { card, formatTime, h } from "./dom.js";
+import { pagedList } from "./lists.js";
+import { query } from "./session.js";
 
 export const ACTION_LABELS = {
   ORG_DECLARATIONS_READ: "组织机构查看申报明细",
@@ -49,53 +50,32 @@ export default {
   group: "系统管理",
   allowed: (grants) => grants.roles.includes("system_admin"),
   open(section) {
-    const state = { items: [], cursor: null, subject: "" };
+    let asked = "";
     const subject = h("input", { id: "audit-subject", maxLength: 40, placeholder: "被查看人员的 person_id",
       autocomplete: "off" });
-    const error = h("p", { className: "c-toolbar-error", id: "audit-error", role: "alert" });
-    const box = h("div", { id: "audit-table" });
-    const more = h("button", { type: "button", className: "c-btn", id: "audit-more", hidden: true }, "加载更多");
     const status = h("span", { id: "audit-count" });
     const who = h("p", { className: "c-card-note", id: "audit-subject-name" }, "每次查看个人信息均记录在案");
-    const show = () => {
-      clear(box, table(COLUMNS, state.items, { testid: "audit-table", empty: "暂无访问记录" }));
-      status.textContent = `共 ${state.items.length} 条${state.cursor ? "（还有更多）" : ""}`;
-      more.hidden = !state.cursor;
-    };
-    const load = (fresh) => {
-      error.textContent = "";
-      if (fresh) {
-        state.subject = subject.value.trim();
-        state.items = [];
-        state.cursor = null;
-        if (!/^[0-9A-Za-z]{26}$/.test(state.subject)) {
-          error.textContent = "请输入被查看人员的26位人员编号（person_id）";
-          subject.focus();
-          return null;
-        }
-      }
-      box.setAttribute("aria-busy", "true");
-      return api(`/v1/admin/audit${query({ subject: state.subject, cursor: fresh ? null : state.cursor })}`)
-        .then((page) => {
-          state.items.push(...(page.items || []));
-          state.cursor = page.next_cursor || null;
-          who.textContent = `被查看人员：${page.subject_name_masked || "—"}（${page.subject}）`;
-          show();
-          box.dataset.loaded = state.subject;
-        }, (failure) => { error.textContent = failure.messageZh; })
-        .finally(() => box.removeAttribute("aria-busy"));
-    };
+    const list = pagedList({ prefix: "audit", columns: COLUMNS, empty: "暂无访问记录", loaded: () => asked,
+      path: (cursor) => `/v1/admin/audit${query({ subject: asked, cursor })}`,
+      onPage: (page) => { who.textContent = `被查看人员：${page.subject_name_masked || "—"}（${page.subject}）`; },
+      onShow: () => { status.textContent = `共 ${list.items.length} 条${list.cursor ? "（还有更多）" : ""}`; } });
     const search = h("button", { type: "submit", className: "c-btn c-btn-primary", id: "audit-query" }, "查询");
     const form = h("form", { className: "c-toolbar", noValidate: true }, h("label", null, "人员编号", subject), search);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      YKM.whileBusy(search, () => load(true));
+      YKM.whileBusy(search, () => {
+        const typed = subject.value.trim();
+        if (!/^[0-9A-Za-z]{26}$/.test(typed)) {
+          list.error.textContent = "请输入被查看人员的26位人员编号（person_id）";
+          subject.focus();
+          return null;
+        }
+        asked = typed;
+        return list.load(true);
+      });
     });
-    more.addEventListener("click", () => YKM.whileBusy(more, () => load(false), "加载中…"));
     section.append(
-      h("div", { className: "c-card" }, form, error),
-      h("section", { className: "c-card" }, h("div", { className: "c-card-head" },
-        h("h2", { className: "c-card-title" }, "个人数据访问记录"), who),
-        box, h("div", { className: "c-pager" }, status, more)));
+      h("div", { className: "c-card" }, form, list.error),
+      card("个人数据访问记录", who, list.box, h("div", { className: "c-pager" }, status, list.more)));
   },
 };

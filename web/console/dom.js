@@ -44,10 +44,11 @@ export function table(columns, rows, { empty = "暂无数据", testid = null, ro
   return h("table", { className: "c-table", "data-testid": testid }, head, body);
 }
 
-// A card with a title, an optional note or tool on the right, and its content.
+// A card with a title, an optional note (text) or tool on the right, and its content.
 export function card(title, right, ...content) {
+  const aside = typeof right === "string" ? h("p", { className: "c-card-note" }, right) : right;
   return h("section", { className: "c-card" },
-    h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, title), right || null),
+    h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, title), aside || null),
     ...content);
 }
 
@@ -83,44 +84,6 @@ export function daysBetween(from, to) {
 
 export function formatTime(value) {
   return value ? YKM.formatTime(value) : "";
-}
-
-// A date-range toolbar: from/to inputs, quick ranges, a query button. onQuery({from, to}) when asked.
-export function rangeToolbar(prefix, onQuery, { days = 7, extra = [] } = {}) {
-  const to = today();
-  const fromInput = h("input", { type: "date", id: `${prefix}-from`, value: addDays(to, -(days - 1)), max: to });
-  const toInput = h("input", { type: "date", id: `${prefix}-to`, value: to, max: to });
-  const error = h("p", { className: "c-toolbar-error", id: `${prefix}-range-error`, role: "alert" });
-  const query = h("button", { type: "button", className: "c-btn c-btn-primary", id: `${prefix}-query` }, "查询");
-  const run = () => {
-    error.textContent = "";
-    const range = { from: fromInput.value, to: toInput.value };
-    if (!range.from || !range.to) {
-      error.textContent = "请选择开始和结束日期";
-      return;
-    }
-    if (range.from > range.to) {
-      error.textContent = "开始日期不能晚于结束日期";
-      return;
-    }
-    if (daysBetween(range.from, range.to) > 365) {
-      error.textContent = "查询范围不能超过366天";
-      return;
-    }
-    onQuery(range);
-  };
-  const quick = (label, n) => h("button", { type: "button", className: "c-btn", onclick: () => {
-    const end = today();
-    toInput.value = end;
-    fromInput.value = addDays(end, -(n - 1));
-    run();
-  } }, label);
-  query.addEventListener("click", run);
-  const bar = h("div", { className: "c-toolbar" },
-    h("label", null, "开始日期", fromInput), h("label", null, "结束日期", toInput), query,
-    quick("今天", 1), quick("近7天", 7), quick("近30天", 30), h("span", { className: "c-spacer" }), ...extra);
-  return { element: h("div", { className: "c-card" }, bar, error), run, range: () => ({ from: fromInput.value,
-    to: toInput.value }), showError: (text) => { error.textContent = text; } };
 }
 
 // ---------------------------------------------------------------- confirmation, with a reason when asked

@@ -91,20 +91,24 @@ function countDown(seconds) {
   state.countdown = setInterval(tick, 1000);
 }
 
+// Says what is wrong with a field and puts the cursor in its input; null, for `return refuse(...)`.
+function refuse(field, input, text) {
+  fieldError(field, text);
+  $(input).focus();
+  return null;
+}
+
+// The phone typed, or null once refused.
+function typedPhone() {
+  return phoneValue() || refuse("phone", "login-phone", "请输入正确的手机号码");
+}
+
 function sendCode() {
   clearErrors();
-  const phone = phoneValue();
-  if (!phone) {
-    fieldError("phone", "请输入正确的手机号码");
-    $("login-phone").focus();
-    return;
-  }
+  const phone = typedPhone();
+  if (!phone) return;
   const answer = $("captcha-answer").value.trim();
-  if (!answer) {
-    fieldError("captcha_answer", "请输入图片验证码");
-    $("captcha-answer").focus();
-    return;
-  }
+  if (!answer) return refuse("captcha_answer", "captcha-answer", "请输入图片验证码");
   YKM.whileBusy($("send-code"), () => api("/v1/auth/sms-code", { method: "POST", auth: false,
     body: { phone, captcha_id: state.captchaId || "", captcha_answer: answer } }).then((sent) => {
     info("验证码已发送，请查收短信");
@@ -123,18 +127,10 @@ function sendCode() {
 function logIn(event) {
   event.preventDefault();
   clearErrors();
-  const phone = phoneValue();
-  if (!phone) {
-    fieldError("phone", "请输入正确的手机号码");
-    $("login-phone").focus();
-    return;
-  }
+  const phone = typedPhone();
+  if (!phone) return;
   const code = $("sms-code").value.trim();
-  if (!/^\d{6}$/.test(code)) {
-    fieldError("sms_code", "请输入6位短信验证码");
-    $("sms-code").focus();
-    return;
-  }
+  if (!/^\d{6}$/.test(code)) return refuse("sms_code", "sms-code", "请输入6位短信验证码");
   YKM.whileBusy($("login-submit"), () => api("/v1/auth/sms-login", { method: "POST", auth: false,
     body: { phone, sms_code: code } }).then((answer) => {
     startSession(answer, phone);

@@ -3,8 +3,8 @@
    GET /v1/orgs/{id}/stats?from=&to= (the day buckets read in one query). */
 
 import { COLOURS, chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
-import { clear, h, kpi, rangeToolbar, today } from "./dom.js";
-import { api, query } from "./session.js";
+import { clear, h, kpi, today } from "./dom.js";
+import { rangeStatsView } from "./ranges.js";
 
 const SERIES = [
   ["declarations", "申报人次", COLOURS[0]],
@@ -65,33 +65,15 @@ export function render(body, stats, range) {
   mount(body, trend, h("div", { className: "c-grid-2" }, share, breakdown));
 }
 
-export default {
+export default rangeStatsView({
   id: "org",
   title: "组织机构看板",
   group: "组织机构",
-  allowed: (grants) => !!grants.org,
-  open(section, grants) {
-    const org = grants.org;
-    const body = h("div", { id: "org-dashboard" });
-    const load = (range) => {
-      body.setAttribute("aria-busy", "true");
-      return api(`/v1/orgs/${encodeURIComponent(org.place_id)}/stats${query(range)}`).then((stats) => {
-        render(body, stats, range);
-        body.dataset.loaded = `${range.from}/${range.to}`;
-      }, (failure) => {
-        toolbar.showError(failure.messageZh);
-      }).finally(() => body.removeAttribute("aria-busy"));
-    };
-    const toolbar = rangeToolbar("org", load);
-    section.append(
-      h("div", { className: "c-card" }, h("div", { className: "c-card-head" },
-        h("h2", { className: "c-card-title", id: "org-name" }, org.name),
-        h("p", { className: "c-card-note" }, [org.address, org.level_label || ""].filter(Boolean).join(" · "))),
-      h("p", { className: "c-card-note" }, `组织机构申报码：${org.join_code || "—"}`)),
-      toolbar.element, body);
-    toolbar.run();
-  },
-  close() {
-    document.querySelectorAll("#org-dashboard").forEach(disposeCharts);
-  },
-};
+  place: (grants) => grants.org,
+  prefix: "org",
+  bodyId: "org-dashboard",
+  note: (org) => [org.address, org.level_label || ""].filter(Boolean).join(" · "),
+  codeLabel: "组织机构申报码",
+  path: (org) => `/v1/orgs/${encodeURIComponent(org.place_id)}/stats`,
+  render,
+});

@@ -3,7 +3,7 @@
    (GET /v1/orgs/{id}/report?date=&format=). */
 
 import * as YKM from "../core/ykm.js";
-import { clear, formatTime, h, table, tag, today } from "./dom.js";
+import { card, clear, formatTime, h, table, tag, today } from "./dom.js";
 import { api, download, query } from "./session.js";
 
 const RISK_ANSWERS = ["contact_with_case", "visited_risk_area", "returned_from_abroad", "household_unwell"];
@@ -105,9 +105,7 @@ export default {
           h("label", null, "申报日期", dateInput), h("label", null, "筛选", filter), search,
           h("span", { className: "c-spacer" }), downloadNote, csv, xlsx),
         error),
-      h("section", { className: "c-card" },
-        h("div", { className: "c-card-head" }, h("h2", { className: "c-card-title" }, `${org.name} · 成员申报明细`),
-          h("p", { className: "c-card-note" }, "姓名已脱敏；查看记录将写入审计日志")),
+      card(`${org.name} · 成员申报明细`, "姓名已脱敏；查看记录将写入审计日志",
         tableBox, h("div", { className: "c-pager" }, status, more)));
     load(true);
   },

@@ -3,8 +3,8 @@
    named (FAQ 9). */
 
 import { COLOURS, barOption, chartCard, disposeCharts, lineOption, mount, pieOption } from "./charts.js";
-import { clear, h, kpi, rangeToolbar } from "./dom.js";
-import { api, query } from "./session.js";
+import { clear, h, kpi } from "./dom.js";
+import { rangeStatsView } from "./ranges.js";
 
 const GENDERS = [["male", "男"], ["female", "女"], ["unknown", "未知"]];
 const AGE_GROUPS = [["0-17", "0-17岁"], ["18-39", "18-39岁"], ["40-59", "40-59岁"], ["60+", "60岁及以上"],
@@ -86,31 +86,15 @@ function render(body, stats, range) {
     h("div", { className: "c-grid-2" }, pairs[2], pairs[3]), perInspector);
 }
 
-export default {
+export default rangeStatsView({
   id: "venue",
   title: "场所统计",
   group: "场所",
-  allowed: (grants) => !!grants.venue,
-  open(section, grants) {
-    const venue = grants.venue;
-    const body = h("div", { id: "venue-stats" });
-    const load = (range) => {
-      body.setAttribute("aria-busy", "true");
-      return api(`/v1/venues/${encodeURIComponent(venue.place_id)}/stats${query(range)}`).then((stats) => {
-        render(body, stats, range);
-        body.dataset.loaded = `${range.from}/${range.to}`;
-      }, (failure) => toolbar.showError(failure.messageZh)).finally(() => body.removeAttribute("aria-busy"));
-    };
-    const toolbar = rangeToolbar("venue", load);
-    section.append(
-      h("div", { className: "c-card" }, h("div", { className: "c-card-head" },
-        h("h2", { className: "c-card-title", id: "venue-name" }, venue.name),
-        h("p", { className: "c-card-note" }, venue.address || "")),
-      h("p", { className: "c-card-note" }, `场所申报码：${venue.join_code || "—"}`)),
-      toolbar.element, body);
-    toolbar.run();
-  },
-  close() {
-    document.querySelectorAll("#venue-stats").forEach(disposeCharts);
-  },
-};
+  place: (grants) => grants.venue,
+  prefix: "venue",
+  bodyId: "venue-stats",
+  note: (venue) => venue.address || "",
+  codeLabel: "场所申报码",
+  path: (venue) => `/v1/venues/${encodeURIComponent(venue.place_id)}/stats`,
+  render,
+});

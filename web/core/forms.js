@@ -61,15 +61,26 @@ export function make(tag, className, text) {
   return node;
 }
 
+// A button of a list's row (type=button: it never sends a form) with its data-testid and what a click does.
+export function actionButton(className, text, testid, onClick) {
+  var button = make("button", className, text);
+  button.type = "button";
+  button.setAttribute("data-testid", testid);
+  button.addEventListener("click", onClick);
+  return button;
+}
+
 export function showBox(box, message) {
   box.textContent = message || "";
   box.hidden = !message;
 }
 
 // Errors go under the field the server named ("symptoms.3" falls back to "symptoms"), else into the form box.
-export function clearFormErrors(form) {
+// A form sent or opened again starts clean: no field error, and its message boxes (the form's error, done...) empty.
+export function clearFormErrors(form, ...boxes) {
   Array.prototype.forEach.call(form.querySelectorAll("[data-error]"), function (box) { showBox(box, ""); });
   Array.prototype.forEach.call(form.querySelectorAll(".field.invalid"), function (f) { f.classList.remove("invalid"); });
+  boxes.forEach(function (box) { showBox(box, ""); });
 }
 
 export function showFormFailure(form, failure, formBox) {
@@ -96,4 +107,48 @@ export function options(select, items, chosen) {
     select.appendChild(option);
   });
   if (chosen) select.value = chosen;
+}
+
+// A form whose submit button is disabled while send() runs: a double click or a second Enter sends once.
+export function submitWhileBusy(form, send, busyText) {
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    whileBusy(form.querySelector("button[type=submit]"), send, busyText);
+  });
+}
+
+// A page's failure box (cleared with null): the failure's words and code, its field focused in `form` if given.
+export function showFailure(box, failure, form) {
+  box.textContent = failure ? failure.messageZh || failure.message || "操作失败" : "";
+  box.hidden = !failure;
+  box.dataset.code = failure ? failure.code : "";
+  if (failure && form && failure.field) focusField(form, failure.field);
+}
+
+// Of the elements with the data attribute `key` (its dataset name: "pane", "adminPane"), the one whose value is
+// `name` is shown and the others hidden; `name` null hides them all.
+export function showOnly(key, name) {
+  var attribute = "data-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+  Array.prototype.forEach.call(document.querySelectorAll("[" + attribute + "]"), function (element) {
+    element.hidden = element.dataset[key] !== name;
+  });
+}
+
+// Marks the .tab of the data attribute `key` ("tab", "mode") whose value is `name` as the selected one.
+export function selectTab(key, name) {
+  Array.prototype.forEach.call(document.querySelectorAll(".tab[data-" + key + "]"), function (tab) {
+    tab.setAttribute("aria-selected", String(tab.dataset[key] === name));
+  });
+}
+
+// A button in a list row that does one thing, asking `question` first when given; busy while act() runs.
+export function actionButton(className, text, testid, question, act) {
+  var button = make("button", className, text);
+  button.type = "button";
+  button.setAttribute("data-testid", testid);
+  button.addEventListener("click", function () {
+    if (question && !window.confirm(question)) return;
+    whileBusy(button, act);
+  });
+  return button;
 }

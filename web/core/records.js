@@ -177,3 +177,38 @@ export function displayLogEntry(item, language) {
   });
   return row;
 }
+
+// One record (我的粤康码信息): its kind and time, then the fields a person reads under their labels, in `language`;
+// no ids or internal codes. countryName(code) names a country of the inbound records.
+export function recordEntry(item, kind, language, countryName) {
+  kind = item.kind || kind;
+  var row = document.createElement("li");
+  row.className = "record";
+  row.dataset.kind = kind;
+  row.setAttribute("data-testid", "record-item");
+  var head = document.createElement("div");
+  head.className = "record-head";
+  var label = document.createElement("span");
+  label.className = "record-kind";
+  label.textContent = kindLabel(kind, language);
+  var when = document.createElement("time");
+  when.className = "record-time";
+  when.dateTime = item.at || "";
+  when.textContent = formatTime(item.at);
+  head.appendChild(label);
+  head.appendChild(when);
+  row.appendChild(head);
+  var list = document.createElement("dl");
+  list.className = "facts";
+  facts(item, kind, language, countryName).forEach(function (fact) {
+    var term = document.createElement("dt");
+    term.textContent = fact[0];
+    var value = document.createElement("dd");
+    value.textContent = fact[1];
+    value.dataset.field = fact[2];
+    list.appendChild(term);
+    list.appendChild(value);
+  });
+  row.appendChild(list);
+  return row;
+}

@@ -1,6 +1,7 @@
 /* 粤康码 H5, the resident page: the code (亮码) with its red-code reasons, refreshed every minute and after a failed
    display with backoff, the last code kept for an outage (web/core/lastcode.js), and the three-day display log. */
-import { api, COLORS, expire, handleAuthFailure, sessionExpired, state, withMember, $ } from "./context.js";
+import { api, byIds, COLORS, expire, handleAuthFailure, sessionExpired, state, withMember } from "./context.js";
+import { codeClock } from "../core/codeclock.js";
 import { setBusy } from "../core/forms.js";
 import * as LAST from "../core/lastcode.js";
 import { drawQr as drawQrCode } from "../core/qr.js";
@@ -9,33 +10,28 @@ import { displayLogEntry } from "../core/records.js";
 import { formatTime } from "../core/time.js";
 
 const STALE_MODULE = "#9aa0a6"; // a stored code past its bound is drawn grey: its colour may have changed
-const REFRESH_MS = 60 * 1000;
 const CODE_TYPES = { R: "", I: "入境人员粤康码" };
 const FAILED_DISPLAY = "亮码失败，可能为系统访问高峰等原因，请稍后刷新或在另外的时间段再试。";
 
 const view = {
-  refreshTimer: null,
-  clockTimer: null,
-  refreshDue: false,
   loadingCode: false,
   logCursor: null,
   expandedReasons: {},
   refreshAgain: false,
-  retryTimer: null, // the next attempt after a failed display (backoff with full jitter)
-  retryAttempt: 0,
 };
 const el = {};
+let clock = null; // the code's clock, its minute's refresh and its retries (web/core/codeclock.js)
 
 export function init() {
-  const ids = {
+  byIds(el, {
     codeView: "code-view", codeCard: "code-card", nameMasked: "name-masked", codeType: "code-type",
     clock: "code-clock", qr: "code-qr", codeColor: "code-color", codeUpdated: "code-updated", codeTest: "code-test",
     codeError: "code-error", codeOffline: "code-offline", reasonsSection: "reasons-section", reasons: "reasons",
     refresh: "refresh", displayLog: "display-log", displayLogHead: "display-log-head",
     displayLogEmpty: "display-log-empty", displayLogError: "display-log-error", displayLogMore: "display-log-more",
     medicalOpen: "medical-open", memberRelation: "member-relation",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
+  clock = codeClock(el.clock, function () { return !document.hidden && !el.codeView.hidden; }, refreshCode);
   el.refresh.addEventListener("click", function () { refreshCode(); });
   el.displayLogMore.addEventListener("click", function () { loadDisplayLog(true); });
   document.addEventListener("visibilitychange", onVisibilityChange);
@@ -45,14 +41,14 @@ export function init() {
 export function start() {
   el.codeView.hidden = false;
   syncRoleServices();
-  startTimers();
+  clock.start();
   return refreshCode();
 }
 
 // Back on the code from a service: a refresh that fell due meanwhile happens now.
 export function shown() {
   el.codeView.hidden = false;
-  if (view.refreshDue) refreshCode();
+  if (clock.due) refreshCode();
 }
 
 export function hide() { el.codeView.hidden = true; }
@@ -67,12 +63,12 @@ export function memberChanged() {
   el.nameMasked.textContent = state.member ? state.member.name_masked : state.selfName;
   showRelation();
   if (isShown()) refreshCode();
-  else view.refreshDue = true;
+  else clock.due = true;
 }
 
 // Logged out: nothing of the last person stays on the card.
 export function reset() {
-  stopTimers();
+  clock.stop();
   document.body.removeAttribute("data-code-color");
   resetCodeView();
   el.codeCard.dataset.member = "";
@@ -118,17 +114,15 @@ export function refreshCode() {
     return Promise.resolve();
   }
   view.loadingCode = true;
-  view.refreshDue = false;
+  clock.refreshing();
   setBusy(el.refresh, true, "刷新中…");
   var session = state.session;
   var member = state.member;
-  clearTimeout(view.retryTimer);
-  view.retryTimer = null;
   return api(withMember("/v1/me/code"), { auth: true, timeoutMs: LAST.TIMEOUT_MS })
     .then(function (code) {
       if (state.session !== session || state.member !== member) return; // logged out or switched meanwhile
       LAST.save(session.person_id, member && member.person_id, code);
-      view.retryAttempt = 0;
+      clock.succeeded();
       renderCode(code);
       el.codeError.hidden = true;
     })
@@ -146,7 +140,7 @@ export function refreshCode() {
         el.codeError.textContent = FAILED_DISPLAY + (failure.status ? "（" + failure.messageZh + "）" : "");
         el.codeError.hidden = false;
       }
-      if (LAST.isOutage(failure)) scheduleRetry(failure);
+      if (LAST.isOutage(failure)) clock.retry(failure);
     })
     .then(function () {
       view.loadingCode = false;
@@ -157,20 +151,6 @@ export function refreshCode() {
       }
       if (state.session) loadDisplayLog(false);
     });
-}
-
-// After a display that failed for want of the service (network, timeout, 429, 5xx) the page asks again after a
-// backoff with full jitter, at least Retry-After; the minute's refresh goes on as well.
-function scheduleRetry(failure) {
-  var delay = LAST.retryDelay(view.retryAttempt, failure.retryAfter);
-  view.retryAttempt += 1;
-  clearTimeout(view.retryTimer);
-  view.retryTimer = setTimeout(function () {
-    view.retryTimer = null;
-    if (!state.session) return;
-    if (document.hidden || el.codeView.hidden) view.refreshDue = true;
-    else refreshCode();
-  }, delay);
 }
 
 // Draws a code: the server's answer, or (offline given: {servedAt, stale} from web/core/lastcode.js) the code last
@@ -256,30 +236,8 @@ function loadDisplayLog(more) {
 // FAQ 2: each display with whether it succeeded (成功/失败), as web/core/records.js draws it.
 function logEntry(item) { return displayLogEntry(item, "zh"); }
 
-function tickClock() { el.clock.textContent = formatTime(new Date()); }
-
-function startTimers() {
-  stopTimers();
-  tickClock();
-  view.clockTimer = setInterval(tickClock, 1000);
-  view.refreshTimer = setInterval(function () {
-    // A hidden page does not show its code; it refreshes as soon as it is shown again.
-    if (document.hidden || el.codeView.hidden) view.refreshDue = true;
-    else refreshCode();
-  }, REFRESH_MS);
-}
-
-function stopTimers() {
-  clearInterval(view.clockTimer);
-  clearInterval(view.refreshTimer);
-  clearTimeout(view.retryTimer);
-  view.clockTimer = view.refreshTimer = view.retryTimer = null;
-  view.retryAttempt = 0;
-  view.refreshDue = false;
-}
-
 function onVisibilityChange() {
-  if (!document.hidden && state.session && view.refreshDue && !el.codeView.hidden) refreshCode();
+  if (!document.hidden && state.session && clock.due && !el.codeView.hidden) refreshCode();
 }
 
 // The medical staff's page (medical.html) is offered to sessions holding the medical role, and to system admins

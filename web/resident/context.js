@@ -18,6 +18,11 @@ export const state = {
 
 export const $ = function (id) { return document.getElementById(id); };
 
+// A view's elements under the names its module uses: fills `el` from {name: "element-id", ...} (at init).
+export function byIds(el, ids) {
+  Object.keys(ids).forEach(function (name) { el[name] = $(ids[name]); });
+}
+
 // failure.messageZh is always a text to show, in Chinese where the server gave one.
 export const api = apiClient({
   token: function () { return state.session.token; },

@@ -2,10 +2,9 @@
    symptoms and questions drawn from the catalogue the API serves; an organization member's declaration names one of
    the organizations they are bound to (指引 四.(一).2), which a join code binds here too. A declaration is sent with
    one Idempotency-Key per submission, reused on its retries. */
-import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
+import { api, byIds, handleAuthFailure, state, withMember } from "./context.js";
 import { joinByCode } from "./orgs.js";
-import { answerOf, checkedSymptoms, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
-import { loadCatalogue } from "../core/catalogue.js";
+import { answerOf, checkedSymptoms, drawHealthForm, readTemperature } from "./health-form.js";
 import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { submissions } from "../core/idempotency.js";
 import { formatTime } from "../core/time.js";
@@ -14,14 +13,13 @@ const view = { orgsLoaded: false, chosenPlace: null, questions: null, submission
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     declareForm: "declare-form", declareType: "declare-type",
     declarePlaceRow: "declare-place-row", declarePlace: "declare-place", declareTemperature: "declare-temperature",
     declarePlaceNone: "declare-place-none", declareJoinRow: "declare-join-row", declareJoinCode: "declare-join-code",
     declareJoin: "declare-join", declareError: "declare-error", declareDone: "declare-done",
     declareSubmit: "declare-submit", declareList: "declare-list", declareEmpty: "declare-empty",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.declareType.addEventListener("change", syncDeclareForm);
   el.declareJoin.addEventListener("click", onDeclareJoin);
   el.declareForm.addEventListener("submit", onDeclareSubmit);
@@ -31,21 +29,19 @@ function init() {
 
 // The form's types, symptoms and questions, as the API's catalogue (or the copy kept offline) has them.
 function drawForm() {
-  return loadCatalogue().then(function (catalogue) {
-    if (view.questions) return;
-    const form = el.declareForm;
-    options(el.declareType, catalogue.declaration_types, el.declareType.value);
-    symptomChecks(form.querySelector("[data-symptoms]"), catalogue.symptoms, "d-");
-    view.questions = catalogue.questions.filter(function (q) { return q.kind === "yes_no"; });
-    yesNoQuestions(form.querySelector("[data-questions]"), view.questions, "d-", "answers.");
-    catalogue.questions.filter(function (q) { return q.kind === "text"; }).forEach(function (question) {
-      const label = form.querySelector('[data-question="' + question.code + '"]');
-      if (label) label.textContent = question.label;
-    });
-    el.declareSubmit.disabled = false;
-    syncDeclareForm();
-  }, function () {
-    showBox(el.declareError, "申报内容加载失败，请检查网络后重试");
+  const form = el.declareForm;
+  return drawHealthForm(view, form, {
+    prefix: "d-", field: "answers.", questionsBox: "[data-questions]",
+    submit: el.declareSubmit, errorBox: el.declareError,
+    draw: function (catalogue) {
+      options(el.declareType, catalogue.declaration_types, el.declareType.value);
+      syncDeclareForm();
+      catalogue.questions.filter(function (q) { return q.kind === "text"; }).forEach(function (question) {
+        const label = form.querySelector('[data-question="' + question.code + '"]');
+        if (label) label.textContent = question.label;
+      });
+      return catalogue.questions.filter(function (q) { return q.kind === "yes_no"; });
+    },
   });
 }
 
@@ -101,9 +97,7 @@ function onDeclareJoin() {
 // 跳转申报页面).
 function openDeclare(detail) {
   view.chosenPlace = (detail && detail.place_id) || null;
-  clearFormErrors(el.declareForm);
-  showBox(el.declareError, "");
-  showBox(el.declareDone, "");
+  clearFormErrors(el.declareForm, el.declareError, el.declareDone);
   view.orgsLoaded = false; // the member may have changed since: their own organizations
   if (view.chosenPlace) el.declareType.value = "ORG_MEMBER";
   syncDeclareForm();
@@ -114,9 +108,7 @@ function openDeclare(detail) {
 function onDeclareSubmit(event) {
   event.preventDefault();
   var form = el.declareForm;
-  clearFormErrors(form);
-  showBox(el.declareError, "");
-  showBox(el.declareDone, "");
+  clearFormErrors(form, el.declareError, el.declareDone);
   var temperature = readTemperature(el.declareTemperature);
   if (temperature.error) {
     showFormFailure(form, { field: "temperature_c", messageZh: temperature.error }, el.declareError);

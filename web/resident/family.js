@@ -1,23 +1,22 @@
 /* 粤康码 H5, the resident page: family members (管理家庭成员, 指引 二.(三).2, 常见问题 8) - the switcher under the
    guardian's name (the triangle beside it) that shows a member's code, and the view that lists, adds and removes
    members. */
-import { api, COLORS, handleAuthFailure, nav, state, $ } from "./context.js";
+import { api, byIds, COLORS, handleAuthFailure, nav, state } from "./context.js";
 import * as code from "./code.js";
 import * as offline from "./offline.js";
-import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
+import { actionButton, clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     familyList: "family-list", familyEmpty: "family-empty", familyError: "family-error",
     memberForm: "member-form", memberRelationSelect: "member-relation-select", memberName: "member-name",
     memberIdType: "member-id-type", memberIdNumber: "member-id-number", memberIssueRow: "member-issue-row",
     memberIssueCount: "member-issue-count", memberProof: "member-proof", memberFormError: "member-form-error",
     memberFormDone: "member-form-done", memberSubmit: "member-submit",
     memberSwitch: "member-switch", memberMenu: "member-menu",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.memberSwitch.addEventListener("click", function (event) {
     event.stopPropagation();
     if (el.memberMenu.hidden) openMemberMenu();
@@ -145,19 +144,13 @@ function renderFamilyList() {
     row.appendChild(who);
     row.appendChild(make("p", "subtle family-id", member.id_masked || ""));
     var actions = make("div", "family-actions");
-    var show = make("button", "btn btn-light small", "查看粤康码");
-    show.type = "button";
-    show.setAttribute("data-testid", "family-show");
-    show.addEventListener("click", function () {
+    actions.appendChild(actionButton("btn btn-light small", "查看粤康码", "family-show", function () {
       selectMember(member);
       nav.back();
-    });
-    var remove = make("button", "btn btn-outline small", "解除");
-    remove.type = "button";
-    remove.setAttribute("data-testid", "family-remove");
-    remove.addEventListener("click", function () { removeMember(member, remove); });
-    actions.appendChild(show);
-    actions.appendChild(remove);
+    }));
+    actions.appendChild(actionButton("btn btn-outline small", "解除", "family-remove", function (event) {
+      removeMember(member, event.currentTarget);
+    }));
     row.appendChild(actions);
     el.familyList.appendChild(row);
   });
@@ -186,9 +179,7 @@ function syncMemberForm() {
 function onMemberSubmit(event) {
   event.preventDefault();
   var form = el.memberForm;
-  clearFormErrors(form);
-  showBox(el.memberFormError, "");
-  showBox(el.memberFormDone, "");
+  clearFormErrors(form, el.memberFormError, el.memberFormDone);
   var body = {
     relation: el.memberRelationSelect.value,
     name: el.memberName.value.trim(),

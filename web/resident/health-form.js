@@ -1,6 +1,23 @@
 /* 粤康码 H5, the resident page: the parts of the health forms (健康申报, 澳门健康码) drawn from the catalogue the API
    serves (GET /v1/catalogue, web/core/catalogue.js) - symptoms, yes/no questions, choices - and read back. */
-import { make } from "../core/forms.js";
+import { loadCatalogue } from "../core/catalogue.js";
+import { make, showBox } from "../core/forms.js";
+
+// Draws a health form once, from the catalogue (the API's, or the copy kept offline): what parts.draw(catalogue)
+// lays out (its select), then the symptoms and the yes/no questions draw answers, named <prefix>..., their errors
+// under <field><code>; view.questions keeps them and parts.submit waits for them. A catalogue that cannot be had
+// is said in parts.errorBox (the view draws again when opened).
+export function drawHealthForm(view, form, parts) {
+  return loadCatalogue().then(function (catalogue) {
+    if (view.questions) return; // drawn meanwhile, by an earlier call
+    view.questions = parts.draw(catalogue);
+    symptomChecks(form.querySelector("[data-symptoms]"), catalogue.symptoms, parts.prefix);
+    yesNoQuestions(form.querySelector(parts.questionsBox), view.questions, parts.prefix, parts.field);
+    parts.submit.disabled = false;
+  }, function () {
+    showBox(parts.errorBox, "申报内容加载失败，请检查网络后重试");
+  });
+}
 
 // A checkbox per symptom: name <prefix>symptom, data-testid <prefix>symptom-<code>.
 export function symptomChecks(container, symptoms, prefix) {

@@ -1,6 +1,6 @@
 /* 粤康码 H5, the resident page: 通信大数据行程卡 (指引 二.(三).4) - a phone number and its SMS code give the cities the
    phone reached or passed in the last 14 days. */
-import { api, handleAuthFailure, $ } from "./context.js";
+import { api, byIds, handleAuthFailure } from "./context.js";
 import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { formatTime } from "../core/time.js";
 
@@ -8,14 +8,13 @@ const view = { countdownTimer: null };
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     itineraryForm: "itinerary-form", itineraryPhone: "itinerary-phone",
     itineraryCode: "itinerary-code", itinerarySend: "itinerary-send", itineraryError: "itinerary-error",
     itinerarySent: "itinerary-sent", itinerarySubmit: "itinerary-submit", itineraryCard: "itinerary-card",
     itineraryPhoneMasked: "itinerary-phone-masked", itineraryUpdated: "itinerary-updated",
     itineraryCities: "itinerary-cities", itineraryList: "itinerary-list", itineraryPeriod: "itinerary-period",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.itinerarySend.addEventListener("click", onItinerarySend);
   el.itineraryForm.addEventListener("submit", onItinerarySubmit);
 }
@@ -53,16 +52,13 @@ function startCountdown(seconds) {
 function itineraryPhone() { return el.itineraryPhone.value.replace(/[\s-]+/g, ""); }
 
 function openItinerary() {
-  clearFormErrors(el.itineraryForm);
-  showBox(el.itineraryError, "");
+  clearFormErrors(el.itineraryForm, el.itineraryError);
   el.itineraryPhone.focus();
 }
 
 function onItinerarySend() {
   var form = el.itineraryForm;
-  clearFormErrors(form);
-  showBox(el.itineraryError, "");
-  showBox(el.itinerarySent, "");
+  clearFormErrors(form, el.itineraryError, el.itinerarySent);
   if (!itineraryPhone()) {
     showFormFailure(form, { field: "phone", messageZh: "请输入手机号码" }, el.itineraryError);
     return;
@@ -83,8 +79,7 @@ function onItinerarySend() {
 function onItinerarySubmit(event) {
   event.preventDefault();
   var form = el.itineraryForm;
-  clearFormErrors(form);
-  showBox(el.itineraryError, "");
+  clearFormErrors(form, el.itineraryError);
   var body = { phone: itineraryPhone(), sms_code: el.itineraryCode.value.trim() };
   if (!body.phone) return showFormFailure(form, { field: "phone", messageZh: "请输入手机号码" }, el.itineraryError);
   if (!/^\d{6}$/.test(body.sms_code)) {

@@ -1,7 +1,7 @@
 /* 粤康码 H5, the resident page: logging in (粤省事“粤康码”登录, 指引 二.(二)) by ID card or Hong Kong/Macao permit with
    the face check or the WeChat Pay password, and - while nobody is logged in - the code this phone last showed, for
    when the service cannot be reached. */
-import { api, COLORS, SESSION_KEY, state, $ } from "./context.js";
+import { api, byIds, COLORS, SESSION_KEY, state, $ } from "./context.js";
 import { offlineLabel } from "./code.js";
 import { focusField as focusFormField, setBusy } from "../core/forms.js";
 import * as LAST from "../core/lastcode.js";
@@ -17,7 +17,7 @@ let loggedIn = function () {};
 // onLoggedIn(): the page shows the code once the server has answered with a session.
 export function init(onLoggedIn) {
   loggedIn = onLoggedIn;
-  const ids = {
+  byIds(el, {
     loginView: "login-view", loginNotice: "login-notice", form: "login-form", idType: "id-type",
     idNumber: "id-number", issueRow: "issue-count-row", issueCount: "issue-count", name: "name", phone: "phone",
     methodFace: "method-face", methodWechat: "method-wechat", methodWechatChoice: "method-wechat-choice",
@@ -25,8 +25,7 @@ export function init(onLoggedIn) {
     agreementRow: "agreement-row", agree: "agree", storedCode: "stored-code", storedCodeShow: "stored-code-show",
     storedCodeCard: "stored-code-card", storedCodeName: "stored-code-name", storedCodeOffline: "stored-code-offline",
     storedCodeQr: "stored-code-qr", storedCodeColor: "stored-code-color",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.idType.addEventListener("change", syncLoginForm);
   el.form.addEventListener("change", function (event) {
     if (event.target.name === "method") syncLoginForm();

@@ -1,9 +1,8 @@
 /* 粤康码 H5, the resident page: 申领澳门健康码 (指引 二.(三).6) - a declaration, its port, symptoms and questions drawn
    from the catalogue the API serves, turned into Macau's health code unless it declares a risk. */
-import { api, COLORS, handleAuthFailure, state, withMember, $ } from "./context.js";
+import { api, byIds, COLORS, handleAuthFailure, state, withMember } from "./context.js";
 import { drawQrOn } from "./code.js";
-import { answerOf, checkedSymptoms, readTemperature, symptomChecks, yesNoQuestions } from "./health-form.js";
-import { loadCatalogue } from "../core/catalogue.js";
+import { answerOf, checkedSymptoms, drawHealthForm, readTemperature } from "./health-form.js";
 import { clearFormErrors, make, options, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { formatTime } from "../core/time.js";
 
@@ -12,15 +11,14 @@ const view = { questions: null };
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     macauCard: "macau-card", macauName: "macau-name", macauQr: "macau-qr",
     macauQrFrame: "macau-qr-frame", macauStatus: "macau-status", macauValidUntil: "macau-valid-until",
     macauPort: "macau-port", macauTest: "macau-test", macauReasons: "macau-reasons", macauAgain: "macau-again",
     macauForm: "macau-form", macauPortSelect: "macau-port-select", macauTemperature: "macau-temperature",
     macauConfirm: "macau-confirm", macauError: "macau-error", macauRefusal: "macau-refusal",
     macauSubmit: "macau-submit",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.macauForm.addEventListener("submit", onMacauSubmit);
   el.macauAgain.addEventListener("click", function () {
     el.macauForm.hidden = false;
@@ -33,18 +31,15 @@ function init() {
 // The ports, symptoms and questions of the Macau declaration, as the API's catalogue has them. Server errors name
 // "declaration.contact_with_case"; the radios are named "m-contact_with_case".
 function drawForm() {
-  return loadCatalogue().then(function (catalogue) {
-    if (view.questions) return;
-    const form = el.macauForm;
-    options(el.macauPortSelect, catalogue.macau.ports, el.macauPortSelect.value);
-    symptomChecks(form.querySelector("[data-symptoms]"), catalogue.symptoms, "m-");
-    view.questions = catalogue.macau.questions.map(function (code) {
-      return catalogue.questions.find(function (q) { return q.code === code; }) || { code: code, label: code };
-    });
-    yesNoQuestions(form.querySelector("[data-macau-questions]"), view.questions, "m-", "declaration.");
-    el.macauSubmit.disabled = false;
-  }, function () {
-    showBox(el.macauError, "申报内容加载失败，请检查网络后重试");
+  return drawHealthForm(view, el.macauForm, {
+    prefix: "m-", field: "declaration.", questionsBox: "[data-macau-questions]",
+    submit: el.macauSubmit, errorBox: el.macauError,
+    draw: function (catalogue) {
+      options(el.macauPortSelect, catalogue.macau.ports, el.macauPortSelect.value);
+      return catalogue.macau.questions.map(function (code) {
+        return catalogue.questions.find(function (q) { return q.code === code; }) || { code: code, label: code };
+      });
+    },
   });
 }
 
@@ -59,8 +54,7 @@ export default { id: "macau", init: init, open: open, reset: function () {} };
 function openMacau() {
   el.macauCard.hidden = true;
   el.macauForm.hidden = true;
-  clearFormErrors(el.macauForm);
-  showBox(el.macauError, "");
+  clearFormErrors(el.macauForm, el.macauError);
   el.macauRefusal.hidden = true;
   var member = state.member;
   api(withMember("/v1/me/macau-code"), { auth: true })
@@ -97,8 +91,7 @@ function renderMacau(code) {
 function onMacauSubmit(event) {
   event.preventDefault();
   var form = el.macauForm;
-  clearFormErrors(form);
-  showBox(el.macauError, "");
+  clearFormErrors(form, el.macauError);
   el.macauRefusal.hidden = true;
   el.macauRefusal.textContent = "";
   var temperature = readTemperature(el.macauTemperature);

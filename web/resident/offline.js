@@ -1,6 +1,6 @@
 /* 粤康码 H5, the resident page: 保存离线粤康码 - the black printable code of oneself or a family member (指引
    二.(三).2.(3), 常见问题 6), and its re-issue when a printout is lost (the old one is then refused). */
-import { api, expire, handleAuthFailure, state, subjectLabel, withMember, $ } from "./context.js";
+import { api, byIds, expire, handleAuthFailure, state, subjectLabel, withMember } from "./context.js";
 import { refreshCode } from "./code.js";
 import { setBusy } from "../core/forms.js";
 
@@ -10,12 +10,11 @@ const view = { offlineUrl: null, offlineOpened: 0 };
 const el = {};
 
 export function init() {
-  const ids = {
+  byIds(el, {
     offlineOpen: "offline-open", offlineSection: "offline-section", offlineStatus: "offline-status",
     offlineFigure: "offline-figure", offlineImage: "offline-image", offlineSave: "offline-save",
     offlineReissue: "offline-reissue",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.offlineOpen.addEventListener("click", function () { openOffline(); });
   el.offlineReissue.addEventListener("click", reissueOffline);
 }

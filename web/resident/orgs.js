@@ -1,19 +1,18 @@
 /* 粤康码 H5, the resident page: 我的组织机构 - the organizations the shown person (oneself or a family member) is bound
    to, each with 去申报 and 解绑 after a confirmation (绑定组织机构管理, 指引 四.(一).2.(3), 图 4-8), and binding
    another by its join code (组织机构申报码, 图 4-6). One member may be bound to many organizations. */
-import { api, handleAuthFailure, nav, state, withMember, $ } from "./context.js";
-import { clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
+import { api, byIds, handleAuthFailure, nav, state, withMember } from "./context.js";
+import { actionButton, clearFormErrors, make, setBusy, showBox, showFormFailure } from "../core/forms.js";
 import { formatTime } from "../core/time.js";
 
 const view = { cursor: null, loading: 0 };
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     list: "orgs-list", empty: "orgs-empty", error: "orgs-error", done: "orgs-done", more: "orgs-more",
     joinForm: "orgs-join-form", joinCode: "orgs-join-code", join: "orgs-join", joinError: "orgs-join-error",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.more.addEventListener("click", function () { load(true); });
   el.joinForm.addEventListener("submit", onJoin);
 }
@@ -21,8 +20,7 @@ function init() {
 function open() {
   showBox(el.done, "");
   showBox(el.error, "");
-  clearFormErrors(el.joinForm);
-  showBox(el.joinError, "");
+  clearFormErrors(el.joinForm, el.joinError);
   return load(false);
 }
 
@@ -78,16 +76,12 @@ function orgRow(org) {
     row.appendChild(since);
   }
   const actions = make("div", "family-actions");
-  const declare = make("button", "btn btn-light small", "去申报");
-  declare.type = "button";
-  declare.setAttribute("data-testid", "org-declare");
-  declare.addEventListener("click", function () { nav.open("declare", { place_id: org.place_id }); });
-  const unbind = make("button", "btn btn-outline small", "解绑");
-  unbind.type = "button";
-  unbind.setAttribute("data-testid", "org-unbind");
-  unbind.addEventListener("click", function () { onUnbind(org, unbind); });
-  actions.appendChild(declare);
-  actions.appendChild(unbind);
+  actions.appendChild(actionButton("btn btn-light small", "去申报", "org-declare", function () {
+    nav.open("declare", { place_id: org.place_id });
+  }));
+  actions.appendChild(actionButton("btn btn-outline small", "解绑", "org-unbind", function (event) {
+    onUnbind(org, event.currentTarget);
+  }));
   row.appendChild(actions);
   return row;
 }
@@ -117,9 +111,7 @@ function onUnbind(org, button) {
 // saying so in doneBox, or what is wrong under the form's join_code field (else in errorBox). Answers the
 // organization bound, or null.
 export function joinByCode(form, input, button, errorBox, doneBox) {
-  clearFormErrors(form);
-  showBox(errorBox, "");
-  showBox(doneBox, "");
+  clearFormErrors(form, errorBox, doneBox);
   const code = input.value.replace(/\s+/g, "");
   if (!code) {
     showFormFailure(form, { field: "join_code", messageZh: "请输入组织机构申报码" }, errorBox);

@@ -1,9 +1,8 @@
 /* 粤康码 H5, the resident page: 我的粤康码信息 (指引 二.(三).3) - oneself's or a member's records, one tab per kind,
    each shown as web/core/records.js words it. */
-import { api, handleAuthFailure, state, withMember, $ } from "./context.js";
-import { make, showBox } from "../core/forms.js";
+import { api, byIds, handleAuthFailure, state, withMember } from "./context.js";
+import { actionButton, showBox } from "../core/forms.js";
 import * as RECORDS from "../core/records.js";
-import { formatTime } from "../core/time.js";
 import { REGIONS } from "../inbound-regions.js";
 
 const RECORD_KINDS = RECORDS.KINDS;
@@ -11,11 +10,10 @@ const view = { recordKind: null, recordCursor: null };
 const el = {};
 
 function init() {
-  const ids = {
+  byIds(el, {
     recordsTabs: "records-tabs", recordsList: "records-list", recordsEmpty: "records-empty",
     recordsError: "records-error", recordsMore: "records-more",
-  };
-  Object.keys(ids).forEach(function (key) { el[key] = $(ids[key]); });
+  });
   el.recordsMore.addEventListener("click", function () { loadRecords(true); });
 }
 
@@ -29,13 +27,10 @@ export default { id: "records", init: init, open: open, reset: reset };
 function renderRecordTabs() {
   el.recordsTabs.textContent = "";
   RECORD_KINDS.forEach(function (kind) {
-    var tab = make("button", "tab", kind[1]);
-    tab.type = "button";
+    var tab = actionButton("tab", kind[1], "records-tab-" + kind[0], function () { openRecords(kind[0]); });
     tab.setAttribute("role", "tab");
     tab.dataset.kind = kind[0];
-    tab.setAttribute("data-testid", "records-tab-" + kind[0]);
     tab.setAttribute("aria-selected", String(view.recordKind === kind[0]));
-    tab.addEventListener("click", function () { openRecords(kind[0]); });
     el.recordsTabs.appendChild(tab);
   });
 }
@@ -58,7 +53,10 @@ function loadRecords(more) {
   return api(path, { auth: true })
     .then(function (page) {
       if (view.recordKind !== kind || state.member !== member) return;
-      (page.items || []).forEach(function (item) { el.recordsList.appendChild(recordEntry(item, kind)); });
+      // Records of every kind render the same way, in Chinese (web/core/records.js); no ids or internal codes.
+      (page.items || []).forEach(function (item) {
+        el.recordsList.appendChild(RECORDS.recordEntry(item, kind, "zh", countryName));
+      });
       view.recordCursor = page.next_cursor || null;
       el.recordsMore.hidden = !view.recordCursor;
       el.recordsEmpty.hidden = el.recordsList.children.length > 0;
@@ -75,28 +73,4 @@ function countryName(code) {
   var regions = REGIONS;
   for (var i = 0; i < regions.length; i++) if (regions[i][0] === code) return regions[i][1];
   return null;
-}
-
-// Records of every kind render the same way: the kind and the time, then the fields a person reads, each with its
-// Chinese label (web/core/records.js); ids and internal codes are not shown.
-function recordEntry(item, kind) {
-  kind = item.kind || kind;
-  var row = make("li", "record");
-  row.dataset.kind = kind;
-  row.setAttribute("data-testid", "record-item");
-  var head = make("div", "record-head");
-  head.appendChild(make("span", "record-kind", RECORDS.kindLabel(kind, "zh")));
-  var when = make("time", "record-time", formatTime(item.at));
-  when.dateTime = item.at || "";
-  head.appendChild(when);
-  row.appendChild(head);
-  var facts = make("dl", "facts");
-  RECORDS.facts(item, kind, "zh", countryName).forEach(function (fact) {
-    facts.appendChild(make("dt", "", fact[0]));
-    var value = make("dd", "", fact[1]);
-    value.dataset.field = fact[2];
-    facts.appendChild(value);
-  });
-  row.appendChild(facts);
-  return row;
 }

@@ -73,8 +73,8 @@ def status_line(place: Place, status: str) -> Relation:
 
 
 def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
-    """A grid as the API shows it; the join code only to its admin (workers hold it already), and only while it
-    admits workers or awaits approval."""
+    """A grid as the API shows it; the join code only to its admin (workers hold it already), and not once the grid
+    is being dissolved (it admits nobody); a dissolving grid shows how far its purge is (`purge`: step, day)."""
     region = parse_region(place.region_code) if place.region_code else None
     details = place.details or {}
     shown: dict[str, Any] = {
@@ -91,8 +91,11 @@ def view(place: Place, *, for_admin: bool) -> dict[str, Any]:
         shown["reject_reason"] = details.get("reject_reason")
     if details.get("reviewed_at"):
         shown["reviewed_at"] = details["reviewed_at"]
-    if for_admin:
+    if place.status == DISSOLVING:
+        shown["purge"] = details.get("purge") or {}
+    elif for_admin:
         shown["join_code"] = place.join_code
+    if for_admin:
         shown["admin_id"] = place.admin_id
     return shown
 
@@ -117,15 +120,14 @@ def create_grid(admin_id: str, region_code: str, name: str) -> Place:
 
 
 def grid_of(admin_id: str) -> Place:
-    """GET /v1/grids/mine: the grid this person administers, read consistently through the marker."""
+    """GET /v1/grids/mine: the grid this person administers, read consistently through the marker. A grid being
+    dissolved is shown too (status DISSOLVING, no join code), so that its admin's page resumes an interrupted purge
+    instead of offering to create a grid that the one-admin marker still refuses."""
     try:
         marker = AuthItem.get(admin_marker(GRID, admin_id), consistent_read=True)
     except DoesNotExist:
         raise NotFound("You do not administer a grid", "您尚未创建网格") from None
-    place = get_grid(marker.value, consistent=True)
-    if place.status == DISSOLVING:
-        raise NotFound("Your grid is being dissolved", "网格正在解散")
-    return place
+    return get_grid(marker.value, consistent=True)
 
 
 def is_active(place: Place) -> bool:

@@ -15,6 +15,10 @@ each a series of batches of at most 25 deletes (one BatchWriteItem each):
 Progress (`details.purge` on the grid: step and day) is saved at each step and every day, so an interrupted purge
 (a timeout, a crash) resumes where it was when DELETE is called again; redoing a batch is harmless (deletes are
 idempotent). A call works for at most `budget_seconds` and answers 202 while work is left, 200 when done.
+A purge never waits for its admin to come back: the first transaction also writes the grid's line in the
+`grids-dissolving` partition of the relations table (outside the grid's inverse index, so step 1 leaves it), and
+the scheduled function grid_purge (`resume_dissolving`) lists that partition in one Query and carries every purge
+on until the last transaction deletes the line with the grid.
 Audit entries are not grid data (who read whose data stays on record) and idempotency records expire by TTL.
 """
 
@@ -41,6 +45,7 @@ from healthcode.places.grids.stats import people_scope
 logger = Logger(child=True)
 
 BATCH = 25
+DISSOLVING_PARTITION = "grids-dissolving"  # relations: one line a grid being dissolved, for the scheduled resume
 STEPS = ("relations", "collections", "stats", "markers")
 BUDGET_SECONDS = 6.0  # the function times out at 10 s (Globals): a call stops taking new batches after 6
 
@@ -135,6 +140,7 @@ class Purge:
                     raise
         try:
             (Tx().delete("roster", roster.item(place.place_id))
+                 .delete("line", dissolving_line(place))
                  .delete("place", place, Place.status == DISSOLVING)
                  .commit())
         except Cancelled as cancelled:
@@ -157,10 +163,19 @@ class Purge:
         return True
 
 
+def dissolving_line(place: Place) -> Relation:
+    """The grid's line while it is dissolved: `grids-dissolving` / its id, pointing at the partition itself (the
+    purge's first step deletes what points at the grid; this line goes with the grid, in the last transaction)."""
+    return Relation(owner=DISSOLVING_PARTITION, sk=place.place_id, target=DISSOLVING_PARTITION,
+                    inverse_sk=place.place_id, kind="GRID_DISSOLVING", created_at=clock.iso(clock.now()))
+
+
 def _begin(place: Place) -> Place:
-    """One transaction: the grid and its roster DISSOLVING, its line in the approval index gone."""
+    """One transaction: the grid and its roster DISSOLVING, its line in the approval index gone, its line in the
+    dissolving partition written (what the scheduled resume lists)."""
     tx = (Tx()
           .delete("line", status_line(place, place.status))
+          .put("dissolving", dissolving_line(place))
           .update("place", place, [Place.status.set(DISSOLVING),
                                    Place.details.set(dict(place.details or {}) | {"purge": {"step": STEPS[0]}})],
                   Place.status == place.status)
@@ -185,3 +200,30 @@ def dissolve(place_id: str, admin_id: str, confirm: str | None, budget_seconds: 
     done = purge.run()
     return {"place_id": place_id, "status": "DISSOLVED" if done else DISSOLVING, "done": done,
             "deleted": purge.deleted, "progress": None if done else purge.progress}
+
+
+def resume_dissolving(time_left: Callable[[], float], margin_seconds: float = 10.0) -> dict[str, int]:
+    """The scheduled grid_purge: every grid being dissolved (one Query of the `grids-dissolving` partition, oldest
+    first) is purged on for as long as the run has time (`time_left()` seconds, less a margin for the last batch);
+    what is left waits for the next run, or for its admin's DELETE, whichever comes first. A line whose grid is gone
+    or no longer dissolving (a purge finished by its admin meanwhile) is deleted."""
+    counts = {"grids": 0, "dissolved": 0, "deleted": 0}
+    for line in Relation.query(DISSOLVING_PARTITION):
+        budget = time_left() - margin_seconds
+        if budget <= 0:
+            break
+        try:
+            place = Place.get(line.sk, consistent_read=True)
+        except DoesNotExist:
+            place = None
+        if place is None or place.status != DISSOLVING:
+            line.delete()
+            continue
+        purge = Purge(place, budget)
+        done = purge.run()
+        counts["grids"] += 1
+        counts["dissolved"] += int(done)
+        counts["deleted"] += sum(purge.deleted.values())
+        logger.info("grid purge resumed", extra={"place_id": place.place_id, "done": done,
+                                                 "deleted": sum(purge.deleted.values())})
+    return counts

@@ -280,6 +280,18 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=answer)
 
 
+@router.get("/v1/grids/<id>/admin-transfer", summary="The admin change awaiting the successor, if any", tags=["grids"])
+def get_admin_transfer(id: str) -> dict[str, Any]:
+    return transfer.TRANSFERS.pending(id, _me())
+
+
+@router.delete("/v1/grids/<id>/admin-transfer", summary="Withdraw the pending admin change", tags=["grids"],
+               responses={204: {"description": "Withdrawn"}})
+def delete_admin_transfer(id: str) -> Response[None]:
+    transfer.TRANSFERS.cancel(id, _me())
+    return Response(status_code=204)
+
+
 @router.get("/v1/grids/admin-transfer/<token>", summary="The grid offered to me as its new admin, before I accept",
             tags=["grids"])
 def get_offered_grid(token: str) -> dict[str, Any]:

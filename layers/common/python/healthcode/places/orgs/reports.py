@@ -121,7 +121,8 @@ HEADER = ["序号", "申报时间", "姓名", "申报类型", "体温(℃)", "�
           *(declarations.QUESTIONS[key] for key in QUESTION_KEYS), "其他申报内容", "监护人代为申报"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-PAGE = 100  # declarations held at once while a report is built: one page of the Query and its names' BatchGetItem
+PAGE = 100  # declarations named and written at once: one BatchGetItem of the masked names not yet read
+QUERY_PAGE = 1000  # declarations per Query page (~0.3 MB, under DynamoDB's 1 MB): what memory holds at most
 MAX_XLSX_BYTES = 4_000_000  # the Lambda response (6 MB) carries it in base64: 4/3 of its size
 MAX_REPORT_ROWS = 50_000  # far past what either limit lets through: stop reading there
 
@@ -155,21 +156,25 @@ def _text(values: list[Any]) -> list[str]:
 
 
 def _rows(place_id: str, day: date, shown: set[str]) -> Iterator[list[Any]]:
-    """The day's declarations as report rows, oldest first, PAGE at a time: one Query on the day's key (paged), one
-    BatchGetItem of masked names per page; only a page is held at once. `shown` collects whose rows were made."""
+    """The day's declarations as report rows, oldest first: one Query on the day's key, QUERY_PAGE items a page; PAGE
+    rows at a time are named (one BatchGetItem of the masked names not read yet: a member who declared twice is read
+    once) and written, so memory holds one Query page and the names, never the day. `shown` collects whose rows
+    were made."""
     number = 0
     batch: list[Declaration] = []
+    names: dict[str, str] = {}
 
     def flush() -> Iterator[list[Any]]:
         nonlocal number
-        names = masked_names([item.person_id for item in batch])
+        names.update(masked_names([item.person_id for item in batch if item.person_id not in names]))
         for item in batch:
             number += 1
             shown.add(item.person_id)
             yield _values(number, item, names)
         batch.clear()
 
-    for item in Declaration.by_place_date.query(_partition(place_id, day), scan_index_forward=True, page_size=PAGE):
+    for item in Declaration.by_place_date.query(_partition(place_id, day), scan_index_forward=True,
+                                                page_size=QUERY_PAGE):
         if number + len(batch) >= MAX_REPORT_ROWS:
             raise ReportTooLarge(field="date")
         batch.append(item)
