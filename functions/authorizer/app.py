@@ -1,22 +1,16 @@
 """Lambda REQUEST authorizer for the v1 API."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
 )
 from healthcode.core.errors import Unauthorized
+from healthcode.core.handlers import API_REQUEST, metrics, observed
 from healthcode.identity.authorize import decide
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
 
-
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(API_REQUEST)
 def lambda_handler(event: dict, context: object) -> dict:
     request = APIGatewayAuthorizerRequestEvent(event)
     try:

@@ -1,19 +1,13 @@
 """The grids API function: routes from healthcode.places.grids.routes (grid admins, superiors, grid workers)."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
+from healthcode.core.handlers import API_REQUEST, observed
 from healthcode.places.grids import collections, routes
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
-app = api.create_app()
-app.include_router(routes.router)
+app = api.create_app(routes.router)
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(API_REQUEST)
 def lambda_handler(event: dict, context: object) -> dict:
     collections.COLLECT_ONCE.register_lambda_context(context)
     return api.resolve(app, event, context)

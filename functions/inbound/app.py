@@ -1,18 +1,12 @@
 """The inbound travellers API function: routes from healthcode.inbound.routes."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
+from healthcode.core.handlers import API_REQUEST, observed
 from healthcode.inbound import routes as inbound
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
-app = api.create_app()
-app.include_router(inbound.router)
+app = api.create_app(inbound.router)
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(API_REQUEST)
 def lambda_handler(event: dict, context: object) -> dict:
     return api.resolve(app, event, context)

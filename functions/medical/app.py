@@ -1,20 +1,14 @@
 """The medical API function: routes from healthcode.medical.routes."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
+from healthcode.core.handlers import API_REQUEST, observed
 from healthcode.medical import routes as medical
 from healthcode.medical.notices import NOTICE_ONCE
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
-app = api.create_app()
-app.include_router(medical.router)
+app = api.create_app(medical.router)
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(API_REQUEST)
 def lambda_handler(event: dict, context: object) -> dict:
     NOTICE_ONCE.register_lambda_context(context)
     return api.resolve(app, event, context)

@@ -1,19 +1,14 @@
 """org_stats_stream: the declarations table's stream folded into the statistics, exactly once (one aggregator per
 aggregate)."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import process_partial_response
+from healthcode.core.handlers import STREAM_RECORDS, observed
 from healthcode.core.streams import FoldingProcessor
 from healthcode.places.orgs.stats import ORG_DECLARATIONS
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
 processor = FoldingProcessor(ORG_DECLARATIONS)
 
 
-@logger.inject_lambda_context(correlation_id_path="Records[0].eventID")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(STREAM_RECORDS)
 def lambda_handler(event: dict, context: object) -> dict:
     return process_partial_response(event=event, record_handler=processor.record, processor=processor, context=context)

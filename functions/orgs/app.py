@@ -1,18 +1,12 @@
 """The organizations API function: routes from healthcode.places.orgs.routes (admins, members, statistics, reports)."""
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from healthcode.core import api
+from healthcode.core.handlers import API_REQUEST, observed
 from healthcode.places.orgs import routes as orgs
 
-logger = Logger()
-tracer = Tracer()  # X-Ray (Tracing: Active); no-op where POWERTOOLS_TRACE_DISABLED or outside Lambda
-metrics = Metrics()
-app = api.create_app()
-app.include_router(orgs.router)
+app = api.create_app(orgs.router)
 
 
-@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
-@tracer.capture_lambda_handler(capture_response=False)  # answers carry personal data: not into traces
-@metrics.log_metrics
+@observed(API_REQUEST)
 def lambda_handler(event: dict, context: object) -> dict:
     return api.resolve(app, event, context)

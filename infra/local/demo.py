@@ -60,11 +60,11 @@ def banner(stack: Any) -> str:
     ]
     for person in stack.demo.get("people", []):
         lines.append(f"    {person['role']:<24} {person['name']}  {person['id_number']}  roles={','.join(person['roles'])}")
-    lines += residents_banner(stack.demo)
-    lines += venue_banner(stack.demo)
-    lines += org_banner(stack.demo)
-    lines += console_banner(stack)
-    lines += grid_banner(stack.demo)
+    sections = {"residents": residents_banner, "venue": venue_banner, "org": org_banner,
+                "console": lambda console: console_banner(console, stack), "grid": grid_banner}
+    for name, section in sections.items():  # each one the demo seeded
+        if stack.demo.get(name):
+            lines += section(stack.demo[name])
     lines += [
         "",
         "  curl example:",
@@ -125,10 +125,7 @@ def _seed_resident_facts(person_id: str) -> None:
                     received_at=clock.iso(now)).save()
 
 
-def residents_banner(demo: dict[str, Any]) -> list[str]:
-    residents = demo.get("residents")
-    if not residents:
-        return []
+def residents_banner(residents: dict[str, Any]) -> list[str]:
     lines = ["", f"  {residents['guardian']} 的家庭成员 (family members, 切换 member=):"]
     for member in residents["family"]:
         lines.append(f"    {member['relation_label']:<6} {member['name']}  {member['id_number']}  person_id={member['person_id']}")
@@ -219,10 +216,7 @@ def seed_venues(demo: dict[str, Any]) -> dict[str, Any]:
                            for p in (admin, inspector)]}
 
 
-def venue_banner(demo: dict[str, Any]) -> list[str]:
-    venue = demo.get("venue")
-    if not venue:
-        return []
+def venue_banner(venue: dict[str, Any]) -> list[str]:
     return [
         "",
         f"  Demo venue 场所: {venue['name']}  place_id={venue['place_id']}  场所申报码 join_code={venue['join_code']}",
@@ -293,10 +287,7 @@ def seed_orgs(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
             "members": [{k: member[k] for k in ("name", "id_number", "person_id")}]}
 
 
-def org_banner(demo: dict[str, Any]) -> list[str]:
-    org = demo.get("org")
-    if not org:
-        return []
+def org_banner(org: dict[str, Any]) -> list[str]:
     return [
         "",
         f"  Demo organization 组织机构: {org['name']}  place_id={org['place_id']}  组织机构申报码 join_code={org['join_code']}",
@@ -418,10 +409,7 @@ def _check_on(venue: dict[str, Any], person: Any, moment: Any, rng: Any) -> None
           checked_at=clock.iso(moment), details={"inspector_name_masked": pii.mask_name(inspector["name"])}).save()
 
 
-def console_banner(stack: Any) -> list[str]:
-    console = stack.demo.get("console")
-    if not console:
-        return []
+def console_banner(console: dict[str, Any], stack: Any) -> list[str]:
     lines = ["", f"  管理控制台 Console: {stack.base_url}/console/  (desktop) - log in with phone + 图片验证码 + 短信验证码;",
              "    captcha answers at /v1/dev/captcha/{captcha_id}, SMS codes at /v1/dev/sms?phone=...  Console logins:"]
     for login in console["logins"]:
@@ -482,10 +470,7 @@ def seed_grids(stack: Any, demo: dict[str, Any]) -> dict[str, Any]:
             "collected": [p["name"] for p in collected]}
 
 
-def grid_banner(demo: dict[str, Any]) -> list[str]:
-    grid = demo.get("grid")
-    if not grid:
-        return []
+def grid_banner(grid: dict[str, Any]) -> list[str]:
     lines = ["", f"  Demo grid 网格: {grid['name']}  place_id={grid['place_id']}  网格申报码 join_code={grid['join_code']}"]
     for person in grid["people"]:
         lines.append(f"    {person['role']:<34} {person['name']}  {person['id_number']}")

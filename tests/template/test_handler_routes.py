@@ -3,12 +3,13 @@ equal its Api events, so no route is served by a function API Gateway never call
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 
 import pytest
 
-from infra.template import ROOT, functions, load_template
+from infra.template import ROOT, FunctionSpec, functions, load_template
 
 FUNCTIONS = {name: spec for name, spec in functions(load_template()).items() if spec.routes}
 
@@ -32,16 +33,28 @@ def test_the_function_serves_exactly_its_template_events(name: str) -> None:
 ALL = functions(load_template())
 
 
+def _correlated_by(spec: FunctionSpec) -> str:
+    """The healthcode.core.handlers name of where the function's events carry their id."""
+    return "STREAM_RECORDS" if spec.streams else "SCHEDULED" if spec.schedules else "API_REQUEST"
+
+
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_every_handler_logs_with_a_correlation_id_and_is_traced(name: str) -> None:
-    source = (ROOT / ALL[name].code_uri / "app.py").read_text()
-    assert "inject_lambda_context(correlation_id_path=" in source and "@tracer.capture_lambda_handler" in source
+    # GIVEN the function's app.py WHEN its handler's decorators are read THEN there is one: the kernel's `observed`
+    # (logging context, tracing, metrics), with the correlation id path of the events the template sends it
+    tree = ast.parse((ROOT / ALL[name].code_uri / "app.py").read_text())
+    handler = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "lambda_handler")
+    path = _correlated_by(ALL[name])
+    assert [ast.unparse(decorator) for decorator in handler.decorator_list] == [f"observed({path})"]
+    imported = {alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
+                and node.module == "healthcode.core.handlers" for alias in node.names}
+    assert {"observed", path} <= imported
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_every_api_handler_publishes_metrics_and_resolves_through_the_kernel(name: str) -> None:
     source = (ROOT / FUNCTIONS[name].code_uri / "app.py").read_text()
-    assert "@metrics.log_metrics" in source and "return api.resolve(app, event, context" in source
+    assert "@observed(API_REQUEST)" in source and "return api.resolve(app, event, context" in source
 
 
 @pytest.mark.parametrize("name", sorted(ALL))

@@ -205,16 +205,20 @@ def test_tracing_is_active_on_the_functions_and_the_api(source: dict, transforme
 
 
 def test_every_handler_is_traced_by_powertools_without_its_answer(source: dict):
-    # GIVEN each function's app.py WHEN its handler's decorators are read THEN the Powertools Tracer captures it,
-    # without the response (answers carry personal data); the layer pins the X-Ray SDK the Tracer needs
+    # GIVEN each function's app.py WHEN its handler's decorators are read THEN it wears the kernel's `observed`,
+    # whose Powertools Tracer captures the handler without the response (answers carry personal data); the layer
+    # pins the X-Ray SDK the Tracer needs
+    kernel = ast.parse((ROOT / "layers/common/python/healthcode/core/handlers.py").read_text())
+    observed = next(n for n in kernel.body if isinstance(n, ast.FunctionDef) and n.name == "observed")
+    traced = [n for n in ast.walk(observed) if isinstance(n, ast.Call)
+              and ast.unparse(n.func) == "tracer.capture_lambda_handler"]
+    assert len(traced) == 1
+    assert any(k.arg == "capture_response" and ast.literal_eval(k.value) is False for k in traced[0].keywords)
+    assert "Tracer()" in ast.unparse(observed)
     for name, res in resources_of(source, "AWS::Serverless::Function").items():
         tree = ast.parse((ROOT / res["Properties"]["CodeUri"] / "app.py").read_text())
         handler = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "lambda_handler")
-        traced = [d for d in handler.decorator_list if "tracer.capture_lambda_handler" in ast.unparse(d)]
-        assert len(traced) == 1, name
-        assert isinstance(traced[0], ast.Call) and any(
-            k.arg == "capture_response" and ast.literal_eval(k.value) is False for k in traced[0].keywords), name
-        assert any(isinstance(n, ast.Assign) and ast.unparse(n.value) == "Tracer()" for n in tree.body), name
+        assert [ast.unparse(d.func) for d in handler.decorator_list if isinstance(d, ast.Call)] == ["observed"], name
     pins = (ROOT / "layers/common/requirements.txt").read_text()
     assert re.search(r"^aws-xray-sdk==\d", pins, re.M)
 

@@ -28,7 +28,7 @@ from healthcode.identity.people import get as get_person
 from healthcode.models import Person
 
 logger = Logger(child=True)
-metrics = Metrics()  # flushed by the function's @metrics.log_metrics
+metrics = Metrics()  # flushed by the function's @observed (core.handlers)
 
 INSTRUCTIONS = "请随身携带，出示供检测员扫描；遗失请在粤康码中重新生成。"
 TITLE = "粤康码 · 实体码"

@@ -23,7 +23,7 @@ from healthcode.core.aws import client
 from healthcode.core.config import get_config
 
 logger = Logger(child=True)
-metrics = Metrics()  # flushed by the function's @metrics.log_metrics
+metrics = Metrics()  # flushed by the function's @observed (core.handlers)
 
 INBOX = "inbox/"
 PROCESSED = "processed/"

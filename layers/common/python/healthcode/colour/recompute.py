@@ -39,7 +39,7 @@ from healthcode.models import HealthEvent, Person
 from healthcode.models.base import table_meta
 
 logger = Logger(child=True)
-metrics = Metrics()  # flushed by the stream and schedule functions' @metrics.log_metrics
+metrics = Metrics()  # flushed by the stream and schedule functions' @observed (core.handlers)
 
 REVIEW_SHARD = "R"
 MAX_ATTEMPTS = 5

@@ -1,18 +1,23 @@
-"""HTTP glue shared by every API function: the resolver, error mapping, the caller, pagination."""
+"""HTTP glue shared by every API function: the resolver, error mapping, the caller, request bodies, the query
+parameters many routes take (member=, limit=, cursor=) and pagination."""
 
 from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import BaseModel, ConfigDict
 
 from healthcode.core.caller import Caller
 from healthcode.core.config import get_config
@@ -28,6 +33,18 @@ from healthcode.core.errors import (
 
 logger = Logger()
 JSON = "application/json"
+
+#: member=: a `me` route acting for a family member or companion (healthcode.identity.access.subject_for)
+Member = Annotated[str | None, Query(max_length=40, description="a family member's person_id, in place of oneself")]
+#: limit= and cursor= of a list: a page of at most `limit` items, from where the last page's next_cursor left off
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=512)]
+
+
+class Body(BaseModel):
+    """A request body: a field it does not name is refused (400 VALIDATION_ERROR naming it), never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def _error_response(error: ApiError) -> Response:
@@ -86,10 +103,15 @@ def load_json_body(text: str) -> Any:
     return value
 
 
-def create_app() -> APIGatewayRestResolver:
-    """A REST resolver with request validation, and every failure answered in the one error model."""
+def create_app(*routers: Router, middlewares: list[Callable[..., Any]] | None = None) -> APIGatewayRestResolver:
+    """A REST resolver with request validation, and every failure answered in the one error model, serving the
+    routers' routes through the middlewares."""
     get_config()  # at cold start: a missing environment variable fails here, named, not on the first request
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=load_json_body)
+    if middlewares:
+        app.use(middlewares=middlewares)
+    for router in routers:
+        app.include_router(router)
 
     @app.exception_handler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -172,6 +194,17 @@ def caller(app: APIGatewayRestResolver) -> Caller:
     return Caller(person_id=str(person_id), roles=roles)
 
 
+def page_url(app: APIGatewayRestResolver, configured: str | None, path: str) -> str:
+    """Where a link to one of our pages points (a texted link, a poster): the configured page, or (local stack) the
+    page at `path` beside this API. Taken from the Host header only when nothing is configured: behind API Gateway
+    that header names the API's own domain, never a value a caller chose."""
+    if configured:
+        return configured
+    headers = {k.lower(): v for k, v in (app.current_event.headers or {}).items()}
+    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
+    return f"{scheme}://{headers.get('host', 'localhost')}{path}"
+
+
 def require_role(who: Caller, role: str) -> None:
     if not who.has(role):
         raise Forbidden(f"This needs the {role} role", "无此操作权限")
@@ -181,6 +214,17 @@ def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     if not last_key:
         return None
     return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def page(items: list[Any], last_key: dict[str, Any] | None) -> dict[str, Any]:
+    """A list's answer: the items and the cursor of the next page (null on the last)."""
+    return {"items": items, "next_cursor": encode_cursor(last_key)}
+
+
+def paged(found: dict[str, Any]) -> dict[str, Any]:
+    """A domain answer that holds its page's `last_key`, answered with the next page's cursor instead."""
+    last_key = found.pop("last_key", None)
+    return found | {"next_cursor": encode_cursor(last_key)}
 
 
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:

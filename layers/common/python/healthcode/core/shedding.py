@@ -10,7 +10,7 @@ Retry-After, which is jittered here so that a crowd of phones told to come back 
 API Gateway's own throttle (the stage's MethodSettings) answers 429 before any Lambda runs, with the same Retry-After
 header (GatewayResponses THROTTLED in template.yaml).
 
-Installed per function: `app.use(middlewares=[shedding.shed_load])`.
+Installed per function: `api.create_app(router, middlewares=[shedding.shed_load])`.
 """
 
 from __future__ import annotations

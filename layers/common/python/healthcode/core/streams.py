@@ -51,7 +51,7 @@ from healthcode.core.config import get_config
 from healthcode.core.errors import ValidationFailed
 
 logger = Logger(child=True)
-metrics = Metrics()  # flushed by the stream function's @metrics.log_metrics
+metrics = Metrics()  # flushed by the stream function's @observed (core.handlers)
 
 SEQ_WIDTH = 48
 CONFLICT_RETRIES = 6

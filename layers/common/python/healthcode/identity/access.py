@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from healthcode.core.errors import NotFound
 from healthcode.models import Relation
 
@@ -14,8 +12,6 @@ def subject_for(actor: str, member: str | None) -> str:
     """The person a `me` route acts on; another person's id is answered 404 so existence never leaks."""
     if not member or member == actor:
         return actor
-    try:
-        Relation.get(actor, f"{MEMBER}#{member}")
-    except DoesNotExist:
-        raise NotFound("No such family member or companion", "未找到该家庭成员或同行人员", field="member") from None
+    if Relation.find(actor, f"{MEMBER}#{member}") is None:
+        raise NotFound("No such family member or companion", "未找到该家庭成员或同行人员", field="member")
     return member

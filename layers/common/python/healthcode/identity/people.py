@@ -30,6 +30,16 @@ class NewPerson:
     phone_logs_in: bool = True
 
 
+def masked_names(person_ids: list[str]) -> dict[str, str]:
+    """person_id -> masked name, in BatchGetItems of 100 (the person items' masked name only)."""
+    names: dict[str, str] = {}
+    unique = sorted(set(person_ids))
+    for start in range(0, len(unique), 100):
+        for person in Person.batch_get(unique[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
+            names[person.person_id] = person.name_masked
+    return names
+
+
 def normalise_phone(phone: str, field: str = "phone", default_region: str = "CN") -> str:
     """E.164 form of a phone number, or 400 naming the field."""
     import phonenumbers  # deferred: only logins and sign-ups with a phone need its metadata

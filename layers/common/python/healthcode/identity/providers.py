@@ -12,14 +12,13 @@ The HTTP adapter's contract with the real service:
 
 from __future__ import annotations
 
-import http.client
 import json
 import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from healthcode.core import upstream
 from healthcode.core.config import get_config
 from healthcode.core.errors import IdentityRejected, ServiceUnavailable
 from healthcode.identity.idnumbers import IdDocument
@@ -57,20 +56,12 @@ class HttpIdentityProvider:
             "method": method, "id_type": document.id_type.value, "id_number": document.number,
             "issue_count": document.issue_count, "name": name, "proof": proof,
         }).encode()
-        request = urllib.request.Request(
-            f"{self.base_url}/v1/verify", data=body, method="POST", headers={"Content-Type": "application/json"}
-        )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read())
+            answer = upstream.post_json(f"{self.base_url}/v1/verify", body, self.timeout)
         except urllib.error.HTTPError as exc:
             if exc.code >= 500:
                 raise ServiceUnavailable() from exc
             raise IdentityRejected() from exc
-        # urllib wraps only connect/send failures in URLError; a hang-up or garbled reply while reading the answer
-        # surfaces as a bare OSError or http.client.HTTPException.
-        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
-            raise ServiceUnavailable() from exc
         if not isinstance(answer, dict) or answer.get("verified") is not True:
             raise IdentityRejected()
         reported = answer.get("phone")

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from healthcode.core import api, ratelimit
 from healthcode.core.config import get_config
@@ -23,9 +23,7 @@ DocType = Literal["PASSPORT", "TAIWAN_PERMIT", "HK_MACAU_PERMIT"]
 PAGE = "/inbound.html?visit=return"
 
 
-class ApplyRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApplyRequest(api.Body):
     name: str = Field(min_length=1, max_length=64, description="As on the document; FAQ (二) 2 rules apply")
     country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 code, e.g. US")
     doc_type: DocType
@@ -42,9 +40,7 @@ class ApplyAnswer(BaseModel):
     link_sent: bool
 
 
-class CompanionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CompanionRequest(api.Body):
     name: str = Field(min_length=1, max_length=64)
     doc_type: DocType
     doc_number: str = Field(min_length=1, max_length=32)
@@ -67,17 +63,8 @@ class CompanionPage(BaseModel):
 
 
 def page_url() -> str:
-    """Where the texted link points: the configured page, or (local stack) the page beside this API.
-
-    Taken from the Host header only when nothing is configured: behind API Gateway that header names the API's
-    own domain, never a value a caller chose for someone else's phone.
-    """
-    configured = get_config().inbound_page_url
-    if configured:
-        return configured
-    headers = {k.lower(): v for k, v in (router.current_event.headers or {}).items()}
-    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
-    return f"{scheme}://{headers.get('host', 'localhost')}{PAGE}"
+    """Where the texted link points (never a host a caller chose for someone else's phone)."""
+    return api.page_url(router, get_config().inbound_page_url, PAGE)
 
 
 @router.post("/v1/inbound/apply", summary="First use: real-name check, phone binding, page link by SMS",
@@ -101,8 +88,8 @@ def post_companion(body: CompanionRequest) -> Response[Companion]:
 
 @router.get("/v1/me/companions", summary="My companions, for the switcher (切换同行人)", tags=["inbound"])
 def get_companions(
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> CompanionPage:
     who = api.caller(router)
     api.require_role(who, INBOUND)

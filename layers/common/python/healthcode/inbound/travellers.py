@@ -303,10 +303,7 @@ def list_companions(traveller_id: str, limit: int, cursor: dict[str, Any] | None
 
 
 def remove_companion(traveller_id: str, companion_id: str) -> None:
-    try:
-        relation = Relation.get(traveller_id, f"{MEMBER}#{companion_id}")
-    except Relation.DoesNotExist:
-        relation = None
+    relation = Relation.find(traveller_id, f"{MEMBER}#{companion_id}")
     if relation is None or relation.relation != COMPANION:
         raise NotFound("No such companion", "未找到该同行人员", field="person_id")
     relation.delete()

@@ -13,8 +13,9 @@ from healthcode.core import audit
 from healthcode.core.caller import Caller
 from healthcode.core.errors import Forbidden, ValidationFailed
 from healthcode.core.paging import start_key
+from healthcode.identity.people import masked_names
 from healthcode.identity.roles import SYSTEM_ADMIN
-from healthcode.models import AuditEntry, Person
+from healthcode.models import AuditEntry
 
 SUBJECT = re.compile(r"^[0-9A-Za-z_:-]{1,64}$")
 ACTION = "AUDIT_TRAIL_READ"
@@ -30,8 +31,7 @@ def trail(who: Caller, subject: str | None, limit: int, cursor: dict[str, Any] |
                             last_evaluated_key=start_key(cursor, AuditEntry, subject))
     entries = list(page)
     readers = sorted({e.actor for e in entries if not e.actor.startswith("partner:")} | {subject})
-    names = {p.person_id: p.name_masked for p in Person.batch_get(readers, attributes_to_get=["person_id",
-                                                                                              "name_masked"])}
+    names = masked_names(readers)
     if subject in names:  # an unknown subject has nothing to read: no entry
         audit.record(subject, who.person_id, ACTION, purpose=SYSTEM_ADMIN)
     items = [{"at": e.at.split("#", 1)[0], "actor": e.actor, "actor_name_masked": names.get(e.actor),

@@ -41,21 +41,21 @@ def post_notice(body: medical.NoticeRequest) -> Response[dict[str, Any]]:
 
 @router.get("/v1/medical/notices", tags=["medical"], summary="The e-notices I issued, newest first")
 def get_notices(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 20,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     items, last_key = medical.my_notices(api.caller(router), limit, api.decode_cursor(cursor))
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)
 
 
 @router.get("/v1/admin/medical-staff", tags=["console"],
             summary="The medical staff granted (masked), with who claimed each grant at login")
 def get_medical_staff(
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     items, last_key = medical.list_staff(api.caller(router), limit, api.decode_cursor(cursor))
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)
 
 
 @router.delete("/v1/admin/medical-staff/<person_id>", tags=["console"],
@@ -70,8 +70,7 @@ def delete_medical_staff(person_id: str) -> dict[str, Any]:
             summary="Who read a person's personal data, when and why (newest first)")
 def get_audit(
     subject: Annotated[str | None, Query(max_length=64, description="the person_id whose trail is read")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: api.Limit = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> dict[str, Any]:
-    page = audit_trail.trail(api.caller(router), subject, limit, api.decode_cursor(cursor))
-    return {k: v for k, v in page.items() if k != "last_key"} | {"next_cursor": api.encode_cursor(page["last_key"])}
+    return api.paged(audit_trail.trail(api.caller(router), subject, limit, api.decode_cursor(cursor)))

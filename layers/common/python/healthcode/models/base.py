@@ -1,8 +1,11 @@
-"""What every PynamoDB model shares: table names from config, region and the endpoint (moto locally)."""
+"""What every PynamoDB model shares: table names from config, region and the endpoint (moto locally); and what
+every index states, its name and projection."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pynamodb.indexes import Projection
 
 from healthcode.core.config import get_config
 
@@ -19,6 +22,12 @@ def table_meta(table_attr: str) -> type:
         read_timeout_seconds = 5
 
     return Meta
+
+
+def index_meta(index_name: str, projection: Projection) -> type:
+    """A global secondary index's Meta: a class of its own for each index, since PynamoDB records the index's key
+    attributes on it."""
+    return type("Meta", (), {"index_name": index_name, "projection": projection})
 
 
 def drop_none(values: dict[str, Any]) -> dict[str, Any]:

@@ -11,13 +11,11 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.models.base import index_meta, table_meta
 
 
 class ByPerson(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_person"
-        projection = AllProjection()
+    Meta = index_meta("by_person", AllProjection())
 
     person_id = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

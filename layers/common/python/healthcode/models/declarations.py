@@ -12,14 +12,12 @@ from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, U
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.models.base import index_meta, table_meta
 from healthcode.models.catalogue import RISK_QUESTIONS
 
 
 class ByPlaceDate(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_place_date"
-        projection = AllProjection()
+    Meta = index_meta("by_place_date", AllProjection())
 
     place_date = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

@@ -27,7 +27,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.models.base import index_meta, table_meta
 
 # The person's attributes in `by_document`: the colour and its reasons (with their since/until, which `as_of` reads),
 # the masked name shown to the device, the kind (code type), gender and birth date (the check's statistics).
@@ -37,25 +37,19 @@ DEVICE_ANSWER = ["color", "reasons", "name_masked", "kind", "gender", "birth_dat
 
 
 class ByDocument(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_document"
-        projection = IncludeProjection(DEVICE_ANSWER)
+    Meta = index_meta("by_document", IncludeProjection(DEVICE_ANSWER))
 
     id_hash = UnicodeAttribute(hash_key=True)
 
 
 class ByPhoneHash(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_phone_hash"
-        projection = KeysOnlyProjection()
+    Meta = index_meta("by_phone_hash", KeysOnlyProjection())
 
     phone_hash = UnicodeAttribute(hash_key=True)
 
 
 class ByNextReview(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_next_review"
-        projection = KeysOnlyProjection()
+    Meta = index_meta("by_next_review", KeysOnlyProjection())
 
     review_shard = UnicodeAttribute(hash_key=True)
     next_review_at = UnicodeAttribute(range_key=True)

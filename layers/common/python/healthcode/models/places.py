@@ -12,21 +12,17 @@ from pynamodb.attributes import JSONAttribute, UnicodeAttribute, VersionAttribut
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.models.base import index_meta, table_meta
 
 
 class ByJoinCode(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_join_code"
-        projection = AllProjection()
+    Meta = index_meta("by_join_code", AllProjection())
 
     join_code = UnicodeAttribute(hash_key=True)
 
 
 class ByAdmin(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_admin"
-        projection = AllProjection()
+    Meta = index_meta("by_admin", AllProjection())
 
     admin_id = UnicodeAttribute(hash_key=True)
 
@@ -36,9 +32,7 @@ class ByPhoneHash(GlobalSecondaryIndex):
     a phone are in it; `phone_admin_id` is who registered it, so after an admin change the phone logs in nobody
     until the new admin registers one (a venue's contact phone is not the new admin's)."""
 
-    class Meta:
-        index_name = "by_phone_hash"
-        projection = IncludeProjection(["kind", "admin_id", "phone_admin_id", "status"])
+    Meta = index_meta("by_phone_hash", IncludeProjection(["kind", "admin_id", "phone_admin_id", "status"]))
 
     phone_hash = UnicodeAttribute(hash_key=True)
 

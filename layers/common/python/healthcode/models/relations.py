@@ -12,16 +12,15 @@ Query inverse + begins_with kind (a venue's inspectors).
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.models.base import index_meta, table_meta
 
 
 class Inverse(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "inverse"
-        projection = AllProjection()
+    Meta = index_meta("inverse", AllProjection())
 
     target = UnicodeAttribute(hash_key=True)
     inverse_sk = UnicodeAttribute(range_key=True)
@@ -40,6 +39,14 @@ class Relation(Model):
     created_at = UnicodeAttribute()
 
     inverse = Inverse()
+
+    @classmethod
+    def find(cls, owner: str, sk: str, consistent_read: bool = False) -> Relation | None:
+        """One relation by its keys (is X my member? am I bound to this venue?), or None: one GetItem."""
+        try:
+            return cls.get(owner, sk, consistent_read=consistent_read)
+        except DoesNotExist:
+            return None
 
     @classmethod
     def make(cls, owner: str, kind: str, target: str, created_at: str, **extra: object) -> Relation:

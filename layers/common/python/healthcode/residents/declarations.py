@@ -120,10 +120,8 @@ def declare(subject_id: str, declared_by: str, caller_roles: frozenset[str] | se
     if place_id is not None:
         if not PLACE_ID.match(place_id):
             raise ValidationFailed("Malformed place_id", "组织机构编号有误", field="place_id")
-        try:
-            Relation.get(subject_id, f"ORG#{place_id}")
-        except Relation.DoesNotExist:
-            raise NotBoundToOrganization(field="place_id") from None
+        if Relation.find(subject_id, f"ORG#{place_id}") is None:
+            raise NotBoundToOrganization(field="place_id")
     moment = clock.now()
     declaration_id = str(ULID())
     item = Declaration(

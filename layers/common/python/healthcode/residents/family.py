@@ -109,11 +109,7 @@ def add_member(guardian_id: str, new: NewMember) -> dict[str, Any]:
 
 
 def _is_member(guardian_id: str, person_id: str) -> bool:
-    try:
-        Relation.get(guardian_id, f"{MEMBER}#{person_id}")
-    except Relation.DoesNotExist:
-        return False
-    return True
+    return Relation.find(guardian_id, f"{MEMBER}#{person_id}") is not None
 
 
 def member_view(link: Relation, person: Person) -> dict[str, Any]:

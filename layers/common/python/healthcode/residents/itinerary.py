@@ -25,16 +25,14 @@ Where the cities come from is an `ItineraryProvider`, chosen by ITINERARY_PROVID
 
 from __future__ import annotations
 
-import http.client
 import json
 import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
-from healthcode.core import clock, pii, ratelimit
+from healthcode.core import clock, pii, ratelimit, upstream
 from healthcode.core.config import get_config
 from healthcode.core.errors import NotAMainlandMobile, ServiceUnavailable
 from healthcode.identity import otp
@@ -106,17 +104,11 @@ class HttpItineraryProvider:
 
     def cities(self, phone: str, first_day: date, last_day: date) -> list[CityVisit]:
         body = json.dumps({"phone": phone, "from": first_day.isoformat(), "to": last_day.isoformat()}).encode()
-        request = urllib.request.Request(f"{self.base_url}/v1/itinerary", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read())
+            answer = upstream.post_json(f"{self.base_url}/v1/itinerary", body, self.timeout)
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
                 return []
-            raise ServiceUnavailable() from exc
-        # A hang-up or garbled reply while reading surfaces as a bare OSError or http.client.HTTPException.
-        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
             raise ServiceUnavailable() from exc
         listed = answer.get("cities") if isinstance(answer, dict) else None
         if not isinstance(listed, list) or len(listed) > MAX_CITIES:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import http.client
 import json
 import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
@@ -48,7 +47,7 @@ from typing import Any, Protocol
 from healthcode.codes.tokens import CodeType, get_keyring
 from healthcode.colour.reasons import describe
 from healthcode.colour.status import as_of
-from healthcode.core import audit, clock, pii
+from healthcode.core import audit, clock, pii, upstream
 from healthcode.core.config import get_config
 from healthcode.core.errors import (
     DeclaredRisk,
@@ -131,16 +130,11 @@ class HttpMacauCodeService:
             "applied_at": clock.iso(moment),
             "declaration": declaration,
         }, ensure_ascii=False).encode()
-        request = urllib.request.Request(f"{self.base_url}/v1/macau-codes", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                answer = json.loads(response.read())
+            answer = upstream.post_json(f"{self.base_url}/v1/macau-codes", body, self.timeout)
         except urllib.error.HTTPError as exc:
             if exc.code == 409:
                 raise MacauRefused(details={"reason": _reason(exc)}) from None
-            raise ServiceUnavailable() from exc
-        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException, ValueError) as exc:
             raise ServiceUnavailable() from exc
         return _issued(answer, moment)
 

@@ -5,11 +5,10 @@ With member= (a family member or companion) the caller reads someone else's code
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes import display as codes
@@ -23,7 +22,7 @@ metrics = Metrics()
 @router.get("/v1/me/code", summary="Show my code (亮码), or a family member's with member=", tags=["code"],
             responses={200: {"description": "The code"},
                        503: {"description": "DISPLAY_FAILED: the display could not be completed (logged as failed)"}})
-def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+def get_my_code(member: api.Member = None) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     shown = codes.show_code(subject, who.person_id)
@@ -34,12 +33,12 @@ def get_my_code(member: Annotated[str | None, Query(max_length=40)] = None) -> d
 
 @router.get("/v1/me/display-log", summary="My code displays of the last three days", tags=["code"])
 def get_display_log(
-    member: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    member: api.Member = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = codes.display_log(subject, limit, api.decode_cursor(cursor))
     audit.member_read(subject, who.person_id, "DISPLAY_LOG_READ")
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)

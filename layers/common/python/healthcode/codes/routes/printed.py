@@ -26,7 +26,7 @@ metrics = Metrics()
                              "content": {"image/png": {"schema": {"type": "string", "format": "binary"}},
                                          "application/json": {"schema": {"type": "object"}}}}})
 def get_physical_code(
-    member: Annotated[str | None, Query(max_length=40)] = None,
+    member: api.Member = None,
     format: Annotated[Literal["png", "url"], Query()] = "png",  # noqa: A002 - the query parameter's name
 ):  # no return annotation: Powertools would then serialize the PNG bytes as JSON text
     who = api.caller(router)
@@ -44,7 +44,7 @@ def get_physical_code(
 
 @router.post("/v1/me/code/reissue", tags=["code"],
              summary="Re-issue my code (lost printout): the old printed code is revoked; member= for family")
-def post_reissue(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+def post_reissue(member: api.Member = None) -> dict[str, Any]:
     who = api.caller(router)
     refuse_inbound(who.roles)
     subject = access.subject_for(who.person_id, member)

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.codes import scan
 from healthcode.core import api
@@ -16,9 +16,7 @@ router = Router()
 metrics = Metrics()
 
 
-class ScanRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ScanRequest(api.Body):
     qr: str = Field(min_length=1, max_length=512)
 
 

@@ -7,8 +7,9 @@ from typing import Literal
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from healthcode.core import api
 from healthcode.core.ratelimit import source_ip
 from healthcode.identity.login import login
 
@@ -16,9 +17,7 @@ router = Router()
 metrics = Metrics()
 
 
-class LoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(api.Body):
     id_type: Literal["ID_CARD", "HK_MACAU_PERMIT"]
     id_number: str = Field(min_length=1, max_length=32)
     issue_count: str | None = Field(default=None, max_length=4)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from healthcode.core import ratelimit
+from healthcode.core import api, ratelimit
 from healthcode.identity import captcha, otp, sms_login
 
 router = Router()
@@ -19,9 +19,7 @@ class CaptchaAnswer(BaseModel):
     expires_in: int
 
 
-class SmsCodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SmsCodeRequest(api.Body):
     phone: str = Field(min_length=1, max_length=32, description="International format, e.g. +8613800138000")
     captcha_id: str = Field(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     captcha_answer: str = Field(min_length=1, max_length=16)
@@ -33,9 +31,7 @@ class SmsCodeAnswer(BaseModel):
     expires_in: int
 
 
-class SmsLoginRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SmsLoginRequest(api.Body):
     phone: str = Field(min_length=1, max_length=32)
     sms_code: str = Field(pattern=r"^\d{6}$", description="The 6 digits of the SMS")
 

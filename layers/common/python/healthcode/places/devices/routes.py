@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api, idempotency
 from healthcode.core.errors import Unauthorized
@@ -21,23 +21,17 @@ logger = Logger(child=True)
 metrics = Metrics()
 
 
-class RegisterDevice(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RegisterDevice(api.Body):
     name: str = Field(min_length=1, max_length=40, description="What the admin calls the device, e.g. 东门哨兵")
 
 
-class IdCard(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class IdCard(api.Body):
     id_number: str = Field(min_length=1, max_length=32, description="Read from the card's chip; hashed for lookup, "
                                                                      "never stored or answered")
     name: str = Field(min_length=1, max_length=64, description="Read from the card's chip")
 
 
-class DeviceCheck(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeviceCheck(api.Body):
     qr: str | None = Field(default=None, min_length=1, max_length=512,
                            description="A scanned code (resident, inbound or printed); or id_card")
     id_card: IdCard | None = None

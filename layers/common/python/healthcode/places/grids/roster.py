@@ -18,36 +18,26 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.operand import Path
-from pynamodb.models import Model
 
-from healthcode.models.base import table_meta
+from healthcode.places import rosters
+from healthcode.places.rosters import BUCKET, PlaceItem
 
-BUCKET = "roster"
-BOUND = "b#"
 AUTHORIZED = "z#"
 KEY_PERSON = "roster#kp#"
 
 
-class GridRoster(Model):
+class GridRoster(PlaceItem):
     """The roster item (the stats table's counters are written by the stream seam, healthcode.core.streams)."""
 
-    Meta = table_meta("stats_table")
-
-    scope = UnicodeAttribute(hash_key=True)  # grid#<place_id>
-    bucket = UnicodeAttribute(range_key=True)  # roster
     created_at = UnicodeAttribute(null=True)
     status = UnicodeAttribute(null=True)
     admin = UnicodeAttribute(null=True)
 
 
-class KeyPersonEntry(Model):
+class KeyPersonEntry(PlaceItem):
     """A key person's entry (`roster#kp#<person_id>`), as the people stream writes it (the checks stream's red
     collections write theirs in its transactions, healthcode.places.grids.stats)."""
 
-    Meta = table_meta("stats_table")
-
-    scope = UnicodeAttribute(hash_key=True)  # grid#<place_id>
-    bucket = UnicodeAttribute(range_key=True)  # roster#kp#<person_id>
     active = UnicodeAttribute(null=True)  # "1" while red
     v = NumberAttribute(null=True)  # the person's version the entry shows
     color = UnicodeAttribute(null=True)
@@ -80,12 +70,11 @@ def new(place_id: str, created_at: str, status: str, admin_id: str) -> GridRoste
     return GridRoster(scope(place_id), BUCKET, created_at=created_at, status=status, admin=admin_id)
 
 
-def bind(person_id: str, name_masked: str) -> list[Any]:
-    return [Path([f"{BOUND}{person_id}"]).set({"S": name_masked})]
+bind = rosters.bind
 
 
 def unbind(person_id: str) -> list[Any]:
-    return [Path([f"{BOUND}{person_id}"]).remove(), Path([f"{AUTHORIZED}{person_id}"]).remove()]
+    return [*rosters.unbind(person_id), Path([f"{AUTHORIZED}{person_id}"]).remove()]
 
 
 def authorize(person_id: str, authorized: bool) -> list[Any]:
@@ -96,9 +85,8 @@ def authorize(person_id: str, authorized: bool) -> list[Any]:
 def workers(raw: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """person_id -> {name_masked, authorized}, from a roster item in DynamoDB JSON."""
     raw = raw or {}
-    return {name[len(BOUND):]: {"name_masked": value.get("S", ""),
-                                "authorized": f"{AUTHORIZED}{name[len(BOUND):]}" in raw}
-            for name, value in raw.items() if name.startswith(BOUND)}
+    return {person_id: {"name_masked": value.get("S", ""), "authorized": f"{AUTHORIZED}{person_id}" in raw}
+            for person_id, value in rosters.bound(raw).items()}
 
 
 def text(raw: dict[str, Any] | None, attribute: str) -> str | None:

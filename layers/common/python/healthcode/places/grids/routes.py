@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api, idempotency
 from healthcode.identity.roles import refuse_inbound
@@ -20,41 +20,30 @@ router = Router()
 logger = Logger(child=True)
 metrics = Metrics()
 
-Limit = Annotated[int, Query(ge=1, le=100)]
 Cursor = Annotated[str | None, Query(max_length=1024)]
 
 
-class CreateGrid(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CreateGrid(api.Body):
     region_code: str = Field(min_length=1, max_length=16, description="9 digits: county code (GB/T 2260) + township")
     name: str = Field(min_length=1, max_length=60, description="网格名称, e.g. 石牌村第一网格")
 
 
-class JoinGrid(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinGrid(api.Body):
     join_code: str = Field(min_length=1, max_length=32, description="网格申报码, as the grid admin shared it")
 
 
-class CurrentGrid(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CurrentGrid(api.Body):
     place_id: str = Field(min_length=1, max_length=64)
 
 
-class ManualPerson(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ManualPerson(api.Body):
     name: str = Field(min_length=1, max_length=64)
     id_type: Literal["ID_CARD", "HK_MACAU_PERMIT", "TAIWAN_PERMIT", "PASSPORT"] = "ID_CARD"
     id_number: str = Field(min_length=1, max_length=32)
     phone: str | None = Field(default=None, max_length=32)
 
 
-class Collection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Collection(api.Body):
     qr: str | None = Field(default=None, min_length=1, max_length=512, description="a scanned code (扫粤康码)")
     person: ManualPerson | None = Field(default=None, description="manual entry (手动录入) for people without a phone")
     temperature: Literal["NORMAL", "FEVER"] | None = None
@@ -62,30 +51,22 @@ class Collection(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-class OfferTransfer(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OfferTransfer(api.Body):
     name: str = Field(min_length=1, max_length=64, description="the successor's name (继任管理员姓名)")
     id_number: str = Field(min_length=1, max_length=32, description="the successor's ID card number")
 
 
-class RejectGrid(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RejectGrid(api.Body):
     reason: str = Field(min_length=1, max_length=200)
 
 
-class GrantRegionAdmin(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class GrantRegionAdmin(api.Body):
     name: str = Field(min_length=1, max_length=64)
     id_number: str = Field(min_length=1, max_length=32)
     region_code: str = Field(min_length=6, max_length=9, description="6 digits (county) or 9 digits (township)")
 
 
-class RevokeRegionAdmin(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RevokeRegionAdmin(api.Body):
     grant_id: str | None = Field(default=None, min_length=1, max_length=200)
     name: str | None = Field(default=None, max_length=64)
     id_number: str | None = Field(default=None, min_length=1, max_length=32)
@@ -107,11 +88,6 @@ def _created(body: dict[str, Any]) -> Response[dict[str, Any]]:
     return Response(status_code=201, content_type="application/json", body=body)
 
 
-def _paged(found: dict[str, Any]) -> dict[str, Any]:
-    last_key = found.pop("last_key", None)
-    return found | {"next_cursor": api.encode_cursor(last_key)}
-
-
 # ---------------------------------------------------------------- grid admin
 
 
@@ -130,8 +106,8 @@ def get_my_grid() -> dict[str, Any]:
 
 
 @router.get("/v1/grids/<id>/workers", summary="The grid's workers (masked names), authorized or not", tags=["grids"])
-def get_workers(id: str, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return _paged(workers.workers(id, _me(), limit, api.decode_cursor(cursor)))
+def get_workers(id: str, limit: api.Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return api.paged(workers.workers(id, _me(), limit, api.decode_cursor(cursor)))
 
 
 @router.post("/v1/grids/<id>/workers/<person_id>/authorization", summary="Authorize a worker", tags=["grids"])
@@ -159,7 +135,7 @@ def delete_worker(id: str, person_id: str) -> Response[None]:
 def get_admin_grids(
     status: Annotated[Literal["PENDING", "ACTIVE", "REJECTED"], Query()] = "PENDING",
     region_code: Annotated[str | None, Query(max_length=9)] = None,
-    limit: Limit = 50,
+    limit: api.Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     found = superiors.list_grids(api.caller(router), status, region_code, limit, api.decode_cursor(cursor))
@@ -188,8 +164,8 @@ def post_region_admin(body: GrantRegionAdmin) -> Response[dict[str, Any]]:
 
 @router.get("/v1/admin/region-admins", summary="Region admins (system admins: all; a region admin: their own)",
             tags=["superiors"])
-def get_region_admins(limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return _paged(superiors.list_region_admins(api.caller(router), limit, api.decode_cursor(cursor)))
+def get_region_admins(limit: api.Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return api.paged(superiors.list_region_admins(api.caller(router), limit, api.decode_cursor(cursor)))
 
 
 @router.delete("/v1/admin/region-admins", summary="Withdraw a region admin (grant_id, or id_number + region_code)",
@@ -211,8 +187,8 @@ def post_join(body: JoinGrid) -> Response[dict[str, Any]]:
 
 
 @router.get("/v1/me/grids", summary="The grids I am bound to, and my current one", tags=["grid workers"])
-def get_my_grids(limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return _paged(workers.my_grids(_me(), limit, api.decode_cursor(cursor)))
+def get_my_grids(limit: api.Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return api.paged(workers.my_grids(_me(), limit, api.decode_cursor(cursor)))
 
 
 @router.put("/v1/me/grids/current", summary="Set my current grid", tags=["grid workers"])
@@ -256,7 +232,7 @@ def post_collection(id: str, body: Collection) -> Response[dict[str, Any]]:
             tags=["grid workers"])
 def get_person(id: str, person_id: str, limit: Annotated[int, Query(ge=1, le=50)] = 20,
                cursor: Cursor = None) -> dict[str, Any]:
-    return _paged(collections.person_for_worker(id, _me(), person_id, limit, api.decode_cursor(cursor)))
+    return api.paged(collections.person_for_worker(id, _me(), person_id, limit, api.decode_cursor(cursor)))
 
 
 # ---------------------------------------------------------------- statistics and key persons
@@ -272,7 +248,7 @@ def get_stats(id: str, date: Annotated[str | None, Query(max_length=10)] = None)
             summary="The grid's key persons (重点管控人员): red codes among the people collected in it (one read)",
             description="The admin sees masked names; an authorized worker also the full names, each read audited.",
             tags=["grids"])
-def get_key_persons(id: str, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+def get_key_persons(id: str, limit: api.Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     return keypersons.key_persons(id, _me(), limit, api.decode_cursor(cursor))
 
 

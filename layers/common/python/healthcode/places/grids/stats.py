@@ -22,12 +22,10 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from healthcode.core import clock
 from healthcode.core.batch import get_projected
 from healthcode.core.config import get_config
 from healthcode.core.errors import Forbidden, GridWorkerNotAuthorized
 from healthcode.core.streams import (
-    Aggregator,
     Built,
     Records,
     anchor_update,
@@ -38,7 +36,9 @@ from healthcode.core.streams import (
     read_with,
 )
 from healthcode.core.streams import parse_day as parse_day  # the statistics route's date=
-from healthcode.models import Check, Person, Place
+from healthcode.identity.people import masked_names
+from healthcode.models import Check, Place
+from healthcode.places.checkdays import PlaceDayChecks
 from healthcode.places.grids import ACTIVE, COLLECTION, DISSOLVING, GRID, roster
 from healthcode.places.grids.grids import PLACE_ID, no_such_grid
 
@@ -118,27 +118,12 @@ def _active_grids(place_ids: set[str]) -> set[str]:
     return {item.scope.split("#", 1)[1] for item in found if item.status == ACTIVE}
 
 
-class GridCollections(Aggregator[Check]):
+class GridCollections(PlaceDayChecks):
     """Grid statistics from the checks stream: one anchor per (grid, day), the stream's partition key."""
 
     metric = "GridCollectionsCounted"
-    partition_key = "place_date"
-
-    def folds(self, record: dict[str, Any]) -> bool:
-        image = (record.get("dynamodb") or {}).get("NewImage") or {}
-        return record.get("eventName") == "INSERT" and image.get("kind", {}).get("S") == COLLECTION
-
-    def read(self, record: dict[str, Any]) -> Check:
-        check = Check.from_raw_data(record["dynamodb"]["NewImage"])
-        if not check.place_date.startswith(f"{check.place_id}#"):
-            raise ValueError("collection item with inconsistent keys")
-        date.fromisoformat(check.place_date.rsplit("#", 1)[1])
-        clock.parse(check.checked_at)
-        return check
-
-    def anchor_key(self, partition: str) -> tuple[str, str]:
-        place_id, day = partition.rsplit("#", 1)
-        return roster.scope(place_id), _day_bucket(day)
+    kinds = frozenset({COLLECTION})
+    scope = "grid"  # as roster.scope
 
     def packs(self, groups: dict[str, Records]) -> list[list[tuple[str, Records]]]:
         active = _active_grids({partition.rsplit("#", 1)[0] for partition in groups})
@@ -206,14 +191,6 @@ def may_read(raw_roster: dict[str, Any] | None, admin_id: str | None, person_id:
                     field="id")
 
 
-def _names(person_ids: list[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for start in range(0, len(person_ids), 100):
-        for person in Person.batch_get(person_ids[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
-            names[person.person_id] = person.name_masked
-    return names
-
-
 def grid_stats(place_id: str, person_id: str, day: date) -> dict[str, Any]:
     """GET /v1/grids/{id}/stats: ONE BatchGetItem, whatever the number of collections - the grid, its roster, its
     `total` and its 14 day buckets up to `day`."""
@@ -234,7 +211,7 @@ def grid_stats(place_id: str, person_id: str, day: date) -> dict[str, Any]:
     names = {pid: listed[pid]["name_masked"] for pid in listed}
     unnamed = [pid for pid in ids if pid not in names]
     if unnamed:  # workers unbound since: their names from their person items (one more read, rarely)
-        names |= _names(unnamed)
+        names |= masked_names(unnamed)
     workers = sorted(({"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in listed,
                        "authorized": bool(listed.get(pid, {}).get("authorized")), "is_admin": pid == place.admin_id,
                        "today": today.get(f"w#{pid}", 0), "total": total.get(f"w#{pid}", 0)} for pid in ids),

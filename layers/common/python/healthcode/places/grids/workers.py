@@ -25,6 +25,7 @@ from healthcode.core.errors import (
 from healthcode.core.paging import start_key
 from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.models import AuthItem, Person, Place, Relation
+from healthcode.places import rosters
 from healthcode.places.admin import cleaned_join_code, join_code_marker
 from healthcode.places.grids import ACTIVE, CURRENT, DISSOLVING, GRID, UNBOUND, roster
 from healthcode.places.grids.grids import get_grid, grid_of_admin, no_such_grid, view
@@ -60,10 +61,8 @@ def current_key(person_id: str) -> Relation:
 
 
 def _current(person_id: str) -> str | None:
-    try:
-        return Relation.get(person_id, CURRENT, consistent_read=True).target
-    except DoesNotExist:
-        return None
+    current = Relation.find(person_id, CURRENT, consistent_read=True)
+    return current.target if current else None
 
 
 def join(person_id: str, join_code: str) -> dict[str, Any]:
@@ -226,25 +225,14 @@ def unbind(place_id: str, admin_id: str, worker_id: str) -> None:
     """DELETE /v1/grids/{id}/workers/{person_id}: the binding goes, a marker keeps the join code from admitting the
     person again (GRID_JOIN_REVOKED), the roster drops them; all in one transaction."""
     place = grid_of_admin(place_id, admin_id)
-    now = clock.iso(clock.now())
-    try:
-        name_masked = (Relation.get(worker_id, f"{GRID}#{place.place_id}", consistent_read=True).data
-                       or {}).get("name_masked", "") if grids_id_ok(worker_id) else None
-    except DoesNotExist:
-        name_masked = None
-    if name_masked is None:
-        raise NotFound("This person is not a worker of the grid", "该人员不是本网格的网格员", field="person_id")
-    tombstone = Relation.make(worker_id, UNBOUND, place.place_id, now, data={"by": admin_id,
-                                                                            "name_masked": name_masked})
-    try:
-        commit_retrying(lambda: Tx().delete("binding", binding_key(worker_id, place.place_id), Relation.owner.exists())
-                                    .put("tombstone", tombstone)
-                                    .update("roster", roster.item(place.place_id), roster.unbind(worker_id)))
-    except Cancelled as cancelled:
-        if cancelled.failed("binding"):
-            raise NotFound("This person is not a worker of the grid", "该人员不是本网格的网格员",
-                           field="person_id") from None
-        raise
+
+    def not_a_worker() -> NotFound:
+        return NotFound("This person is not a worker of the grid", "该人员不是本网格的网格员", field="person_id")
+
+    if not grids_id_ok(worker_id):
+        raise not_a_worker()
+    rosters.revoke(f"{GRID}#{place.place_id}", UNBOUND, place.place_id, worker_id, admin_id,
+                   roster.item(place.place_id), roster.unbind(worker_id), not_a_worker)
     try:  # the worker's current-grid pointer, if it named this grid
         current_key(worker_id).delete(condition=Relation.target == place.place_id)
     except DeleteError:

@@ -12,28 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from healthcode.core import clock, ratelimit
 from healthcode.core.errors import AlreadyOrgMember, NotFound, ValidationFailed
 from healthcode.core.tx import Cancelled, Tx, commit_retrying
 from healthcode.identity.people import get as get_person
 from healthcode.models import Place, Relation
-from healthcode.models.base import table_meta
 from healthcode.places.admin import place_by_join_code
 from healthcode.places.orgs import ORG, stats_scope
 from healthcode.places.orgs.admin import check_id, view
+from healthcode.places.rosters import PlaceItem
 
 MEMBERS_BUCKET = "members"
 
 
-class MemberCount(Model):
+class MemberCount(PlaceItem):
     """The organization's member count, an item of the stats table apart from the stream-owned buckets."""
 
-    Meta = table_meta("stats_table")
-
-    scope = UnicodeAttribute(hash_key=True)  # org#<place_id>
-    bucket = UnicodeAttribute(range_key=True)  # members
     members = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
 

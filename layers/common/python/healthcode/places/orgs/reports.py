@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from healthcode.core import audit
 from healthcode.core.errors import ReportTooLarge, ValidationFailed
-from healthcode.models import AuditEntry, Declaration, Person
+from healthcode.identity.people import masked_names
+from healthcode.models import AuditEntry, Declaration
 from healthcode.models.catalogue import RISK_QUESTIONS
 from healthcode.places.orgs.admin import org_of_admin
 from healthcode.residents import declarations
@@ -45,16 +46,6 @@ def _check_cursor(cursor: dict[str, Any] | None, partition: str) -> dict[str, An
     if not valid:
         raise ValidationFailed("cursor is not one this list returned for this date", "分页游标无效", field="cursor")
     return cursor
-
-
-def masked_names(person_ids: list[str]) -> dict[str, str]:
-    """person_id -> masked name, in BatchGetItems of 100 (the person items' masked name only)."""
-    names: dict[str, str] = {}
-    unique = sorted(set(person_ids))
-    for start in range(0, len(unique), 100):
-        for person in Person.batch_get(unique[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
-            names[person.person_id] = person.name_masked
-    return names
 
 
 def _audit(admin_id: str, place_id: str, person_ids: list[str], action: str) -> None:

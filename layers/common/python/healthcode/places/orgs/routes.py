@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api
 from healthcode.core.errors import Forbidden, InboundNoDeclaration, ValidationFailed
@@ -28,9 +28,7 @@ OrgLevel = Literal["PROVINCE", "CITY", "COUNTY", "TOWNSHIP", "VILLAGE"]
 assert set(OrgLevel.__args__) == set(ORG_LEVELS)  # type: ignore[attr-defined]
 
 
-class CreateOrg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CreateOrg(api.Body):
     name: str = Field(min_length=1, max_length=100, description="组织机构名称")
     address: str = Field(min_length=1, max_length=200, description="组织机构地址")
     level: OrgLevel = Field(description="行政归属层级")
@@ -38,23 +36,18 @@ class CreateOrg(BaseModel):
                               description="管理员手机号码; the phone bound to the admin's account when absent")
 
 
-class EditOrg(BaseModel):
+class EditOrg(api.Body):
     """FAQ (四) 2: the administrative level, the name and the admin's phone; nothing else."""
-
-    model_config = ConfigDict(extra="forbid")
 
     level: OrgLevel | None = None
     name: str | None = Field(default=None, min_length=1, max_length=100)
     phone: str | None = Field(default=None, min_length=1, max_length=32)
 
 
-class JoinOrg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinOrg(api.Body):
     join_code: str = Field(min_length=1, max_length=32, description="组织机构申报码, as the admin shared it")
 
 
-Member = Annotated[str | None, Query(max_length=40, description="a family member's person_id, in place of oneself")]
 Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD (Asia/Shanghai), today when absent")]
 From = Annotated[str | None, Query(alias="from", max_length=10,
                                    description="first day of a range (YYYY-MM-DD): the answer adds daily[] and range")]
@@ -111,7 +104,7 @@ def get_org_stats(id: str, date: Day = None, from_: From = None, to: To = None) 
 def get_org_declarations(
     id: str,
     date: Day = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: api.Limit = 50,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
     filter: Annotated[Literal["fever", "symptoms", "risk", "abnormal", "normal"] | None, Query(
         description="only the declarations with a fever, with symptoms, with a yes to a risk question, with a fever "
@@ -184,7 +177,7 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
 
 @router.post("/v1/orgs/join", summary="Bind to an organization with its join code (组织机构申报码)",
              tags=["org members"], status_code=201)
-def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
+def post_join(body: JoinOrg, member: api.Member = None) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if INBOUND in who.roles:  # the inbound travellers' code has no declarations (FAQ (二) 1), so no organizations
         raise InboundNoDeclaration()
@@ -196,18 +189,18 @@ def post_join(body: JoinOrg, member: Member = None) -> Response[dict[str, Any]]:
 
 @router.get("/v1/me/orgs", summary="The organizations I am bound to", tags=["org members"])
 def get_my_orgs(
-    member: Member = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    member: api.Member = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     who = api.caller(router)
     items, last_key = members.my_orgs(access.subject_for(who.person_id, member), limit, api.decode_cursor(cursor))
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)
 
 
 @router.delete("/v1/me/orgs/<id>", summary="Unbind from an organization", tags=["org members"],
                responses={204: {"description": "Unbound"}})
-def delete_my_org(id: str, member: Member = None) -> Response[None]:
+def delete_my_org(id: str, member: api.Member = None) -> Response[None]:
     who = api.caller(router)
     members.leave(access.subject_for(who.person_id, member), id)
     metrics.add_metric(name="OrgMemberLeft", unit=MetricUnit.Count, value=1)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from healthcode.core import clock, ratelimit
 from healthcode.core.errors import AlreadyBound, Forbidden, JoinRevoked, NotFound
 from healthcode.core.paging import start_key
@@ -90,10 +88,6 @@ def leave(person_id: str, place_id: str) -> None:
 def require_member(place_id: str, person_id: str) -> Place:
     """The venue, if this person is its inspector or its admin (quick code); 403 otherwise."""
     place = get_venue(place_id)
-    if place.admin_id == person_id:
-        return place
-    try:
-        Relation.get(person_id, f"{VENUE}#{place_id}")
-    except DoesNotExist:
-        raise Forbidden("You are not bound to this venue", "您未绑定该场所", field="id") from None
+    if place.admin_id != person_id and Relation.find(person_id, f"{VENUE}#{place_id}") is None:
+        raise Forbidden("You are not bound to this venue", "您未绑定该场所", field="id")
     return place

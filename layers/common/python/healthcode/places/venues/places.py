@@ -18,9 +18,9 @@ from ulid import ULID
 from healthcode.core import audit, clock, ratelimit
 from healthcode.core.errors import AlreadyAdmin, EditLimit, Forbidden, NotFound, ValidationFailed
 from healthcode.core.paging import start_key
-from healthcode.core.tx import Cancelled, Tx, commit_retrying
-from healthcode.identity.people import normalise_phone
+from healthcode.identity.people import masked_names, normalise_phone
 from healthcode.models import AuthItem, Person, Place, Relation
+from healthcode.places import rosters
 from healthcode.places.admin import (
     AdminTransfers,
     admin_fields,
@@ -172,25 +172,10 @@ def unbind_inspector(place_id: str, admin_id: str, inspector_id: str) -> None:
 
     The marker keeps the masked name the binding carried, for the admin's list of unbound people (readmit)."""
     place = venue_of_admin(place_id, admin_id)
-    now = clock.iso(clock.now())
-    try:
-        name_masked = (Relation.get(inspector_id, f"{VENUE}#{place.place_id}", consistent_read=True).data
-                       or {}).get("name_masked", "")
-    except DoesNotExist:
-        raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
-                       field="person_id") from None
-    binding = Relation.make(inspector_id, VENUE, place.place_id, now)
-    tombstone = Relation.make(inspector_id, UNBOUND, place.place_id, now,
-                              data={"by": admin_id, "name_masked": name_masked})
-    try:
-        commit_retrying(lambda: Tx().delete("binding", binding, Relation.owner.exists())
-                                    .put("tombstone", tombstone)
-                                    .update("roster", roster.item(place.place_id), roster.unbind(inspector_id)))
-    except Cancelled as cancelled:
-        if cancelled.failed("binding"):
-            raise NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
-                           field="person_id") from None
-        raise
+    rosters.revoke(f"{VENUE}#{place.place_id}", UNBOUND, place.place_id, inspector_id, admin_id,
+                   roster.item(place.place_id), roster.unbind(inspector_id),
+                   lambda: NotFound("This person is not an inspector of the venue", "该人员不是本场所检测员",
+                                    field="person_id"))
 
 
 def revocations(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | None) -> dict[str, Any]:
@@ -202,9 +187,7 @@ def revocations(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any]
                                                                prefix=f"{UNBOUND}#"))
     markers = list(page)
     unnamed = [m.owner for m in markers if not (m.data or {}).get("name_masked")]
-    names = {p.person_id: p.name_masked for p in Person.batch_get(unnamed, attributes_to_get=["person_id",
-                                                                                                "name_masked"])} \
-        if unnamed else {}
+    names = masked_names(unnamed)
     items = [{"person_id": m.owner, "name_masked": (m.data or {}).get("name_masked") or names.get(m.owner, ""),
               "unbound_at": m.created_at} for m in markers]
     return {"place_id": place.place_id, "items": items, "last_key": page.last_evaluated_key}

@@ -17,26 +17,16 @@ and bind nothing. Venues bind dozens.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.expressions.operand import Path
-from pynamodb.models import Model
 
 from healthcode.core.streams import Bucket
-from healthcode.models.base import table_meta
-
-BUCKET = "roster"
-PREFIX = "b#"
+from healthcode.places import rosters
+from healthcode.places.rosters import BUCKET, PlaceItem
 
 
-class VenueRoster(Model):
+class VenueRoster(PlaceItem):
     """The roster item only (the stats table's other items are written with low-level transactions)."""
 
-    Meta = table_meta("stats_table")
-
-    scope = UnicodeAttribute(hash_key=True)  # venue#<place_id>
-    bucket = UnicodeAttribute(range_key=True)  # roster
     created_at = UnicodeAttribute(null=True)
 
 
@@ -53,13 +43,7 @@ def empty(place_id: str, created_at: str) -> VenueRoster:
     return VenueRoster(scope(place_id), BUCKET, created_at=created_at)
 
 
-def bind(person_id: str, name_masked: str) -> list[Any]:
-    """Update actions listing this inspector (a top-level attribute: no nested map to create first)."""
-    return [Path([f"{PREFIX}{person_id}"]).set({"S": name_masked})]
-
-
-def unbind(person_id: str) -> list[Any]:
-    return [Path([f"{PREFIX}{person_id}"]).remove()]
+bind, unbind = rosters.bind, rosters.unbind
 
 
 def complete(read: Bucket | None) -> bool:
@@ -69,4 +53,4 @@ def complete(read: Bucket | None) -> bool:
 
 def inspectors(read: Bucket) -> dict[str, str]:
     """Bound inspector -> masked name, from a roster item as read."""
-    return {name[len(PREFIX):]: value for name, value in read.strings.items() if name.startswith(PREFIX)}
+    return rosters.bound(read.strings)

@@ -38,7 +38,6 @@ from healthcode.core import clock
 from healthcode.core.errors import NotFound
 from healthcode.core.ranges import DayRange, query_days
 from healthcode.core.streams import (
-    Aggregator,
     Bucket,
     Built,
     Records,
@@ -50,7 +49,9 @@ from healthcode.core.streams import (
 )
 from healthcode.core.streams import parse_day as parse_day  # the statistics routes' date=
 from healthcode.identity.device_keys import ID_PREFIX as DEVICE_ID_PREFIX
-from healthcode.models import Check, Person, Place, Relation
+from healthcode.identity.people import masked_names
+from healthcode.models import Check, Place, Relation
+from healthcode.places.checkdays import PlaceDayChecks
 from healthcode.places.venues import VENUE, roster
 from healthcode.places.venues.checks import AGE_GROUPS, QUICK_CHECKIN, VENUE_CHECK
 from healthcode.places.venues.places import venue_of_admin
@@ -135,30 +136,13 @@ def _chunks(source: Source) -> list[Source]:
     return chunks
 
 
-class VenueChecks(Aggregator[Check]):
+class VenueChecks(PlaceDayChecks):
     """Venue and inspector statistics from the checks stream: one anchor per (venue, day), the stream's partition
     key `<place_id>#<date>`; a group is one transaction (split only past MAX_INSPECTORS_PER_TX inspectors)."""
 
     metric = "VenueChecksCounted"
-    partition_key = "place_date"
-
-    def folds(self, record: dict[str, Any]) -> bool:
-        # checks are append-only: no MODIFY or REMOVE should come, and none would count; grid collections and other
-        # kinds are not venue statistics
-        image = (record.get("dynamodb") or {}).get("NewImage") or {}
-        return record.get("eventName") == "INSERT" and image.get("kind", {}).get("S") in (VENUE_CHECK, QUICK_CHECKIN)
-
-    def read(self, record: dict[str, Any]) -> Check:
-        check = Check.from_raw_data(record["dynamodb"]["NewImage"])
-        if not check.place_date.startswith(f"{check.place_id}#"):
-            raise ValueError("check item with inconsistent keys")
-        date.fromisoformat(check.place_date.rsplit("#", 1)[1])
-        clock.parse(check.checked_at)
-        return check
-
-    def anchor_key(self, partition: str) -> tuple[str, str]:
-        place_id, day = partition.rsplit("#", 1)
-        return f"venue#{place_id}", f"day#{day}"
+    kinds = frozenset({VENUE_CHECK, QUICK_CHECKIN})
+    scope = "venue"
 
     def packs(self, groups: dict[str, Records]) -> list[list[tuple[str, Records]]]:
         packed = []
@@ -185,14 +169,6 @@ def _breakdown(counts: dict[str, int]) -> dict[str, Any]:
         "age_groups": {a: counts.get(f"a#{a}", 0) for a in AGE_GROUPS},
         "hourly": [counts.get(f"h#{h:02d}", 0) for h in range(24)],
     }
-
-
-def _masked_names(person_ids: list[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for start in range(0, len(person_ids), 100):
-        for person in Person.batch_get(person_ids[start:start + 100], attributes_to_get=["person_id", "name_masked"]):
-            names[person.person_id] = person.name_masked
-    return names
 
 
 def bound_inspectors(place_id: str) -> dict[str, str]:
@@ -240,7 +216,7 @@ def venue_stats(place_id: str, admin_id: str, day: date, days: DayRange | None =
     names |= {pid: name for pid, name in bound.items() if name}
     unnamed = [pid for pid in inspector_ids if pid not in names]  # checks stored before names rode along
     if unnamed:
-        names |= _masked_names(unnamed)
+        names |= masked_names(unnamed)
     inspectors = [
         {"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
          "is_admin": pid == place.admin_id, "today": today.get(f"i#{pid}#checks", 0),
@@ -286,7 +262,7 @@ def _series(scope: str, days: DayRange, names: dict[str, str], bound: dict[str, 
     counted = sorted({name.split("#")[1] for name in summed if name.startswith("i#")})
     unnamed = [pid for pid in counted if pid not in names]
     if unnamed:  # only inspectors who checked in the range and whom neither the roster nor the total names
-        names = names | _masked_names(unnamed)
+        names = names | masked_names(unnamed)
     inspectors = [{"person_id": pid, "name_masked": names.get(pid, ""), "bound": pid in bound,
                    "is_admin": pid == admin_id, "checks": summed.get(f"i#{pid}#checks", 0),
                    "fever": summed.get(f"i#{pid}#fever", 0)} | ({"device": True} if pid.startswith(DEVICE_ID_PREFIX)

@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api, audit, idempotency
 from healthcode.core.errors import InboundNoDeclaration
@@ -20,9 +19,7 @@ router = Router()
 metrics = Metrics()
 
 
-class DeclarationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class DeclarationRequest(api.Body):
     type: declarations.DeclarationType
     place_id: str | None = Field(default=None, max_length=64)
     temperature_c: Annotated[float, Field(strict=True)] | None = None
@@ -34,7 +31,7 @@ class DeclarationRequest(BaseModel):
              tags=["declarations"], status_code=201, description=idempotency.ROUTE_DOC)
 def post_declaration(
     body: DeclarationRequest,
-    member: Annotated[str | None, Query(max_length=40)] = None,
+    member: api.Member = None,
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if declarations.INBOUND in who.roles:  # before member= is resolved: inbound travellers declare nothing
@@ -52,12 +49,12 @@ def post_declaration(
 
 @router.get("/v1/me/declarations", summary="My health declarations, newest first", tags=["declarations"])
 def get_declarations(
-    member: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    member: api.Member = None,
+    limit: api.Limit = 20,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     items, last_key = declarations.list_declarations(subject, limit, api.decode_cursor(cursor))
     audit.member_read(subject, who.person_id, "DECLARATIONS_READ")
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api
 from healthcode.identity.roles import RESIDENT
@@ -21,16 +21,12 @@ metrics = Metrics()
 PERSON_ID = r"^[0-9A-HJKMNP-TV-Z]{26}$"  # a ULID
 
 
-class Verification(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Verification(api.Body):
     method: family.VerificationMethod
     proof: str = Field(min_length=1, max_length=8192)
 
 
-class AddMemberRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AddMemberRequest(api.Body):
     relation: family.Relationship
     name: str = Field(min_length=1, max_length=64)
     id_type: Literal["ID_CARD", "HK_MACAU_PERMIT"]
@@ -54,8 +50,8 @@ def post_family_member(body: AddMemberRequest) -> Response[dict[str, Any]]:
 
 @router.get("/v1/me/family", summary="My family members, with the colour of each one's code", tags=["family"])
 def get_family(
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     who = api.caller(router)
     api.require_role(who, RESIDENT)

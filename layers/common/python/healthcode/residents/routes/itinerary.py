@@ -8,7 +8,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api
 from healthcode.identity.people import normalise_phone
@@ -19,15 +19,11 @@ router = Router()
 metrics = Metrics()
 
 
-class SmsCodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SmsCodeRequest(api.Body):
     phone: str = Field(min_length=1, max_length=32)
 
 
-class ItineraryRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ItineraryRequest(api.Body):
     phone: str = Field(min_length=1, max_length=32)
     sms_code: str = Field(pattern=r"^\d{6}$")
 

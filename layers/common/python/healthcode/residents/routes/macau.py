@@ -7,9 +7,8 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from healthcode.core import api
 from healthcode.core.errors import InboundNoMacauCode
@@ -22,9 +21,7 @@ router = Router()
 metrics = Metrics()
 
 
-class MacauDeclarationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MacauDeclarationBody(api.Body):
     entry_port: macau.Port
     temperature_c: Annotated[float, Field(strict=True)] | None = None
     symptoms: list[Symptom] = Field(default_factory=list, max_length=len(Symptom))
@@ -34,9 +31,7 @@ class MacauDeclarationBody(BaseModel):
     confirmed: Literal[True] = Field(description="The resident checked the declaration (核对) before applying")
 
 
-class MacauCodeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MacauCodeRequest(api.Body):
     declaration: MacauDeclarationBody
 
 
@@ -44,7 +39,7 @@ class MacauCodeRequest(BaseModel):
              tags=["macau"], status_code=201)
 def post_macau_code(
     body: MacauCodeRequest,
-    member: Annotated[str | None, Query(max_length=40)] = None,
+    member: api.Member = None,
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
     if INBOUND in who.roles:
@@ -61,7 +56,7 @@ def post_macau_code(
 
 
 @router.get("/v1/me/macau-code", summary="My Macau health code: valid, expired or revoked", tags=["macau"])
-def get_macau_code(member: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
+def get_macau_code(member: api.Member = None) -> dict[str, Any]:
     who = api.caller(router)
     subject = access.subject_for(who.person_id, member)
     current = macau.current(subject, who.person_id)

@@ -25,8 +25,8 @@ RecordKind = Literal["nucleic_acid", "antibody", "health_certificate", "release_
                     "temperature checks), newest first; member= for family")
 def get_records(
     kind: Annotated[RecordKind, Query()],
-    member: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    member: api.Member = None,
+    limit: api.Limit = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> dict[str, Any]:
     who = api.caller(router)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api, idempotency
 from healthcode.identity import access
@@ -21,16 +21,12 @@ logger = Logger(child=True)
 metrics = Metrics()
 
 
-class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CheckRequest(api.Body):
     qr: str = Field(min_length=1, max_length=512, description="The scanned code (resident, inbound or printed)")
     temperature: Literal["NORMAL", "FEVER"]
 
 
-class QuickCheckinRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class QuickCheckinRequest(api.Body):
     qr: str = Field(min_length=1, max_length=512, description="The venue's quick check-in code (葵花码)")
 
 
@@ -69,7 +65,7 @@ def post_check(
 @router.post("/v1/quick-checkin", summary="Check in at a venue by scanning its quick check-in code (葵花码)",
              tags=["inspector"], responses=RECORDED)
 def post_quick_checkin(body: QuickCheckinRequest,
-                       member: Annotated[str | None, Query(max_length=40)] = None) -> Response[dict[str, Any]]:
+                       member: api.Member = None) -> Response[dict[str, Any]]:
     who = api.caller(router)
     refuse_inbound(who.roles)  # the 葵花码 is scanned with the WeChat version; an inspector scans a traveller's code
     subject = access.subject_for(who.person_id, member)

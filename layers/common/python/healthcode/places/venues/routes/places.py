@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from healthcode.core import api
 from healthcode.core.config import get_config
@@ -29,9 +29,7 @@ VenueType = Literal["RESIDENTIAL", "OFFICE", "SHOPPING_MALL", "RESTAURANT", "HOT
 assert set(VenueType.__args__) == set(VENUE_TYPES)  # type: ignore[attr-defined]
 
 
-class CreateVenue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CreateVenue(api.Body):
     region_code: str = Field(min_length=1, max_length=16, description="9 digits: county code (GB/T 2260) + township")
     address: str = Field(min_length=1, max_length=200)
     type: VenueType
@@ -39,9 +37,7 @@ class CreateVenue(BaseModel):
     phone: str = Field(min_length=1, max_length=32)
 
 
-class EditVenue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class EditVenue(api.Body):
     region_code: str | None = Field(default=None, min_length=1, max_length=16)
     address: str | None = Field(default=None, min_length=1, max_length=200)
     type: VenueType | None = None
@@ -49,9 +45,7 @@ class EditVenue(BaseModel):
     phone: str | None = Field(default=None, min_length=1, max_length=32)
 
 
-class JoinVenue(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JoinVenue(api.Body):
     join_code: str = Field(min_length=1, max_length=32, description="场所申报码, as the venue admin shared it")
 
 
@@ -113,12 +107,10 @@ def get_venue_stats(
 @router.get("/v1/venues/<id>/members", summary="The admin and the inspectors (masked names)", tags=["venues"])
 def get_members(
     id: str,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    found = places.members(id, _me(), limit, api.decode_cursor(cursor))
-    last_key = found.pop("last_key")
-    return found | {"next_cursor": api.encode_cursor(last_key)}
+    return api.paged(places.members(id, _me(), limit, api.decode_cursor(cursor)))
 
 
 @router.delete("/v1/venues/<id>/inspectors/<person_id>", summary="Unbind an inspector", tags=["venues"],
@@ -133,12 +125,10 @@ def delete_inspector(id: str, person_id: str) -> Response[None]:
             tags=["venues"])
 def get_revocations(
     id: str,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    found = places.revocations(id, _me(), limit, api.decode_cursor(cursor))
-    last_key = found.pop("last_key")
-    return found | {"next_cursor": api.encode_cursor(last_key)}
+    return api.paged(places.revocations(id, _me(), limit, api.decode_cursor(cursor)))
 
 
 @router.delete("/v1/venues/<id>/revocations/<person_id>",
@@ -199,11 +189,11 @@ def post_join(body: JoinVenue) -> Response[dict[str, Any]]:
 
 @router.get("/v1/inspector/venues", summary="The venues I am bound to", tags=["inspector"])
 def get_inspector_venues(
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: api.Limit = 50,
+    cursor: api.Cursor = None,
 ) -> dict[str, Any]:
     items, last_key = inspectors.my_venues(_me(), limit, api.decode_cursor(cursor))
-    return {"items": items, "next_cursor": api.encode_cursor(last_key)}
+    return api.page(items, last_key)
 
 
 @router.delete("/v1/inspector/venues/<id>", summary="Unbind myself from a venue", tags=["inspector"],
@@ -241,12 +231,5 @@ def get_quick_code(id: str, format: Annotated[Literal["json", "png"], Query()] =
 
 
 def code_page_url() -> str:
-    """The residents' code page the poster leads to: the configured page, or (local stack) the pages beside this API.
-    Taken from the Host header only when nothing is configured: behind API Gateway that header names the API's own
-    domain, never a value a caller chose."""
-    configured = get_config().code_page_url
-    if configured:
-        return configured
-    headers = {k.lower(): v for k, v in (router.current_event.headers or {}).items()}
-    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
-    return f"{scheme}://{headers.get('host', 'localhost')}/"
+    """The residents' code page the poster leads to."""
+    return api.page_url(router, get_config().code_page_url, "/")
