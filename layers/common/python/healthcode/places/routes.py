@@ -1,12 +1,16 @@
-"""What the routes of every kind of place share: the body of an admin transfer offer (更换管理员)."""
+"""What the routes of every kind of place share: the body of an admin transfer offer (更换管理员), and the routes of
+the change awaiting its successor (seen and withdrawn alike for venues, organizations and grids)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 
 from healthcode.core import api
+from healthcode.places.admin import AdminTransfers
 
 
 class OfferTransfer(api.Body):
@@ -15,3 +19,20 @@ class OfferTransfer(api.Body):
     name: str = Field(min_length=1, max_length=64)
     id_type: Literal["ID_CARD", "HK_MACAU_PERMIT", "TAIWAN_PERMIT", "PASSPORT"] = "ID_CARD"
     id_number: str = Field(min_length=1, max_length=32)
+
+
+def pending_transfer_routes(router: Router, kind: str, transfers: AdminTransfers) -> None:
+    """GET /v1/<kind>/{id}/admin-transfer (the change awaiting the successor: masked name, until when, or null; the
+    token is not shown again) and DELETE (withdraw it: 204, its link accepts no more; 404 naming id when none), for
+    the place's admin only."""
+
+    @router.get(f"/v1/{kind}/<id>/admin-transfer", summary="The admin change awaiting the successor, if any",
+                tags=[kind])
+    def get_admin_transfer(id: str) -> dict[str, Any]:
+        return transfers.pending(id, api.caller(router).person_id)
+
+    @router.delete(f"/v1/{kind}/<id>/admin-transfer", summary="Withdraw the pending admin change", tags=[kind],
+                   responses={204: {"description": "Withdrawn"}})
+    def delete_admin_transfer(id: str) -> Response[None]:
+        transfers.cancel(id, api.caller(router).person_id)
+        return Response(status_code=204)

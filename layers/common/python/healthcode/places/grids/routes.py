@@ -15,6 +15,7 @@ from pydantic import Field
 from healthcode.core import api, idempotency
 from healthcode.identity.roles import refuse_inbound
 from healthcode.places.grids import collections, grids, keypersons, purge, stats, superiors, transfer, workers
+from healthcode.places.routes import pending_transfer_routes
 
 router = Router()
 logger = Logger(child=True)
@@ -280,16 +281,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=answer)
 
 
-@router.get("/v1/grids/<id>/admin-transfer", summary="The admin change awaiting the successor, if any", tags=["grids"])
-def get_admin_transfer(id: str) -> dict[str, Any]:
-    return transfer.TRANSFERS.pending(id, _me())
-
-
-@router.delete("/v1/grids/<id>/admin-transfer", summary="Withdraw the pending admin change", tags=["grids"],
-               responses={204: {"description": "Withdrawn"}})
-def delete_admin_transfer(id: str) -> Response[None]:
-    transfer.TRANSFERS.cancel(id, _me())
-    return Response(status_code=204)
+pending_transfer_routes(router, "grids", transfer.TRANSFERS)
 
 
 @router.get("/v1/grids/admin-transfer/<token>", summary="The grid offered to me as its new admin, before I accept",

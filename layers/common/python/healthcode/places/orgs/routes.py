@@ -18,7 +18,7 @@ from healthcode.core.ranges import parse_range
 from healthcode.core.streams import parse_day
 from healthcode.identity import access
 from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
-from healthcode.places.routes import OfferTransfer
+from healthcode.places.routes import OfferTransfer, pending_transfer_routes
 from healthcode.residents.declarations import INBOUND
 
 router = Router()
@@ -145,16 +145,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=offer)
 
 
-@router.get("/v1/orgs/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any", tags=["orgs"])
-def get_admin_transfer(id: str) -> dict[str, Any]:
-    return admin.TRANSFERS.pending(id, _me())
-
-
-@router.delete("/v1/orgs/<id>/admin-transfer", summary="Withdraw the pending admin transfer", tags=["orgs"],
-               responses={204: {"description": "Withdrawn"}})
-def delete_admin_transfer(id: str) -> Response[None]:
-    admin.TRANSFERS.cancel(id, _me())
-    return Response(status_code=204)
+pending_transfer_routes(router, "orgs", admin.TRANSFERS)
 
 
 @router.get("/v1/orgs/admin-transfer/<token>",

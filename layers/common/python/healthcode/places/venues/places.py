@@ -220,16 +220,6 @@ TRANSFERS = AdminTransfers(kind=VENUE, prefix="venue", route="venues", thing="ve
                            offer_limit=ratelimit.VENUE_ADMIN_OFFER)
 
 
-def pending_transfer(place_id: str, admin_id: str) -> dict[str, Any]:
-    """GET /v1/venues/{id}/admin-transfer: the offer awaiting the successor (masked name, until when), or null."""
-    return TRANSFERS.pending(place_id, admin_id)
-
-
-def cancel_transfer(place_id: str, admin_id: str) -> None:
-    """DELETE /v1/venues/{id}/admin-transfer: withdraw the pending offer. 404 when none."""
-    TRANSFERS.cancel(place_id, admin_id)
-
-
 def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_number: str) -> dict[str, Any]:
     """POST /v1/venues/{id}/admin-transfer: 202 alike whoever holds the name and number (place_admin.AdminTransfers)."""
     return TRANSFERS.offer(place_id, admin_id, name, id_type, id_number)

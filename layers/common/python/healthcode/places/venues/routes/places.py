@@ -17,7 +17,7 @@ from healthcode.core import api
 from healthcode.core.config import get_config
 from healthcode.core.ranges import parse_range
 from healthcode.identity.roles import refuse_inbound
-from healthcode.places.routes import OfferTransfer
+from healthcode.places.routes import OfferTransfer, pending_transfer_routes
 from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from healthcode.places.venues.regions import parse_region
 
@@ -149,17 +149,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=offer)
 
 
-@router.get("/v1/venues/<id>/admin-transfer", summary="The admin transfer awaiting the successor, if any",
-            tags=["venues"])
-def get_admin_transfer(id: str) -> dict[str, Any]:
-    return places.pending_transfer(id, _me())
-
-
-@router.delete("/v1/venues/<id>/admin-transfer", summary="Withdraw the pending admin transfer", tags=["venues"],
-               responses={204: {"description": "Withdrawn"}})
-def delete_admin_transfer(id: str) -> Response[None]:
-    places.cancel_transfer(id, _me())
-    return Response(status_code=204)
+pending_transfer_routes(router, "venues", places.TRANSFERS)
 
 
 @router.get("/v1/venues/admin-transfer/<token>", summary="The venue whose admin role is offered to me, before I accept",
