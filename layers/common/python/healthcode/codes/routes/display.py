@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 
 from healthcode.codes import display as codes
-from healthcode.core import api, audit
+from healthcode.core import api
 from healthcode.identity import access
 
 router = Router()
@@ -24,9 +24,8 @@ metrics = Metrics()
                        503: {"description": "DISPLAY_FAILED: the display could not be completed (logged as failed)"}})
 def get_my_code(member: api.Member = None) -> dict[str, Any]:
     who = api.caller(router)
-    subject = access.subject_for(who.person_id, member)
-    shown = codes.show_code(subject, who.person_id)
-    audit.member_read(subject, who.person_id, "CODE_SHOWN")  # a member's code shown reads their health status
+    # a member's code shown reads their health status
+    shown = access.read_for(who, member, "CODE_SHOWN", lambda subject: codes.show_code(subject, who.person_id))
     metrics.add_metric(name="CodeDisplayed", unit=MetricUnit.Count, value=1)
     return shown
 
@@ -37,8 +36,5 @@ def get_display_log(
     limit: api.Limit = 50,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    who = api.caller(router)
-    subject = access.subject_for(who.person_id, member)
-    items, last_key = codes.display_log(subject, limit, api.decode_cursor(cursor))
-    audit.member_read(subject, who.person_id, "DISPLAY_LOG_READ")
-    return api.page(items, last_key)
+    return api.page(*access.read_for(api.caller(router), member, "DISPLAY_LOG_READ",
+                                     lambda subject: codes.display_log(subject, limit, api.decode_cursor(cursor))))

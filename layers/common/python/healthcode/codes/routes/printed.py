@@ -31,9 +31,8 @@ def get_physical_code(
 ):  # no return annotation: Powertools would then serialize the PNG bytes as JSON text
     who = api.caller(router)
     refuse_inbound(who.roles)  # 实体粤康码 is the WeChat version's (family members); inbound codes are shown only
-    subject = access.subject_for(who.person_id, member)
-    png, url = printed_codes.card_of(subject, as_url=format == "url")
-    audit.member_read(subject, who.person_id, "PRINTED_CODE_READ")
+    png, url = access.read_for(who, member, "PRINTED_CODE_READ",
+                               lambda subject: printed_codes.card_of(subject, as_url=format == "url"))
     metrics.add_metric(name="PrintedCodeShown", unit=MetricUnit.Count, value=1)
     if url is not None:
         return Response(status_code=200, content_type="application/json", headers={"Cache-Control": "no-store"},

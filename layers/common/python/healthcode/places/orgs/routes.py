@@ -170,9 +170,8 @@ def post_accept_transfer(token: str) -> dict[str, Any]:
              tags=["org members"], status_code=201)
 def post_join(body: JoinOrg, member: api.Member = None) -> Response[dict[str, Any]]:
     who = api.caller(router)
-    if INBOUND in who.roles:  # the inbound travellers' code has no declarations (FAQ (二) 1), so no organizations
-        raise InboundNoDeclaration()
-    subject = access.subject_for(who.person_id, member)
+    # the inbound travellers' code has no declarations (FAQ (二) 1), so no organizations
+    subject = access.subject_of(who, member, inbound_refused=InboundNoDeclaration)
     joined = members.join(subject, body.join_code, caller_id=who.person_id)
     metrics.add_metric(name="OrgMemberJoined", unit=MetricUnit.Count, value=1)
     return Response(status_code=201, content_type="application/json", body=joined)

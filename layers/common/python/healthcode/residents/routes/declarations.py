@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
 
-from healthcode.core import api, audit, idempotency
+from healthcode.core import api, idempotency
 from healthcode.core.errors import InboundNoDeclaration
 from healthcode.identity import access
 from healthcode.residents import declarations
@@ -34,9 +34,7 @@ def post_declaration(
     member: api.Member = None,
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
-    if declarations.INBOUND in who.roles:  # before member= is resolved: inbound travellers declare nothing
-        raise InboundNoDeclaration()
-    subject = access.subject_for(who.person_id, member)
+    subject = access.subject_of(who, member, inbound_refused=InboundNoDeclaration)  # inbound travellers declare nothing
     key = idempotency.header_key(router.current_event.headers)
     declared = declarations.declare_once(subject, who.person_id, who.roles, declarations.NewDeclaration(
         type=body.type, place_id=body.place_id, temperature_c=body.temperature_c,
@@ -53,8 +51,6 @@ def get_declarations(
     limit: api.Limit = 20,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    who = api.caller(router)
-    subject = access.subject_for(who.person_id, member)
-    items, last_key = declarations.list_declarations(subject, limit, api.decode_cursor(cursor))
-    audit.member_read(subject, who.person_id, "DECLARATIONS_READ")
-    return api.page(items, last_key)
+    return api.page(*access.read_for(
+        api.caller(router), member, "DECLARATIONS_READ",
+        lambda subject: declarations.list_declarations(subject, limit, api.decode_cursor(cursor))))

@@ -13,7 +13,6 @@ from pydantic import Field, StrictBool
 from healthcode.core import api
 from healthcode.core.errors import InboundNoMacauCode
 from healthcode.identity import access
-from healthcode.identity.roles import INBOUND
 from healthcode.residents import macau
 from healthcode.residents.declarations import Symptom
 
@@ -42,9 +41,7 @@ def post_macau_code(
     member: api.Member = None,
 ) -> Response[dict[str, Any]]:
     who = api.caller(router)
-    if INBOUND in who.roles:
-        raise InboundNoMacauCode()
-    subject = access.subject_for(who.person_id, member)
+    subject = access.subject_of(who, member, inbound_refused=InboundNoMacauCode)
     given = body.declaration
     issued = macau.issue(subject, who.person_id, macau.MacauDeclaration(
         entry_port=given.entry_port, contact_with_case=given.contact_with_case,

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.metrics import MetricUnit
 
-from healthcode.core import api, audit
+from healthcode.core import api
 from healthcode.identity import access
 from healthcode.residents import records
 
@@ -29,9 +29,8 @@ def get_records(
     limit: api.Limit = 20,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> dict[str, Any]:
-    who = api.caller(router)
-    subject = access.subject_for(who.person_id, member)
-    items, last_key = records.list_records(subject, kind, limit, api.decode_cursor(cursor))
-    audit.member_read(subject, who.person_id, "RECORDS_READ", purpose=kind)
+    items, last_key = access.read_for(
+        api.caller(router), member, "RECORDS_READ",
+        lambda subject: records.list_records(subject, kind, limit, api.decode_cursor(cursor)), purpose=kind)
     metrics.add_metric(name="HealthRecordsRead", unit=MetricUnit.Count, value=1)
     return {"kind": kind, "items": items, "next_cursor": api.encode_cursor(last_key)}
