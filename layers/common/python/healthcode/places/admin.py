@@ -327,11 +327,13 @@ class AdminTransfers:
             raise Forbidden("This transfer names another person", "该邀请不是发给您的", field="token")
         return offer
 
-    def offered(self, token: str, person_id: str) -> tuple[Place, AuthItem]:
-        """GET .../admin-transfer/{token}: the place offered to this (named) successor and the offer, before
-        accepting; the caller shows the place as anyone bound to it sees it."""
+    def offered(self, token: str, person_id: str, view: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+        """GET .../admin-transfer/{token}: what the named successor is asked to take over, before accepting — the
+        place as anyone bound to it sees it (`view`: no join code, phone masked), keyed by its prefix ("venue",
+        "org", "grid"), and until when the offer holds."""
         offer = self._offer_to(token, person_id)
-        return self.get(offer.value), offer
+        return {self.prefix: view(self.get(offer.value), for_admin=False),
+                "offered_at": (offer.data or {}).get("offered_at"), "expires_at": clock.iso(offer.expires_at)}
 
     def accept(self, token: str, person_id: str) -> Place:
         """The successor accepts: markers and the place are re-pointed in one transaction, the token used up."""

@@ -15,7 +15,7 @@ from pydantic import Field
 from healthcode.core import api, idempotency
 from healthcode.identity.roles import refuse_inbound
 from healthcode.places.grids import collections, grids, keypersons, purge, stats, superiors, transfer, workers
-from healthcode.places.routes import pending_transfer_routes
+from healthcode.places.routes import admin_transfer_routes
 
 router = Router()
 logger = Logger(child=True)
@@ -281,13 +281,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=answer)
 
 
-pending_transfer_routes(router, "grids", transfer.TRANSFERS)
-
-
-@router.get("/v1/grids/admin-transfer/<token>", summary="The grid offered to me as its new admin, before I accept",
-            tags=["grids"])
-def get_offered_grid(token: str) -> dict[str, Any]:
-    return transfer.offered(token, _me())
+admin_transfer_routes(router, "grids", transfer.TRANSFERS, grids.view)
 
 
 @router.post("/v1/grids/admin-transfer/<token>/accept", summary="Accept: I become the grid's admin", tags=["grids"])

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from healthcode.core import clock, ratelimit
+from healthcode.core import ratelimit
 from healthcode.core.errors import AlreadyGridAdmin
 from healthcode.core.tx import Tx
 from healthcode.models import Person, Place
 from healthcode.places.admin import AdminTransfers
 from healthcode.places.grids import DISSOLVING, GRID, roster
-from healthcode.places.grids.grids import get_grid, grid_of_admin, no_such_grid, view
+from healthcode.places.grids.grids import get_grid, grid_of_admin, no_such_grid
 
 
 def _live_grid(place_id: str) -> Place:
@@ -42,13 +42,6 @@ def offer(place_id: str, admin_id: str, name: str, id_number: str, page_url: str
     link = f"{page_url.rstrip('/')}/grid.html#transfer={answer['token']}"
     return answer | {"qr": link, "link": link,
                      "message_zh": "已生成身份认证码。请将其截屏分享给继任网格管理员，由其本人登录后在有效期内确认接任。"}
-
-
-def offered(token: str, person_id: str) -> dict[str, Any]:
-    """GET /v1/grids/admin-transfer/{token}: the grid offered to me (the named successor), before I accept."""
-    place, item = TRANSFERS.offered(token, person_id)
-    return {"grid": view(place, for_admin=False), "offered_at": (item.data or {}).get("offered_at"),
-            "expires_at": clock.iso(item.expires_at)}
 
 
 def accept(token: str, person_id: str) -> Place:

@@ -158,11 +158,3 @@ def edit_org(place_id: str, admin_id: str, changes: dict[str, Any]) -> Place:
 TRANSFERS = AdminTransfers(kind=ORG, prefix="org", route="orgs", thing="organization", a_thing="an organization",
                            noun_zh="组织机构", get=get_org, of_admin=org_of_admin, already_admin=AlreadyOrgAdmin,
                            offer_limit=ratelimit.ORG_ADMIN_OFFER)
-
-
-def offered_to(token: str, person_id: str) -> dict[str, Any]:
-    """GET /v1/orgs/admin-transfer/{token}: the organization the named successor is asked to take over, as a member
-    sees it (no join code, phone masked), and until when the offer holds."""
-    place, offer = TRANSFERS.offered(token, person_id)
-    return {"org": view(place, for_admin=False), "offered_at": offer.data.get("offered_at"),
-            "expires_at": clock.iso(offer.expires_at)}

@@ -18,7 +18,7 @@ from healthcode.core.ranges import parse_range
 from healthcode.core.streams import parse_day
 from healthcode.identity import access
 from healthcode.places.orgs import ORG_LEVELS, admin, members, reports, stats
-from healthcode.places.routes import OfferTransfer, pending_transfer_routes
+from healthcode.places.routes import OfferTransfer, admin_transfer_routes
 from healthcode.residents.declarations import INBOUND
 
 router = Router()
@@ -145,13 +145,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=offer)
 
 
-pending_transfer_routes(router, "orgs", admin.TRANSFERS)
-
-
-@router.get("/v1/orgs/admin-transfer/<token>",
-            summary="The organization whose admin role is offered to me, before I accept", tags=["orgs"])
-def get_offered_transfer(token: str) -> dict[str, Any]:
-    return admin.offered_to(token, _me())
+admin_transfer_routes(router, "orgs", admin.TRANSFERS, admin.view)
 
 
 @router.post("/v1/orgs/admin-transfer/<token>/accept", summary="Accept the admin role offered to me", tags=["orgs"])

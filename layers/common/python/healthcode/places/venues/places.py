@@ -225,14 +225,6 @@ def offer_transfer(place_id: str, admin_id: str, name: str, id_type: str, id_num
     return TRANSFERS.offer(place_id, admin_id, name, id_type, id_number)
 
 
-def offer_for_successor(token: str, person_id: str) -> dict[str, Any]:
-    """GET /v1/venues/admin-transfer/{token}: what the named successor is asked to take over, before accepting —
-    the venue as anyone bound to it sees it (no join code, phone masked) and until when the offer holds."""
-    place, offer = TRANSFERS.offered(token, person_id)
-    return {"venue": view(place, for_admin=False), "offered_at": offer.data.get("offered_at"),
-            "expires_at": clock.iso(offer.expires_at)}
-
-
 def accept_transfer(token: str, person_id: str) -> Place:
     """The successor accepts: markers and the venue are re-pointed in one transaction, the token used up."""
     return TRANSFERS.accept(token, person_id)

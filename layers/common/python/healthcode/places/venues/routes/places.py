@@ -17,7 +17,7 @@ from healthcode.core import api
 from healthcode.core.config import get_config
 from healthcode.core.ranges import parse_range
 from healthcode.identity.roles import refuse_inbound
-from healthcode.places.routes import OfferTransfer, pending_transfer_routes
+from healthcode.places.routes import OfferTransfer, admin_transfer_routes
 from healthcode.places.venues import VENUE_TYPES, checks, inspectors, places, quickcode, stats
 from healthcode.places.venues.regions import parse_region
 
@@ -149,13 +149,7 @@ def post_admin_transfer(id: str, body: OfferTransfer) -> Response[dict[str, Any]
     return Response(status_code=202, content_type="application/json", body=offer)
 
 
-pending_transfer_routes(router, "venues", places.TRANSFERS)
-
-
-@router.get("/v1/venues/admin-transfer/<token>", summary="The venue whose admin role is offered to me, before I accept",
-            tags=["venues"])
-def get_offered_transfer(token: str) -> dict[str, Any]:
-    return places.offer_for_successor(token, _me())
+admin_transfer_routes(router, "venues", places.TRANSFERS, places.view)
 
 
 @router.post("/v1/venues/admin-transfer/<token>/accept", summary="Accept the admin role offered to me",
