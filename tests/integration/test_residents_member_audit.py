@@ -32,6 +32,7 @@ def audited(subject: str, actor: str) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize(("function", "sample", "method", "body", "action"), [
     ("CodesFunction", "codes-my-code.json", None, None, "CODE_SHOWN"),
     ("CodesFunction", "codes-display-log.json", None, None, "DISPLAY_LOG_READ"),
+    ("OrgsFunction", "orgs-my-orgs.json", None, None, "ORGS_READ"),
     ("MacauFunction", "macau-issue.json", None, {"declaration": MACAU_DECLARATION}, "MACAU_CODE_ISSUED"),
 ])
 def test_a_guardian_reading_a_members_data_is_audited(lambdas, event, invoke, resident, child, function, sample,

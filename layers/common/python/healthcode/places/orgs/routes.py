@@ -177,9 +177,8 @@ def get_my_orgs(
     limit: api.Limit = 50,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    who = api.caller(router)
-    items, last_key = members.my_orgs(access.subject_for(who.person_id, member), limit, api.decode_cursor(cursor))
-    return api.page(items, last_key)
+    return api.page(*access.read_for(api.caller(router), member, "ORGS_READ",
+                                     lambda subject: members.my_orgs(subject, limit, api.decode_cursor(cursor))))
 
 
 @router.delete("/v1/me/orgs/<id>", summary="Unbind from an organization", tags=["org members"],
