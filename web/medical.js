@@ -97,11 +97,6 @@ function readCode(qr) {
   }, "识别中…");
 }
 
-function onScan(event) {
-  event.preventDefault();
-  readCode($("scan-qr").value);
-}
-
 // ---------------------------------------------------------------- (3) the notice, prefilled from the code
 
 function documentText(item) {
@@ -300,9 +295,8 @@ function wire() {
     button.hidden = !hasRole(button.dataset.for);
   });
   $("open-workbench").addEventListener("click", function () { go("workbench"); });
-  $("scan-form").addEventListener("submit", onScan);
-  state.scanner = attachScanner({ input: $("scan-qr"), cameraButton: $("scan-camera"),
-                                      cameraBox: $("scan-camera-box"), onCode: readCode });
+  state.scanner = attachScanner({ input: $("scan-qr"), form: $("scan-form"), cameraButton: $("scan-camera"),
+                                 cameraBox: $("scan-camera-box"), onCode: readCode });
   $("notice-form").addEventListener("submit", onNoticeSubmit);
   $("history-more").addEventListener("click", function () { loadHistory(true); });
   $("staff-form").addEventListener("submit", onStaffSubmit);
