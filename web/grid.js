@@ -861,12 +861,9 @@
     TRANSFER.successor({ call: call, showError: showError }, "/v1/grids/admin-transfer/", fillOffer,
                        function () { return showTab("admin"); });
     YKM.submitWhileBusy($("join-form"), joinGrid, "绑定中…");
-    state.scanner = YKM.attachScanner({ input: $("collect-qr"), cameraButton: $("collect-camera"),
-                                        cameraBox: $("collect-camera-box"), onCode: previewCode });
-    $("scan-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      previewCode($("collect-qr").value);
-    });
+    state.scanner = YKM.attachScanner({ input: $("collect-qr"), form: $("scan-form"),
+                                        cameraButton: $("collect-camera"), cameraBox: $("collect-camera-box"),
+                                        onCode: previewCode });
     $("preview-cancel").addEventListener("click", resetCollect);
     YKM.submitWhileBusy($("visit-form"), submitCollection, "提交中…");
     $("continue-collect").addEventListener("click", function () { openWorkerPane("collect"); });

@@ -4,10 +4,12 @@
 var FRAME_WIDTH = 640; // decoded size: a code held at arm's length stays readable, the phone stays cool
 var FRAME_GAP_MS = 120; // about 8 decodes a second: quick enough for a code held up, light on a phone's battery
 
-// attachScanner({input, cameraButton, cameraBox, onCode}): Enter in `input` (what a hardware scanner sends after
-// the code) calls onCode(text) instead of adding a line; Shift+Enter still adds one. `cameraButton` opens the
-// camera in `cameraBox` (a <video> and a status line are added to it); the first code seen closes the camera,
-// fills `input` and calls onCode(text). Answers {stop()} to close the camera (a page that hides the box).
+// attachScanner({input, form, cameraButton, cameraBox, onCode}): Enter in `input` (what a hardware scanner sends
+// after the code) calls onCode(text) instead of adding a line; Shift+Enter still adds one. Sending `form` (the page's
+// read button under a pasted code) calls onCode(input's value, maybe empty: the page says what is missing).
+// `cameraButton` opens the camera in `cameraBox` (a <video> and a status line are added to it); the first code seen
+// closes the camera, fills `input` and calls onCode(text). Answers {stop()} to close the camera (a page that hides
+// the box).
 export function attachScanner(options) {
   var input = options.input;
   var box = options.cameraBox;
@@ -99,6 +101,10 @@ export function attachScanner(options) {
     event.preventDefault();
     var text = input.value.trim();
     if (text) options.onCode(text);
+  });
+  options.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    options.onCode(input.value);
   });
   return { stop: stop };
 }

@@ -5,7 +5,7 @@
    /dev/*) are never answered here nor cached: they go to the network as if there were no worker. */
 "use strict";
 
-var VERSION = "ykm-shell-v5"; // bump with every change of SHELL; older caches are deleted on activation
+var VERSION = "ykm-shell-v6"; // bump with every change of SHELL; older caches are deleted on activation
 var SHELL_TIMEOUT_MS = 3000;
 var SHELL = [
   "./", "index.html", "inbound.html", "venue.html", "org.html", "grid.html", "style.css", "inbound.css", "grid.css", "grid.js", "region-picker.js", "offline-shell.js",

@@ -600,12 +600,8 @@
       }, function (failure) { showError(failure, $("join-form")); });
     }, "绑定中…");
     // Scanning: camera, a hardware scanner's Enter, or a pasted code and 读取粤康码; each leads to the preview.
-    state.scanner = YKM.attachScanner({ input: $("check-qr"), cameraButton: $("check-camera"),
+    state.scanner = YKM.attachScanner({ input: $("check-qr"), form: $("scan-form"), cameraButton: $("check-camera"),
                                         cameraBox: $("check-camera-box"), onCode: previewCode });
-    $("scan-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      previewCode($("check-qr").value);
-    });
     $("check-health").addEventListener("click", showDeclaration);
     Array.prototype.forEach.call(document.querySelectorAll("[data-temperature]"), function (button) {
       button.addEventListener("click", function () { submitCheck(button.dataset.temperature); });

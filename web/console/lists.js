@@ -1,10 +1,10 @@
 /* What the console's lists share: a table read a page at a time (加载更多 follows the answer's next_cursor), row
-   buttons that act after a confirmation, and the system admins' grant forms (the grant works once the person named
-   logs in). */
+   buttons that act after a confirmation, and the system admins' grants of a role (a form granting it, the grant working
+   once the person named logs in, above the list of grants, each withdrawn by its button). */
 
 import * as YKM from "../core/ykm.js";
-import { clear, confirmAction, h, table } from "./dom.js";
-import { api } from "./session.js";
+import { card, clear, confirmAction, h, table } from "./dom.js";
+import { api, query } from "./session.js";
 
 const current = (value) => (typeof value === "function" ? value() : value);
 
@@ -105,4 +105,25 @@ export function grantForm({ prefix, fields, submitText, path, body = (values) =>
     }), "提交中…");
   });
   return { form, info };
+}
+
+// A section of a role's grants: the grant form (grantForm with `form`, POST `path`; a card titled form.title, noted
+// form.note) above the grants read from GET `path` a page at a time (pagedList with `list`; a card titled list.title),
+// each with its button withdrawing it (`withdraw`: an action of the 操作 column, danger; once its act(item) is done the
+// row leaves the list with whatever shares withdraw.key (else the list's rowKey) and withdrawn(item) is said under
+// the form). A grant sent reloads the list; a failure of the form that names no field of it goes to the list's error.
+export function grantsSection(section, { path, form, list, withdraw }) {
+  const { title: formTitle, note, ...formSettings } = form;
+  const { title: listTitle, ...listSettings } = list;
+  const { key, withdrawn, act, ...button } = withdraw;
+  const withdrawAction = { ...button, action: "withdraw", danger: true, act: (item) => act(item).then(() => {
+    grants.drop(item, key);
+    grant.info.textContent = withdrawn(item);
+  }) };
+  const grants = pagedList({ ...listSettings, path: (cursor) => `${path}${query({ cursor })}`,
+    actions: [withdrawAction] });
+  const grant = grantForm({ ...formSettings, path, sent: () => grants.load(true), error: grants.error });
+  section.append(card(formTitle, note, grant.form, grant.info),
+    card(listTitle, null, grants.error, grants.box, h("div", { className: "c-pager" }, grants.more)));
+  grants.load(true);
 }
