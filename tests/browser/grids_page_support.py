@@ -54,6 +54,15 @@ def join(stack: Any, headers: Mapping[str, str], join_code: str) -> requests.Res
                          json={"join_code": join_code})
 
 
+def grid_with_worker(stack: Any, admin_headers: Mapping[str, str], worker_headers: Mapping[str, str],
+                     name: str | None = None) -> dict[str, Any]:
+    """An approved grid of the admin of `admin_headers`, with the person of `worker_headers` bound as its worker."""
+    grid = approved_grid(stack, admin_headers, name)
+    answer = join(stack, worker_headers, grid["join_code"])
+    assert answer.status_code == 201, answer.text
+    return grid
+
+
 def authorize(stack: Any, admin_headers: Mapping[str, str], place_id: str, person_id: str) -> None:
     answer = requests.post(f"{stack.base_url}/v1/grids/{place_id}/workers/{person_id}/authorization",
                            headers=dict(admin_headers), timeout=10)

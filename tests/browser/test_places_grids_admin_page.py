@@ -20,6 +20,7 @@ from grids_page_support import (
     code_of,
     collect,
     create_grid,
+    grid_with_worker,
     join,
     my_grids,
     person,
@@ -179,8 +180,7 @@ def test_dissolving_needs_the_name_and_leaves_nothing(page: Any, stack: Any,
     admin, admin_headers, _ = person(stack, "东方网管")
     _, worker_headers, worker_id = person(stack, "西门网格")
     _, resident_headers, _ = person(stack, "南宫居民")
-    grid = approved_grid(stack, admin_headers, "石牌东第1网格")
-    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    grid = grid_with_worker(stack, admin_headers, worker_headers, "石牌东第1网格")
     authorize(stack, admin_headers, grid["place_id"], worker_id)
     collect(stack, worker_headers, grid["place_id"], code_of(stack, resident_headers))
     drain(stack)
@@ -218,8 +218,7 @@ def test_a_dissolve_left_half_done_goes_on_when_its_admin_opens_the_page(page: A
     base = stack.base_url.rstrip("/")
     admin, admin_headers, _ = person(stack, "上官网管")
     _, worker_headers, _ = person(stack, "慕容网格")
-    grid = approved_grid(stack, admin_headers, "石牌西第1网格")
-    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    grid_with_worker(stack, admin_headers, worker_headers, "石牌西第1网格")
     log_in(page, stack, admin)
 
     # GIVEN a dissolve the admin confirmed that stopped half-way: the server shows the grid DISSOLVING (faked here
@@ -270,8 +269,7 @@ def test_the_admin_withdraws_and_unbinds_a_worker(page: Any, stack: Any) -> None
     base = stack.base_url.rstrip("/")
     admin, admin_headers, _ = person(stack, "慕容网管")
     _, worker_headers, worker_id = person(stack, "公孙网格")
-    grid = approved_grid(stack, admin_headers)
-    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    grid = grid_with_worker(stack, admin_headers, worker_headers)
     authorize(stack, admin_headers, grid["place_id"], worker_id)
 
     # GIVEN an authorized worker WHEN the admin taps 取消授权 THEN they are unauthorized

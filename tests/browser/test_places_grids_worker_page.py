@@ -17,6 +17,7 @@ from grids_page_support import (
     authorize,
     code_of,
     create_grid,
+    grid_with_worker,
     join,
     my_grids,
     person,
@@ -201,8 +202,7 @@ def test_the_worker_scans_with_the_phone_camera(browser: Any, stack: Any, tmp_pa
     _, admin_headers, _ = person(stack, "濮阳网管")
     worker, worker_headers, _ = person(stack, "仲孙网格")
     _, resident_headers, _ = person(stack, "长孙居民")
-    grid = approved_grid(stack, admin_headers)
-    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    grid_with_worker(stack, admin_headers, worker_headers)
     resident_qr = code_of(stack, resident_headers)
 
     # GIVEN a phone whose camera sees the resident's code (Chromium's fake camera playing a video of it)
@@ -224,8 +224,7 @@ def test_a_tampered_code_and_a_bad_id_number_are_refused_and_named(page: Any, st
     base = stack.base_url.rstrip("/")
     _, admin_headers, _ = person(stack, "巫马网管")
     worker, worker_headers, _ = person(stack, "公冶网格")
-    grid = approved_grid(stack, admin_headers)
-    assert join(stack, worker_headers, grid["join_code"]).status_code == 201
+    grid_with_worker(stack, admin_headers, worker_headers)
     sent: list[str] = []
     page.on("request", lambda request: sent.append(request.url)
             if request.url.endswith("/collections") and request.method == "POST" else None)
