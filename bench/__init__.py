@@ -5,6 +5,7 @@ and the layer on sys.path, and an environment for the in-process embedded AWS (u
 endpoint override) with quiet Powertools.
 """
 
+import json
 import os
 import statistics
 import sys
@@ -33,3 +34,9 @@ def median_ms(call: Callable[[], Any], times: int) -> tuple[float, Any]:
         answer = call()
         timings.append(time.perf_counter() - started)
     return statistics.median(timings) * 1000, answer
+
+
+def print_rows(rows: list[dict[str, Any]]) -> None:
+    """A module run on its own (`python -m bench.bench_<x>`) prints its rows as JSON lines; `make bench` tabulates."""
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False))

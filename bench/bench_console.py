@@ -17,10 +17,9 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from bench import median_ms
+from bench import median_ms, print_rows
 from infra.local.embedded import count_aws_calls, embedded_aws, load_all
 
-ROWS: list[dict[str, Any]] = []
 SMALL, BIG = 100, 100_000
 DAYS = 30
 REPORT_DAY = 10_000
@@ -246,12 +245,10 @@ def run(parts: tuple[str, ...] = ("dashboard", "report")) -> list[dict[str, Any]
             rows += _progress(_dashboard_rows(orgs, rng))
         if "report" in parts:
             rows += _progress(_report_rows(orgs))
-    ROWS[:] = rows
     return rows
 
 
 if __name__ == "__main__":
     import conftest  # noqa: F401 - the same environment the tests use (table names from template.yaml)
 
-    for row in run(tuple(sys.argv[1:]) or ("dashboard", "report")):
-        print(json.dumps(row, ensure_ascii=False))
+    print_rows(run(tuple(sys.argv[1:]) or ("dashboard", "report")))

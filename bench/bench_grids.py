@@ -13,10 +13,9 @@ import time
 from collections import Counter
 from typing import Any
 
+from bench import print_rows
 from bench.bench_venues import _person, calls_by_table
 from infra.local.embedded import embedded_aws, load_all
-
-ROWS: list[dict[str, Any]] = []
 
 
 def _event(**changes: Any) -> dict[str, Any]:
@@ -220,10 +219,8 @@ def run() -> list[dict[str, Any]]:
                      "target": "bounded batches, resumable",
                      "note": f"{len(calls)} DELETE calls of at most 2 s each (202 x{len(calls) - 1}, then 200); "
                              f"{batches} BatchWriteItem of <= 25 deletes; embedded moto"})
-    ROWS[:] = rows
     return rows
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(json.dumps(row, ensure_ascii=False))
+    print_rows(run())

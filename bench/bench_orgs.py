@@ -14,10 +14,9 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from bench import median_ms
+from bench import median_ms, print_rows
 from infra.local.embedded import calls_by_table, embedded_aws, load_all, stream_insert
 
-ROWS: list[dict[str, Any]] = []
 BIG = 5_000  # declarations of the large organization: moto copies the stats table for every transaction item
 
 
@@ -195,12 +194,10 @@ def run() -> list[dict[str, Any]]:
         rows.append({"name": "CSV report of 2 000 declarations (200 members)", "value": round(seconds, 2), "unit": "s",
                      "target": "< 29 s (API Gateway)",
                      "note": f"status {report['statusCode']}, {size / 1000:.0f} kB; " + _described(seen)})
-    ROWS[:] = rows
     return rows
 
 
 if __name__ == "__main__":
     import conftest  # noqa: F401 - the same environment the tests use (table names from template.yaml)
 
-    for row in run():
-        print(json.dumps(row, ensure_ascii=False))
+    print_rows(run())

@@ -12,12 +12,12 @@ Run: `.venv/bin/python -m bench.bench_persistence`; `run()` returns the rows for
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
+from bench import print_rows
 from infra.local.embedded import count_aws_calls, embedded_aws
 
 ROUNDS = 7
@@ -158,5 +158,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(json.dumps(row, ensure_ascii=False))
+    print_rows(run())

@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import print_rows
+
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
 REPEAT = 20
@@ -142,5 +144,4 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print_rows(run())

@@ -13,12 +13,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from bench import median_ms
+from bench import median_ms, print_rows
 from infra.local.embedded import calls_by_table, count_aws_calls, embedded_aws, load_all, stream_insert
-
-ROWS: list[dict[str, Any]] = []
-
-
 
 
 def _event(name: str, **changes: Any) -> dict[str, Any]:
@@ -206,10 +202,8 @@ def run() -> list[dict[str, Any]]:
                      "value": max(Counter(keys).values()), "unit": "writes", "target": "<= 1",
                      "note": f"{transactions} TransactWriteItems for {len(keys)} buckets "
                              f"(venue day + total, inspector day + total); answer {answer}"})
-    ROWS[:] = rows
     return rows
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(json.dumps(row, ensure_ascii=False))
+    print_rows(run())
