@@ -127,10 +127,9 @@ def test_unbinding_an_organization_one_is_not_bound_to_is_404(lambdas, place_id)
 
 
 def test_unbinding_twice_is_404_and_the_count_does_not_drop_twice(lambdas):
-    admin, member, other = new_person(lambdas), new_person(lambdas), new_person(lambdas)
+    admin = new_person(lambdas)
     org = create_org(lambdas, admin)
-    join(lambdas, member, org["join_code"])
-    join(lambdas, other, org["join_code"])
+    member, _other = member_of(lambdas, org), member_of(lambdas, org)
     assert leave(lambdas, member, org["place_id"])[0] == 204
     assert leave(lambdas, member, org["place_id"])[0] == 404
     assert _member_count(lambdas, org, admin) == 1

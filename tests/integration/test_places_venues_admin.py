@@ -10,7 +10,7 @@ import pytest
 from places_support import PlaceRoutes, racing_acceptances, refused_creation
 from places_support import auth_item_exists as _exists
 from places_support import id_number_of as _id_number
-from venues_support import VENUE, api, create_venue, join, new_person, new_traveller
+from venues_support import VENUE, api, create_venue, inspector_of, join, new_person, new_traveller
 
 VENUES = PlaceRoutes(api, "venues")
 _mine, _patch = VENUES.mine, VENUES.patch
@@ -185,9 +185,9 @@ def test_members_page_with_a_cursor(lambdas):
 
 
 def test_an_inspector_may_not_list_members(lambdas):
-    admin, inspector = new_person(lambdas), new_person(lambdas)
+    admin = new_person(lambdas)
     venue = create_venue(lambdas, admin)
-    join(lambdas, inspector, venue["join_code"])
+    inspector = inspector_of(lambdas, venue)
     status, _ = _members(lambdas, inspector, venue["place_id"])
     assert status == 403
 
@@ -212,10 +212,9 @@ def test_unbinding_someone_who_is_not_an_inspector_is_404(lambdas):
 
 
 def test_only_the_admin_unbinds(lambdas):
-    admin, first, second = new_person(lambdas), new_person(lambdas), new_person(lambdas)
+    admin = new_person(lambdas)
     venue = create_venue(lambdas, admin)
-    join(lambdas, first, venue["join_code"])
-    join(lambdas, second, venue["join_code"])
+    first, second = inspector_of(lambdas, venue), inspector_of(lambdas, venue)
     status, _ = _unbind(lambdas, first, venue["place_id"], second)
     assert status == 403
 
@@ -232,9 +231,9 @@ def _readmit(lambdas, person, place_id, who):
 
 
 def _unbound(lambdas, name="周解绑"):
-    admin, inspector = new_person(lambdas, name="欧阳管理"), new_person(lambdas, name=name)
+    admin = new_person(lambdas, name="欧阳管理")
     venue = create_venue(lambdas, admin)
-    join(lambdas, inspector, venue["join_code"])
+    inspector = inspector_of(lambdas, venue, name)
     assert _unbind(lambdas, admin, venue["place_id"], inspector)[0] == 204
     return admin, inspector, venue
 
@@ -294,8 +293,7 @@ def test_only_the_admin_readmits_or_lists_the_unbound(lambdas):
     """GIVEN an unbound inspector and another inspector of the venue WHEN the other inspector lists or readmits
     THEN 403 both, and the join code still refuses the unbound one."""
     admin, inspector, venue = _unbound(lambdas)
-    colleague = new_person(lambdas)
-    join(lambdas, colleague, venue["join_code"])
+    colleague = inspector_of(lambdas, venue)
     assert _revocations(lambdas, colleague, venue["place_id"])[0] == 403
     assert _readmit(lambdas, colleague, venue["place_id"], inspector)[0] == 403
     assert join(lambdas, inspector, venue["join_code"])[0] == 409
@@ -420,9 +418,9 @@ def test_an_offer_to_oneself_is_400(lambdas):
 
 
 def test_only_the_admin_offers_the_role(lambdas):
-    admin, inspector = new_person(lambdas), new_person(lambdas, name="检测甲")
+    admin = new_person(lambdas)
     venue = create_venue(lambdas, admin)
-    join(lambdas, inspector, venue["join_code"])
+    inspector = inspector_of(lambdas, venue, "检测甲")
     status, _ = _offer(lambdas, inspector, venue["place_id"], "检测甲", _id_number(inspector))
     assert status == 403
 
@@ -467,9 +465,9 @@ def test_withdrawing_when_nothing_is_pending_is_404(lambdas):
 
 
 def test_only_the_admin_sees_or_withdraws_the_offer(lambdas):
-    admin, successor, inspector = new_person(lambdas), new_person(lambdas, name="黄只读"), new_person(lambdas)
+    admin, successor = new_person(lambdas), new_person(lambdas, name="黄只读")
     venue = create_venue(lambdas, admin)
-    join(lambdas, inspector, venue["join_code"])
+    inspector = inspector_of(lambdas, venue)
     _, offer = _offer(lambdas, admin, venue["place_id"], "黄只读", _id_number(successor))
     assert _pending(lambdas, inspector, venue["place_id"])[0] == 403
     assert _pending(lambdas, successor, venue["place_id"])[0] == 403

@@ -67,6 +67,14 @@ def join(lambdas: dict[str, Any], person: str, join_code: str) -> tuple[int, Any
     return api(lambdas, "POST", "/v1/venues/join", "/v1/venues/join", person, {"join_code": join_code})
 
 
+def inspector_of(lambdas: dict[str, Any], venue: dict[str, Any], name: str = "林小雨") -> str:
+    """A new person bound to the venue as its inspector (joined with its join code)."""
+    person = new_person(lambdas, name=name)
+    status, body = join(lambdas, person, venue["join_code"])
+    assert status == 201, body
+    return person
+
+
 def code_of(lambdas: dict[str, Any], person_id: str) -> str:
     status, body = call(lambdas["CodesFunction"], sample_event("codes-my-code.json", person_id=person_id))
     assert status == 200, body

@@ -44,8 +44,7 @@ def get_notices(
     limit: api.Limit = 20,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    items, last_key = medical.my_notices(api.caller(router), limit, api.decode_cursor(cursor))
-    return api.page(items, last_key)
+    return api.page(*medical.my_notices(api.caller(router), limit, api.decode_cursor(cursor)))
 
 
 @router.get("/v1/admin/medical-staff", tags=["console"],
@@ -54,8 +53,7 @@ def get_medical_staff(
     limit: api.Limit = 50,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    items, last_key = medical.list_staff(api.caller(router), limit, api.decode_cursor(cursor))
-    return api.page(items, last_key)
+    return api.page(*medical.list_staff(api.caller(router), limit, api.decode_cursor(cursor)))
 
 
 @router.delete("/v1/admin/medical-staff/<person_id>", tags=["console"],

@@ -176,8 +176,7 @@ def get_inspector_venues(
     limit: api.Limit = 50,
     cursor: api.Cursor = None,
 ) -> dict[str, Any]:
-    items, last_key = inspectors.my_venues(_me(), limit, api.decode_cursor(cursor))
-    return api.page(items, last_key)
+    return api.page(*inspectors.my_venues(_me(), limit, api.decode_cursor(cursor)))
 
 
 @router.delete("/v1/inspector/venues/<id>", summary="Unbind myself from a venue", tags=["inspector"],
