@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from stdnum.cn import ric
@@ -30,6 +31,10 @@ def system_admin_ids() -> str:
 def seed(stack: Any) -> dict[str, Any]:
     """Create the demo people through the same domain code a login uses, so they exist before first login."""
     from healthcode.identity.login import login
+
+    # The demo's idempotent writes (declarations, collections) run outside any Lambda invocation: Powertools has no
+    # context whose remaining time it could read, and says so; nothing here depends on it.
+    warnings.filterwarnings("ignore", message="Couldn't determine the remaining time left")
 
     people = []
     for person in DEMO_PEOPLE:
