@@ -395,12 +395,16 @@
   }
 
   // A big grid is purged in bounded batches: 202 DISSOLVING asks for the same call again, which resumes the purge
-  // (the scheduled grid_purge carries it on too, should this page close first).
+  // (the scheduled grid_purge carries it on too, should this page close first). A 404 of a grid this page has just
+  // read means that purge finished it meanwhile.
   function purgeGrid(grid) {
     var path = gridPath(grid, "?confirm=" + encodeURIComponent(grid.name));
     var purge = function (round) {
       return call(path, { method: "DELETE" }).then(function (answer) {
         return answer && answer.status === "DISSOLVING" && round < 100 ? purge(round + 1) : answer;
+      }, function (failure) {
+        if (failure && failure.status === 404) return { status: "DISSOLVED" };
+        throw failure;
       });
     };
     return purge(1).then(function () {

@@ -176,3 +176,26 @@ def test_the_schedule_drops_a_line_whose_grid_is_not_being_dissolved_and_touches
     assert Place.get(place.place_id).status == "ACTIVE"
     after = items_mentioning(grid["place_id"])
     assert {k: len(v) for k, v in after.items()} == {k: len(v) - (k == "relations_table") for k, v in before.items()}
+
+
+def test_two_purges_of_one_grid_at_once_neither_fails_and_the_grid_goes(lambdas):
+    """The admin's page and the scheduled grid_purge may purge the same grid at once: the one whose progress is stale
+    stops (202 DISSOLVING, or a quiet scheduled run), never a 500, and calling again finishes the purge."""
+    from healthcode.models import Place
+    from healthcode.places.grids import purge
+
+    grid = busy_grid(lambdas)
+    place = grid["place_id"]
+    assert purge.dissolve(place, grid["admin"], "石牌村解散网格", budget_seconds=0.0)["done"] is False
+    stale = Place.get(place, consistent_read=True)  # what one container read
+    purge.Purge(Place.get(place, consistent_read=True), 0.0).run()  # the other moves on and saves its progress
+
+    assert purge.Purge(stale, 0.0).run() is False  # the stale one stops quietly
+
+    answers = []
+    for _ in range(50):
+        answers.append(dissolve(lambdas, grid["admin"], place, "石牌村解散网格"))
+        if answers[-1][0] != 202:
+            break
+    assert answers[-1][0] == 200 and all(s in (200, 202) for s, _ in answers), answers
+    assert set(items_mentioning(place, grid["join_code"])) <= KEPT

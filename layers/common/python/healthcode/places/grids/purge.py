@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from healthcode.core import clock
 from healthcode.core.batch import delete_many
@@ -55,6 +55,10 @@ def _delete_batch(items: list[Any]) -> None:
     delete_many(*items)
 
 
+class _Elsewhere(Exception):
+    """Another purge of the same grid saved its progress (or finished) since this one read the grid."""
+
+
 class Purge:
     """One call's share of the purge: batches until done or out of time."""
 
@@ -67,9 +71,16 @@ class Purge:
         return time.monotonic() < self.deadline
 
     def _save(self, **progress: Any) -> None:
+        """The progress on the grid, under its version: another purge of the same grid that saved (or finished)
+        meanwhile - the admin's page and the schedule at once - makes this one stop (_Elsewhere), not fail."""
         self.progress = {k: v for k, v in (self.progress | progress).items() if v is not None}
         details = dict(self.place.details or {}) | {"purge": self.progress}
-        self.place.update(actions=[Place.details.set(details)])
+        try:
+            self.place.update(actions=[Place.details.set(details)])
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise _Elsewhere from None
+            raise
 
     def _count(self, what: str, n: int) -> None:
         self.deleted[what] = self.deleted.get(what, 0) + n
@@ -149,6 +160,14 @@ class Purge:
         return True
 
     def run(self) -> bool:
+        """True when the grid is gone; False when time ran out or another purge of it is going on (call again)."""
+        try:
+            return self._steps()
+        except _Elsewhere:
+            logger.info("grid purge going on elsewhere", extra={"place_id": self.place.place_id})
+            return False
+
+    def _steps(self) -> bool:
         step = self.progress.get("step", STEPS[0])
         for name in STEPS[STEPS.index(step):]:
             if name != step:
