@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.operand import Path
 from pynamodb.models import Model
 
@@ -51,10 +50,9 @@ def revoke(binding_sk: str, unbound_kind: str, place_id: str, person_id: str, ad
     """The admin unbinds a person: the binding (`binding_sk` of theirs) goes, a tombstone keeps the place's fixed
     join code from admitting them again, the roster drops them; all in one transaction. The tombstone keeps who
     unbound them and the masked name the binding carried, for the admin's list of the people unbound."""
-    try:
-        binding = Relation.get(person_id, binding_sk, consistent_read=True)
-    except DoesNotExist:
-        raise not_bound() from None
+    binding = Relation.find(person_id, binding_sk, consistent_read=True)
+    if binding is None:
+        raise not_bound()
     tombstone = Relation.make(person_id, unbound_kind, place_id, clock.iso(clock.now()),
                               data={"by": admin_id, "name_masked": (binding.data or {}).get("name_masked", "")})
     try:

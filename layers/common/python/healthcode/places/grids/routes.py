@@ -266,11 +266,8 @@ def _pages() -> str:
     from healthcode.core.config import get_config
 
     configured = get_config().code_page_url
-    if configured:
-        return configured.rsplit("/", 1)[0] if configured.endswith(".html") else configured
-    headers = {k.lower(): v for k, v in (router.current_event.headers or {}).items()}
-    scheme = headers.get("x-forwarded-proto", "http").split(",")[0].strip()
-    return f"{scheme}://{headers.get('host', 'localhost')}/"
+    site = configured.rsplit("/", 1)[0] if configured and configured.endswith(".html") else configured
+    return api.page_url(router, site, "/")
 
 
 @router.post("/v1/grids/<id>/admin-transfer", summary="Name the successor admin; get the identity code to share",

@@ -125,10 +125,10 @@ def my_grids(person_id: str, limit: int, cursor: dict[str, Any] | None) -> dict[
 
 def require_worker(place_id: str, person_id: str) -> Relation:
     """The worker's binding to the grid (consistent), or 403 NOT_GRID_WORKER."""
-    try:
-        return Relation.get(person_id, f"{GRID}#{place_id}", consistent_read=True)
-    except DoesNotExist:
-        raise NotGridWorker(field="id") from None
+    binding = Relation.find(person_id, f"{GRID}#{place_id}", consistent_read=True)
+    if binding is None:
+        raise NotGridWorker(field="id")
+    return binding
 
 
 def require_authorized(place_id: str, person_id: str) -> Relation:
@@ -197,11 +197,8 @@ def workers(place_id: str, admin_id: str, limit: int, cursor: dict[str, Any] | N
 def set_authorized(place_id: str, admin_id: str, worker_id: str, authorized: bool) -> dict[str, Any]:
     """POST / DELETE /v1/grids/{id}/workers/{person_id}/authorization: the binding and the roster together."""
     place = grid_of_admin(place_id, admin_id)
-    try:
-        binding = Relation.get(worker_id, f"{GRID}#{place.place_id}", consistent_read=True) \
-            if grids_id_ok(worker_id) else None
-    except DoesNotExist:
-        binding = None
+    binding = Relation.find(worker_id, f"{GRID}#{place.place_id}", consistent_read=True) \
+        if grids_id_ok(worker_id) else None
     if binding is None:
         raise NotFound("This person is not a worker of the grid", "该人员不是本网格的网格员", field="person_id")
     now = clock.iso(clock.now())
